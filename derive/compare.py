@@ -1,0 +1,34 @@
+"""The exact comparison every ``proved`` ends in (SYMPY_PITFALLS.md, rule 1).
+
+Two normal forms are equal when, after renaming bound indices canonically, their difference expands and cancels
+to 0 as a rational function in which every Sum, Product and function application (log, δ, p(·|θ)) is an opaque
+atom. No ``simplify``, ``equals`` or ``doit`` takes part, and a Piecewise never compares equal.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derive.hygiene import canonical
+
+
+def _atomize(e: sp.Basic, atoms: dict) -> sp.Basic:
+    if isinstance(e, (sp.Sum, sp.Product, sp.Function)):
+        if e not in atoms:
+            atoms[e] = sp.Dummy(f"a{len(atoms)}")
+        return atoms[e]
+    if not e.args or isinstance(e, sp.Indexed):
+        return e
+    return e.func(*(_atomize(a, atoms) for a in e.args))
+
+
+def exactly_equal(a: sp.Expr, b: sp.Expr) -> bool:
+    """True only if ``a`` and ``b`` are equal as rational expressions in opaque atoms."""
+    a, b = canonical(a), canonical(b)
+    if a == b:
+        return True
+    diff = a - b
+    if diff.has(sp.Piecewise):
+        return False
+    atomized = _atomize(diff, {})
+    return sp.cancel(sp.expand(atomized)) == 0

@@ -1,0 +1,146 @@
+"""What a check established about a step: the evidence level, the proof trace, a counterexample.
+
+The five verification levels are the package's vocabulary and appear verbatim in the terminal, the JSON report
+and the write-ups. A sixth mark, ``assumed``, is not a verification level: it labels a step that the author
+*states* (a modelling assumption such as the i.i.d. factorisation, or a definition) and that is never checked.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Evidence(str, enum.Enum):
+    """How strongly a step was verified, strongest first."""
+
+    PROVED = "proved"  # for every size the statement covers (symbolic N, K)
+    PROVED_FOR_SIZES = "proved-for-sizes"  # exactly, but only at the listed concrete sizes
+    NUMERIC = "numeric"  # agreement at random high-precision points only
+    UNDECIDED = "undecided"  # no method concluded within the time budget
+    REFUTED = "refuted"  # a counterexample inside the assumptions
+    ASSUMED = "assumed"  # a stated assumption or definition: not a claim, never checked
+
+    @property
+    def rank(self) -> int:
+        """Strength used to compare with what a step allows (higher is stronger)."""
+        return _RANK[self]
+
+    def satisfies(self, required: Evidence) -> bool:
+        """True if this evidence is at least as strong as ``required``."""
+        if self is Evidence.ASSUMED:
+            return True
+        return self.rank >= required.rank
+
+
+_RANK = {
+    Evidence.PROVED: 3,
+    Evidence.PROVED_FOR_SIZES: 2,
+    Evidence.NUMERIC: 1,
+    Evidence.UNDECIDED: 0,
+    Evidence.REFUTED: -1,
+    Evidence.ASSUMED: 3,
+}
+
+#: The levels an author may allow for a step (``allow=...``), weakest last.
+ALLOWABLE = (Evidence.PROVED, Evidence.PROVED_FOR_SIZES, Evidence.NUMERIC)
+
+
+@dataclass(frozen=True)
+class TraceEntry:
+    """One application of a named rule: where, what it consumed, what it produced.
+
+    ``target`` and ``result`` are the rewritten subterm before and after, ``before``/``after`` the whole side;
+    all four are ``srepr`` strings so that a trace can be replayed exactly in another process.
+    """
+
+    rule: str
+    side: str  # "lhs" or "rhs": which side of the step was being normalised
+    assumptions: tuple[str, ...] = ()
+    reverse: bool = False
+    target: str = ""
+    result: str = ""
+    before: str = ""
+    after: str = ""
+    path: tuple[int, ...] = ()  # position of ``target`` in ``before`` (indices into ``.args``)
+    bounds: str = ""  # srepr of the enclosing sums' (index, lower, upper) at that position
+
+    def label(self) -> str:
+        """``log_prod [q_i > 0]``: the rule with the assumptions it consumed."""
+        name = self.rule + (" (reverse)" if self.reverse else "")
+        return f"{name} [{', '.join(self.assumptions)}]" if self.assumptions else name
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "side": self.side,
+            "reverse": self.reverse,
+            "assumptions": list(self.assumptions),
+            "target": self.target,
+            "result": self.result,
+            "before": self.before,
+            "after": self.after,
+            "path": list(self.path),
+            "bounds": self.bounds,
+        }
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """A point inside the assumptions where the two sides differ, with both sides' values.
+
+    ``values`` maps printable names (``N``, ``x``, ``q``) to printable values; ``lhs_value``/``rhs_value`` are
+    exact SymPy forms as text and ``lhs_approx``/``rhs_approx`` their certified decimal values.
+    """
+
+    values: dict[str, str]
+    lhs_value: str
+    rhs_value: str
+    lhs_approx: str
+    rhs_approx: str
+    replay: str = ""
+
+    def describe(self) -> str:
+        """Multi-line report in the style of a Hypothesis failure."""
+        point = ", ".join(f"{k} = {v}" for k, v in self.values.items())
+        lines = [
+            f"Counterexample: {point}",
+            f"  left side  = {self.lhs_value}  ≈ {self.lhs_approx}",
+            f"  right side = {self.rhs_value}  ≈ {self.rhs_approx}",
+        ]
+        if self.replay:
+            lines.append(f"Replay: {self.replay}")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "values": dict(self.values),
+            "lhs_value": self.lhs_value,
+            "rhs_value": self.rhs_value,
+            "lhs_approx": self.lhs_approx,
+            "rhs_approx": self.rhs_approx,
+            "replay": self.replay,
+        }
+
+
+@dataclass
+class StepResult:
+    """The outcome of checking one step."""
+
+    evidence: Evidence
+    detail: str = ""  # e.g. "sizes N, K in {1, 2, 3}", "40 points at 30 digits", why undecided
+    trace: list[TraceEntry] = field(default_factory=list)
+    counterexample: Counterexample | None = None
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "evidence": self.evidence.value,
+            "detail": self.detail,
+            "seconds": round(self.seconds, 3),
+            "trace": [t.to_json() for t in self.trace],
+        }
+        if self.counterexample is not None:
+            out["counterexample"] = self.counterexample.to_json()
+        return out

@@ -1,0 +1,326 @@
+"""The derivation model: a context of symbols and what is assumed of them, a start, and steps.
+
+A derivation module builds these objects; the checker and the renderers only read them. A ``Context`` declares
+sizes (``N``, ``K``), integer data with ranges (``1 ≤ x_k ≤ K``), positive families (``q_i > 0``, optionally
+summing to one) and definitions (``n_i = Σ_k [x_k = i]``). A ``Derivation`` is a chain of lines, each related to
+the previous one (``=`` now; the relation is data so that ``≤``, ``≥`` and ``≠`` can follow).
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from derive.errors import ModelError
+from derive.evidence import ALLOWABLE, Evidence
+
+
+class Relation(str, enum.Enum):
+    """How a line relates to the previous one. Only ``=`` is checked so far; the others are reserved."""
+
+    EQ = "="
+    LE = "≤"
+    GE = "≥"
+    NE = "≠"
+
+
+class Kind(str, enum.Enum):
+    """What a step is: a claim to verify, a stated assumption, or a worked instance of the previous line."""
+
+    STEP = "step"  # a claim: previous line (possibly transformed) relates to the new expression
+    ASSUME = "assumption"  # a modelling assumption, shown as such and never claimed as proved
+    EXAMPLE = "example"  # the previous line evaluated at concrete values; the chain continues unchanged
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Integer data ``x_k`` for ``k`` in ``index``, each value in ``values`` (both inclusive)."""
+
+    base: sp.IndexedBase
+    index: tuple[sp.Expr, sp.Expr]
+    values: tuple[sp.Expr, sp.Expr]
+
+
+@dataclass(frozen=True)
+class FamilySpec:
+    """Positive reals ``q_i`` for ``i`` in ``index``; ``sums_to_one`` adds the constraint Σ_i q_i = 1."""
+
+    base: sp.IndexedBase
+    index: tuple[sp.Expr, sp.Expr]
+    sums_to_one: bool
+
+
+@dataclass(frozen=True)
+class Definition:
+    """``lhs := rhs``, where ``lhs`` is ``n[i]``, ``f(i)`` or ``H(p, q)`` with the parameters as arguments."""
+
+    name: str  # the rule name, e.g. "n_def"
+    lhs: sp.Expr
+    rhs: sp.Expr
+    text: str = ""
+
+    @property
+    def head(self) -> sp.Basic:
+        return self.lhs.base if isinstance(self.lhs, sp.Indexed) else self.lhs.func
+
+    @property
+    def params(self) -> tuple[sp.Basic, ...]:
+        return tuple(self.lhs.indices) if isinstance(self.lhs, sp.Indexed) else tuple(self.lhs.args)
+
+    def matches(self, expr: sp.Basic) -> bool:
+        if isinstance(self.lhs, sp.Indexed):
+            return isinstance(expr, sp.Indexed) and expr.base == self.lhs.base
+        return isinstance(expr, sp.Function) and expr.func == self.lhs.func
+
+
+class Context:
+    """Symbols and the assumptions made about them; shared by all steps of a derivation."""
+
+    def __init__(self) -> None:
+        self.sizes: dict[sp.Symbol, int] = {}
+        self.datasets: dict[sp.IndexedBase, DataSpec] = {}
+        self.families: dict[sp.IndexedBase, FamilySpec] = {}
+        self.definitions: list[Definition] = []
+        self.notes: list[str] = []  # further assumptions in words, rendered with the others
+
+    # -- declarations -------------------------------------------------------------------------------------------
+    def size(self, name: str, minimum: int = 1) -> sp.Symbol:
+        """A size such as ``N`` (the number of examples): an integer ``≥ minimum``, symbolic in proofs."""
+        if minimum < 1:
+            raise ValueError("sizes start at 1 or more; an empty range is not a size")
+        sym = sp.Symbol(name, integer=True, positive=True)
+        self.sizes[sym] = minimum
+        return sym
+
+    def data(self, name: str, index: tuple, values: tuple) -> sp.IndexedBase:
+        """Integer data ``name_k`` for ``k`` in ``index`` with ``values[0] ≤ name_k ≤ values[1]``."""
+        base = sp.IndexedBase(name, integer=True)
+        self.datasets[base] = DataSpec(base, _pair(index), _pair(values))
+        return base
+
+    def positive(self, name: str, index: tuple, sums_to_one: bool = False) -> sp.IndexedBase:
+        """Positive reals ``name_i`` for ``i`` in ``index``; with ``sums_to_one`` they form a distribution."""
+        base = sp.IndexedBase(name, positive=True)
+        self.families[base] = FamilySpec(base, _pair(index), sums_to_one)
+        return base
+
+    def define(self, lhs: sp.Expr, rhs: sp.Expr, text: str = "", name: str | None = None) -> Definition:
+        """State ``lhs := rhs``. The checker unfolds it (rule ``<head>_def``) when a proof needs it."""
+        if not isinstance(lhs, sp.Basic) or not isinstance(rhs, sp.Basic):
+            raise ModelError(f"definition {lhs!r} := {rhs!r}: both sides must be SymPy expressions")
+        if not isinstance(lhs, (sp.Indexed, sp.Function)):
+            raise ModelError(f"definition of {lhs}: the left side must look like n[i], f(i) or H(p, q)")
+        head = lhs.base if isinstance(lhs, sp.Indexed) else lhs.func
+        definition = Definition(name or f"{_head_name(head)}_def", lhs, rhs, text)
+        if any(d.head == definition.head for d in self.definitions):
+            raise ModelError(f"{head} is defined twice")
+        self.definitions.append(definition)
+        return definition
+
+    def assume(self, text: str) -> None:
+        """A further assumption in words (rendered, not used by the checker)."""
+        self.notes.append(text)
+
+    # -- queries used by the rules and the sampler -------------------------------------------------------------
+    def definition_for(self, expr: sp.Basic) -> Definition | None:
+        return next((d for d in self.definitions if d.matches(expr)), None)
+
+
+def _pair(bounds: Iterable) -> tuple[sp.Expr, sp.Expr]:
+    lo, hi = bounds
+    return sp.sympify(lo), sp.sympify(hi)
+
+
+def _head_name(head: sp.Basic) -> str:
+    name = getattr(head, "symbol_name", None) or getattr(head, "name", None) or str(head)
+    return re.sub(r"\W+", "_", str(name))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a derivation."""
+
+    kind: Kind
+    expr: sp.Expr  # the line's right-hand side
+    lhs: sp.Expr  # the line's left-hand side as rendered (the chain's subject, possibly transformed)
+    claim_lhs: sp.Expr  # what the new expression is claimed to relate to
+    because: str
+    name: str
+    relation: Relation = Relation.EQ
+    hints: tuple[str, ...] = ()
+    prose: str = ""
+    allow: Evidence = Evidence.PROVED
+    values: tuple[tuple[sp.Basic, sp.Basic], ...] = ()  # an example's substitutions
+    transformed: bool = False  # True when both sides were transformed (taking logs, dividing by N)
+    file: str = ""
+    line: int = 0
+
+    @property
+    def where(self) -> str:
+        """``proofs/x.py:14`` for messages."""
+        return f"{self.file}:{self.line}" if self.file else "<unknown>"
+
+
+@dataclass
+class Derivation:
+    """A titled chain ``subject = start = … ``, built step by step by a derivation module.
+
+    Args:
+        title: shown as the heading of the write-up.
+        context: the symbols and assumptions.
+        start: the first expression of the chain.
+        subject: what the chain is about (the left side of the first line), e.g. ``L(θ)``; defaults to ``start``.
+        name: a short slug used for labels and file names; the loader fills it from the module name.
+        intro: the opening paragraph (a module's docstring, by default).
+    """
+
+    title: str
+    context: Context
+    start: sp.Expr
+    subject: sp.Expr | None = None
+    name: str = ""
+    intro: str = ""
+    steps: list[Step] = field(default_factory=list)
+    closing: str = ""
+
+    def __post_init__(self) -> None:
+        _require_expr(self.start, "the start")
+        if self.subject is None:
+            self.subject = self.start
+        if not self.name:
+            self.name = _slug(self.title)
+
+    # -- the chain so far ---------------------------------------------------------------------------------------
+    @property
+    def current(self) -> sp.Expr:
+        """The expression the next step continues from (examples do not move the chain)."""
+        for s in reversed(self.steps):
+            if s.kind is not Kind.EXAMPLE:
+                return s.expr
+        return self.start
+
+    @property
+    def current_lhs(self) -> sp.Expr:
+        for s in reversed(self.steps):
+            if s.kind is not Kind.EXAMPLE:
+                return s.lhs
+        return self.subject
+
+    # -- building -----------------------------------------------------------------------------------------------
+    def step(
+        self,
+        expr: sp.Expr,
+        because: str,
+        *,
+        by: str | Iterable[str] = (),
+        name: str = "",
+        prose: str = "",
+        allow: str | Evidence = Evidence.PROVED,
+        relation: str | Relation = Relation.EQ,
+    ) -> Step:
+        """Claim ``current <relation> expr``, justified in words by ``because``; ``by`` names rules to try first."""
+        return self._add(Kind.STEP, expr, because, by, name, prose, allow, relation, self.current, self.current_lhs)
+
+    def apply(
+        self,
+        f: Callable[[sp.Expr], sp.Expr],
+        expr: sp.Expr,
+        because: str,
+        *,
+        by: str | Iterable[str] = (),
+        name: str = "",
+        prose: str = "",
+        allow: str | Evidence = Evidence.PROVED,
+    ) -> Step:
+        """Apply ``f`` to both sides (taking logs, dividing by N) and claim ``f(current) = expr``."""
+        if not callable(f):
+            raise ModelError(f"apply: {f!r} is not a function of an expression")
+        claim, lhs = f(self.current), f(self.current_lhs)
+        return self._add(Kind.STEP, expr, because, by, name, prose, allow, Relation.EQ, claim, lhs, transformed=True)
+
+    def assume(self, expr: sp.Expr, because: str, *, name: str = "", prose: str = "") -> Step:
+        """A modelling assumption ``current = expr`` (e.g. i.i.d. factorisation): shown as such, never proved."""
+        return self._add(
+            Kind.ASSUME, expr, because, (), name, prose, Evidence.PROVED, Relation.EQ, self.current, self.current_lhs
+        )
+
+    def example(self, values: dict, expr: sp.Expr, because: str, *, name: str = "", prose: str = "") -> Step:
+        """The current line evaluated at ``values`` (e.g. N = 3, x = (2, 2, 1)) equals ``expr``; checked exactly."""
+        if not isinstance(values, dict) or not values:
+            raise ModelError("example: values must be a non-empty dict of symbol -> value")
+        pairs = tuple((sp.sympify(k), sp.sympify(v)) for k, v in values.items())
+        claim = self.current
+        return self._add(
+            Kind.EXAMPLE, expr, because, (), name, prose, Evidence.PROVED, Relation.EQ, claim, claim, values=pairs
+        )
+
+    def _add(self, kind, expr, because, by, name, prose, allow, relation, claim, lhs, **extra) -> Step:
+        where = _caller()
+        index = len(self.steps) + 1
+        label = f"{where[0]}:{where[1]}: step {index}"
+        _require_expr(expr, label)
+        if not isinstance(because, str) or not because.strip():
+            raise ModelError(f"{label}: every step needs a justification in words (because=...)")
+        hints = (by,) if isinstance(by, str) else tuple(by)
+        _check_hints(hints, label)
+        try:
+            relation = Relation(relation)
+        except ValueError:
+            raise ModelError(f"{label}: relation {relation!r} is not one of =, ≤, ≥, ≠") from None
+        try:
+            allow = Evidence(allow)
+        except ValueError:
+            raise ModelError(f"{label}: allow={allow!r} is not an evidence level") from None
+        if allow not in ALLOWABLE:
+            raise ModelError(f"{label}: allow must be one of {', '.join(e.value for e in ALLOWABLE)}")
+        name = name or f"step-{index}"
+        if any(s.name == name for s in self.steps):
+            raise ModelError(f"{label}: step name {name!r} is used twice")
+        step = Step(
+            kind=kind,
+            expr=expr,
+            lhs=lhs,
+            claim_lhs=claim,
+            because=because.strip(),
+            name=name,
+            relation=relation,
+            hints=hints,
+            prose=prose.strip(),
+            allow=allow,
+            file=where[0],
+            line=where[1],
+            **extra,
+        )
+        self.steps.append(step)
+        return step
+
+
+def _require_expr(expr: object, label: str) -> None:
+    if not isinstance(expr, sp.Expr):
+        raise ModelError(f"{label}: expected a SymPy expression, got {type(expr).__name__} {expr!r}")
+
+
+def _check_hints(hints: tuple[str, ...], label: str) -> None:
+    from derive.rules import RULES  # the registry imports the model's types, so import late
+
+    for h in hints:
+        if h not in RULES and not h.endswith("_def"):
+            known = ", ".join(sorted(RULES))
+            raise ModelError(f"{label}: unknown rule {h!r} in by=...; known rules: {known}")
+
+
+def _caller() -> tuple[str, int]:
+    """The file and line of the derivation module's call (the first frame outside this module)."""
+    for frame in inspect.stack()[2:]:
+        if frame.filename != __file__:
+            return frame.filename, frame.lineno
+    return "<unknown>", 0
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "derivation"

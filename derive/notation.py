@@ -1,0 +1,64 @@
+"""Notation the ML derivations need that SymPy lacks: conditional probabilities p(x | θ) and the joint p(x_1..x_N | θ).
+
+Each is a SymPy ``Function`` so that the rules and the evaluator treat it like any other function application;
+they only add positivity and the way they print (``_latex``, SymPy's printer hook).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+
+class ConditionalProbability(sp.Function):
+    """``p(a | θ)``: the probability of the outcome ``a`` under a model with parameter ``θ``.
+
+    Subclasses are made by :func:`conditional`; the class carries the printed name and the condition.
+    """
+
+    nargs = 1
+    symbol_name = "p"
+    given: sp.Basic = sp.Symbol("theta")
+
+    def _eval_is_positive(self):
+        return True
+
+    def _eval_is_extended_real(self):
+        return True
+
+    def _latex(self, printer):
+        return rf"{self.symbol_name}\left({printer._print(self.args[0])} \mid {printer._print(self.given)}\right)"
+
+    def _sympystr(self, printer):
+        return f"{self.symbol_name}({printer._print(self.args[0])} | {printer._print(self.given)})"
+
+
+def conditional(name: str, given: sp.Basic) -> type[ConditionalProbability]:
+    """A new conditional probability ``name(· | given)``, positive wherever it is evaluated."""
+    return type(f"{name}_given", (ConditionalProbability,), {"symbol_name": name, "given": given})
+
+
+class JointProbability(sp.Function):
+    """``p(x_1, …, x_N | θ)``: the joint probability of a whole data vector (args: data base, size, condition)."""
+
+    nargs = 3
+
+    def _eval_is_positive(self):
+        return True
+
+    def _latex(self, printer):
+        data, size, given = (printer._print(a) for a in self.args)
+        return rf"p\left({data}_{{1}}, \ldots, {data}_{{{size}}} \mid {given}\right)"
+
+    def _sympystr(self, printer):
+        data, size, given = (printer._print(a) for a in self.args)
+        return f"p({data}_1, ..., {data}_{size} | {given})"
+
+
+class CrossEntropy(sp.Function):
+    """``H(p, q)``: the cross-entropy of ``q`` relative to ``p``; its meaning comes from a context definition."""
+
+    nargs = 2
+    symbol_name = "H"
+
+    def _latex(self, printer):
+        return rf"H\left({printer._print(self.args[0])}, {printer._print(self.args[1])}\right)"

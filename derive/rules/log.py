@@ -1,0 +1,52 @@
+"""Logarithm rules. SymPy's ``log`` is complex, so every rule needs positivity (never ``force=True``)."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derive.facts import Env, positive, real
+from derive.rules import Rewrite, Rule
+
+
+def _log_prod(e: sp.Basic, env: Env) -> Rewrite | None:
+    if isinstance(e, sp.log) and isinstance(e.args[0], sp.Product):
+        prod = e.args[0]
+        why = positive(prod.function, env.inside(prod.limits))
+        if why is not None:
+            return Rewrite(sp.Sum(sp.log(prod.function), *prod.limits), why)
+    return None
+
+
+def _log_mul(e: sp.Basic, env: Env) -> Rewrite | None:
+    if isinstance(e, sp.log) and isinstance(e.args[0], sp.Mul):
+        factors = e.args[0].args
+        why = _each_positive(factors, env)
+        if why is not None:
+            return Rewrite(sp.Add(*(sp.log(f) for f in factors)), why)
+    return None
+
+
+def _log_pow(e: sp.Basic, env: Env) -> Rewrite | None:
+    if isinstance(e, sp.log) and isinstance(e.args[0], sp.Pow):
+        base, exp = e.args[0].args
+        pos, rl = positive(base, env), real(exp, env)
+        if pos is not None and rl is not None:
+            return Rewrite(exp * sp.log(base), pos + tuple(r for r in rl if r not in pos))
+    return None
+
+
+def _each_positive(factors, env: Env):
+    out: list[str] = []
+    for f in factors:
+        why = positive(f, env)
+        if why is None:
+            return None
+        out.extend(r for r in why if r not in out)
+    return tuple(out)
+
+
+RULES = [
+    Rule("log_prod", "log ∏_k f_k = Σ_k log f_k", "every f_k > 0", _log_prod),
+    Rule("log_mul", "log(a·b) = log a + log b", "a > 0 and b > 0", _log_mul),
+    Rule("log_pow", "log(a^b) = b·log a", "a > 0 and b real", _log_pow),
+]
