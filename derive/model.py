@@ -187,6 +187,7 @@ class Derivation:
     intro: str = ""
     steps: list[Step] = field(default_factory=list)
     closing: str = ""
+    source: str = ""  # the module it was loaded from (set by the loader)
 
     def __post_init__(self) -> None:
         _require_expr(self.start, "the start")

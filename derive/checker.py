@@ -1,0 +1,229 @@
+"""Verify a step: prove it for all sizes, else refute it, else prove it at sizes, else check it numerically.
+
+The order matters for soundness and for the user. A symbolic proof (named rules ending in an exact comparison)
+gives ``proved``; even then a quick search for a counterexample runs, so that an engine bug shows up as a
+contradiction instead of a false ``proved``. Without a proof, small readable points are searched first (the first
+refuting point is the counterexample), then every data vector at small sizes is checked exactly with the
+families symbolic (``proved-for-sizes``), then random points at certified precision (``numeric``).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from derive.compare import exactly_equal
+from derive.evidence import Counterexample, Evidence, StepResult, TraceEntry
+from derive.facts import Env
+from derive.model import Context, Derivation, Kind, Relation, Step
+from derive.prove import prove_equal
+from derive.rewrite import EngineError, Rewriter
+from derive.rules import RULES
+from derive.sampling import Instances, Point, Space, approx, expand_finite
+from derive.worker import run_isolated
+
+DEFAULT_BUDGET = 10.0  # seconds per step
+SIZES_SPAN = 2  # proved-for-sizes: each size from its minimum to minimum + SIZES_SPAN
+EXHAUSTIVE_LIMIT = 256  # data vectors per size; beyond this a size cannot be covered exhaustively
+NUMERIC_POINTS = 40
+SEARCH_LIMIT = 600  # points tried when searching for a counterexample
+SANITY_LIMIT = 40  # points tried after a symbolic proof, as a guard against engine bugs
+
+
+@dataclass
+class Options:
+    budget: float = DEFAULT_BUDGET
+    seed: int = 0
+    replay: str = ""  # the command that replays a step, for counterexample reports
+
+
+@dataclass
+class DerivationReport:
+    derivation: Derivation
+    results: list[StepResult] = field(default_factory=list)
+    path: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return all(r.evidence.satisfies(s.allow) for s, r in zip(self.derivation.steps, self.results))
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.derivation.name,
+            "title": self.derivation.title,
+            "path": self.path,
+            "passed": self.passed,
+            "steps": [
+                {
+                    "index": n,
+                    "name": s.name,
+                    "kind": s.kind.value,
+                    "relation": s.relation.value,
+                    "justification": s.because,
+                    "allow": s.allow.value,
+                    "passed": r.evidence.satisfies(s.allow),
+                    "location": s.where,
+                    **r.to_json(),
+                }
+                for n, (s, r) in enumerate(zip(self.derivation.steps, self.results), start=getattr(self.derivation, "first_index", 1))
+            ],
+        }
+
+
+# -- one claim -------------------------------------------------------------------------------------------------
+def verify_claim(
+    lhs: sp.Expr, rhs: sp.Expr, ctx: Context, hints: tuple[str, ...] = (), options: Options | None = None
+) -> StepResult:
+    """Check ``lhs = rhs`` in-process (no time limit): the evidence ladder described in the module docstring."""
+    options = options or Options()
+    trace = prove_equal(lhs, rhs, ctx, hints)
+    instances = Instances(lhs, rhs, ctx)
+    space = Space.of([lhs, rhs], ctx)
+    if trace is not None:
+        cex = _search(instances, space, options, SANITY_LIMIT)
+        if cex is not None:
+            return StepResult(
+                Evidence.REFUTED, "engine inconsistency: a symbolic proof was contradicted", counterexample=cex
+            )
+        return StepResult(Evidence.PROVED, "for all sizes", trace=trace)
+    cex = _search(instances, space, options, SEARCH_LIMIT)
+    if cex is not None:
+        return StepResult(Evidence.REFUTED, "counterexample found", counterexample=cex)
+    sizes = _prove_at_sizes(instances, space, ctx)
+    if sizes:
+        return StepResult(Evidence.PROVED_FOR_SIZES, sizes)
+    return _numeric(instances, space, options)
+
+
+def _search(instances: Instances, space: Space, options: Options, limit: int) -> Counterexample | None:
+    for n, point in enumerate(space.points(span=SIZES_SPAN + 1)):
+        if n >= limit:
+            return None
+        cmp = instances.compare(point)
+        if cmp.status == "differ":
+            return _counterexample(point, cmp.lhs, cmp.rhs, options)
+    return None
+
+
+def _counterexample(point: Point, lhs: sp.Expr, rhs: sp.Expr, options: Options) -> Counterexample:
+    return Counterexample(
+        values=point.describe(),
+        lhs_value=sp.sstr(lhs),
+        rhs_value=sp.sstr(rhs),
+        lhs_approx=approx(lhs),
+        rhs_approx=approx(rhs),
+        replay=options.replay,
+    )
+
+
+def _prove_at_sizes(instances: Instances, space: Space, ctx: Context) -> str:
+    """Exact proof at each small size, for every data vector, with families symbolic; '' if any size fails."""
+    if not space.sizes:
+        return ""
+    env = Env(ctx)
+    rules = [RULES[n] for n in ("log_prod", "log_mul", "log_pow", "mul_add")]
+    covered = []
+    for sizes in space.size_choices(SIZES_SPAN):
+        sm = dict(sizes)
+        vectors = list(space.data_choices(sm, EXHAUSTIVE_LIMIT + 1))
+        if len(vectors) > EXHAUSTIVE_LIMIT:
+            continue
+        for data in vectors:
+            a, b = instances.instantiate(Point(sizes, tuple(data)), values=False)
+            try:
+                a, b = (Rewriter(env, rules, "lhs", []).normalize(e) for e in (a, b))
+            except EngineError:
+                return ""
+            if not exactly_equal(a, b):
+                return ""
+        covered.append(", ".join(f"{s} = {v}" for s, v in sizes))
+    return "at sizes " + "; ".join(covered) if covered else ""
+
+
+def _numeric(instances: Instances, space: Space, options: Options) -> StepResult:
+    rng = random.Random(options.seed)
+    agreed = undefined = 0
+    for _ in range(NUMERIC_POINTS):
+        point = space.random_point(rng)
+        cmp = instances.compare(point)
+        if cmp.status == "differ":
+            return StepResult(Evidence.REFUTED, "counterexample found at a random point",
+                              counterexample=_counterexample(point, cmp.lhs, cmp.rhs, options))
+        if cmp.status == "equal":
+            agreed += 1
+        else:
+            undefined += 1
+    if agreed == 0:
+        return StepResult(Evidence.UNDECIDED, "no method concluded: no point where both sides could be evaluated")
+    skipped = f", {undefined} points skipped (a side undefined or not evaluable)" if undefined else ""
+    return StepResult(Evidence.NUMERIC, f"{agreed} random points agree to {DIGITS_TEXT}{skipped} (seed {options.seed})")
+
+
+DIGITS_TEXT = "30 certified digits"
+
+
+# -- steps and derivations -------------------------------------------------------------------------------------
+def check_step(derivation: Derivation, step: Step, options: Options | None = None) -> StepResult:
+    """The evidence for one step, computed in a killable worker under ``options.budget``."""
+    options = options or Options()
+    if step.kind is Kind.ASSUME:
+        return StepResult(Evidence.ASSUMED, "stated assumption, not checked")
+    if step.relation is not Relation.EQ:
+        return StepResult(Evidence.UNDECIDED, f"relation {step.relation.value} is not supported yet")
+    if step.kind is Kind.EXAMPLE:
+        return run_isolated(lambda: _check_example(derivation.context, step, options), options.budget)
+    return run_isolated(
+        lambda: verify_claim(step.claim_lhs, step.expr, derivation.context, step.hints, options), options.budget
+    )
+
+
+def _check_example(ctx: Context, step: Step, options: Options) -> StepResult:
+    """Evaluate the previous line at the example's values and compare with the stated result."""
+    values = dict(step.values)
+    sizes = {s: v for s, v in values.items() if isinstance(s, sp.Symbol)}
+    instance = expand_finite(step.claim_lhs.xreplace(sizes))
+    for _ in range(3):
+        instance = instance.xreplace(values)
+    point = ", ".join(f"{sp.sstr(s)} = {sp.sstr(v)}" for s, v in values.items())
+    entry = TraceEntry(rule="evaluate", side="lhs", assumptions=(point,),
+                       target=sp.srepr(step.claim_lhs), result=sp.srepr(instance))
+    if exactly_equal(instance, step.expr):
+        return StepResult(Evidence.PROVED, f"by evaluation at {point}", trace=[entry])
+    result = verify_claim(instance, step.expr, ctx, step.hints, options)
+    if result.evidence is Evidence.PROVED:
+        result.trace = [entry] + result.trace
+    return result
+
+
+def check_derivation(derivation: Derivation, options: Options | None = None, path: str = "", progress=None) -> DerivationReport:
+    """Check every step in order; ``progress(step, result)`` is called after each."""
+    options = options or Options()
+    report = DerivationReport(derivation, path=path)
+    for step in derivation.steps:
+        start = time.perf_counter()
+        opts = Options(options.budget, options.seed, replay=_replay(path, step))
+        result = check_step(derivation, step, opts)
+        result.seconds = result.seconds or time.perf_counter() - start
+        report.results.append(result)
+        if progress:
+            progress(step, result)
+    return report
+
+
+def _replay(path: str, step: Step) -> str:
+    return f"derive check {path or step.file} --step {step.name}"
+
+
+def verify(lhs: sp.Expr, rhs: sp.Expr, context: Context | None = None, *, by=(), budget: float = DEFAULT_BUDGET,
+           seed: int = 0) -> StepResult:
+    """The evidence for a single identity ``lhs = rhs``, as for a derivation step (for notebooks and tests).
+
+    Symbols carry their SymPy assumptions (``Symbol("a", positive=True)``); ``context`` adds sizes, data ranges,
+    families and definitions.
+    """
+    ctx = context or Context()
+    hints = (by,) if isinstance(by, str) else tuple(by)
+    return run_isolated(lambda: verify_claim(sp.sympify(lhs), sp.sympify(rhs), ctx, hints, Options(budget, seed)), budget)

@@ -1,0 +1,219 @@
+"""``derive``: list, check and build derivations.
+
+Exit codes (``ExitCode``): 0 every step verified; 1 a step refuted or short of what it declared; 2 bad input
+(usage, a missing path, a module that fails to import or defines no derivation); 3 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import enum
+import json
+import sys
+import time
+from pathlib import Path
+
+from derive import __version__
+from derive.checker import DEFAULT_BUDGET, DerivationReport, Options, check_derivation
+from derive.errors import DeriveError
+from derive.evidence import Evidence
+from derive.loader import Loaded, display_path, load
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    FAILED = 1
+    BAD_INPUT = 2
+    INTERNAL = 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="derive",
+        description="Machine-checked derivations: verify every step symbolically, write LaTeX, Markdown and PDF.",
+        epilog="With no PATH, the commands act on the derivations bundled with the package. "
+        "Exit codes: 0 verified, 1 a step refuted or short of what it declared, 2 bad input, 3 internal error.",
+    )
+    parser.add_argument("--version", action="version", version=f"derive {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def paths(p):
+        p.add_argument("paths", nargs="*", metavar="PATH", help="a derivation module (.py) or a folder of them")
+
+    p_list = sub.add_parser("list", help="list the derivations found")
+    paths(p_list)
+
+    def checking(p):
+        paths(p)
+        p.add_argument("--budget", type=float, default=DEFAULT_BUDGET, metavar="SECONDS",
+                       help=f"time budget per step; a step that needs longer is undecided (default {DEFAULT_BUDGET:g})")
+        p.add_argument("--seed", type=int, default=0, help="seed for the random points of numeric checks")
+        p.add_argument("--step", metavar="NAME", help="check only the step with this name (or 1-based number)")
+
+    p_check = sub.add_parser("check", help="verify every step and print a table (or JSON)")
+    checking(p_check)
+    p_check.add_argument("--json", action="store_true", help="print a JSON report instead of the table")
+    p_check.add_argument("-v", "--verbose", action="store_true", help="show the rules each proof used")
+
+    p_build = sub.add_parser("build", help="verify, then write LaTeX, Markdown and PDF write-ups")
+    checking(p_build)
+    p_build.add_argument("--out", default="derive-out", metavar="DIR", help="output folder (default: derive-out)")
+    p_build.add_argument("--no-pdf", action="store_true", help="do not run LaTeX")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(COMMANDS[args.command](args))
+    except DeriveError as exc:
+        print(f"derive: error: {exc}", file=sys.stderr)
+        return ExitCode.BAD_INPUT
+    except KeyboardInterrupt:
+        print("derive: interrupted", file=sys.stderr)
+        return ExitCode.FAILED
+
+
+def _load(args) -> tuple[list[Loaded], bool]:
+    loaded = load(args.paths)
+    bad = False
+    for item in loaded:
+        if item.error:
+            print(f"derive: error: {item.error}", file=sys.stderr)
+            bad = True
+    return loaded, bad
+
+
+def cmd_list(args) -> ExitCode:
+    loaded, bad = _load(args)
+    for item in loaded:
+        for d in item.derivations:
+            print(f"{d.name:28} {len(d.steps):3} steps  {item.display}  {d.title}")
+    return ExitCode.BAD_INPUT if bad else ExitCode.OK
+
+
+def _select(d, step: str | None):
+    if step is None:
+        return d
+    for n, s in enumerate(d.steps, start=1):
+        if step in (s.name, str(n)):
+            return _only(d, n - 1)
+    return None
+
+
+def _only(d, index: int):
+    """A view of ``d`` with every step but ``index`` skipped (kept as context for labels and numbering)."""
+    from dataclasses import replace
+
+    view = replace(d, steps=[d.steps[index]])
+    view.first_index = index + 1
+    return view
+
+
+def _check_all(args, loaded: list[Loaded], stream) -> tuple[list[DerivationReport], bool]:
+    options = Options(budget=args.budget, seed=args.seed)
+    reports: list[DerivationReport] = []
+    missing_step = False
+    for item in loaded:
+        for d in item.derivations:
+            target = _select(d, args.step)
+            if target is None:
+                print(f"derive: error: {item.display}: {d.name} has no step {args.step!r}", file=sys.stderr)
+                missing_step = True
+                continue
+            offset = getattr(target, "first_index", 1)
+
+            def progress(step, result, d=d, offset=offset, target=target):
+                if stream is not None:
+                    n = offset + target.steps.index(step)
+                    _row(stream, d.name, n, step, result, args)
+
+            reports.append(check_derivation(target, options, path=item.display, progress=progress))
+    return reports, missing_step
+
+
+HEADER = f"{'derivation':24} {'#':>2}  {'step':24} {'rel':3}  {'evidence':17} {'time':>7}"
+
+
+def _row(stream, name, n, step, result, args) -> None:
+    ok = result.evidence.satisfies(step.allow)
+    flag = "" if ok else "  <-- FAILS" + (f" (allowed: {step.allow.value})" if result.evidence is not Evidence.REFUTED else "")
+    print(f"{name[:24]:24} {n:>2}  {step.name[:24]:24} {step.relation.value:3}  {result.evidence.value:17} "
+          f"{result.seconds:6.2f}s{flag}", file=stream, flush=True)
+    if result.evidence not in (Evidence.PROVED, Evidence.ASSUMED) or getattr(args, "verbose", False):
+        if result.detail:
+            print(f"    {result.detail}", file=stream)
+        if getattr(args, "verbose", False) and result.trace:
+            print("    by " + ", ".join(t.label() for t in result.trace), file=stream)
+    if result.counterexample is not None:
+        print(f"  {step.where}: step {n} ({step.name}) is refuted", file=stream)
+        for line in result.counterexample.describe().splitlines():
+            print(f"    {line}", file=stream)
+
+
+def cmd_check(args) -> ExitCode:
+    loaded, bad = _load(args)
+    start = time.perf_counter()
+    stream = None if args.json else sys.stdout
+    if stream:
+        print(HEADER, file=stream)
+    reports, missing = _check_all(args, loaded, stream)
+    elapsed = time.perf_counter() - start
+    if args.json:
+        json.dump({"derivations": [r.to_json() for r in reports], "seconds": round(elapsed, 3),
+                   "errors": [str(i.error) for i in loaded if i.error]}, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        _summary(reports, elapsed)
+    return _exit(reports, bad or missing)
+
+
+def _summary(reports: list[DerivationReport], elapsed: float) -> None:
+    steps = [r for rep in reports for r in rep.results]
+    counts: dict[str, int] = {}
+    for r in steps:
+        counts[r.evidence.value] = counts.get(r.evidence.value, 0) + 1
+    passed = sum(rep.passed for rep in reports)
+    tally = ", ".join(f"{v} {k}" for k, v in counts.items())
+    print(f"\n{passed}/{len(reports)} derivations pass; {len(steps)} steps: {tally} ({elapsed:.1f} s)")
+
+
+def _exit(reports: list[DerivationReport], bad: bool) -> ExitCode:
+    if bad:
+        return ExitCode.BAD_INPUT
+    return ExitCode.OK if all(r.passed for r in reports) else ExitCode.FAILED
+
+
+def cmd_build(args) -> ExitCode:
+    from derive.build import write_outputs
+
+    loaded, bad = _load(args)
+    print(HEADER)
+    reports, missing = _check_all(args, loaded, sys.stdout)
+    out = Path(args.out)
+    for report in reports:
+        if not report.passed:
+            print(f"derive: {report.derivation.name}: not written, a step is refuted or short of what it declared",
+                  file=sys.stderr)
+            continue
+        for path in write_outputs(report, out, pdf=not args.no_pdf):
+            print(f"wrote {display_path(path)}")
+    return _exit(reports, bad or missing)
+
+
+COMMANDS = {"list": cmd_list, "check": cmd_check, "build": cmd_build}
+
+
+def entry() -> None:  # console script
+    try:
+        code = main()
+    except Exception:  # noqa: BLE001 - an internal error: show it and say so with the exit code
+        import traceback
+
+        traceback.print_exc()
+        code = ExitCode.INTERNAL
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,110 @@
+"""Find derivation modules and import them by path.
+
+A PATH is a derivation module (``.py``) or a folder of them (files starting with ``_`` are skipped, as are
+``conftest.py`` and ``test_*.py``). Each module is imported under a private name, so a user's ``proofs`` folder
+can never shadow or be shadowed by another package. Every failure becomes a ``LoadError`` naming the file,
+and the other modules still load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from derive.errors import LoadError
+from derive.model import Derivation
+
+
+@dataclass
+class Loaded:
+    """One module: its derivations, or the error that stopped it."""
+
+    path: Path
+    derivations: list[Derivation] = field(default_factory=list)
+    error: LoadError | None = None
+
+    @property
+    def display(self) -> str:
+        return display_path(self.path)
+
+
+def display_path(path: Path | str) -> str:
+    """``path`` relative to the working directory when it lies below it."""
+    try:
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+    except ValueError:
+        return str(path)
+
+
+def bundled_proofs() -> Path:
+    """The derivations shipped with the package (``derive/proofs`` when installed, ``proofs/`` in a checkout)."""
+    here = Path(__file__).resolve().parent
+    installed = here / "proofs"
+    return installed if installed.is_dir() else here.parent / "proofs"
+
+
+def module_files(paths: list[str | Path]) -> list[tuple[Path, LoadError | None]]:
+    """Expand PATHs into module files, in a stable order; a missing path becomes an error entry."""
+    out: list[tuple[Path, LoadError | None]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.glob("*.py") if _is_derivation_file(p))
+            if not files:
+                out.append((path, LoadError(f"{display_path(path)}: no derivation modules (*.py) in this folder")))
+            out.extend((p, None) for p in files)
+        elif path.is_file():
+            out.append((path, None))
+        else:
+            out.append((path, LoadError(f"{raw}: no such file or folder")))
+    return out
+
+
+def _is_derivation_file(p: Path) -> bool:
+    return not p.name.startswith("_") and p.name != "conftest.py" and not p.name.startswith("test_")
+
+
+def load_module(path: Path) -> Loaded:
+    """Import ``path`` and collect the ``Derivation`` objects it defines, in definition order."""
+    shown = display_path(path)
+    if path.suffix != ".py":
+        return Loaded(path, error=LoadError(f"{shown}: not a Python file (.py)"))
+    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10]
+    name = f"_derive_user_{path.stem}_{digest}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        return Loaded(path, error=LoadError(f"{shown}: cannot be imported"))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:  # noqa: BLE001 - any failure in a user's module is reported, not raised
+        sys.modules.pop(name, None)
+        return Loaded(path, error=LoadError(f"{shown}: failed to import: {_where(exc, path)}"))
+    found = [v for v in vars(module).values() if isinstance(v, Derivation)]
+    if not found:
+        return Loaded(path, error=LoadError(f"{shown}: defines no derivation (no Derivation object at module level)"))
+    for d in found:
+        d.source = str(path)
+    return Loaded(path, derivations=found)
+
+
+def _where(exc: BaseException, path: Path) -> str:
+    """``line 14: ModelError: ...``: the innermost line of the user's file, then the error."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path]
+    message = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    return f"line {frames[-1].lineno}: {message}" if frames else message
+
+
+def load(paths: list[str | Path] | None = None) -> list[Loaded]:
+    """Load every module under ``paths`` (the bundled proofs when none are given)."""
+    paths = list(paths) if paths else [bundled_proofs()]
+    out = []
+    for path, error in module_files(paths):
+        out.append(Loaded(path, error=error) if error else load_module(path))
+    return out

@@ -1,0 +1,322 @@
+"""Concrete instances of a claim: exact evaluation at points inside the assumptions, and counterexample search.
+
+A *point* fixes every size (N, K), every data value (x_k, integers in their range), every family (q_i, positive
+rationals, summing to one where that is assumed) and every other free symbol. Sums and products are expanded
+term by term by :func:`expand_finite` (never SymPy's delta summation, SYMPY_PITFALLS.md items 1, 2 and 6), so
+a value is an exact SymPy number; two values are compared by exact arithmetic or by ``evalf`` with
+``strict=True``, which raises rather than return digits it cannot certify (item 12).
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import sympy as sp
+
+from derive.hygiene import substitute
+from derive.model import Context
+
+DIGITS = 30  # certified digits when deciding that two values differ
+MAX_UNFOLD = 50
+
+
+@dataclass(frozen=True)
+class Point:
+    """Values for the sizes, data, families and scalars of a claim, in a printable order."""
+
+    sizes: tuple[tuple[sp.Symbol, int], ...] = ()
+    data: tuple[tuple[sp.IndexedBase, tuple[int, ...]], ...] = ()
+    families: tuple[tuple[sp.IndexedBase, tuple[sp.Rational, ...]], ...] = ()
+    scalars: tuple[tuple[sp.Symbol, sp.Rational], ...] = ()
+
+    def describe(self) -> dict[str, str]:
+        out = {str(s): str(v) for s, v in self.sizes}
+        out.update({str(b): _vector(v) for b, v in self.data})
+        out.update({str(b): _vector(v) for b, v in self.families})
+        out.update({str(s): str(v) for s, v in self.scalars})
+        return out
+
+    def size_map(self) -> dict:
+        return dict(self.sizes)
+
+
+def _vector(values) -> str:
+    return "(" + ", ".join(str(v) for v in values) + (",)" if len(values) == 1 else ")")
+
+
+# -- evaluation ------------------------------------------------------------------------------------------------
+def unfold_all(expr: sp.Expr, ctx: Context) -> sp.Expr:
+    """Replace every defined symbol by its definition, repeatedly (hygienically)."""
+    for _ in range(MAX_UNFOLD):
+        new = _unfold_once(expr, ctx)
+        if new == expr:
+            return expr
+        expr = new
+    raise ValueError("definitions do not terminate (a definition refers to itself?)")
+
+
+def _unfold_once(e: sp.Basic, ctx: Context) -> sp.Basic:
+    d = ctx.definition_for(e)
+    if d is not None:
+        actual = tuple(e.indices) if isinstance(e, sp.Indexed) else tuple(e.args)
+        if len(actual) == len(d.params):
+            return substitute(d.rhs, dict(zip(d.params, actual)))
+    if not e.args:
+        return e
+    return e.func(*(_unfold_once(a, ctx) for a in e.args))
+
+
+def expand_finite(e: sp.Basic) -> sp.Basic:
+    """Expand every Sum/Product with integer bounds into its terms (Karr convention for reversed bounds)."""
+    if isinstance(e, (sp.Sum, sp.Product)):
+        body = e.function
+        for var, lo, hi in e.limits:
+            if not (lo.is_Integer and hi.is_Integer):
+                return e.func(expand_finite(body), *e.limits)
+            body = _expand_one(e.func, body, var, int(lo), int(hi))
+        return expand_finite(body)
+    if not e.args:
+        return e
+    return e.func(*(expand_finite(a) for a in e.args))
+
+
+def _expand_one(kind, body, var, lo: int, hi: int):
+    op, unit = (sp.Add, sp.Integer(0)) if kind is sp.Sum else (sp.Mul, sp.Integer(1))
+    if hi >= lo:
+        return op(*(substitute(body, {var: sp.Integer(v)}) for v in range(lo, hi + 1)))
+    if hi == lo - 1:
+        return unit
+    inner = op(*(substitute(body, {var: sp.Integer(v)}) for v in range(hi + 1, lo)))
+    return -inner if kind is sp.Sum else 1 / inner
+
+
+class Instances:
+    """A claim's two sides, unfolded once and expanded once per size, ready to evaluate at many points."""
+
+    def __init__(self, lhs: sp.Expr, rhs: sp.Expr, ctx: Context):
+        self.ctx = ctx
+        self.sides = (unfold_all(lhs, ctx), unfold_all(rhs, ctx))
+        self._expanded: dict = {}
+
+    def at_sizes(self, point: Point) -> tuple[sp.Expr, sp.Expr]:
+        key = point.sizes
+        if key not in self._expanded:
+            sizes = point.size_map()
+            self._expanded[key] = tuple(expand_finite(e.xreplace(sizes)) for e in self.sides)
+        return self._expanded[key]
+
+    def instantiate(self, point: Point, *, values: bool = True) -> tuple[sp.Expr, sp.Expr]:
+        """Both sides at ``point``: data (and, with ``values``, families and scalars) replaced."""
+        mapping = {b[j + _first(self.ctx, b)]: sp.Integer(v) for b, vs in point.data for j, v in enumerate(vs)}
+        out = []
+        for e in self.at_sizes(point):
+            for _ in range(3):  # q[x[1]] becomes q[2] only once x[1] is replaced
+                e = e.xreplace(mapping)
+            if values:
+                fam = {b[j + _first(self.ctx, b)]: v for b, vs in point.families for j, v in enumerate(vs)}
+                e = e.xreplace(fam).xreplace(dict(point.scalars))
+            out.append(e)
+        return out[0], out[1]
+
+    def compare(self, point: Point) -> Comparison:
+        """Decide the claim at one point, certifying any difference."""
+        a, b = self.instantiate(point)
+        for side in (a, b):
+            if not _closed(side):
+                return Comparison("unknown", a, b)
+            if side.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+                return Comparison("undefined", a, b)
+        diff = a - b
+        if diff == 0:
+            return Comparison("equal", a, b)
+        try:
+            value = sp.N(diff, DIGITS, strict=True)
+        except sp.core.evalf.PrecisionExhausted:
+            return Comparison("equal", a, b)  # no certified nonzero digit: zero to within evaluation
+        except (TypeError, ValueError):
+            return Comparison("unknown", a, b)
+        magnitude = abs(value)  # complex where a logarithm met a negative number
+        if not magnitude.is_Number:
+            return Comparison("unknown", a, b)
+        scale = max(abs(sp.N(a, 15)), abs(sp.N(b, 15)), sp.Integer(1))
+        if magnitude > scale * sp.Float(10) ** (5 - DIGITS):
+            return Comparison("differ", a, b)
+        return Comparison("equal", a, b)
+
+
+def _first(ctx: Context, base: sp.IndexedBase) -> int:
+    spec = ctx.datasets.get(base) or ctx.families.get(base)
+    return int(spec.index[0]) if spec is not None and spec.index[0].is_Integer else 1
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """``status`` is ``equal``, ``differ`` (certified), ``unknown`` (cannot tell) or ``undefined`` (a side has no
+    finite value, e.g. log 0)."""
+
+    status: str
+    lhs: sp.Expr = sp.Integer(0)
+    rhs: sp.Expr = sp.Integer(0)
+
+
+def _closed(e: sp.Expr) -> bool:
+    """No symbols left: the value is a definite number."""
+    return not e.free_symbols
+
+
+def approx(e: sp.Expr) -> str:
+    try:
+        return str(sp.N(e, 12, strict=True))
+    except Exception:  # noqa: BLE001 - the decimal is only an aid to the exact value beside it
+        return str(sp.N(e, 12))
+
+
+# -- the points to try -----------------------------------------------------------------------------------------
+@dataclass
+class Space:
+    """What must be given a value to evaluate a claim, read off the claim and the context."""
+
+    ctx: Context
+    sizes: list[sp.Symbol] = field(default_factory=list)
+    data: list[sp.IndexedBase] = field(default_factory=list)
+    families: list[sp.IndexedBase] = field(default_factory=list)
+    scalars: list[sp.Symbol] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, exprs, ctx: Context) -> Space:
+        space = cls(ctx)
+        bases = {b.label: b for b in list(ctx.datasets) + list(ctx.families)}
+        for e in exprs:
+            e = unfold_all(e, ctx)
+            labels = {a.base.label for a in e.atoms(sp.Indexed)}
+            for s in sorted(e.free_symbols, key=str):
+                if s in bases:
+                    bucket = space.data if bases[s] in ctx.datasets else space.families
+                    if bases[s] not in bucket:
+                        bucket.append(bases[s])
+                elif isinstance(s, sp.Symbol) and s not in labels:
+                    bucket = space.sizes if s in ctx.sizes else space.scalars
+                    if s not in bucket:
+                        bucket.append(s)
+        # A family's or data's index range mentions sizes that the claim itself may not.
+        for base in space.data + space.families:
+            spec = ctx.datasets.get(base) or ctx.families.get(base)
+            extra = set().union(*(b.free_symbols for b in spec.index + getattr(spec, "values", ())))
+            for s in sorted(extra, key=str):
+                if s in ctx.sizes and s not in space.sizes:
+                    space.sizes.append(s)
+        space.sizes.sort(key=str)
+        return space
+
+    def size_choices(self, span: int) -> Iterator[tuple[tuple[sp.Symbol, int], ...]]:
+        """Sizes from their minimums up to ``span`` more, smallest total first."""
+        ranges = [range(self.ctx.sizes[s], self.ctx.sizes[s] + span + 1) for s in self.sizes]
+        combos = sorted(itertools.product(*ranges), key=lambda c: (sum(c), c))
+        for c in combos:
+            yield tuple(zip(self.sizes, c))
+
+    def _length(self, spec, sizes: dict) -> int:
+        lo, hi = (int(b.xreplace(sizes)) for b in spec.index)
+        return max(hi - lo + 1, 0)
+
+    def data_choices(self, sizes: dict, limit: int) -> Iterator[tuple]:
+        """Every data vector in lexicographic order (up to ``limit``)."""
+        per_base = []
+        for base in self.data:
+            spec = self.ctx.datasets[base]
+            lo, hi = (int(b.xreplace(sizes)) for b in spec.values)
+            per_base.append([(base, v) for v in itertools.product(range(lo, hi + 1), repeat=self._length(spec, sizes))])
+        yield from itertools.islice(itertools.product(*per_base), limit)
+
+    def family_choices(self, sizes: dict) -> Iterator[tuple]:
+        per_base = []
+        for base in self.families:
+            spec = self.ctx.families[base]
+            per_base.append([(base, v) for v in readable_vectors(self._length(spec, sizes), spec.sums_to_one)])
+        yield from itertools.product(*per_base)
+
+    def scalar_choices(self) -> Iterator[tuple]:
+        yield from itertools.product(*[[(s, v) for v in readable_scalars(s)] for s in self.scalars])
+
+    def points(self, span: int = 2, data_limit: int = 64) -> Iterator[Point]:
+        """Small, readable points first: the first that refutes a claim is its counterexample."""
+        for sizes in self.size_choices(span):
+            sm = dict(sizes)
+            for data in self.data_choices(sm, data_limit):
+                for fams in self.family_choices(sm):
+                    for scalars in self.scalar_choices():
+                        yield Point(sizes, tuple(data), tuple(fams), tuple(scalars))
+
+    def random_point(self, rng: random.Random, span: int = 4) -> Point:
+        sizes = tuple((s, rng.randint(self.ctx.sizes[s], self.ctx.sizes[s] + span)) for s in self.sizes)
+        sm = dict(sizes)
+        data = []
+        for base in self.data:
+            spec = self.ctx.datasets[base]
+            lo, hi = (int(b.xreplace(sm)) for b in spec.values)
+            data.append((base, tuple(rng.randint(lo, hi) for _ in range(self._length(spec, sm)))))
+        fams = []
+        for base in self.families:
+            spec = self.ctx.families[base]
+            raw = [Fraction(rng.randint(1, 97), rng.randint(1, 97)) for _ in range(self._length(spec, sm))]
+            if spec.sums_to_one:
+                total = sum(raw)
+                raw = [r / total for r in raw]
+            fams.append((base, tuple(sp.Rational(r.numerator, r.denominator) for r in raw)))
+        scalars = tuple((s, _random_scalar(s, rng)) for s in self.scalars)
+        return Point(sizes, tuple(data), tuple(fams), scalars)
+
+
+def readable_vectors(length: int, sums_to_one: bool) -> list[tuple[sp.Rational, ...]]:
+    """Positive vectors from the most to the least readable; distributions when ``sums_to_one``."""
+    if length == 0:
+        return [()]
+    weights = [
+        [1] * length,
+        list(range(1, length + 1)),
+        list(range(length, 0, -1)),
+        [2 ** j for j in range(length)],
+        [1] + [3] * (length - 1),
+    ]
+    out: list[tuple[sp.Rational, ...]] = []
+    for w in weights:
+        total = sum(w) if sums_to_one else 1
+        vec = tuple(sp.Rational(v, total) for v in w)
+        if not sums_to_one and w == [1] * length:
+            vec = tuple(sp.Rational(1, 2) for _ in w)  # 1 hides too much (log 1 = 0): start at 1/2
+        if vec not in out:
+            out.append(vec)
+    if not sums_to_one:
+        for extra in ([2] * length, [sp.Rational(1, 3)] * length):
+            vec = tuple(sp.Rational(v) for v in extra)
+            if vec not in out:
+                out.append(vec)
+    return out
+
+
+def readable_scalars(s: sp.Symbol) -> list[sp.Rational]:
+    """Shrink towards 0, ±1 and small rationals, inside what ``s`` is declared to be."""
+    candidates = [0, 1, -1, 2, -2, sp.Rational(1, 2), -sp.Rational(1, 2), 3]
+    out = []
+    for c in map(sp.Rational, candidates):
+        if s.is_positive and c <= 0 or s.is_nonnegative and c < 0 or s.is_negative and c >= 0:
+            continue
+        if s.is_integer and not c.is_integer:
+            continue
+        out.append(c)
+    return out
+
+
+def _random_scalar(s: sp.Symbol, rng: random.Random) -> sp.Rational:
+    for _ in range(100):
+        c = sp.Rational(rng.randint(-97, 97), rng.randint(1, 97))
+        if s.is_integer:
+            c = sp.Integer(rng.randint(-9, 9))
+        if s.is_positive and c <= 0 or s.is_nonnegative and c < 0 or s.is_negative and c >= 0:
+            continue
+        return c
+    return readable_scalars(s)[0]
