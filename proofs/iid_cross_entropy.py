@@ -1,4 +1,4 @@
-"""Why minimising the negative log-likelihood is minimising the cross-entropy.
+r"""Why minimising the negative log-likelihood is minimising the cross-entropy.
 
 The training set is :math:`x_1, \ldots, x_N`, each an outcome in :math:`\{1, \ldots, K\}`, and the model gives
 outcome :math:`i` the probability :math:`q_i = p(i \mid \theta)`. Counting how often each outcome occurs turns

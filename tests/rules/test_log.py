@@ -1,0 +1,45 @@
+"""Each log rule applies when its positivity is declared and refuses otherwise."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derive.facts import Env
+from derive.model import Context
+from derive.rules import RULES
+
+ENV = Env(Context())
+pos_a, pos_b = sp.symbols("a b", positive=True)
+real_a, real_b = sp.symbols("a b", real=True)
+
+
+def apply(rule, expr):
+    return RULES[rule].apply(expr, ENV)
+
+
+def test_log_mul_splits_a_product_of_positives():
+    rw = apply("log_mul", sp.log(pos_a * pos_b))
+    assert rw.result == sp.log(pos_a) + sp.log(pos_b)
+    assert rw.assumptions == ("a > 0", "b > 0")
+
+
+def test_log_mul_refuses_merely_real_factors():
+    assert apply("log_mul", sp.log(real_a * real_b)) is None
+
+
+def test_log_mul_refuses_a_negative_coefficient():
+    assert apply("log_mul", sp.log(-2 * pos_a)) is None
+
+
+def test_log_pow_needs_a_positive_base_and_real_exponent():
+    assert apply("log_pow", sp.log(pos_a**real_b)).result == real_b * sp.log(pos_a)
+    assert apply("log_pow", sp.log(real_a**2)) is None  # log(a²) ≠ 2 log a at a = -1
+    assert apply("log_pow", sp.log(pos_a ** sp.I)) is None
+
+
+def test_log_prod_needs_positive_factors():
+    k, n = sp.symbols("k n", integer=True)
+    q = sp.IndexedBase("q", positive=True)
+    r = sp.IndexedBase("r", real=True)
+    assert apply("log_prod", sp.log(sp.Product(q[k], (k, 1, n)))).result == sp.Sum(sp.log(q[k]), (k, 1, n))
+    assert apply("log_prod", sp.log(sp.Product(r[k], (k, 1, n)))) is None
