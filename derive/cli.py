@@ -141,7 +141,7 @@ def _row(stream, name, n, step, result, args) -> None:
     print(f"{name[:24]:24} {n:>2}  {step.name[:24]:24} {step.relation.value:3}  {result.evidence.value:17} "
           f"{result.seconds:6.2f}s{flag}", file=stream, flush=True)
     if result.evidence not in (Evidence.PROVED, Evidence.ASSUMED) or getattr(args, "verbose", False):
-        if result.detail:
+        if result.detail and result.counterexample is None:
             print(f"    {result.detail}", file=stream)
         if getattr(args, "verbose", False) and result.trace:
             print("    by " + ", ".join(t.label() for t in result.trace), file=stream)

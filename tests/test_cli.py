@@ -1,0 +1,118 @@
+"""The command line: exit codes, the table, the JSON shape, and errors that name the file and step."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from derive.cli import ExitCode, main
+
+WRONG = textwrap.dedent(
+    """
+    from sympy import Sum, Symbol, log
+    from derive import Context, Derivation
+
+    ctx = Context()
+    K = ctx.size("K")
+    q = ctx.positive("q", index=(1, K))
+    i = Symbol("i", integer=True)
+    d = Derivation("A wrong step", ctx, start=log(q[1] * q[2]), name="wrong")
+    d.step(log(q[1]) + log(q[2]), "log of a product", name="split")
+    d.step(log(q[1]) * log(q[2]), "a tempting mistake", name="mistake")
+    """
+)
+
+
+@pytest.fixture
+def wrong_module(tmp_path):
+    path = tmp_path / "wrong.py"
+    path.write_text(WRONG)
+    return path
+
+
+def test_bundled_derivations_check_with_exit_0(capsys):
+    assert main(["check"]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "group-by-counts" in out and "proved" in out and "1/1 derivations pass" in out
+
+
+def test_a_wrong_step_exits_1_naming_the_step_and_printing_a_counterexample(wrong_module, capsys):
+    assert main(["check", str(wrong_module)]) == ExitCode.FAILED
+    out = capsys.readouterr().out
+    assert "wrong.py:11: step 2 (mistake) is refuted" in out
+    assert "Counterexample: K = 2, q = (1/2, 1/2)" in out
+    assert "left side" in out and "right side" in out
+    assert "Replay: derive check" in out and "--step mistake" in out
+
+
+def test_json_report_shape(wrong_module, capsys):
+    assert main(["check", "--json", str(wrong_module)]) == ExitCode.FAILED
+    report = json.loads(capsys.readouterr().out)
+    (d,) = report["derivations"]
+    assert {"name", "title", "passed", "steps"} <= d.keys() and d["passed"] is False
+    first, second = d["steps"]
+    assert {"index", "justification", "evidence", "seconds", "trace"} <= first.keys()
+    assert first["evidence"] == "proved" and first["trace"][0]["rule"] == "log_mul"
+    assert second["evidence"] == "refuted" and second["index"] == 2
+    cex = second["counterexample"]
+    assert cex["values"] == {"K": "2", "q": "(1/2, 1/2)"} and cex["lhs_value"] != cex["rhs_value"]
+
+
+def test_replay_checks_only_the_named_step(wrong_module, capsys):
+    assert main(["check", str(wrong_module), "--step", "split"]) == ExitCode.OK
+    assert main(["check", str(wrong_module), "--step", "mistake"]) == ExitCode.FAILED
+    assert main(["check", str(wrong_module), "--step", "nope"]) == ExitCode.BAD_INPUT
+    assert "has no step 'nope'" in capsys.readouterr().err
+
+
+def test_missing_path_exits_2(tmp_path, capsys):
+    assert main(["check", str(tmp_path / "absent.py")]) == ExitCode.BAD_INPUT
+    assert "absent.py: no such file or folder" in capsys.readouterr().err
+
+
+def test_module_that_raises_exits_2_and_the_others_are_still_checked(tmp_path, wrong_module, capsys):
+    broken = tmp_path / "broken.py"
+    broken.write_text("x = 1\nraise RuntimeError('boom')\n")
+    assert main(["check", "--json", str(tmp_path)]) == ExitCode.BAD_INPUT
+    captured = capsys.readouterr()
+    assert "broken.py: failed to import: line 2: RuntimeError: boom" in captured.err
+    assert [d["name"] for d in json.loads(captured.out)["derivations"]] == ["wrong"]
+
+
+def test_module_without_derivation_exits_2(tmp_path, capsys):
+    empty = tmp_path / "empty.py"
+    empty.write_text("x = 1\n")
+    assert main(["check", str(empty)]) == ExitCode.BAD_INPUT
+    assert "defines no derivation" in capsys.readouterr().err
+
+
+def test_malformed_step_names_file_and_line(tmp_path, capsys):
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "from sympy import Symbol\nfrom derive import Context, Derivation\n"
+        "d = Derivation('t', Context(), start=Symbol('a'))\nd.step('a + 1', 'text')\n"
+    )
+    assert main(["check", str(bad)]) == ExitCode.BAD_INPUT
+    err = capsys.readouterr().err
+    assert "bad.py: failed to import: line 4:" in err and "expected a SymPy expression" in err
+
+
+def test_unknown_hint_is_bad_input(tmp_path, capsys):
+    bad = tmp_path / "hint.py"
+    bad.write_text(
+        "from sympy import Symbol\nfrom derive import Context, Derivation\n"
+        "a = Symbol('a')\nd = Derivation('t', Context(), start=a)\nd.step(a, 'same', by='no_such_rule')\n"
+    )
+    assert main(["check", str(bad)]) == ExitCode.BAD_INPUT
+    assert "unknown rule 'no_such_rule'" in capsys.readouterr().err
+
+
+def test_list_and_help(capsys):
+    assert main(["list"]) == ExitCode.OK
+    assert "iid-cross-entropy" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    assert "Exit codes" in capsys.readouterr().out
