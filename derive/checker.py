@@ -25,7 +25,7 @@ from derive.rules import RULES
 from derive.sampling import Instances, Point, Space, approx, expand_finite
 from derive.worker import run_isolated
 
-DEFAULT_BUDGET = 10.0  # seconds per step
+DEFAULT_BUDGET = 5.0  # seconds per step
 SIZES_SPAN = 2  # proved-for-sizes: each size from its minimum to minimum + SIZES_SPAN
 EXHAUSTIVE_LIMIT = 256  # data vectors per size; beyond this a size cannot be covered exhaustively
 NUMERIC_POINTS = 40
@@ -68,7 +68,9 @@ class DerivationReport:
                     "location": s.where,
                     **r.to_json(),
                 }
-                for n, (s, r) in enumerate(zip(self.derivation.steps, self.results), start=getattr(self.derivation, "first_index", 1))
+                for n, (s, r) in enumerate(
+                    zip(self.derivation.steps, self.results), start=getattr(self.derivation, "first_index", 1)
+                )
             ],
         }
 
@@ -150,8 +152,11 @@ def _numeric(instances: Instances, space: Space, options: Options) -> StepResult
         point = space.random_point(rng)
         cmp = instances.compare(point)
         if cmp.status == "differ":
-            return StepResult(Evidence.REFUTED, "counterexample found at a random point",
-                              counterexample=_counterexample(point, cmp.lhs, cmp.rhs, options))
+            return StepResult(
+                Evidence.REFUTED,
+                "counterexample found at a random point",
+                counterexample=_counterexample(point, cmp.lhs, cmp.rhs, options),
+            )
         if cmp.status == "equal":
             agreed += 1
         else:
@@ -188,8 +193,9 @@ def _check_example(ctx: Context, step: Step, options: Options) -> StepResult:
     for _ in range(3):
         instance = instance.xreplace(values)
     point = ", ".join(f"{sp.sstr(s)} = {sp.sstr(v)}" for s, v in values.items())
-    entry = TraceEntry(rule="evaluate", side="lhs", assumptions=(point,),
-                       target=sp.srepr(step.claim_lhs), result=sp.srepr(instance))
+    entry = TraceEntry(
+        rule="evaluate", side="lhs", assumptions=(point,), target=sp.srepr(step.claim_lhs), result=sp.srepr(instance)
+    )
     if exactly_equal(instance, step.expr):
         return StepResult(Evidence.PROVED, f"by evaluation at {point}", trace=[entry])
     result = verify_claim(instance, step.expr, ctx, step.hints, options)
@@ -198,7 +204,9 @@ def _check_example(ctx: Context, step: Step, options: Options) -> StepResult:
     return result
 
 
-def check_derivation(derivation: Derivation, options: Options | None = None, path: str = "", progress=None) -> DerivationReport:
+def check_derivation(
+    derivation: Derivation, options: Options | None = None, path: str = "", progress=None
+) -> DerivationReport:
     """Check every step in order; ``progress(step, result)`` is called after each."""
     options = options or Options()
     report = DerivationReport(derivation, path=path)
@@ -217,8 +225,9 @@ def _replay(path: str, step: Step) -> str:
     return f"derive check {path or step.file} --step {step.name}"
 
 
-def verify(lhs: sp.Expr, rhs: sp.Expr, context: Context | None = None, *, by=(), budget: float = DEFAULT_BUDGET,
-           seed: int = 0) -> StepResult:
+def verify(
+    lhs: sp.Expr, rhs: sp.Expr, context: Context | None = None, *, by=(), budget: float = DEFAULT_BUDGET, seed: int = 0
+) -> StepResult:
     """The evidence for a single identity ``lhs = rhs``, as for a derivation step (for notebooks and tests).
 
     Symbols carry their SymPy assumptions (``Symbol("a", positive=True)``); ``context`` adds sizes, data ranges,
@@ -226,4 +235,6 @@ def verify(lhs: sp.Expr, rhs: sp.Expr, context: Context | None = None, *, by=(),
     """
     ctx = context or Context()
     hints = (by,) if isinstance(by, str) else tuple(by)
-    return run_isolated(lambda: verify_claim(sp.sympify(lhs), sp.sympify(rhs), ctx, hints, Options(budget, seed)), budget)
+    return run_isolated(
+        lambda: verify_claim(sp.sympify(lhs), sp.sympify(rhs), ctx, hints, Options(budget, seed)), budget
+    )

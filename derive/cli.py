@@ -45,8 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     def checking(p):
         paths(p)
-        p.add_argument("--budget", type=float, default=DEFAULT_BUDGET, metavar="SECONDS",
-                       help=f"time budget per step; a step that needs longer is undecided (default {DEFAULT_BUDGET:g})")
+        p.add_argument(
+            "--budget",
+            type=float,
+            default=DEFAULT_BUDGET,
+            metavar="SECONDS",
+            help=f"time budget per step; a step that needs longer is undecided (default {DEFAULT_BUDGET:g})",
+        )
         p.add_argument("--seed", type=int, default=0, help="seed for the random points of numeric checks")
         p.add_argument("--step", metavar="NAME", help="check only the step with this name (or 1-based number)")
 
@@ -137,9 +142,17 @@ HEADER = f"{'derivation':24} {'#':>2}  {'step':24} {'rel':3}  {'evidence':17} {'
 
 def _row(stream, name, n, step, result, args) -> None:
     ok = result.evidence.satisfies(step.allow)
-    flag = "" if ok else "  <-- FAILS" + (f" (allowed: {step.allow.value})" if result.evidence is not Evidence.REFUTED else "")
-    print(f"{name[:24]:24} {n:>2}  {step.name[:24]:24} {step.relation.value:3}  {result.evidence.value:17} "
-          f"{result.seconds:6.2f}s{flag}", file=stream, flush=True)
+    flag = (
+        ""
+        if ok
+        else "  <-- FAILS" + (f" (allowed: {step.allow.value})" if result.evidence is not Evidence.REFUTED else "")
+    )
+    print(
+        f"{name[:24]:24} {n:>2}  {step.name[:24]:24} {step.relation.value:3}  {result.evidence.value:17} "
+        f"{result.seconds:6.2f}s{flag}",
+        file=stream,
+        flush=True,
+    )
     if result.evidence not in (Evidence.PROVED, Evidence.ASSUMED) or getattr(args, "verbose", False):
         if result.detail and result.counterexample is None:
             print(f"    {result.detail}", file=stream)
@@ -160,8 +173,16 @@ def cmd_check(args) -> ExitCode:
     reports, missing = _check_all(args, loaded, stream)
     elapsed = time.perf_counter() - start
     if args.json:
-        json.dump({"derivations": [r.to_json() for r in reports], "seconds": round(elapsed, 3),
-                   "errors": [str(i.error) for i in loaded if i.error]}, sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(
+            {
+                "derivations": [r.to_json() for r in reports],
+                "seconds": round(elapsed, 3),
+                "errors": [str(i.error) for i in loaded if i.error],
+            },
+            sys.stdout,
+            indent=2,
+            ensure_ascii=False,
+        )
         print()
     else:
         _summary(reports, elapsed)
@@ -193,8 +214,10 @@ def cmd_build(args) -> ExitCode:
     out = Path(args.out)
     for report in reports:
         if not report.passed:
-            print(f"derive: {report.derivation.name}: not written, a step is refuted or short of what it declared",
-                  file=sys.stderr)
+            print(
+                f"derive: {report.derivation.name}: not written, a step is refuted or short of what it declared",
+                file=sys.stderr,
+            )
             continue
         for path in write_outputs(report, out, pdf=not args.no_pdf):
             print(f"wrote {display_path(path)}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-class Evidence(str, enum.Enum):
+class Evidence(enum.StrEnum):
     """How strongly a step was verified, strongest first."""
 
     PROVED = "proved"  # for every size the statement covers (symbolic N, K)

@@ -20,7 +20,7 @@ from derive.errors import ModelError
 from derive.evidence import ALLOWABLE, Evidence
 
 
-class Relation(str, enum.Enum):
+class Relation(enum.StrEnum):
     """How a line relates to the previous one. Only ``=`` is checked so far; the others are reserved."""
 
     EQ = "="
@@ -29,7 +29,7 @@ class Relation(str, enum.Enum):
     NE = "≠"
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     """What a step is: a claim to verify, a stated assumption, or a worked instance of the previous line."""
 
     STEP = "step"  # a claim: previous line (possibly transformed) relates to the new expression

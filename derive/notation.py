@@ -25,8 +25,9 @@ class ConditionalProbability(sp.Function):
     def _eval_is_extended_real(self):
         return True
 
-    def _latex(self, printer):
-        return rf"{self.symbol_name}\left({printer._print(self.args[0])} \mid {printer._print(self.given)}\right)"
+    def _latex(self, printer, exp=None):
+        tex = rf"{self.symbol_name}\left({printer._print(self.args[0])} \mid {printer._print(self.given)}\right)"
+        return _power(tex, exp)
 
     def _sympystr(self, printer):
         return f"{self.symbol_name}({printer._print(self.args[0])} | {printer._print(self.given)})"
@@ -45,9 +46,9 @@ class JointProbability(sp.Function):
     def _eval_is_positive(self):
         return True
 
-    def _latex(self, printer):
+    def _latex(self, printer, exp=None):
         data, size, given = (printer._print(a) for a in self.args)
-        return rf"p\left({data}_{{1}}, \ldots, {data}_{{{size}}} \mid {given}\right)"
+        return _power(rf"p\left({data}_{{1}}, \ldots, {data}_{{{size}}} \mid {given}\right)", exp)
 
     def _sympystr(self, printer):
         data, size, given = (printer._print(a) for a in self.args)
@@ -60,5 +61,10 @@ class CrossEntropy(sp.Function):
     nargs = 2
     symbol_name = "H"
 
-    def _latex(self, printer):
-        return rf"H\left({printer._print(self.args[0])}, {printer._print(self.args[1])}\right)"
+    def _latex(self, printer, exp=None):
+        return _power(rf"H\left({printer._print(self.args[0])}, {printer._print(self.args[1])}\right)", exp)
+
+
+def _power(tex: str, exp: str | None) -> str:
+    """SymPy prints ``f(x)**2`` by calling ``f(x)._latex(printer, exp="2")``; without ``exp`` that call fails."""
+    return tex if exp is None else f"{tex}^{{{exp}}}"

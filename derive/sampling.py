@@ -279,7 +279,7 @@ def readable_vectors(length: int, sums_to_one: bool) -> list[tuple[sp.Rational, 
         [1] * length,
         list(range(1, length + 1)),
         list(range(length, 0, -1)),
-        [2 ** j for j in range(length)],
+        [2**j for j in range(length)],
         [1] + [3] * (length - 1),
     ]
     out: list[tuple[sp.Rational, ...]] = []

@@ -54,6 +54,12 @@ nll.step(
     name="group-by-counts",
 )
 nll.step(Product(q[i] ** (N * p[i]), (i, 1, K)), "n_i = N p_i", name="counts-to-frequencies")
-nll.apply(log, N * Sum(p[i] * log(q[i]), (i, 1, K)), "taking logs: the log of a product is the sum of the logs", by="log_prod", name="take-logs")
+nll.apply(
+    log,
+    N * Sum(p[i] * log(q[i]), (i, 1, K)),
+    "taking logs: the log of a product is the sum of the logs",
+    by="log_prod",
+    name="take-logs",
+)
 nll.apply(lambda e: e / N, Sum(p[i] * log(q[i]), (i, 1, K)), "dividing both sides by N", name="divide-by-n")
 nll.step(-CrossEntropy(p, q), "the definition of the cross-entropy H(p, q)", name="cross-entropy")

@@ -43,7 +43,15 @@ def with_step_replaced(d, name, expr):
 
 @pytest.mark.parametrize(
     "name",
-    ["worked-example", "name-q", "group-by-counts", "counts-to-frequencies", "take-logs", "divide-by-n", "cross-entropy"],
+    [
+        "worked-example",
+        "name-q",
+        "group-by-counts",
+        "counts-to-frequencies",
+        "take-logs",
+        "divide-by-n",
+        "cross-entropy",
+    ],
 )
 def test_a_wrong_step_is_refuted_with_a_counterexample(flagship, name):
     why, wrong = mutants(flagship)[name]

@@ -10,10 +10,7 @@ from derive.loader import bundled_proofs, load
 
 LOADED = load([bundled_proofs()])
 STEPS = [
-    pytest.param(d, s, id=f"{item.path.name}::{s.name}")
-    for item in LOADED
-    for d in item.derivations
-    for s in d.steps
+    pytest.param(d, s, id=f"{item.path.name}::{s.name}") for item in LOADED for d in item.derivations for s in d.steps
 ]
 
 

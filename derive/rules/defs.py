@@ -46,7 +46,12 @@ def _sums_to_one(base: sp.IndexedBase, lo: sp.Expr, hi: sp.Expr):
 
 def constraint_rules(ctx: Context) -> list[Rule]:
     return [
-        Rule(f"sum_{spec.base}_eq_one", f"Σ_i {spec.base}_i = 1", "declared constraint", _sums_to_one(spec.base, *spec.index))
+        Rule(
+            f"sum_{spec.base}_eq_one",
+            f"Σ_i {spec.base}_i = 1",
+            "declared constraint",
+            _sums_to_one(spec.base, *spec.index),
+        )
         for spec in ctx.families.values()
         if spec.sums_to_one
     ]

@@ -104,7 +104,7 @@ def _mul_sum(e: sp.Basic, env: Env) -> Rewrite | None:
         if isinstance(inner, sp.Sum) and len(factors) > 1:
             inner = freshen(inner)  # its indices must not clash with anything in c
             c = sp.Mul(*(factors[:pos] + factors[pos + 1 :]))
-            if any(not _independent(m, l) for m in inner.limits for l in e.limits):
+            if any(not _independent(m, outer_limit) for m in inner.limits for outer_limit in e.limits):
                 continue
             pushed = sp.Sum(c * inner.function, *inner.limits, *e.limits)
             if _sum_comm(pushed, env) is not None:

@@ -34,7 +34,7 @@ def test_log_mul_refuses_a_negative_coefficient():
 def test_log_pow_needs_a_positive_base_and_real_exponent():
     assert apply("log_pow", sp.log(pos_a**real_b)).result == real_b * sp.log(pos_a)
     assert apply("log_pow", sp.log(real_a**2)) is None  # log(a²) ≠ 2 log a at a = -1
-    assert apply("log_pow", sp.log(pos_a ** sp.I)) is None
+    assert apply("log_pow", sp.log(pos_a**sp.I)) is None
 
 
 def test_log_prod_needs_positive_factors():
