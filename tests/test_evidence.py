@@ -1,0 +1,46 @@
+"""Evidence levels and what a step may allow."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from derive import Context, Derivation
+from derive.checker import verify
+from derive.errors import ModelError
+from derive.evidence import Evidence
+
+
+def test_levels_order_and_allowances():
+    assert Evidence.PROVED.satisfies(Evidence.PROVED)
+    assert Evidence.PROVED.satisfies(Evidence.NUMERIC)
+    assert not Evidence.PROVED_FOR_SIZES.satisfies(Evidence.PROVED)
+    assert Evidence.NUMERIC.satisfies(Evidence.NUMERIC)
+    assert not Evidence.NUMERIC.satisfies(Evidence.PROVED_FOR_SIZES)
+    for weak in (Evidence.UNDECIDED, Evidence.REFUTED):
+        assert not weak.satisfies(Evidence.NUMERIC)
+    assert [e.value for e in Evidence][:5] == ["proved", "proved-for-sizes", "numeric", "undecided", "refuted"]
+
+
+def test_a_step_cannot_allow_less_than_numeric():
+    a = sp.Symbol("a")
+    d = Derivation("t", Context(), start=a)
+    with pytest.raises(ModelError, match="allow must be one of"):
+        d.step(a, "same", allow="undecided")
+
+
+def test_verify_one_identity():
+    a, b = sp.symbols("a b", positive=True)
+    result = verify(sp.log(a * b), sp.log(a) + sp.log(b))
+    assert result.evidence is Evidence.PROVED
+    assert [t.label() for t in result.trace] == ["log_mul [a > 0, b > 0]", "ring_nf"]
+
+
+def test_verify_proves_for_sizes_when_no_rule_concludes():
+    ctx = Context()
+    n = ctx.size("n")
+    k = sp.Symbol("k", integer=True)
+    # Gauss's sum: true, but no rule here proves a closed form for a symbolic bound.
+    result = verify(sp.Sum(k, (k, 1, n)), n * (n + 1) / 2, ctx)
+    assert result.evidence is Evidence.PROVED_FOR_SIZES
+    assert result.detail == "at sizes n = 1; n = 2; n = 3"

@@ -1,0 +1,34 @@
+"""Finding and importing derivation modules."""
+
+from __future__ import annotations
+
+import sys
+
+from derive.loader import bundled_proofs, load, module_files
+
+
+def test_bundled_proofs_are_found_without_a_path():
+    (item,) = [i for i in load() if i.path.name == "iid_cross_entropy.py"]
+    assert item.error is None and item.derivations[0].name == "iid-cross-entropy"
+    assert bundled_proofs().is_dir()
+
+
+def test_modules_import_under_private_names_so_nothing_shadows_proofs(tmp_path):
+    (tmp_path / "proofs.py").write_text(
+        "from sympy import Symbol\nfrom derive import Context, Derivation\n"
+        "a = Symbol('a')\nd = Derivation('t', Context(), start=a)\nd.step(a, 'same')\n"
+    )
+    (item,) = load([tmp_path / "proofs.py"])
+    assert item.error is None
+    assert "proofs" not in sys.modules or sys.modules["proofs"].__file__ != str(tmp_path / "proofs.py")
+
+
+def test_folders_skip_private_and_test_files(tmp_path):
+    for name in ("b.py", "a.py", "_helper.py", "test_x.py", "conftest.py", "notes.txt"):
+        (tmp_path / name).write_text("")
+    assert [p.name for p, err in module_files([tmp_path])] == ["a.py", "b.py"]
+
+
+def test_an_empty_folder_is_an_error(tmp_path):
+    ((path, err),) = module_files([tmp_path])
+    assert err is not None and "no derivation modules" in str(err)
