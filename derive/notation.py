@@ -26,7 +26,7 @@ class ConditionalProbability(sp.Function):
         return True
 
     def _latex(self, printer, exp=None):
-        tex = rf"{self.symbol_name}\left({printer._print(self.args[0])} \mid {printer._print(self.given)}\right)"
+        tex = rf"{self.symbol_name}({printer._print(self.args[0])} \mid {printer._print(self.given)})"
         return _power(tex, exp)
 
     def _sympystr(self, printer):
@@ -48,7 +48,7 @@ class JointProbability(sp.Function):
 
     def _latex(self, printer, exp=None):
         data, size, given = (printer._print(a) for a in self.args)
-        return _power(rf"p\left({data}_{{1}}, \ldots, {data}_{{{size}}} \mid {given}\right)", exp)
+        return _power(rf"p({data}_{{1}}, \ldots, {data}_{{{size}}} \mid {given})", exp)
 
     def _sympystr(self, printer):
         data, size, given = (printer._print(a) for a in self.args)
@@ -62,9 +62,11 @@ class CrossEntropy(sp.Function):
     symbol_name = "H"
 
     def _latex(self, printer, exp=None):
-        return _power(rf"H\left({printer._print(self.args[0])}, {printer._print(self.args[1])}\right)", exp)
+        return _power(rf"H({printer._print(self.args[0])}, {printer._print(self.args[1])})", exp)
 
 
+# NOTE: plain parentheses, not \left( \right): these take simple arguments, and \left( after a letter adds a
+# thin space ("p (x | θ)") that textbooks do not have.
 def _power(tex: str, exp: str | None) -> str:
     """SymPy prints ``f(x)**2`` by calling ``f(x)._latex(printer, exp="2")``; without ``exp`` that call fails."""
     return tex if exp is None else f"{tex}^{{{exp}}}"

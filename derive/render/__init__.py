@@ -1,0 +1,7 @@
+"""Write-ups of a checked derivation: LaTeX (fragment or standalone article), PDF and Markdown."""
+
+from __future__ import annotations
+
+from derive.render.printer import DerivePrinter, to_latex
+
+__all__ = ["DerivePrinter", "to_latex"]

@@ -1,0 +1,156 @@
+"""SymPy's LaTeX printer with the forms a textbook uses.
+
+SymPy prints ``N*Sum(p[i]*log(q[i]), (i, 1, K))`` as ``N \\sum_{i=1}^{K} \\log{\\left({q}_{i} \\right)} {p}_{i}``;
+a page of notes writes ``N \\sum_{i=1}^{K} p_{i} \\log q_{i}``. :class:`DerivePrinter` changes only that:
+
+- a product lists numbers, then symbols and indexed symbols, then brackets (sums of terms, Iverson brackets),
+  then function applications such as ``\\log``, then sums and products (``_print_Mul``);
+- ``\\log q_{i}`` drops the parentheses when the argument is a symbol, an indexed symbol, a non-negative
+  number or a function application that brings its own (``_print_log``);
+- ``q_{i}`` and ``q_{x_{k}}`` instead of ``{q}_{i}`` (``_print_Indexed``);
+- ``[x_{k} = i]`` (Iverson) instead of ``\\delta_{i x_k}`` (``_print_KroneckerDelta``);
+- ``L(\\theta)`` instead of ``L{\\left(\\theta \\right)}`` for undefined functions (``_print_AppliedUndef``);
+- ``\\frac{1}{N} \\log L(\\theta)`` instead of ``\\frac{\\log L(\\theta)}{N}``: functions and sums stay out of a
+  fraction's numerator.
+
+Everything else, including the settings (an unknown one raises ``TypeError``), is SymPy's.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+from sympy.printing.latex import LatexPrinter
+from sympy.simplify.radsimp import fraction
+
+# NOTE: the same test SymPy uses to put ``\cdot`` between two numbers (``2 \cdot 3^{x}``, never ``2 3^{x}``).
+_ENDS_WITH_NUMBER = re.compile(r"[0-9][} ]*$")
+_STARTS_WITH_NUMBER = re.compile(r"(\d|\\frac{\d+}{\d+})")
+
+# Rank of a factor in a printed product: numbers, symbols, brackets, function applications, sums/products.
+NUMBER, SYMBOL, BRACKET, FUNCTION, BIG_OPERATOR = range(5)
+
+
+def factor_rank(factor: sp.Basic) -> int:
+    """Where ``factor`` goes in a product; a power goes where its base goes."""
+    base = factor.base if isinstance(factor, sp.Pow) else factor
+    if base.is_Number or base.is_NumberSymbol or base is sp.I:
+        return NUMBER
+    if isinstance(base, (sp.Symbol, sp.Indexed, sp.IndexedBase)):
+        return SYMBOL
+    if isinstance(base, (sp.Sum, sp.Product, sp.Integral)):
+        return BIG_OPERATOR
+    if isinstance(base, sp.Function) and not isinstance(base, sp.KroneckerDelta):
+        return FUNCTION
+    return BRACKET  # sums of terms, Iverson brackets, anything else printed with its own delimiters
+
+
+class DerivePrinter(LatexPrinter):
+    """LaTeX in textbook form; see the module docstring for what differs from SymPy."""
+
+    printmethod = "_latex"
+
+    # -- products -----------------------------------------------------------------------------------------------
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        args = expr.args
+        unevaluated = args[0] is sp.S.One or any(isinstance(a, sp.Number) for a in args[1:])
+        if unevaluated or not expr.is_commutative:
+            return super()._print_Mul(expr)  # keep the written order: reordering is only safe when it commutes
+        if expr.could_extract_minus_sign():
+            positive = -expr
+            body = self._print(positive)
+            return rf"- \left({body}\right)" if positive.is_Add else f"- {body}"
+        numer, denom = fraction(expr, exact=True)
+        if denom is sp.S.One:
+            return self._product(self._factors(expr))
+        small = [f for f in self._factors(numer) if factor_rank(f) < FUNCTION]
+        big = [f for f in self._factors(numer) if factor_rank(f) >= FUNCTION]
+        frac = rf"\frac{{{self._product(small) if small else '1'}}}{{{self._product(self._factors(denom))}}}"
+        if not big:
+            return frac
+        separator = self._settings["mul_symbol_latex"]
+        return frac + separator + self._product(big, after_fraction=True)
+
+    def _factors(self, expr: sp.Expr) -> list[sp.Expr]:
+        """The factors of ``expr`` in SymPy's order, then stably sorted by :func:`factor_rank`."""
+        if not expr.is_Mul:
+            return [expr]
+        ordered = list(expr.args) if self.order in ("old", "none") else expr.as_ordered_factors()
+        return sorted(ordered, key=factor_rank)
+
+    def _product(self, factors: list[sp.Expr], after_fraction: bool = False) -> str:
+        if len(factors) == 1 and not after_fraction:
+            return self._print(factors[0])
+        separator = self._settings["mul_symbol_latex"]
+        numbersep = self._settings["mul_symbol_latex_numbers"]
+        tex = last = ""
+        for n, factor in enumerate(factors):
+            term = self._print(factor)
+            if self._needs_mul_brackets(factor, first=n == 0 and not after_fraction, last=n == len(factors) - 1):
+                term = rf"\left({term}\right)"
+            if tex:
+                between_numbers = _ENDS_WITH_NUMBER.search(last) and _STARTS_WITH_NUMBER.match(term)
+                tex += numbersep if between_numbers else separator
+            tex += term
+            last = term
+        return tex
+
+    # -- functions ----------------------------------------------------------------------------------------------
+    def _print_log(self, expr: sp.log, exp: str | None = None) -> str:
+        name = r"\ln" if self._settings["ln_notation"] else r"\log"
+        if exp is not None:
+            name = rf"{name}^{{{exp}}}"
+        arg = expr.args[0]
+        if _bare_argument(arg):
+            return f"{name} {self._print(arg)}"
+        return rf"{name}\left({self._print(arg)}\right)"
+
+    def _print_AppliedUndef(self, expr: AppliedUndef, exp: str | None = None) -> str:
+        name = self._hprint_Function(expr.func.__name__)
+        args = ", ".join(self._print(a) for a in expr.args)
+        simple = all(a.is_Atom or isinstance(a, sp.Indexed) for a in expr.args)
+        tex = f"{name}({args})" if simple else rf"{name}\left({args}\right)"
+        return f"{tex}^{{{exp}}}" if exp is not None else tex
+
+    def _print_KroneckerDelta(self, expr: sp.KroneckerDelta, exp: str | None = None) -> str:
+        a, b = expr.args[:2]
+        # NOTE: SymPy sorts the arguments (``δ(i, x_k)``); notes write the data first: ``[x_k = i]``.
+        if isinstance(a, sp.Symbol) and not isinstance(b, sp.Symbol):
+            a, b = b, a
+        tex = f"[{self._print(a)} = {self._print(b)}]"
+        return f"{tex}^{{{exp}}}" if exp is not None else tex
+
+    # -- indexed symbols ----------------------------------------------------------------------------------------
+    def _print_Indexed(self, expr: sp.Indexed) -> str:
+        base = self._print(expr.base)
+        if re.search(r"[_^\s]", base):  # a base that is itself scripted needs a group: {x_{a}}_{i}
+            base = "{" + base + "}"
+        return base + "_{" + ",".join(self._print(i) for i in expr.indices) + "}"
+
+
+def _bare_argument(arg: sp.Basic) -> bool:
+    """True when ``\\log`` may take ``arg`` without parentheses: ``\\log q_{i}``, ``\\log 2``, ``\\log L(\\theta)``."""
+    if isinstance(arg, (sp.Symbol, sp.Indexed)):
+        return True
+    if arg.is_Number or arg.is_NumberSymbol:
+        return bool(arg.is_nonnegative)
+    # A function application prints its own parentheses; ``exp`` prints as ``e^{x}`` and brackets as ``[x = i]``.
+    return isinstance(arg, sp.Function) and not isinstance(arg, (sp.exp, sp.KroneckerDelta))
+
+
+def to_latex(expr: sp.Basic, **settings) -> str:
+    """``expr`` as LaTeX (math mode, no delimiters) in textbook form.
+
+    Args:
+        expr: a SymPy expression.
+        **settings: SymPy ``latex()`` settings such as ``ln_notation=True``.
+
+    Returns:
+        The LaTeX source.
+
+    Raises:
+        TypeError: for an unknown setting.
+    """
+    return DerivePrinter(settings).doprint(expr)

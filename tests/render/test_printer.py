@@ -1,0 +1,94 @@
+"""The textbook forms of :mod:`derive.render.printer`, compared as exact strings (as SymPy's own tests do)."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+
+from derive.notation import CrossEntropy, JointProbability, conditional
+from derive.render.printer import DerivePrinter, to_latex
+
+N = sp.Symbol("N", integer=True, positive=True)
+K = sp.Symbol("K", integer=True, positive=True)
+i, k = sp.Symbol("i", integer=True), sp.Symbol("k", integer=True)
+theta = sp.Symbol("theta")
+x = sp.IndexedBase("x", integer=True)
+q = sp.IndexedBase("q", positive=True)
+p = sp.IndexedBase("p", nonnegative=True)
+n = sp.IndexedBase("n", integer=True, nonnegative=True)
+L = sp.Function("L")(theta)
+P = conditional("p", given=theta)
+
+
+@pytest.mark.parametrize(
+    ("expr", "expected"),
+    [
+        # factors: numbers, symbols, brackets, functions, then sums
+        (N * sp.Sum(p[i] * sp.log(q[i]), (i, 1, K)), r"N \sum_{i=1}^{K} p_{i} \log q_{i}"),
+        (sp.Sum(sp.log(q[i]) * p[i], (i, 1, K)), r"\sum_{i=1}^{K} p_{i} \log q_{i}"),
+        (sp.log(q[i]) * 2 * N * p[i], r"2 N p_{i} \log q_{i}"),
+        (sp.Sum(q[i], (i, 1, K)) * sp.log(q[k]) * N, r"N \log q_{k} \sum_{i=1}^{K} q_{i}"),
+        (N * (p[i] + q[i]) * sp.log(q[i]), r"N \left(p_{i} + q_{i}\right) \log q_{i}"),
+        (2 * 3**N, r"2 \cdot 3^{N}"),
+        # products print as written
+        (sp.Product(q[i] ** (N * p[i]), (i, 1, K)), r"\prod_{i=1}^{K} q_{i}^{N p_{i}}"),
+        (sp.Product(q[i] ** n[i], (i, 1, K)), r"\prod_{i=1}^{K} q_{i}^{n_{i}}"),
+        # log without parentheses around a single symbol, indexed symbol, number or function application
+        (sp.log(q[i]), r"\log q_{i}"),
+        (sp.log(N), r"\log N"),
+        (sp.log(2), r"\log 2"),
+        (sp.log(sp.Rational(2, 9)), r"\log \frac{2}{9}"),
+        (sp.log(L), r"\log L(\theta)"),
+        (sp.log(N + 1), r"\log\left(N + 1\right)"),
+        (sp.log(N * q[i]), r"\log\left(N q_{i}\right)"),
+        (sp.log(sp.exp(N * q[i]), evaluate=False), r"\log\left(e^{N q_{i}}\right)"),
+        (sp.log(q[i]) ** 2, r"\log^{2} q_{i}"),
+        # fractions keep functions and sums out of the numerator
+        (sp.log(L) / N, r"\frac{1}{N} \log L(\theta)"),
+        (-sp.log(L) / N, r"- \frac{1}{N} \log L(\theta)"),
+        (sp.Sum(p[i], (i, 1, K)) / N, r"\frac{1}{N} \sum_{i=1}^{K} p_{i}"),
+        (2 * N * sp.log(L) / (3 * K), r"\frac{2 N}{3 K} \log L(\theta)"),
+        (n[i] / N, r"\frac{n_{i}}{N}"),
+        ((n[i] + 1) / N, r"\frac{n_{i} + 1}{N}"),
+        # indexed symbols and Iverson brackets
+        (q[i], "q_{i}"),
+        (q[x[k]], "q_{x_{k}}"),
+        (sp.KroneckerDelta(i, x[k]), "[x_{k} = i]"),
+        (sp.KroneckerDelta(x[k], i), "[x_{k} = i]"),
+        (sp.Sum(sp.KroneckerDelta(i, x[k]), (k, 1, N)), r"\sum_{k=1}^{N} [x_{k} = i]"),
+        # notation
+        (-CrossEntropy(p, q), "- H(p, q)"),
+        (sp.Product(P(x[k]), (k, 1, N)), r"\prod_{k=1}^{N} p(x_{k} \mid \theta)"),
+        (JointProbability(x, N, theta), r"p(x_{1}, \ldots, x_{N} \mid \theta)"),
+        (P(2) ** 2, r"p(2 \mid \theta)^{2}"),
+        (L, r"L(\theta)"),
+        (L**2, r"L(\theta)^{2}"),
+    ],
+)
+def test_textbook_form(expr, expected):
+    assert to_latex(expr) == expected
+
+
+def test_bound_dummy_prints_its_plain_name():
+    d = sp.Dummy("i", integer=True)
+    assert to_latex(sp.Sum(q[d] * sp.log(q[d]), (d, 1, K))) == r"\sum_{i=1}^{K} q_{i} \log q_{i}"
+
+
+def test_settings_are_sympys():
+    assert to_latex(sp.log(q[i]), ln_notation=True) == r"\ln q_{i}"
+    assert to_latex(2 * N * p[i], mul_symbol="dot") == r"2 \cdot N \cdot p_{i}"
+
+
+def test_unknown_setting_raises_type_error():
+    with pytest.raises(TypeError):
+        to_latex(q[i], no_such_setting=True)
+
+
+def test_non_commuting_factors_keep_their_order():
+    a, b = sp.symbols("a b", commutative=False)
+    assert to_latex(b * a * sp.log(N)) == r"\log N b a"  # SymPy moves commuting factors first; b a stays b a
+
+
+def test_printer_is_a_sympy_latex_printer():
+    assert isinstance(DerivePrinter(), LatexPrinter)
