@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from derive.render.latex import render_document, render_fragment
 from derive.render.printer import DerivePrinter, to_latex
 
-__all__ = ["DerivePrinter", "to_latex"]
+__all__ = ["DerivePrinter", "render_document", "render_fragment", "to_latex"]

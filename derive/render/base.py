@@ -1,0 +1,178 @@
+"""What every write-up shows, independent of the output format: the assumptions, the lines, the marks.
+
+The LaTeX and Markdown renderers both read a derivation through :func:`lines` and :func:`assumptions` and only
+decide how to lay the result out. Evidence marks are data (:data:`MARKS`), so both formats explain a mark the same
+way and a new evidence level needs one new row here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derive.evidence import Evidence, StepResult
+from derive.model import Derivation, Kind, Relation, Step
+from derive.render.printer import to_latex
+
+
+@dataclass(frozen=True)
+class Mark:
+    """How one evidence level is shown: a math mark, a Unicode mark, a word and a legend entry."""
+
+    latex: str  # math mode
+    symbol: str  # for Markdown
+    word: str  # in bold in the Markdown list, in italics in the LaTeX list of checks
+    meaning: str  # the legend entry (plain text; :math:`...` roles allowed)
+
+
+#: One row per evidence level, in the order the legend lists them.
+MARKS: dict[Evidence, Mark] = {
+    Evidence.PROVED: Mark(r"\checkmark", "✓", "proved", "proved for every size by named rewrite rules"),
+    Evidence.PROVED_FOR_SIZES: Mark(
+        r"\checkmark_{\le s}", "✓≤s", "proved for sizes", "proved exactly, but only for sizes up to :math:`s`"
+    ),
+    Evidence.NUMERIC: Mark(r"\approx", "≈", "numeric", "both sides agree at random points: evidence, not a proof"),
+    Evidence.UNDECIDED: Mark("?", "?", "undecided", "no method decided the step"),
+    Evidence.REFUTED: Mark(r"\times", "✗", "refuted", "false: a counterexample is shown below"),
+    Evidence.ASSUMED: Mark(r"\dagger", "†", "assumed", "a modelling assumption, stated and not checked"),
+}
+
+RELATIONS = {Relation.EQ: "=", Relation.LE: r"\le", Relation.GE: r"\ge", Relation.NE: r"\ne"}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One step as shown: a numbered line ``lhs relation expr`` with its evidence."""
+
+    number: int  # 1-based, in step order; equals the equation number when the write-up stands alone
+    step: Step
+    result: StepResult
+    evidence: Evidence  # ``assumed`` for a step of kind ASSUME whatever the result says
+    lhs: str  # LaTeX; empty when the line continues the chain (``&= ...``)
+    relation: str
+    expr: str
+
+    @property
+    def is_example(self) -> bool:
+        return self.step.kind is Kind.EXAMPLE
+
+
+def check_results(derivation: Derivation, results: list[StepResult]) -> None:
+    """Raise ``ValueError`` unless there is exactly one ``StepResult`` per step."""
+    if len(results) != len(derivation.steps) or not all(isinstance(r, StepResult) for r in results):
+        raise ValueError(
+            f"{derivation.name}: expected {len(derivation.steps)} StepResult objects, one per step, got {len(results)}"
+        )
+
+
+def first_line(derivation: Derivation) -> tuple[str, str] | None:
+    """``(subject, start)`` as LaTeX when the chain opens with ``subject = start``; None when they coincide."""
+    if derivation.subject == derivation.start:
+        return None
+    return to_latex(derivation.subject), to_latex(derivation.start)
+
+
+def lines(derivation: Derivation, results: list[StepResult]) -> list[Line]:
+    """The derivation's steps as lines, each with the left side it shows (if any)."""
+    check_results(derivation, results)
+    out = []
+    shown_start = first_line(derivation) is None  # the first chain line must show the start as its left side
+    for number, (step, result) in enumerate(zip(derivation.steps, results, strict=True), start=1):
+        evidence = Evidence.ASSUMED if step.kind is Kind.ASSUME else result.evidence
+        if step.kind is Kind.EXAMPLE:
+            lhs = example_lhs(step)
+        elif step.transformed:
+            lhs, shown_start = to_latex(step.lhs), False
+        elif shown_start:
+            lhs, shown_start = to_latex(derivation.start), False
+        else:
+            lhs = ""
+        out.append(Line(number, step, result, evidence, lhs, RELATIONS[step.relation], to_latex(step.expr)))
+    return out
+
+
+def example_lhs(step: Step) -> str:
+    r"""``\left. claim \right|_{N = 3,\ x_{1} = 2}``: the line the example evaluates, at the example's values."""
+    values = r",\ ".join(f"{to_latex(k)} = {to_latex(v)}" for k, v in step.values)
+    return rf"\left. {to_latex(step.claim_lhs)} \right|_{{{values}}}"
+
+
+def mark_latex(evidence: Evidence, result: StepResult) -> str:
+    r"""The math-mode mark; ``proved-for-sizes`` shows the largest size it reached, e.g. ``\checkmark_{\le 3}``."""
+    if evidence is Evidence.PROVED_FOR_SIZES:
+        largest = largest_size(result)
+        return rf"\checkmark_{{\le {largest}}}" if largest is not None else r"\checkmark_{s}"
+    return MARKS[evidence].latex
+
+
+def mark_symbol(evidence: Evidence, result: StepResult) -> str:
+    """The Unicode mark for Markdown, e.g. ``✓≤3`` for proved-for-sizes up to 3."""
+    if evidence is Evidence.PROVED_FOR_SIZES:
+        largest = largest_size(result)
+        return f"✓≤{largest}" if largest is not None else "✓s"
+    return MARKS[evidence].symbol
+
+
+def largest_size(result: StepResult) -> int | None:
+    """The largest size a ``proved-for-sizes`` result reached, read from its detail (``sizes N, K in {1, 2, 3}``)."""
+    sizes = [int(n) for n in re.findall(r"\d+", result.detail)]
+    return max(sizes) if sizes else None
+
+
+def used_marks(shown: list[Line]) -> list[Evidence]:
+    """The evidence levels that occur, in legend order."""
+    present = {line.evidence for line in shown}
+    return [e for e in MARKS if e in present]
+
+
+@dataclass(frozen=True)
+class Used:
+    """One rule in a proof trace with the assumptions it consumed (duplicates merged, first use first)."""
+
+    rule: str
+    reverse: bool
+    assumptions: tuple[str, ...]
+
+
+def trace_summary(result: StepResult) -> list[Used]:
+    """The distinct rule applications of a proof, in the order first used."""
+    seen: dict[tuple[str, bool, tuple[str, ...]], Used] = {}
+    for entry in result.trace:
+        key = (entry.rule, entry.reverse, tuple(entry.assumptions))
+        seen.setdefault(key, Used(*key))
+    return list(seen.values())
+
+
+def assumptions(derivation: Derivation) -> list[str]:
+    """The declared assumptions as sentences with ``$...$`` math (valid LaTeX text and Markdown alike)."""
+    ctx = derivation.context
+    out = []
+    if ctx.sizes:
+        sizes = [f"${to_latex(s)} \\ge {m}$" for s, m in ctx.sizes.items()]
+        verb = "is an integer" if len(sizes) == 1 else "are integers"
+        out.append(f"{_and(sizes)} {verb}.")
+    k, i = sp.Symbol("k", integer=True), sp.Symbol("i", integer=True)
+    for spec in ctx.datasets.values():
+        item = to_latex(spec.base[k])
+        lo, hi = (to_latex(v) for v in spec.values)
+        klo, khi = (to_latex(v) for v in spec.index)
+        out.append(f"Each ${item}$, for ${klo} \\le k \\le {khi}$, is an integer with ${lo} \\le {item} \\le {hi}$.")
+    for spec in ctx.families.values():
+        item = to_latex(spec.base[i])
+        ilo, ihi = (to_latex(v) for v in spec.index)
+        sentence = f"${item} > 0$ for ${ilo} \\le i \\le {ihi}$"
+        if spec.sums_to_one:
+            sentence += f", and $\\sum_{{i={ilo}}}^{{{ihi}}} {item} = 1$"
+        out.append(sentence + ".")
+    return out
+
+
+def definitions(derivation: Derivation) -> list[str]:
+    """Each definition as math: the author's LaTeX ``text`` if given, else ``lhs := rhs`` printed."""
+    return [d.text.strip() or f"{to_latex(d.lhs)} := {to_latex(d.rhs)}" for d in derivation.context.definitions]
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,253 @@
+"""Plain text in a derivation (justifications, notes, the intro) as LaTeX or Markdown.
+
+Authors write ``because="write q_i for p(i | θ)"``: plain text with ASCII subscripts and Unicode symbols. The
+renderers split such text into *math* and *text* segments, then format each for the target:
+
+- ``:math:`...``` roles (reStructuredText, used in docstrings) are LaTeX math, copied as they are;
+- short formula-like phrases are recognised and set as math: ``q_i``, ``p(i | θ)``, ``x_k = i``, ``N p_i``,
+  ``1 ≤ x_k ≤ K``, a Greek letter, a lone capital such as ``N``;
+- everything else is text, escaped for the target (``_``, ``%``, ``&``, ``#`` …).
+
+NOTE: the phrase recogniser is a heuristic on purpose kept narrow: a phrase becomes math only if it contains a
+subscript, a function call with a one-letter name, a Greek letter or math symbol, a capital letter standing alone,
+or a relation between operands. Ordinary words never match, and rule names such as ``log_prod`` (more than one
+letter before the underscore) stay text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+#: Unicode symbols written in justifications, as LaTeX math.
+MATH_UNICODE: dict[str, str] = {
+    **dict(
+        zip(
+            "αβγδεζηθικλμνξπρστυφχψω",
+            r"\alpha \beta \gamma \delta \varepsilon \zeta \eta \theta \iota \kappa \lambda \mu \nu \xi \pi \rho "
+            r"\sigma \tau \upsilon \varphi \chi \psi \omega".split(),
+            strict=True,
+        )
+    ),
+    **dict(zip("ΓΔΘΛΞΠΦΨΩ", r"\Gamma \Delta \Theta \Lambda \Xi \Pi \Phi \Psi \Omega".split(), strict=True)),
+    "ϑ": r"\vartheta",
+    "ϕ": r"\phi",
+    "ς": r"\varsigma",
+    "ϵ": r"\epsilon",
+    # NOTE: in these texts Σ is the summation sign (Σ_i q_i = 1), not a covariance matrix.
+    "Σ": r"\sum",
+    "∑": r"\sum",
+    "∏": r"\prod",
+    "∫": r"\int",
+    "√": r"\surd",
+    "∂": r"\partial",
+    "∇": r"\nabla",
+    "∞": r"\infty",
+    "≤": r"\le",
+    "≥": r"\ge",
+    "≠": r"\ne",
+    "≈": r"\approx",
+    "≡": r"\equiv",
+    "∼": r"\sim",
+    "∝": r"\propto",
+    "±": r"\pm",
+    "∓": r"\mp",
+    "×": r"\times",
+    "·": r"\cdot",
+    "∘": r"\circ",
+    "−": "-",
+    "∈": r"\in",
+    "∉": r"\notin",
+    "⊂": r"\subset",
+    "⊆": r"\subseteq",
+    "∪": r"\cup",
+    "∩": r"\cap",
+    "∅": r"\emptyset",
+    "∀": r"\forall",
+    "∃": r"\exists",
+    "¬": r"\neg",
+    "∧": r"\wedge",
+    "∨": r"\vee",
+    "→": r"\to",
+    "←": r"\leftarrow",
+    "↦": r"\mapsto",
+    "⇒": r"\Rightarrow",
+    "⇔": r"\Leftrightarrow",
+    "…": r"\ldots",
+    "⋯": r"\cdots",
+    "ℝ": r"\mathbb{R}",
+    "ℕ": r"\mathbb{N}",
+    "ℤ": r"\mathbb{Z}",
+    "ℚ": r"\mathbb{Q}",
+    "ℂ": r"\mathbb{C}",
+    "′": "'",
+    "²": "^{2}",
+    "³": "^{3}",
+    "⁻": "^{-}",
+}
+
+#: Typographic characters that have a text-mode LaTeX spelling.
+_TEXT_UNICODE = {
+    "—": "---",
+    "–": "--",
+    "“": "``",
+    "”": "''",
+    "‘": "`",
+    "’": "'",
+    "\u00a0": "~",
+    "…": r"\ldots{}",
+}
+
+_LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\^{}",
+    "~": r"\~{}",
+    # NOTE: in math mode so that the fragment also prints them right in an OT1 (non-T1) document.
+    "<": "$<$",
+    ">": "$>$",
+    "|": "$|$",
+}
+
+_MARKDOWN_SPECIALS = {"\\": r"\\", "`": r"\`", "*": r"\*", "_": r"\_", "$": r"\$", "<": "&lt;"}
+_HTML_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")  # "&amp;" would print as "&": escape only what looks like one
+
+# -- recognising math in plain text --------------------------------------------------------------------------------
+_LETTER = r"[A-Za-z\u0370-\u03ff]"
+_SCRIPT = r"(?:\{[^{}\n]*\}|[A-Za-z0-9]+)"
+_SYMBOLS = "".join(re.escape(c) for c in MATH_UNICODE if c not in "−…′²³⁻·")
+_ATOM = (
+    rf"(?:(?<![\w\\]){_LETTER}(?:_{_SCRIPT})?(?:\^{_SCRIPT})?\([^()\n]*\)"  # p(i | θ), H(p, q), f_1(x)
+    rf"|(?<![\w\\]){_LETTER}(?:_{_SCRIPT}(?:\^{_SCRIPT})?|\^{_SCRIPT})(?!\w)"  # q_i, x_{k+1}, x^2
+    rf"|[{_SYMBOLS}]"  # θ, Σ, ∞
+    r"|(?<![\w\\])[B-HJ-Z](?![\w'])"  # a capital standing alone (A and I are words)
+    r")"
+)
+_OPERAND = rf"(?:{_ATOM}|(?<![\w\\])[a-z](?![\w'])|(?<![\w.])\d+(?:\.\d+)?(?![\w]))"
+_PRODUCT = rf"(?:{_ATOM}(?:[ ]+{_ATOM})*)"
+_RELATION = r"(?:[ ]*(?::=|=|≤|≥|≠|≈|<|>|\+|∈|→|/|×|·)[ ]*|[ ]+[-−][ ]+)"
+_TERM = rf"(?:{_PRODUCT}|{_OPERAND})"
+_PHRASE = re.compile(rf"{_TERM}(?:{_RELATION}{_TERM})*")
+_ATOM_RE = re.compile(_ATOM)
+_RELATION_RE = re.compile(_RELATION)
+
+_ROLE = re.compile(r":math:`([^`]*)`")
+
+# NOTE: a docstring that is not a raw string turns ``\theta`` into a TAB and ``heta``. Inside a :math: role such
+# control characters never mean anything, so they are turned back into the backslash escapes they came from.
+_LOST_ESCAPES = {"\a": r"\a", "\b": r"\b", "\f": r"\f", "\t": r"\t", "\v": r"\v", "\r": r"\r"}
+
+
+def segments(text: str) -> list[tuple[bool, str]]:
+    """Split ``text`` into ``(is_math, content)`` pieces; math content is LaTeX, text content is raw."""
+    out: list[tuple[bool, str]] = []
+    pos = 0
+    for role in _ROLE.finditer(text):
+        out.extend(_phrases(text[pos : role.start()]))
+        out.append((True, "".join(_LOST_ESCAPES.get(c, c) for c in role.group(1))))
+        pos = role.end()
+    out.extend(_phrases(text[pos:]))
+    return [s for s in out if s[1]]
+
+
+def _phrases(text: str) -> list[tuple[bool, str]]:
+    out: list[tuple[bool, str]] = []
+    pos = 0
+    for m in _PHRASE.finditer(text):
+        phrase = m.group(0)
+        if not (_ATOM_RE.search(phrase) or _RELATION_RE.search(phrase)):
+            continue
+        out.append((False, text[pos : m.start()]))
+        out.append((True, math_from_text(phrase)))
+        pos = m.end()
+    out.append((False, text[pos:]))
+    return out
+
+
+def math_from_text(phrase: str) -> str:
+    """A formula written in plain text (``p(i | θ)``, ``x_ab``) as LaTeX math (``p(i \\mid \\theta)``, ``x_{ab}``)."""
+    phrase = re.sub(r"([_^])([A-Za-z0-9]+)", r"\1{\2}", phrase)
+    phrase = re.sub(r"\s*\|\s*", r" \\mid ", phrase)
+    return unicode_to_math(phrase)
+
+
+def unicode_to_math(text: str) -> str:
+    """Replace Unicode math symbols by LaTeX commands, keeping a command apart from a following letter."""
+    out = []
+    for n, c in enumerate(text):
+        tex = MATH_UNICODE.get(c)
+        if tex is None:
+            out.append(c)
+            continue
+        out.append(tex)
+        following = text[n + 1 : n + 2]
+        if tex[-1].isalpha() and (following.isalnum() or following == "\\"):
+            out.append(" ")
+    return "".join(out)
+
+
+# -- LaTeX ---------------------------------------------------------------------------------------------------------
+def escape_latex(text: str) -> str:
+    """Plain text as LaTeX text: specials escaped, Unicode symbols as inline math, typography as TeX ligatures."""
+    out = []
+    for c in text:
+        if c in _LATEX_SPECIALS:
+            out.append(_LATEX_SPECIALS[c])
+        elif c in _TEXT_UNICODE:
+            out.append(_TEXT_UNICODE[c])
+        elif c in MATH_UNICODE:
+            out.append(f"${unicode_to_math(c)}$")
+        elif c in "\t\r\n":
+            out.append(" " if c != "\n" else "\n")
+        elif ord(c) < 32:
+            continue
+        elif ord(c) < 0x180:  # ASCII and Latin accented letters: T1 fonts with UTF-8 input set them directly
+            out.append(c)
+        else:
+            out.append(rf"\texttt{{[U+{ord(c):04X}]}}")
+    return "".join(out)
+
+
+def latex_text(text: str) -> str:
+    """Plain text with formulas (see the module docstring) as LaTeX text with ``$...$`` math."""
+    return _join(text, escape_latex)
+
+
+def latex_tt(lines: list[str]) -> str:
+    """Lines of plain text in typewriter type, spaces and ``--`` kept as typed (counterexamples, commands)."""
+    out = []
+    for line in lines:
+        body = escape_latex(line).replace("-", "-{}")
+        # NOTE: \mbox{} first, because TeX drops spaces at the start of a line after \\.
+        out.append(r"\mbox{}" + re.sub(r" {2,}", lambda m: r"\ " * len(m.group(0)), body))
+    return "{\\ttfamily\\frenchspacing\n" + "\\\\\n".join(out) + "}"
+
+
+# -- Markdown ------------------------------------------------------------------------------------------------------
+def escape_markdown(text: str) -> str:
+    """Plain text as Markdown: characters that would start emphasis, code, math or HTML are escaped."""
+    return "".join(_MARKDOWN_SPECIALS.get(c, c) for c in _HTML_ENTITY.sub("&amp;", text))
+
+
+def markdown_text(text: str) -> str:
+    """Plain text with formulas as Markdown with ``$...$`` math."""
+    return _join(text, escape_markdown)
+
+
+def _join(text: str, escape: Callable[[str], str]) -> str:
+    parts = []
+    for is_math, content in segments(text):
+        parts.append(f"${content.strip()}$" if is_math else escape(content))
+    return "".join(parts)
+
+
+def paragraphs(text: str) -> list[str]:
+    """``text`` split at blank lines, each paragraph on one line (docstrings wrap lines by hand)."""
+    # NOTE: tabs survive (a :math: role may hold a TAB that was ``\t``; :func:`segments` restores it).
+    return [re.sub(r"[ ]*\n[ ]*", " ", p.strip(" \n")) for p in re.split(r"\n[ \t]*\n", text.strip(" \n")) if p.strip()]

@@ -1,0 +1,141 @@
+"""Fixtures for the renderer tests: the flagship derivation and hand-made check results.
+
+The results are built by hand (mirroring what the checker reports for the flagship) so that these tests exercise
+the renderers alone and do not change when the checker does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from derive.evidence import Counterexample, Evidence, StepResult, TraceEntry
+from derive.model import Derivation
+
+ROOT = Path(__file__).resolve().parents[2]
+FLAGSHIP = ROOT / "proofs" / "iid_cross_entropy.py"
+
+
+def _trace(*labels: tuple[str, tuple[str, ...]] | str) -> list[TraceEntry]:
+    out = []
+    for item in labels:
+        rule, assumptions = (item, ()) if isinstance(item, str) else item
+        out.append(TraceEntry(rule=rule, side="lhs", assumptions=assumptions))
+    return out
+
+
+#: What the checker reports for each step of the flagship, by step name.
+PROVED_TRACES = {
+    "iid": None,
+    "worked-example": _trace("ring_nf"),
+    "name-q": _trace("q_def", "ring_nf"),
+    "group-by-counts": _trace(
+        ("log_injective", ("q_i > 0",)),
+        ("log_prod", ("q_i > 0",)),
+        "n_def",
+        ("log_pow", ("q_i > 0",)),
+        "mul_sum",
+        "sum_comm",
+        ("sum_kronecker_delta", ("x_k integer", "1 ≤ x_k ≤ K")),
+        "ring_nf",
+    ),
+    "counts-to-frequencies": _trace("p_def", "ring_nf"),
+    "take-logs": _trace(("log_prod", ("q_i > 0",)), ("log_pow", ("q_i > 0",)), "mul_sum", "ring_nf"),
+    "divide-by-n": _trace("ring_nf"),
+    "cross-entropy": _trace("H_def", "ring_nf"),
+}
+
+COUNTEREXAMPLE = Counterexample(
+    values={"N": "2", "K": "2", "x": "(1, 2)", "q": "(1/3, 2/3)"},
+    lhs_value="log(2/9)",
+    rhs_value="2*log(1/2)",
+    lhs_approx="-1.504077",
+    rhs_approx="-1.386294",
+    replay="derive check proofs/x.py --step take-logs",
+)
+
+
+@pytest.fixture(scope="session")
+def flagship_module():
+    spec = importlib.util.spec_from_file_location("derive_tests_render_flagship", FLAGSHIP)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture()
+def derivation(flagship_module) -> Derivation:
+    """The flagship derivation with its module docstring as the intro; a copy, so a test may change its steps."""
+    nll = flagship_module.nll
+    return dataclasses.replace(nll, intro=flagship_module.__doc__ or "", steps=list(nll.steps))
+
+
+def proved_results(derivation: Derivation) -> list[StepResult]:
+    out = []
+    for step in derivation.steps:
+        trace = PROVED_TRACES[step.name]
+        if trace is None:
+            out.append(StepResult(Evidence.ASSUMED, "stated, not checked"))
+        else:
+            out.append(StepResult(Evidence.PROVED, "", trace=list(trace)))
+    return out
+
+
+@pytest.fixture()
+def results(derivation) -> list[StepResult]:
+    """Every step proved, the i.i.d. step assumed."""
+    return proved_results(derivation)
+
+
+@pytest.fixture()
+def refuted_results(derivation) -> list[StepResult]:
+    """As ``results``, but ``take-logs`` refuted with a counterexample."""
+    out = proved_results(derivation)
+    n = [s.name for s in derivation.steps].index("take-logs")
+    out[n] = StepResult(Evidence.REFUTED, "", counterexample=COUNTEREXAMPLE)
+    return out
+
+
+@pytest.fixture()
+def mixed_results(derivation) -> list[StepResult]:
+    """Every evidence level once: sizes, numeric, undecided and refuted after the proved and assumed steps."""
+    out = proved_results(derivation)
+    names = [s.name for s in derivation.steps]
+    out[names.index("counts-to-frequencies")] = StepResult(Evidence.PROVED_FOR_SIZES, "sizes N, K in {1, 2, 3}")
+    out[names.index("take-logs")] = StepResult(Evidence.REFUTED, "", counterexample=COUNTEREXAMPLE)
+    out[names.index("divide-by-n")] = StepResult(Evidence.NUMERIC, "40 points at 30 digits")
+    out[names.index("cross-entropy")] = StepResult(Evidence.UNDECIDED, "no method concluded within 10 s")
+    return out
+
+
+_FRESH = """
+import dataclasses, importlib.util, sys
+sys.path.insert(0, {here!r})
+from conftest import FLAGSHIP, proved_results
+from derive.render import {function}
+spec = importlib.util.spec_from_file_location("flagship", FLAGSHIP)
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+d = dataclasses.replace(module.nll, intro=module.__doc__)
+sys.stdout.buffer.write({function}(d, proved_results(d)).encode())
+"""
+
+
+def _render_in_fresh_process(function: str, hash_seed: str) -> str:
+    code = _FRESH.format(here=str(Path(__file__).parent), function=function)
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True, timeout=120)
+    return done.stdout.decode()
+
+
+@pytest.fixture()
+def render_in_fresh_process():
+    """``render_in_fresh_process(name, hash_seed)``: ``derive.render.<name>`` of the flagship with every step proved
+    (the i.i.d. step assumed), computed in a new interpreter with that ``PYTHONHASHSEED``."""
+    return _render_in_fresh_process

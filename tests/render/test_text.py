@@ -1,0 +1,58 @@
+"""Plain text to LaTeX and Markdown: escaping, Unicode symbols, and the formulas recognised in justifications."""
+
+from __future__ import annotations
+
+import pytest
+
+from derive.render.text import escape_latex, latex_text, latex_tt, markdown_text, paragraphs
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("write q_i for p(i | θ)", r"write $q_{i}$ for $p(i \mid \theta)$"),
+        ("n_i = N p_i", r"$n_{i} = N p_{i}$"),
+        ("with x_k = i", r"with $x_{k} = i$"),
+        ("dividing both sides by N", r"dividing both sides by $N$"),
+        ("the cross-entropy H(p, q)", r"the cross-entropy $H(p, q)$"),
+        ("given θ (i.i.d.)", r"given $\theta$ (i.i.d.)"),
+        ("1 ≤ x_k ≤ K", r"$1 \le x_{k} \le K$"),
+        ("Σ_i q_i = 1", r"$\sum_{i} q_{i} = 1$"),
+        ("p(·) > 0", r"$p(\cdot) > 0$"),
+        # words, rule names and lists stay text
+        (
+            "taking logs: the log of a product is the sum of the logs",
+            "taking logs: the log of a product is the sum of the logs",
+        ),
+        ("by log_prod and sum_comm", r"by log\_prod and sum\_comm"),
+        ("for the training set [2, 2, 1]", "for the training set [2, 2, 1]"),
+        ("A cat, I think, is a pet", "A cat, I think, is a pet"),
+        # what is not math is escaped
+        ("50% & #1 ~ {x} $ ^ \\", r"50\% \& \#1 \~{} \{x\} \$ \^{} \textbackslash{}"),
+        ("a — b – c “d”", "a --- b -- c ``d''"),
+        (":math:`\\frac{a}{b}` stays as written", r"$\frac{a}{b}$ stays as written"),
+    ],
+)
+def test_latex_text(text, expected):
+    assert latex_text(text) == expected
+
+
+def test_unknown_unicode_is_shown_not_fed_to_latex():
+    assert escape_latex("snow ☃") == r"snow \texttt{[U+2603]}"
+    assert escape_latex("café") == "café"
+
+
+def test_markdown_text_escapes_emphasis_and_keeps_formulas():
+    assert markdown_text("write q_i for p(i | θ)") == r"write $q_{i}$ for $p(i \mid \theta)$"
+    assert markdown_text("by log_prod *twice* `x` $5 and <br>") == r"by log\_prod \*twice\* \`x\` \$5 and &lt;br>"
+    assert markdown_text("a&b &amp;") == "a&b &amp;amp;"
+
+
+def test_typewriter_lines_keep_spaces_and_double_dashes():
+    assert (
+        latex_tt(["a  b", "  --step"]) == "{\\ttfamily\\frenchspacing\n\\mbox{}a\\ \\ b\\\\\n\\mbox{}\\ \\ -{}-{}step}"
+    )
+
+
+def test_paragraphs_join_wrapped_lines():
+    assert paragraphs("One\ntwo.\n\n  Three.\n") == ["One two.", "Three."]
