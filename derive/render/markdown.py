@@ -1,0 +1,108 @@
+"""A derivation as Markdown that renders in Jupyter, GitHub and MkDocs alike.
+
+The chain is display math in ``$$\\begin{aligned} ... \\end{aligned}$$`` blocks with the line numbers written
+out (``&& \\checkmark \\quad (3)``: ``\\tag`` and ``\\label`` are not allowed inside ``aligned``, and ``\\text``
+would need escaping that each renderer treats differently). Prose between lines (a worked example, a step's
+``prose``) ends one block and starts the next, as ``\\intertext`` does in LaTeX. The justifications follow as a
+numbered list whose numbers match the lines, with the evidence in words.
+"""
+
+from __future__ import annotations
+
+from derive.evidence import Evidence, StepResult
+from derive.model import Derivation
+from derive.render import base
+from derive.render.printer import to_latex
+from derive.render.text import markdown_text, paragraphs
+
+
+def render_markdown(derivation: Derivation, results: list[StepResult]) -> str:
+    """The derivation as Markdown with ``$...$`` and ``$$...$$`` math.
+
+    Args:
+        derivation: the derivation to write up.
+        results: one ``StepResult`` per step of ``derivation``, in order.
+
+    Returns:
+        Markdown ending in a newline; the same input always gives the same bytes.
+
+    Raises:
+        ValueError: if ``results`` does not have one entry per step.
+    """
+    shown = base.lines(derivation, results)
+    parts = [f"# {markdown_text(derivation.title)}"]
+    parts.extend(markdown_text(p) for p in paragraphs(derivation.intro))
+    stated = base.assumptions(derivation) + [markdown_text(n) for n in derivation.context.notes]
+    if stated:
+        parts.append("**Assumptions**\n\n" + "\n".join(f"- {s}" for s in stated))
+    defined = base.definitions(derivation)
+    if defined:
+        parts.append("**Definitions**\n\n" + "\n".join(f"- ${d}$" for d in defined))
+    parts.extend(_chain(derivation, shown))
+    parts.append("**Justifications**\n\n" + "\n".join(_justification(line) for line in shown))
+    parts.append(_legend(shown))
+    parts.extend(markdown_text(p) for p in paragraphs(derivation.closing))
+    return "\n\n".join(parts) + "\n"
+
+
+def _chain(derivation: Derivation, shown: list[base.Line]) -> list[str]:
+    """Display-math blocks with the prose between them."""
+    out: list[str] = []
+    rows: list[str] = []
+    opening = base.first_line(derivation)
+    if opening:
+        rows.append(f"{opening[0]} &= {opening[1]}")
+    for line in shown:
+        said = []
+        if line.step.prose:
+            said.append(markdown_text(line.step.prose))
+        if line.is_example:
+            said.append(f"For example, {markdown_text(line.step.because)}:")
+        if said:
+            if rows:
+                out.append(_block(rows))
+                rows = []
+            out.append(" ".join(said))
+        lhs = line.lhs
+        if not lhs and not rows:  # a block that resumes the chain repeats its left side
+            lhs = to_latex(line.step.lhs)
+        mark = base.mark_latex(line.evidence, line.result)
+        rows.append(rf"{lhs} &{line.relation} {line.expr} && {mark} \quad ({line.number})")
+        if line.is_example:  # the chain resumes after the example in a block of its own
+            out.append(_block(rows))
+            rows = []
+    if rows:
+        out.append(_block(rows))
+    return out
+
+
+def _block(rows: list[str]) -> str:
+    return "$$\n\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}\n$$"
+
+
+def _justification(line: base.Line) -> str:
+    word, symbol = base.MARKS[line.evidence].word, base.mark_symbol(line.evidence, line.result)
+    text = f"{line.number}. **{word}** {symbol} — {markdown_text(line.step.because)}"
+    detail = line.result.detail.strip()
+    if detail:
+        text += f" ({markdown_text(detail)})"
+    used = base.trace_summary(line.result)
+    if used:
+        text += " — by " + ", ".join(_used(u) for u in used)
+    text += "."
+    if line.evidence is Evidence.REFUTED and line.result.counterexample is not None:
+        described = line.result.counterexample.describe().splitlines()
+        text += "\n\n   ```text\n" + "\n".join(f"   {d}" for d in described) + "\n   ```\n"
+    return text
+
+
+def _used(used: base.Used) -> str:
+    name = f"`{used.rule}`" + (" (reverse)" if used.reverse else "")
+    if used.assumptions:
+        name += " [" + ", ".join(markdown_text(a) for a in used.assumptions) + "]"
+    return name
+
+
+def _legend(shown: list[base.Line]) -> str:
+    entries = [f"{base.MARKS[e].symbol} {markdown_text(base.MARKS[e].meaning)}" for e in base.used_marks(shown)]
+    return "**Marks:** " + "; ".join(entries) + "."
