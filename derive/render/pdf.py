@@ -1,0 +1,104 @@
+"""Compile a standalone ``.tex`` write-up to PDF with latexmk (or pdflatex run twice).
+
+TeX runs in a temporary directory, so a failed run leaves nothing behind, and the finished PDF is moved into place
+atomically: a reader of ``out_dir`` sees the old PDF or the new one, never half of one. Without TeX installed,
+:func:`compile_pdf` returns None and the caller prints :data:`NO_TEX_NOTICE`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from derive.atomic import write_atomic
+from derive.errors import DeriveError
+
+NO_TEX_NOTICE = (
+    "derive: no LaTeX found (neither latexmk nor pdflatex is on PATH), so no PDF was made; the .tex is written. "
+    "Install TeX Live (e.g. apt-get install texlive-latex-recommended latexmk) to get PDFs."
+)
+
+#: Seconds one TeX run may take before it is stopped (a runaway macro must not hang the CLI).
+TIMEOUT = 120
+
+
+class RenderError(DeriveError):
+    """LaTeX could not typeset a write-up; the message names the ``.tex`` file and quotes LaTeX's error."""
+
+
+def tex_available() -> bool:
+    """True when pdflatex is on PATH (latexmk, if present, drives it; it cannot work without it)."""
+    return shutil.which("pdflatex") is not None
+
+
+def compile_pdf(tex_path: Path, out_dir: Path) -> Path | None:
+    """Typeset ``tex_path`` and place ``<stem>.pdf`` in ``out_dir``.
+
+    Args:
+        tex_path: a standalone LaTeX document; files it ``\\input``s are found relative to its directory.
+        out_dir: where the PDF goes (created if missing).
+
+    Returns:
+        The PDF's path, or None when no TeX is installed (nothing is written then).
+
+    Raises:
+        RenderError: LaTeX stopped on an error (the message quotes the first ``! ...`` line of the log),
+            timed out, or produced no PDF.
+    """
+    tex_path = Path(tex_path).resolve()
+    out_dir = Path(out_dir)
+    if not tex_available():
+        return None
+    if not tex_path.is_file():
+        raise RenderError(f"{tex_path}: no such file")
+    latexmk = shutil.which("latexmk")
+    env = dict(os.environ, max_print_line="1000")  # one log line per message, so errors are quoted whole
+    with tempfile.TemporaryDirectory(prefix="derive-tex-") as tmp:
+        if latexmk:
+            runs = [[latexmk, "-norc", "-pdf", "-interaction=nonstopmode", "-halt-on-error", f"-outdir={tmp}"]]
+        else:
+            pdflatex = shutil.which("pdflatex") or "pdflatex"
+            once = [pdflatex, "-interaction=nonstopmode", "-halt-on-error", f"-output-directory={tmp}"]
+            runs = [once, once]  # the second run resolves \eqref and \label
+        for command in runs:
+            _run([*command, tex_path.name], tex_path, Path(tmp), env)
+        built = Path(tmp) / f"{tex_path.stem}.pdf"
+        if not built.is_file():
+            raise RenderError(f"{tex_path}: LaTeX finished without producing a PDF")
+        return write_atomic(out_dir / built.name, built.read_bytes())
+
+
+def _run(command: list[str], tex_path: Path, tmp: Path, env: dict[str, str]) -> None:
+    try:
+        proc = subprocess.run(
+            command,
+            cwd=tex_path.parent,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise RenderError(f"{tex_path}: LaTeX did not finish within {TIMEOUT} s") from None
+    if proc.returncode != 0:
+        log = tmp / f"{tex_path.stem}.log"
+        text = log.read_text(errors="replace") if log.is_file() else proc.stdout
+        raise RenderError(f"{tex_path}: LaTeX failed: {first_error(text)}")
+
+
+def first_error(log: str) -> str:
+    """The first ``! ...`` line of a TeX log, with the source line number from the ``l.<n>`` line after it."""
+    lines = log.splitlines()
+    for n, line in enumerate(lines):
+        if line.startswith("! "):
+            where = next((m.group(1) for m in map(re.compile(r"^l\.(\d+)").match, lines[n + 1 : n + 30]) if m), None)
+            return line + (f" (line {where})" if where else "")
+    tail = [line for line in lines if line.strip()][-3:]
+    return "no '!' error line in the log; it ends with: " + " | ".join(tail) if tail else "no log was written"

@@ -1,0 +1,124 @@
+"""Compiling write-ups with :mod:`derive.render.pdf`: a PDF when TeX is there, None when not, RenderError on errors."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from derive.errors import DeriveError
+from derive.render.latex import render_document, render_fragment
+from derive.render.pdf import NO_TEX_NOTICE, RenderError, compile_pdf, first_error, tex_available
+
+needs_tex = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+
+BROKEN = r"""\documentclass{article}
+\begin{document}
+Fine so far.
+\undefinedmacro
+\end{document}
+"""
+
+
+@needs_tex
+def test_flagship_document_compiles(tmp_path, derivation, mixed_results):
+    tex = tmp_path / "src" / "iid-cross-entropy.tex"
+    tex.parent.mkdir()
+    tex.write_text(render_document(derivation, mixed_results))
+    out = tmp_path / "out"
+    pdf = compile_pdf(tex, out)
+    assert pdf == out / "iid-cross-entropy.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in out.iterdir()) == ["iid-cross-entropy.pdf"]  # no aux, log or temp files
+    assert sorted(p.name for p in tex.parent.iterdir()) == ["iid-cross-entropy.tex"]
+
+
+@needs_tex
+def test_two_fragments_share_a_document(tmp_path, derivation, results):
+    """Fragments are \\input-able into one document, and their labels never clash."""
+    import dataclasses
+
+    other = dataclasses.replace(derivation, name="second-copy")
+    a, b = render_fragment(derivation, results), render_fragment(other, results)
+    labels = [set(re.findall(r"\\label\{([^}]*)\}", f)) for f in (a, b)]
+    assert labels[0] and labels[1] and not labels[0] & labels[1]
+    (tmp_path / "a.tex").write_text(a)
+    (tmp_path / "b.tex").write_text(b)
+    doc = tmp_path / "both.tex"
+    doc.write_text(
+        "\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
+        "\\input{a}\n\\input{b}\nSee \\eqref{second-copy:take-logs}.\n\\end{document}\n"
+    )
+    assert compile_pdf(doc, tmp_path / "out") is not None
+
+
+@needs_tex
+def test_pdflatex_alone_when_latexmk_is_missing(tmp_path, derivation, results, monkeypatch):
+    real_which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if name == "latexmk" else real_which(name))
+    tex = tmp_path / "doc.tex"
+    tex.write_text(render_document(derivation, results))
+    assert compile_pdf(tex, tmp_path).read_bytes().startswith(b"%PDF")
+
+
+@needs_tex
+def test_latex_error_names_the_file_and_quotes_the_error(tmp_path):
+    tex = tmp_path / "broken.tex"
+    tex.write_text(BROKEN)
+    with pytest.raises(RenderError) as raised:
+        compile_pdf(tex, tmp_path / "out")
+    message = str(raised.value)
+    assert str(tex) in message
+    assert "! Undefined control sequence." in message
+    assert "(line 4)" in message
+    assert isinstance(raised.value, DeriveError)
+    assert not (tmp_path / "out" / "broken.pdf").exists()
+
+
+@needs_tex
+def test_failed_run_keeps_the_previous_pdf(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "broken.pdf").write_bytes(b"%PDF previous version")
+    tex = tmp_path / "broken.tex"
+    tex.write_text(BROKEN)
+    with pytest.raises(RenderError):
+        compile_pdf(tex, out)
+    assert (out / "broken.pdf").read_bytes() == b"%PDF previous version"
+    assert [p.name for p in out.iterdir()] == ["broken.pdf"]
+
+
+def test_no_tex_on_path_returns_none_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda *a, **k: None)
+    tex = tmp_path / "doc.tex"
+    tex.write_text(BROKEN)
+    assert tex_available() is False
+    assert compile_pdf(tex, tmp_path / "out") is None
+    assert not (tmp_path / "out").exists()
+
+
+def test_notice_is_one_clear_line():
+    assert "\n" not in NO_TEX_NOTICE
+    assert "pdflatex" in NO_TEX_NOTICE and "latexmk" in NO_TEX_NOTICE
+
+
+@needs_tex
+def test_missing_tex_file_is_a_render_error(tmp_path):
+    with pytest.raises(RenderError, match="no such file"):
+        compile_pdf(tmp_path / "absent.tex", tmp_path)
+
+
+def test_first_error_reads_the_log():
+    log = "This is pdfTeX\n! LaTeX Error: File `x.sty' not found.\n\nType X to quit\nl.3 \\usepackage\n! Later."
+    assert first_error(log) == "! LaTeX Error: File `x.sty' not found. (line 3)"
+    assert "no '!' error line" in first_error("fine\nEmergency stop\n")
+    assert first_error("") == "no log was written"
+
+
+def test_render_error_is_exported_from_the_package():
+    import derive.render
+
+    assert derive.render.RenderError is RenderError
+    assert Path(derive.render.__file__).parent.name == "render"
