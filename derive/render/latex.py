@@ -163,9 +163,7 @@ def _checks(derivation: Derivation, shown: list[base.Line]) -> str:
             text += "\\\\\n" + latex_tt(line.result.counterexample.describe().splitlines())
         items.append(rf"  \item[\eqref{{{label(derivation, line)}}}] {text}")
     return (
-        "\\paragraph{How each line was checked.}\n{\\small\n\\begin{itemize}\n"
-        + "\n".join(items)
-        + "\n\\end{itemize}}"
+        "\\paragraph{How each line was checked.}\n{\\small\n\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}}"
     )
 
 

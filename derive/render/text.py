@@ -5,7 +5,7 @@ renderers split such text into *math* and *text* segments, then format each for 
 
 - ``:math:`...``` roles (reStructuredText, used in docstrings) are LaTeX math, copied as they are;
 - short formula-like phrases are recognised and set as math: ``q_i``, ``p(i | θ)``, ``x_k = i``, ``N p_i``,
-  ``1 ≤ x_k ≤ K``, a Greek letter, a lone capital such as ``N``;
+  ``1 ≤ x_k ≤ K``, ``x[1] = 2`` (SymPy's spelling of ``x_1``), a Greek letter, a lone capital such as ``N``;
 - everything else is text, escaped for the target (``_``, ``%``, ``&``, ``#`` …).
 
 NOTE: the phrase recogniser is a heuristic on purpose kept narrow: a phrase becomes math only if it contains a
@@ -125,6 +125,7 @@ _SYMBOLS = "".join(re.escape(c) for c in MATH_UNICODE if c not in "−…′²³
 _ATOM = (
     rf"(?:(?<![\w\\]){_LETTER}(?:_{_SCRIPT})?(?:\^{_SCRIPT})?\([^()\n]*\)"  # p(i | θ), H(p, q), f_1(x)
     rf"|(?<![\w\\]){_LETTER}(?:_{_SCRIPT}(?:\^{_SCRIPT})?|\^{_SCRIPT})(?!\w)"  # q_i, x_{k+1}, x^2
+    rf"|(?<![\w\\]){_LETTER}\[[^\[\]\n]+\]"  # x[1]: how SymPy writes an indexed symbol
     rf"|[{_SYMBOLS}]"  # θ, Σ, ∞
     r"|(?<![\w\\])[B-HJ-Z](?![\w'])"  # a capital standing alone (A and I are words)
     r")"
@@ -173,6 +174,7 @@ def _phrases(text: str) -> list[tuple[bool, str]]:
 def math_from_text(phrase: str) -> str:
     """A formula written in plain text (``p(i | θ)``, ``x_ab``) as LaTeX math (``p(i \\mid \\theta)``, ``x_{ab}``)."""
     phrase = re.sub(r"([_^])([A-Za-z0-9]+)", r"\1{\2}", phrase)
+    phrase = re.sub(r"(?<![\w\\])([A-Za-z\u0370-\u03ff])\[([^\[\]]+)\]", r"\1_{\2}", phrase)
     phrase = re.sub(r"\s*\|\s*", r" \\mid ", phrase)
     return unicode_to_math(phrase)
 

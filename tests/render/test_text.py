@@ -19,6 +19,7 @@ from derive.render.text import escape_latex, latex_text, latex_tt, markdown_text
         ("1 ≤ x_k ≤ K", r"$1 \le x_{k} \le K$"),
         ("Σ_i q_i = 1", r"$\sum_{i} q_{i} = 1$"),
         ("p(·) > 0", r"$p(\cdot) > 0$"),
+        ("at N = 3, x[1] = 2", r"at $N = 3$, $x_{1} = 2$"),
         # words, rule names and lists stay text
         (
             "taking logs: the log of a product is the sum of the logs",
