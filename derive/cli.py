@@ -207,11 +207,14 @@ def _exit(reports: list[DerivationReport], bad: bool) -> ExitCode:
 
 def cmd_build(args) -> ExitCode:
     from derive.build import write_outputs
+    from derive.render.pdf import NO_TEX_NOTICE, RenderError, tex_available
 
     loaded, bad = _load(args)
+    start = time.perf_counter()
     print(HEADER)
     reports, missing = _check_all(args, loaded, sys.stdout)
     out = Path(args.out)
+    render_failed = False
     for report in reports:
         if not report.passed:
             print(
@@ -219,9 +222,19 @@ def cmd_build(args) -> ExitCode:
                 file=sys.stderr,
             )
             continue
-        for path in write_outputs(report, out, pdf=not args.no_pdf):
+        try:
+            written = write_outputs(report, out, pdf=not args.no_pdf)
+        except RenderError as exc:  # this write-up failed; the others are still built
+            print(f"derive: error: {exc}", file=sys.stderr)
+            render_failed = True
+            continue
+        for path in written:
             print(f"wrote {display_path(path)}")
-    return _exit(reports, bad or missing)
+    if not args.no_pdf and not tex_available():
+        print(NO_TEX_NOTICE, file=sys.stderr)
+    _summary(reports, time.perf_counter() - start)
+    code = _exit(reports, bad or missing)
+    return ExitCode.FAILED if render_failed and code is ExitCode.OK else code
 
 
 COMMANDS = {"list": cmd_list, "check": cmd_check, "build": cmd_build}

@@ -91,6 +91,8 @@ def load_module(path: Path) -> Loaded:
         return Loaded(path, error=LoadError(f"{shown}: defines no derivation (no Derivation object at module level)"))
     for d in found:
         d.source = str(path)
+        if not d.intro and module.__doc__:
+            d.intro = module.__doc__.strip()  # the module docstring is the opening paragraph
     return Loaded(path, derivations=found)
 
 

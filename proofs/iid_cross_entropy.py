@@ -53,7 +53,14 @@ nll.step(
     by=["sum_comm", "sum_kronecker_delta"],
     name="group-by-counts",
 )
-nll.step(Product(q[i] ** (N * p[i]), (i, 1, K)), "n_i = N p_i", name="counts-to-frequencies")
+nll.step(
+    Product(q[i] ** (N * p[i]), (i, 1, K)),
+    "n_i = N p_i, by the definition of p_i",
+    name="counts-to-frequencies",
+    prose="Why is q_i raised to the power N p_i? The factor q_i occurs once for every example "
+    "whose outcome is :math:`i`, that is n_i times; and the empirical probability of outcome :math:`i` is the fraction p_i = n_i / N of examples "
+    "that have it, so n_i = N p_i.",
+)
 nll.apply(
     log,
     N * Sum(p[i] * log(q[i]), (i, 1, K)),
@@ -61,5 +68,23 @@ nll.apply(
     by="log_prod",
     name="take-logs",
 )
-nll.apply(lambda e: e / N, Sum(p[i] * log(q[i]), (i, 1, K)), "dividing both sides by N", name="divide-by-n")
+nll.apply(
+    lambda e: e / N,
+    Sum(p[i] * log(q[i]), (i, 1, K)),
+    "dividing both sides by N",
+    name="divide-by-n",
+    prose="Why divide by N? The log-likelihood is a sum over the N examples and grows with them; divided by N it "
+    "is the average log-likelihood per example, comparable across data sets of any size. Dividing by the "
+    "constant N > 0 does not move the maximum over θ.",
+)
 nll.step(-CrossEntropy(p, q), "the definition of the cross-entropy H(p, q)", name="cross-entropy")
+nll.apply(
+    lambda e: -e,
+    CrossEntropy(p, q),
+    "changing the sign of both sides",
+    name="average-nll",
+)
+nll.closing = (
+    "So the average negative log-likelihood of the data equals the cross-entropy H(p, q) of the model :math:`q` "
+    "relative to the empirical distribution :math:`p` of the data: minimising one over θ minimises the other."
+)

@@ -10,6 +10,7 @@ import sympy as sp
 from derive.checker import Options, check_derivation, verify_claim
 from derive.evidence import Evidence
 from derive.model import Kind
+from derive.notation import CrossEntropy
 
 
 def _symbols(d):
@@ -31,9 +32,14 @@ def mutants(d):
         "counts-to-frequencies": ("1/N dropped", sp.Product(q[i] ** p[i], (i, 1, K))),
         "take-logs": ("p and q swapped", N * sp.Sum(q[i] * sp.log(p[i]), (i, 1, K))),
         "divide-by-n": ("1/N dropped", N * sp.Sum(p[i] * sp.log(q[i]), (i, 1, K))),
-        "cross-entropy": ("sign flipped", d.steps[-1].expr * -1),
+        "cross-entropy": ("sign flipped", -_step(d, "cross-entropy").expr),
+        "average-nll": ("p and q swapped", CrossEntropy(q, p)),
         "worked-example": ("exponent changed", d.steps[1].expr.subs(sp.Integer(2), 3)),
     }
+
+
+def _step(d, name):
+    return next(s for s in d.steps if s.name == name)
 
 
 def with_step_replaced(d, name, expr):
@@ -51,6 +57,7 @@ def with_step_replaced(d, name, expr):
         "take-logs",
         "divide-by-n",
         "cross-entropy",
+        "average-nll",
     ],
 )
 def test_a_wrong_step_is_refuted_with_a_counterexample(flagship, name):

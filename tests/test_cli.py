@@ -116,3 +116,25 @@ def test_list_and_help(capsys):
         main(["--help"])
     assert exc.value.code == 0
     assert "Exit codes" in capsys.readouterr().out
+
+
+def test_build_writes_every_write_up_atomically(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", "--out", str(out), "--no-pdf"]) == ExitCode.OK
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        "iid-cross-entropy-fragment.tex",
+        "iid-cross-entropy.json",
+        "iid-cross-entropy.md",
+        "iid-cross-entropy.tex",
+    ]
+    first = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert main(["build", "--out", str(out), "--no-pdf"]) == ExitCode.OK
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == first  # deterministic, byte for byte
+
+
+def test_build_does_not_write_a_failing_derivation(tmp_path, wrong_module, capsys):
+    out = tmp_path / "out"
+    assert main(["build", str(wrong_module), "--out", str(out), "--no-pdf"]) == ExitCode.FAILED
+    assert not out.exists() or not list(out.iterdir())
+    assert "wrong: not written" in capsys.readouterr().err

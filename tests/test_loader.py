@@ -32,3 +32,7 @@ def test_folders_skip_private_and_test_files(tmp_path):
 def test_an_empty_folder_is_an_error(tmp_path):
     ((path, err),) = module_files([tmp_path])
     assert err is not None and "no derivation modules" in str(err)
+
+
+def test_the_module_docstring_is_the_intro(flagship):
+    assert flagship.intro.startswith("Why minimising the negative log-likelihood")

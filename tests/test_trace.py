@@ -51,7 +51,7 @@ def eval_srepr(text, derivation):
     return eval(text, namespace)  # noqa: S307 - text comes from our own trace, never from outside
 
 
-@pytest.mark.parametrize("index", range(8))
+@pytest.mark.parametrize("index", range(9))
 def test_each_proved_step_replays(flagship, index):
     step = flagship.steps[index]
     if step.kind is not Kind.STEP:

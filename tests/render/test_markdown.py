@@ -68,7 +68,10 @@ def test_assumed_step_is_never_marked_proved(derivation, results):
 
 def test_every_evidence_level_and_the_counterexample(derivation, mixed_results):
     md = render_markdown(derivation, mixed_results)
-    assert "5. **proved for sizes** ✓≤3 — $n_{i} = N p_{i}$ (sizes $N$, $K$ in {1, 2, 3})." in md
+    assert (
+        "5. **proved for sizes** ✓≤3 — $n_{i} = N p_{i}$, by the definition of $p_{i}$ (sizes $N$, $K$ in {1, 2, 3})."
+        in md
+    )
     assert r"\checkmark_{\le 3} \quad (5)" in md
     assert "6. **refuted** ✗ —" in md
     assert "7. **numeric** ≈ — dividing both sides by $N$ (40 points at 30 digits)." in md
