@@ -58,8 +58,8 @@ nll.step(
     "n_i = N p_i, by the definition of p_i",
     name="counts-to-frequencies",
     prose="Why is q_i raised to the power N p_i? The factor q_i occurs once for every example "
-    "whose outcome is :math:`i`, that is n_i times; and the empirical probability of outcome :math:`i` is the fraction p_i = n_i / N of examples "
-    "that have it, so n_i = N p_i.",
+    "whose outcome is :math:`i`, that is n_i times; and the empirical probability of outcome :math:`i` "
+    "is the fraction p_i = n_i / N of examples that have it, so n_i = N p_i.",
 )
 nll.apply(
     log,
