@@ -47,6 +47,6 @@ def write_outputs(report: DerivationReport, out: Path, pdf: bool = True) -> list
 def _stable(data: dict) -> dict:
     """The JSON report without timings, so the same derivation gives a byte-identical file."""
     data = dict(data)
-    data["steps"] = [{k: v for k, v in s.items() if k not in ("seconds", "location")} for s in data["steps"]]
+    data["steps"] = [{k: v for k, v in s.items() if k not in ("seconds", "location", "cached")} for s in data["steps"]]
     data.pop("path", None)
     return data

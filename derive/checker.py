@@ -10,11 +10,12 @@ families symbolic (``proved-for-sizes``), then random points at certified precis
 from __future__ import annotations
 
 import random
-import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sympy as sp
 
+from derive.cache import Cache, step_key
 from derive.compare import exactly_equal
 from derive.evidence import Counterexample, Evidence, StepResult, TraceEntry
 from derive.facts import Env
@@ -23,7 +24,7 @@ from derive.prove import prove_equal
 from derive.rewrite import EngineError, Rewriter
 from derive.rules import RULES
 from derive.sampling import Instances, Point, Space, approx, expand_finite
-from derive.worker import run_isolated
+from derive.worker import Task, run_isolated, run_many
 
 DEFAULT_BUDGET = 5.0  # seconds per step
 SIZES_SPAN = 2  # proved-for-sizes: each size from its minimum to minimum + SIZES_SPAN
@@ -171,18 +172,21 @@ DIGITS_TEXT = "30 certified digits"
 
 
 # -- steps and derivations -------------------------------------------------------------------------------------
-def check_step(derivation: Derivation, step: Step, options: Options | None = None) -> StepResult:
-    """The evidence for one step, computed in a killable worker under ``options.budget``."""
-    options = options or Options()
+def step_task(derivation: Derivation, step: Step, options: Options) -> Task:
+    """What checking ``step`` takes: a result known without work, or a function to run in a worker."""
     if step.kind is Kind.ASSUME:
         return StepResult(Evidence.ASSUMED, "stated assumption, not checked")
     if step.relation is not Relation.EQ:
         return StepResult(Evidence.UNDECIDED, f"relation {step.relation.value} is not supported yet")
     if step.kind is Kind.EXAMPLE:
-        return run_isolated(lambda: _check_example(derivation.context, step, options), options.budget)
-    return run_isolated(
-        lambda: verify_claim(step.claim_lhs, step.expr, derivation.context, step.hints, options), options.budget
-    )
+        return lambda: _check_example(derivation.context, step, options)
+    return lambda: verify_claim(step.claim_lhs, step.expr, derivation.context, step.hints, options)
+
+
+def check_step(derivation: Derivation, step: Step, options: Options | None = None) -> StepResult:
+    """The evidence for one step, computed in a killable worker under ``options.budget``."""
+    options = options or Options()
+    return run_many([step_task(derivation, step, options)], options.budget)[0]
 
 
 def _check_example(ctx: Context, step: Step, options: Options) -> StepResult:
@@ -204,21 +208,45 @@ def _check_example(ctx: Context, step: Step, options: Options) -> StepResult:
     return result
 
 
-def check_derivation(
-    derivation: Derivation, options: Options | None = None, path: str = "", progress=None
-) -> DerivationReport:
-    """Check every step in order; ``progress(step, result)`` is called after each."""
+def check_derivations(
+    items: list[tuple[Derivation, str]],
+    options: Options | None = None,
+    *,
+    jobs: int = 1,
+    cache: Cache | None = None,
+    progress: Callable[[DerivationReport, Step, StepResult], None] | None = None,
+) -> list[DerivationReport]:
+    """Check every step of every derivation, ``jobs`` steps at a time, reusing ``cache`` where it has a result.
+
+    Results, and ``progress(report, step, result)`` calls, come in derivation order whatever ``jobs`` is.
+    """
     options = options or Options()
-    report = DerivationReport(derivation, path=path)
-    for step in derivation.steps:
-        start = time.perf_counter()
-        opts = Options(options.budget, options.seed, replay=_replay(path, step))
-        result = check_step(derivation, step, opts)
-        result.seconds = result.seconds or time.perf_counter() - start
+    reports = [DerivationReport(d, path=path) for d, path in items]
+    tasks: list[Task] = []
+    slots: list[tuple[DerivationReport, Step, str]] = []
+    for report in reports:
+        for step in report.derivation.steps:
+            opts = Options(options.budget, options.seed, replay=_replay(report.path, step))
+            key = step_key(report.derivation.context, step, options.seed) if cache else ""
+            hit = cache.get(key) if cache else None
+            tasks.append(hit or step_task(report.derivation, step, opts))
+            slots.append((report, step, key))
+
+    def on_result(index: int, result: StepResult) -> None:
+        report, step, key = slots[index]
+        if cache and not result.cached:
+            cache.put(key, result)
         report.results.append(result)
         if progress:
-            progress(step, result)
-    return report
+            progress(report, step, result)
+
+    run_many(tasks, options.budget, jobs, on_result)
+    return reports
+
+
+def check_derivation(derivation: Derivation, options: Options | None = None, path: str = "") -> DerivationReport:
+    """Check every step of one derivation, in order, without a cache."""
+    return check_derivations([(derivation, path)], options)[0]
 
 
 def _replay(path: str, step: Step) -> str:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import enum
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
 from derive import __version__
-from derive.checker import DEFAULT_BUDGET, DerivationReport, Options, check_derivation
+from derive.cache import Cache, default_dir
+from derive.checker import DEFAULT_BUDGET, DerivationReport, Options, check_derivations
 from derive.errors import DeriveError
 from derive.evidence import Evidence
 from derive.loader import Loaded, display_path, load
@@ -54,11 +56,31 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--seed", type=int, default=0, help="seed for the random points of numeric checks")
         p.add_argument("--step", metavar="NAME", help="check only the step with this name (or 1-based number)")
+        p.add_argument(
+            "-j",
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            metavar="N",
+            help="steps verified in parallel (default: all cores); results are the same as with --jobs 1",
+        )
+        p.add_argument("--no-cache", action="store_true", help="verify every step again, ignoring the cache")
+        p.add_argument(
+            "--cache-dir",
+            type=Path,
+            default=None,
+            metavar="DIR",
+            help=f"where results are cached (default {default_dir()})",
+        )
 
     p_check = sub.add_parser("check", help="verify every step and print a table (or JSON)")
     checking(p_check)
     p_check.add_argument("--json", action="store_true", help="print a JSON report instead of the table")
     p_check.add_argument("-v", "--verbose", action="store_true", help="show the rules each proof used")
+
+    p_cache = sub.add_parser("cache", help="show or clear the verification cache")
+    p_cache.add_argument("action", choices=["dir", "clear"], help="dir: print its location; clear: delete it")
+    p_cache.add_argument("--cache-dir", type=Path, default=None, metavar="DIR")
 
     p_build = sub.add_parser("build", help="verify, then write LaTeX, Markdown and PDF write-ups")
     checking(p_build)
@@ -116,9 +138,7 @@ def _only(d, index: int):
 
 
 def _check_all(args, loaded: list[Loaded], stream) -> tuple[list[DerivationReport], bool]:
-    options = Options(budget=args.budget, seed=args.seed)
-    reports: list[DerivationReport] = []
-    missing_step = False
+    items, missing_step = [], False
     for item in loaded:
         for d in item.derivations:
             target = _select(d, args.step)
@@ -126,14 +146,18 @@ def _check_all(args, loaded: list[Loaded], stream) -> tuple[list[DerivationRepor
                 print(f"derive: error: {item.display}: {d.name} has no step {args.step!r}", file=sys.stderr)
                 missing_step = True
                 continue
-            offset = getattr(target, "first_index", 1)
+            items.append((target, item.display))
 
-            def progress(step, result, d=d, offset=offset, target=target):
-                if stream is not None:
-                    n = offset + target.steps.index(step)
-                    _row(stream, d.name, n, step, result, args)
+    def progress(report, step, result):
+        if stream is not None:
+            d = report.derivation
+            n = getattr(d, "first_index", 1) + d.steps.index(step)
+            _row(stream, d.name, n, step, result, args)
 
-            reports.append(check_derivation(target, options, path=item.display, progress=progress))
+    cache = None if args.no_cache else Cache(args.cache_dir)
+    reports = check_derivations(
+        items, Options(budget=args.budget, seed=args.seed), jobs=args.jobs, cache=cache, progress=progress
+    )
     return reports, missing_step
 
 
@@ -149,7 +173,7 @@ def _row(stream, name, n, step, result, args) -> None:
     )
     print(
         f"{name[:24]:24} {n:>2}  {step.name[:24]:24} {step.relation.value:3}  {result.evidence.value:17} "
-        f"{result.seconds:6.2f}s{flag}",
+        f"{'cached' if result.cached else f'{result.seconds:6.2f}s':>7}{flag}",
         file=stream,
         flush=True,
     )
@@ -196,6 +220,9 @@ def _summary(reports: list[DerivationReport], elapsed: float) -> None:
         counts[r.evidence.value] = counts.get(r.evidence.value, 0) + 1
     passed = sum(rep.passed for rep in reports)
     tally = ", ".join(f"{v} {k}" for k, v in counts.items())
+    cached = sum(r.cached for r in steps)
+    if cached:
+        tally += f"; {cached} from the cache"
     print(f"\n{passed}/{len(reports)} derivations pass; {len(steps)} steps: {tally} ({elapsed:.1f} s)")
 
 
@@ -237,7 +264,16 @@ def cmd_build(args) -> ExitCode:
     return ExitCode.FAILED if render_failed and code is ExitCode.OK else code
 
 
-COMMANDS = {"list": cmd_list, "check": cmd_check, "build": cmd_build}
+def cmd_cache(args) -> ExitCode:
+    cache = Cache(args.cache_dir)
+    if args.action == "dir":
+        print(cache.root)
+    else:
+        print(f"removed {cache.clear()} cached results from {cache.root}")
+    return ExitCode.OK
+
+
+COMMANDS = {"list": cmd_list, "check": cmd_check, "build": cmd_build, "cache": cmd_cache}
 
 
 def entry() -> None:  # console script

@@ -71,6 +71,13 @@ class TraceEntry:
         name = self.rule + (" (reverse)" if self.reverse else "")
         return f"{name} [{', '.join(self.assumptions)}]" if self.assumptions else name
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TraceEntry:
+        fields = dict(data)
+        fields["assumptions"] = tuple(fields["assumptions"])
+        fields["path"] = tuple(fields["path"])
+        return cls(**fields)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
@@ -133,14 +140,28 @@ class StepResult:
     trace: list[TraceEntry] = field(default_factory=list)
     counterexample: Counterexample | None = None
     seconds: float = 0.0
+    cached: bool = False  # True when read from the verification cache instead of re-verified
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "evidence": self.evidence.value,
             "detail": self.detail,
             "seconds": round(self.seconds, 3),
+            "cached": self.cached,
             "trace": [t.to_json() for t in self.trace],
         }
         if self.counterexample is not None:
             out["counterexample"] = self.counterexample.to_json()
         return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> StepResult:
+        """The inverse of :meth:`to_json` (used by the cache); raises on anything malformed."""
+        cex = data.get("counterexample")
+        return cls(
+            evidence=Evidence(data["evidence"]),
+            detail=str(data["detail"]),
+            trace=[TraceEntry.from_json(t) for t in data["trace"]],
+            counterexample=Counterexample(**cex) if cex is not None else None,
+            seconds=float(data["seconds"]),
+        )

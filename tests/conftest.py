@@ -23,3 +23,9 @@ def flagship():
     assert loaded.error is None, loaded.error
     (derivation,) = loaded.derivations
     return derivation
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Every test gets its own empty verification cache, never the user's."""
+    monkeypatch.setenv("DERIVE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

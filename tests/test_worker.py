@@ -30,3 +30,18 @@ def test_an_exception_in_a_check_is_undecided_with_its_cause():
 def test_a_result_comes_back_from_the_worker():
     result = run_isolated(lambda: StepResult(Evidence.PROVED, "ok"), budget=5)
     assert (result.evidence, result.detail) == (Evidence.PROVED, "ok")
+
+
+def test_parallel_results_equal_serial_and_come_in_order(flagship):
+    from derive.checker import Options, check_derivations
+
+    def stable(reports):
+        return [[{k: v for k, v in s.items() if k != "seconds"} for s in r.to_json()["steps"]] for r in reports]
+
+    order = []
+    serial = check_derivations([(flagship, "")], Options(), jobs=1)
+    parallel = check_derivations(
+        [(flagship, "")], Options(), jobs=4, progress=lambda report, step, result: order.append(step.name)
+    )
+    assert stable(parallel) == stable(serial)
+    assert order == [s.name for s in flagship.steps]

@@ -1,0 +1,95 @@
+"""The verification cache: nothing re-verified when nothing changed, one step when one step changed, and
+corrupt or foreign files never trusted."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+
+import sympy as sp
+
+from derive.cache import Cache, step_key
+from derive.checker import Options, check_derivations
+from derive.cli import ExitCode, main
+from derive.evidence import Evidence, StepResult
+
+
+def run(derivation, cache):
+    (report,) = check_derivations([(derivation, "")], Options(), cache=cache)
+    return report.results
+
+
+def test_a_second_check_reverifies_nothing(flagship, tmp_path):
+    cache = Cache(tmp_path)
+    first = run(flagship, cache)
+    assert not any(r.cached for r in first)
+    second = run(flagship, cache)
+    checked = [r for s, r in zip(flagship.steps, second) if s.kind.value != "assumption"]
+    assert all(r.cached for r in checked)
+    assert [r.evidence for r in second] == [r.evidence for r in first]
+    assert [[t.label() for t in r.trace] for r in second] == [[t.label() for t in r.trace] for r in first]
+
+
+def test_changing_one_step_reverifies_that_step_only(flagship, tmp_path):
+    cache = Cache(tmp_path)
+    run(flagship, cache)
+    changed = dataclasses.replace(flagship.steps[4], because="a new justification", hints=("mul_sum",))
+    d2 = dataclasses.replace(flagship, steps=[*flagship.steps[:4], changed, *flagship.steps[5:]])
+    results = run(d2, cache)
+    fresh = [s.name for s, r in zip(d2.steps, results) if not r.cached and s.kind.value != "assumption"]
+    assert fresh == [changed.name]
+
+
+def test_corrupt_and_foreign_files_are_ignored_and_rewritten(flagship, tmp_path):
+    cache = Cache(tmp_path)
+    step = flagship.steps[3]
+    key = step_key(flagship.context, step, 0)
+    cache.put(key, StepResult(Evidence.PROVED, "for all sizes"))
+    path = cache._path(key)
+
+    path.write_text(path.read_text()[:-7])  # truncated
+    assert cache.get(key) is None and not path.exists()
+
+    other = step_key(flagship.context, flagship.steps[4], 0)
+    cache.put(other, StepResult(Evidence.REFUTED, "forged"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(cache._path(other).read_text())  # valid file, but for another key
+    assert cache.get(key) is None
+
+    cache.put(key, StepResult(Evidence.PROVED, "for all sizes"))
+    record = json.loads(path.read_text())
+    record["result"]["evidence"] = "refuted"  # altered without a matching checksum
+    path.write_text(json.dumps(record))
+    assert cache.get(key) is None
+
+    run(flagship, cache)  # rewritten by the next check
+    assert cache.get(key).evidence is Evidence.PROVED
+
+
+def test_undecided_is_never_stored(tmp_path):
+    cache = Cache(tmp_path)
+    cache.put("ab" * 32, StepResult(Evidence.UNDECIDED, "time budget of 1 s spent"))
+    assert cache.get("ab" * 32) is None
+
+
+def test_the_key_covers_the_context_and_the_seed(flagship):
+    step = flagship.steps[5]
+    assert step_key(flagship.context, step, 0) != step_key(flagship.context, step, 1)
+    ctx = copy.copy(flagship.context)
+    ctx.sizes = dict(flagship.context.sizes)
+    ctx.sizes[sp.Symbol("N", integer=True, positive=True)] = 2  # N >= 2 instead of N >= 1
+    assert step_key(ctx, step, 0) != step_key(flagship.context, step, 0)
+
+
+def test_cli_no_cache_and_clear(tmp_path, capsys):
+    args = ["--cache-dir", str(tmp_path)]
+    assert main(["check", *args]) == ExitCode.OK
+    assert main(["check", *args]) == ExitCode.OK
+    assert "from the cache" in capsys.readouterr().out
+    assert main(["check", "--no-cache", *args]) == ExitCode.OK
+    assert "from the cache" not in capsys.readouterr().out
+    assert main(["cache", "clear", *args]) == ExitCode.OK
+    assert "removed 8 cached results" in capsys.readouterr().out
+    assert main(["check", *args]) == ExitCode.OK
+    assert "from the cache" not in capsys.readouterr().out
