@@ -8,10 +8,13 @@ and the other modules still load.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
+import signal
 import sys
+import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,7 +85,13 @@ def load_module(path: Path) -> Loaded:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
+        with _deadline(IMPORT_TIMEOUT):
+            spec.loader.exec_module(module)
+    except _ImportTimeout:
+        sys.modules.pop(name, None)
+        return Loaded(
+            path, error=LoadError(f"{shown}: did not finish importing within {IMPORT_TIMEOUT:g} s (an endless loop?)")
+        )
     except Exception as exc:  # noqa: BLE001 - any failure in a user's module is reported, not raised
         sys.modules.pop(name, None)
         return Loaded(path, error=LoadError(f"{shown}: failed to import: {_where(exc, path)}"))
@@ -94,6 +103,33 @@ def load_module(path: Path) -> Loaded:
         if not d.intro and module.__doc__:
             d.intro = module.__doc__.strip()  # the module docstring is the opening paragraph
     return Loaded(path, derivations=found)
+
+
+#: Seconds a derivation module may take to import (``DERIVE_IMPORT_TIMEOUT``); building a derivation is quick.
+IMPORT_TIMEOUT = float(os.environ.get("DERIVE_IMPORT_TIMEOUT", "30"))
+
+
+class _ImportTimeout(BaseException):
+    """Raised by the alarm inside a module that does not finish importing (BaseException: not caught by it)."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float):
+    """Interrupt the block after ``seconds`` (main thread, POSIX); elsewhere, no limit."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def alarm(signum, frame):
+        raise _ImportTimeout
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _where(exc: BaseException, path: Path) -> str:

@@ -36,3 +36,17 @@ def test_an_empty_folder_is_an_error(tmp_path):
 
 def test_the_module_docstring_is_the_intro(flagship):
     assert flagship.intro.startswith("Why minimising the negative log-likelihood")
+
+
+def test_a_module_that_loops_on_import_is_reported_and_the_others_still_load(tmp_path, monkeypatch):
+    import derive.loader as loader
+
+    monkeypatch.setattr(loader, "IMPORT_TIMEOUT", 0.5)
+    (tmp_path / "a_loops.py").write_text("while True:\n    pass\n")
+    (tmp_path / "b_fine.py").write_text(
+        "from sympy import Symbol\nfrom derive import Context, Derivation\n"
+        "a = Symbol('a')\nd = Derivation('t', Context(), start=a)\nd.step(a, 'same')\n"
+    )
+    looping, fine = load([tmp_path])
+    assert "did not finish importing within 0.5 s" in str(looping.error)
+    assert fine.error is None and fine.derivations
