@@ -78,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_check.add_argument("--json", action="store_true", help="print a JSON report instead of the table")
     p_check.add_argument("-v", "--verbose", action="store_true", help="show the rules each proof used")
 
+    p_mutate = sub.add_parser("mutate", help="plant mistakes in every step and report how many are caught")
+    paths(p_mutate)
+    p_mutate.add_argument("--budget", type=float, default=DEFAULT_BUDGET, metavar="SECONDS", help="per mutant")
+    p_mutate.add_argument("--seed", type=int, default=0)
+    p_mutate.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N")
+    p_mutate.add_argument("--json", action="store_true", help="print counts and every mutant as JSON")
+
     p_cache = sub.add_parser("cache", help="show or clear the verification cache")
     p_cache.add_argument("action", choices=["dir", "clear"], help="dir: print its location; clear: delete it")
     p_cache.add_argument("--cache-dir", type=Path, default=None, metavar="DIR")
@@ -264,6 +271,47 @@ def cmd_build(args) -> ExitCode:
     return ExitCode.FAILED if render_failed and code is ExitCode.OK else code
 
 
+def cmd_mutate(args) -> ExitCode:
+    from derive.mutate import mutate
+
+    loaded, bad = _load(args)
+    derivations = [d for item in loaded for d in item.derivations]
+    start = time.perf_counter()
+
+    def progress(result):
+        if not args.json and result.outcome != "refuted":
+            m = result.mutant
+            print(f"{m.step.name}: {m.description}: {result.outcome} ({result.reason})", flush=True)
+
+    reports = mutate(derivations, Options(budget=args.budget, seed=args.seed), jobs=args.jobs, progress=progress)
+    keys = ("generated", "equivalent", "refuted", "undecided", "proved")
+    total = {k: sum(r.counts()[k] for r in reports) for k in keys}
+    if args.json:
+        json.dump(
+            {"total": total, "derivations": [r.to_json() for r in reports]}, sys.stdout, indent=2, ensure_ascii=False
+        )
+        print()
+    else:
+        print(f"\n{'derivation':28} " + " ".join(f"{k:>10}" for k in keys) + "  kill rate")
+        for r in reports:
+            print(
+                f"{r.derivation.name[:28]:28} "
+                + " ".join(f"{r.counts()[k]:>10}" for k in keys)
+                + f"  {_rate(r.counts())}"
+            )
+        print(f"{'total':28} " + " ".join(f"{total[k]:>10}" for k in keys) + f"  {_rate(total)}")
+        print(f"({time.perf_counter() - start:.1f} s)")
+    if total["proved"]:
+        print("derive: a false mutant was proved: this is a soundness bug in derive; please report it", file=sys.stderr)
+        return ExitCode.FAILED
+    return ExitCode.BAD_INPUT if bad else ExitCode.OK
+
+
+def _rate(counts: dict[str, int]) -> str:
+    live = counts["generated"] - counts["equivalent"]
+    return f"{100 * counts['refuted'] / live:.1f}% refuted" if live else "n/a"
+
+
 def cmd_cache(args) -> ExitCode:
     cache = Cache(args.cache_dir)
     if args.action == "dir":
@@ -273,7 +321,7 @@ def cmd_cache(args) -> ExitCode:
     return ExitCode.OK
 
 
-COMMANDS = {"list": cmd_list, "check": cmd_check, "build": cmd_build, "cache": cmd_cache}
+COMMANDS = {"list": cmd_list, "check": cmd_check, "build": cmd_build, "mutate": cmd_mutate, "cache": cmd_cache}
 
 
 def entry() -> None:  # console script

@@ -41,7 +41,7 @@ class Point:
         return out
 
     def size_map(self) -> dict:
-        return dict(self.sizes)
+        return {s: sp.Integer(v) for s, v in self.sizes}
 
 
 def _vector(values) -> str:

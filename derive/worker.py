@@ -34,7 +34,10 @@ def _child(conn, fn: Callable[[], StepResult]) -> None:
     except Exception as exc:  # noqa: BLE001 - reported to the user as undecided with the cause
         last = traceback.format_exception_only(type(exc), exc)[-1].strip()
         result = StepResult(Evidence.UNDECIDED, f"internal error: {last}")
-    conn.send(result)
+    try:
+        conn.send(result)
+    except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable result: report it rather than die silently
+        conn.send(StepResult(Evidence.UNDECIDED, f"internal error: result not transferable: {exc}"))
     conn.close()
 
 
