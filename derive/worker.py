@@ -17,14 +17,15 @@ from collections.abc import Callable
 
 from derive.evidence import Evidence, StepResult
 
-MEMORY_LIMIT = 4 * 1024**3  # bytes of address space per worker
+#: Bytes of address space per worker (``DERIVE_MEMORY_LIMIT`` in MiB); a step that needs more is undecided.
+MEMORY_LIMIT = int(os.environ.get("DERIVE_MEMORY_LIMIT", "4096")) * 1024**2
 
 
 def _child(conn, fn: Callable[[], StepResult]) -> None:
     try:
         import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, resource.getrlimit(resource.RLIMIT_AS)[1]))
     except (ImportError, ValueError, OSError):
         pass
     try:
