@@ -1,15 +1,25 @@
 """Write a checked derivation's write-ups: LaTeX fragment, standalone LaTeX, Markdown, JSON report and PDF.
 
-Every file is written atomically, so a failure midway leaves the previous version (or nothing), never half a file.
+Everything for one derivation is rendered in memory, written and typeset in a staging folder inside ``out``,
+and only then moved into place, so a failure midway leaves the previous write-ups untouched and no half-written
+file. ``out/.derive-manifest.json`` records each file derive wrote and its hash: a write-up that has become
+stale (its derivation now fails, or no PDF could be made this time) is removed only if it is listed there and
+unchanged since, so a file derive did not write is never deleted.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from derive.atomic import write_atomic
 from derive.checker import DerivationReport
+
+MANIFEST = ".derive-manifest.json"
 
 
 def output_names(name: str) -> dict[str, str]:
@@ -31,17 +41,63 @@ def write_outputs(report: DerivationReport, out: Path, pdf: bool = True) -> list
 
     d, results = report.derivation, report.results
     names = output_names(d.name)
-    written = [
-        write_atomic(out / names["fragment"], render_fragment(d, results)),
-        write_atomic(out / names["document"], render_document(d, results)),
-        write_atomic(out / names["markdown"], render_markdown(d, results)),
-        write_atomic(out / names["report"], json.dumps(_stable(report.to_json()), indent=2, ensure_ascii=False) + "\n"),
-    ]
-    if pdf:
-        made = compile_pdf(out / names["document"], out)
-        if made is not None:
-            written.append(made)
+    texts = {  # rendered first: a renderer that fails leaves nothing behind
+        names["fragment"]: render_fragment(d, results),
+        names["document"]: render_document(d, results),
+        names["markdown"]: render_markdown(d, results),
+        names["report"]: json.dumps(_stable(report.to_json()), indent=2, ensure_ascii=False) + "\n",
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".derive-stage-", dir=out))
+    try:
+        for name, text in texts.items():
+            (stage / name).write_text(text, encoding="utf-8")
+        if pdf:
+            compile_pdf(stage / names["document"], stage)
+        made = sorted(p.name for p in stage.iterdir() if p.name in names.values())
+        manifest = _read_manifest(out)
+        written = []
+        for name in made:
+            os.replace(stage / name, out / name)
+            os.chmod(out / name, 0o644)
+            manifest[name] = _digest(out / name)
+            written.append(out / name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    missing = [n for n in names.values() if n not in made]
+    remove_stale(out, missing, manifest)
     return written
+
+
+def remove_stale(out: Path, files: list[str], manifest: dict[str, str] | None = None) -> list[Path]:
+    """Delete those of ``files`` in ``out`` that derive wrote and nobody changed since; returns what it removed."""
+    manifest = _read_manifest(out) if manifest is None else manifest
+    removed = []
+    for name in files:
+        path = out / name
+        if name in manifest and path.is_file() and _digest(path) == manifest[name]:
+            path.unlink()
+            removed.append(path)
+        manifest.pop(name, None) if not path.exists() else None
+    _write_manifest(out, manifest)
+    return removed
+
+
+def _read_manifest(out: Path) -> dict[str, str]:
+    try:
+        data = json.loads((out / MANIFEST).read_text())
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_manifest(out: Path, manifest: dict[str, str]) -> None:
+    if out.is_dir():
+        write_atomic(out / MANIFEST, json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _stable(data: dict) -> dict:

@@ -240,7 +240,7 @@ def _exit(reports: list[DerivationReport], bad: bool) -> ExitCode:
 
 
 def cmd_build(args) -> ExitCode:
-    from derive.build import write_outputs
+    from derive.build import output_names, remove_stale, write_outputs
     from derive.render.pdf import NO_TEX_NOTICE, RenderError, tex_available
 
     loaded, bad = _load(args)
@@ -255,11 +255,15 @@ def cmd_build(args) -> ExitCode:
                 f"derive: {report.derivation.name}: not written, a step is refuted or short of what it declared",
                 file=sys.stderr,
             )
+            for path in remove_stale(out, list(output_names(report.derivation.name).values())):
+                print(f"removed stale {display_path(path)}", file=sys.stderr)
             continue
         try:
             written = write_outputs(report, out, pdf=not args.no_pdf)
         except RenderError as exc:  # this write-up failed; the others are still built
             print(f"derive: error: {exc}", file=sys.stderr)
+            for path in remove_stale(out, list(output_names(report.derivation.name).values())):
+                print(f"removed stale {display_path(path)}", file=sys.stderr)
             render_failed = True
             continue
         for path in written:

@@ -121,20 +121,52 @@ def test_list_and_help(capsys):
 def test_build_writes_every_write_up_atomically(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", "--out", str(out), "--no-pdf"]) == ExitCode.OK
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert names == [
         "iid-cross-entropy-fragment.tex",
         "iid-cross-entropy.json",
         "iid-cross-entropy.md",
         "iid-cross-entropy.tex",
     ]
-    first = {p.name: p.read_bytes() for p in out.iterdir()}
+    first = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
     assert main(["build", "--out", str(out), "--no-pdf"]) == ExitCode.OK
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == first  # deterministic, byte for byte
+    assert {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")} == first  # byte for byte
 
 
 def test_build_does_not_write_a_failing_derivation(tmp_path, wrong_module, capsys):
     out = tmp_path / "out"
     assert main(["build", str(wrong_module), "--out", str(out), "--no-pdf"]) == ExitCode.FAILED
-    assert not out.exists() or not list(out.iterdir())
+    assert not out.exists() or not [p for p in out.iterdir() if not p.name.startswith(".")]
     assert "wrong: not written" in capsys.readouterr().err
+
+
+def test_build_removes_its_own_stale_write_ups_but_never_a_users_file(tmp_path, capsys):
+    module = tmp_path / "mod.py"
+    good = WRONG.replace('d.step(log(q[1]) * log(q[2]), "a tempting mistake", name="mistake")\n', "")
+    module.write_text(good)
+    out = tmp_path / "out"
+    assert main(["build", str(module), "--out", str(out), "--no-pdf"]) == ExitCode.OK
+    (out / "wrong.md").write_text("my own notes\n")  # the user edited one write-up
+    (out / "wrong.pdf").write_text("not derive's\n")  # and put a file of theirs where a PDF would go
+    module.write_text(WRONG)  # now a step is wrong
+    assert main(["build", str(module), "--out", str(out), "--no-pdf"]) == ExitCode.FAILED
+    err = capsys.readouterr().err
+    assert "removed stale" in err and "wrong.tex" in err
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["wrong.md", "wrong.pdf"]
+    assert (out / "wrong.md").read_text() == "my own notes\n"
+
+
+def test_a_latex_failure_midway_leaves_no_new_or_half_written_file(tmp_path, monkeypatch, capsys):
+    import derive.render.pdf as pdf
+    from derive.render.pdf import RenderError
+
+    out = tmp_path / "out"
+    assert main(["build", "--out", str(out), "--no-pdf"]) == ExitCode.OK
+
+    def broken(tex, out_dir):
+        raise RenderError(f"{tex}: LaTeX failed")
+
+    monkeypatch.setattr(pdf, "compile_pdf", broken)
+    assert main(["build", "--out", str(out)]) == ExitCode.FAILED
+    assert "LaTeX failed" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == [".derive-manifest.json"]  # stale write-ups removed, nothing staged
