@@ -56,7 +56,9 @@ def engine_fingerprint() -> str:
 
 
 def _expr(e: sp.Basic) -> str:
-    text = sp.srepr(canonical(e))
+    # Bound indices are user symbols and print the same in every run; only a Dummy (whose srepr carries a
+    # per-process counter) needs canonical renaming, which costs a rebuild of the expression.
+    text = sp.srepr(canonical(e) if e.atoms(sp.Dummy) else e)
     functions = sorted(
         {
             f"{type(f).__name__}:{getattr(f, 'symbol_name', '')}:{sp.srepr(getattr(f, 'given', ''))}"
@@ -66,7 +68,9 @@ def _expr(e: sp.Basic) -> str:
     return text + "|" + ",".join(functions)
 
 
+@memoize
 def context_fingerprint(ctx: Context) -> str:
+    """The context's declarations as text (computed once per context: a context is complete once steps exist)."""
     parts = [f"size {sp.srepr(s)} >= {m}" for s, m in ctx.sizes.items()]
     parts += [f"data {sp.srepr(d.base)} {d.index} {d.values}" for d in ctx.datasets.values()]
     parts += [f"family {sp.srepr(f.base)} {f.index} {f.sums_to_one}" for f in ctx.families.values()]

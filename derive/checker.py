@@ -126,24 +126,26 @@ def _prove_at_sizes(instances: Instances, space: Space, ctx: Context) -> str:
     """Exact proof at each small size, for every data vector, with families symbolic; '' if any size fails."""
     if not space.sizes:
         return ""
-    env = Env(ctx)
-    rules = [RULES[n] for n in ("log_prod", "log_mul", "log_pow", "mul_add")]
     covered = []
     for sizes in space.size_choices(SIZES_SPAN):
-        sm = dict(sizes)
-        vectors = list(space.data_choices(sm, EXHAUSTIVE_LIMIT + 1))
+        vectors = list(space.data_choices(dict(sizes), EXHAUSTIVE_LIMIT + 1))
         if len(vectors) > EXHAUSTIVE_LIMIT:
             continue
-        for data in vectors:
-            a, b = instances.instantiate(Point(sizes, tuple(data)), values=False)
-            try:
-                a, b = (Rewriter(env, rules, "lhs", []).normalize(e) for e in (a, b))
-            except EngineError:
-                return ""
-            if not exactly_equal(a, b):
-                return ""
+        if not all(prove_at_point(instances, Point(sizes, tuple(data)), ctx) for data in vectors):
+            return ""
         covered.append(", ".join(f"{s} = {v}" for s, v in sizes))
     return "at sizes " + "; ".join(covered) if covered else ""
+
+
+def prove_at_point(instances: Instances, point: Point, ctx: Context) -> bool:
+    """The claim at ``point``'s sizes and data, families kept symbolic, proved by log rules and exact comparison."""
+    rules = [RULES[n] for n in ("log_prod", "log_mul", "log_pow", "mul_add")]
+    a, b = instances.instantiate(point, values=False)
+    try:
+        a, b = (Rewriter(Env(ctx), rules, "lhs", []).normalize(e) for e in (a, b))
+    except EngineError:
+        return False
+    return exactly_equal(a, b)
 
 
 def _numeric(instances: Instances, space: Space, options: Options) -> StepResult:
@@ -263,6 +265,14 @@ def verify(
     """
     ctx = context or Context()
     hints = (by,) if isinstance(by, str) else tuple(by)
-    return run_isolated(
-        lambda: verify_claim(sp.sympify(lhs), sp.sympify(rhs), ctx, hints, Options(budget, seed)), budget
-    )
+    # NOTE: no sympify: text is never parsed (it could come from anywhere); numbers become SymPy integers.
+    lhs, rhs = (_as_expr(e, name) for e, name in ((lhs, "lhs"), (rhs, "rhs")))
+    return run_isolated(lambda: verify_claim(lhs, rhs, ctx, hints, Options(budget, seed)), budget)
+
+
+def _as_expr(e, name: str) -> sp.Expr:
+    if isinstance(e, sp.Expr):
+        return e
+    if isinstance(e, int) and not isinstance(e, bool):
+        return sp.Integer(e)
+    raise TypeError(f"verify: {name} must be a SymPy expression, not {type(e).__name__} (text is never parsed)")

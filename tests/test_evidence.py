@@ -44,3 +44,8 @@ def test_verify_proves_for_sizes_when_no_rule_concludes():
     result = verify(sp.Sum(k, (k, 1, n)), n * (n + 1) / 2, ctx)
     assert result.evidence is Evidence.PROVED_FOR_SIZES
     assert result.detail == "at sizes n = 1; n = 2; n = 3"
+
+
+def test_verify_never_parses_text():
+    with pytest.raises(TypeError, match="text is never parsed"):
+        verify("__import__('os').system('true')", sp.Integer(0))
