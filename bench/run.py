@@ -26,12 +26,12 @@ sys.path.insert(0, str(ROOT))
 import sympy as sp  # noqa: E402
 
 from derive.checker import Options, prove_at_point, verify_claim  # noqa: E402
+from derive.evidence import Evidence, StepResult  # noqa: E402
 from derive.loader import bundled_proofs, load  # noqa: E402
 from derive.model import Kind  # noqa: E402
 from derive.mutate import _example_instance  # noqa: E402
 from derive.sampling import Instances, Point  # noqa: E402
 from derive.worker import run_isolated  # noqa: E402
-from derive.evidence import Evidence, StepResult  # noqa: E402
 
 SIZES = (2, 4, 8, 16, 32, 64)
 
@@ -65,7 +65,9 @@ def plain_simplify(lhs, rhs, budget: float) -> StepResult:
 def against_sympy(budget: float) -> list[tuple[str, bool, float, bool, float]]:
     rows = []
     for d, s, lhs in claims():
-        ours = run_isolated(lambda: verify_claim(lhs, s.expr, d.context, s.hints, Options(budget)), budget)
+        ours = run_isolated(
+            lambda d=d, s=s, lhs=lhs: verify_claim(lhs, s.expr, d.context, s.hints, Options(budget)), budget
+        )
         plain = plain_simplify(lhs, s.expr, budget)
         rows.append(
             (s.name, ours.evidence is Evidence.PROVED, ours.seconds, plain.evidence is Evidence.PROVED, plain.seconds)
@@ -120,6 +122,10 @@ def plot(rows, general: float, path: Path) -> None:
     fig.savefig(path)
 
 
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5)
@@ -152,7 +158,7 @@ def main() -> None:
         "",
         "| what | seconds | ratio to `import sympy` |",
         "|---|---:|---:|",
-        f"| `python -c \"import sympy\"` | {import_sympy:.2f} | 1.00 |",
+        f'| `python -c "import sympy"` | {import_sympy:.2f} | 1.00 |',
         f"| `derive check --no-cache` (cold, whole library, 2 jobs) | {cold:.2f} | {cold / import_sympy:.2f} |",
         f"| `derive check` (warm: every step from the cache) | {warm:.2f} | {warm / import_sympy:.2f} |",
         "",
@@ -165,7 +171,7 @@ def main() -> None:
         "",
         "| step | derive proves | derive s | simplify proves | simplify s |",
         "|---|:---:|---:|:---:|---:|",
-        *[f"| {n} | {'yes' if a else 'no'} | {ta:.2f} | {'yes' if b else 'no'} | {tb:.2f} |" for n, a, ta, b, tb in rows],
+        *[f"| {n} | {_yes(a)} | {ta:.2f} | {_yes(b)} | {tb:.2f} |" for n, a, ta, b, tb in rows],
         f"| **total** | **{ours_n}/{len(rows)}** | {ours_t:.2f} | **{plain_n}/{len(rows)}** | {plain_t:.2f} |",
         "",
         "## Concrete sizes against one general proof",
