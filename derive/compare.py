@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.hygiene import canonical
+from derive.hygiene import canonical, fresh_prefix
 
 
 def _atomize(e: sp.Basic, atoms: dict) -> sp.Basic:
@@ -24,7 +24,8 @@ def _atomize(e: sp.Basic, atoms: dict) -> sp.Basic:
 
 def exactly_equal(a: sp.Expr, b: sp.Expr) -> bool:
     """True only if ``a`` and ``b`` are equal as rational expressions in opaque atoms."""
-    a, b = canonical(a), canonical(b)
+    prefix = fresh_prefix(a, b)
+    a, b = canonical(a, prefix), canonical(b, prefix)
     if a == b:
         return True
     diff = a - b

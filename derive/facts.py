@@ -23,7 +23,8 @@ class Env:
     bounds: tuple[tuple[sp.Symbol, sp.Expr, sp.Expr], ...] = ()
 
     def inside(self, limits) -> Env:
-        return Env(self.ctx, self.bounds + tuple((v, lo, hi) for v, lo, hi in limits))
+        """Enter a Sum/Product: its limits are listed innermost first, ``bounds`` keeps outermost first."""
+        return Env(self.ctx, self.bounds + tuple((v, lo, hi) for v, lo, hi in reversed(limits)))
 
 
 def _base_fact(expr: sp.Basic, env: Env) -> str:
@@ -36,7 +37,9 @@ def _base_fact(expr: sp.Basic, env: Env) -> str:
 def positive(expr: sp.Basic, env: Env) -> Reasons | None:
     """Reasons that ``expr > 0`` for every value the assumptions allow, or None."""
     if expr.is_Number:
-        return () if expr > 0 else None
+        return () if expr.is_extended_real and expr > 0 else None
+    if isinstance(expr, sp.Indexed) and expr.base in env.ctx.families and not _declared_index(expr, env):
+        return None  # q_0 or q_{K+1}: no positivity was declared there
     if isinstance(expr, (sp.Indexed, sp.Symbol)):
         return (_base_fact(expr, env),) if expr.is_positive else None
     if isinstance(expr, (sp.Mul, sp.Add)):
@@ -87,19 +90,29 @@ def nonnegative(expr: sp.Expr, env: Env) -> bool:
 def in_range(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr, env: Env) -> Reasons | None:
     """Reasons that ``lo ≤ expr ≤ hi``: from a data declaration or the range of an enclosing index."""
     ranges: list[tuple[sp.Expr, sp.Expr, str]] = []
-    if isinstance(expr, sp.Indexed) and expr.base in env.ctx.datasets:
+    if isinstance(expr, sp.Indexed) and expr.base in env.ctx.datasets and _declared_index(expr, env):
         spec = env.ctx.datasets[expr.base]
         ranges.append((spec.values[0], spec.values[1], f"{spec.values[0]} ≤ {expr.base}_k ≤ {spec.values[1]}"))
-    for var, vlo, vhi in env.bounds:
-        # An enclosing Σ_{var=vlo}^{vhi} ranges over vlo..vhi only when vhi ≥ vlo - 1 (Karr: else it runs backwards).
-        if var == expr and nonnegative(vhi - vlo + 1, env):
-            ranges.append((vlo, vhi, f"{vlo} ≤ {var} ≤ {vhi}"))
+    for var, vlo, vhi in reversed(env.bounds):  # innermost first: an inner binding shadows an outer one
+        if var == expr:
+            # Σ_{var=vlo}^{vhi} ranges over vlo..vhi only when vhi ≥ vlo - 1 (Karr: else it runs backwards).
+            if nonnegative(vhi - vlo + 1, env):
+                ranges.append((vlo, vhi, f"{vlo} ≤ {var} ≤ {vhi}"))
+            break
     if expr.is_Integer:
         ranges.append((expr, expr, ""))
     for rlo, rhi, why in ranges:
         if nonnegative(rlo - lo, env) and nonnegative(hi - rhi, env):
             return (why,) if why else ()
     return None
+
+
+def _declared_index(expr: sp.Indexed, env: Env) -> bool:
+    """The index of a declared data value or family member lies in its declared range (x_0 is not declared)."""
+    spec = env.ctx.datasets.get(expr.base) or env.ctx.families.get(expr.base)
+    if spec is None or len(expr.indices) != 1:
+        return spec is None
+    return in_range(expr.indices[0], spec.index[0], spec.index[1], env) is not None
 
 
 def _all(parts) -> Reasons | None:

@@ -3,25 +3,38 @@
 SymPy's ``subs`` and ``change_index`` capture variables: ``Sum(k*N, (k, 1, N)).subs(N, k)`` gives
 ``Sum(k**2, (k, 1, k))``. Every substitution the engine makes goes through :func:`substitute`, which first
 renames each bound index to a fresh ``Dummy``, so nothing substituted in can be captured.
+
+A multi-limit ``Sum(f, l1, …, ln)`` binds ``l1`` innermost: the body sees ``v1``, the bounds of ``l1`` may mention
+``v2…vn``, and a repeated index is shadowed by the inner one. Renaming therefore goes from the inside out, each
+new name replacing the old one in the body and in the bounds of the limits inside it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import sympy as sp
 
 BOUND = (sp.Sum, sp.Product)
 
 
+def _rename_limits(expr: sp.Basic, new_name: Callable[[sp.Symbol, int], sp.Symbol]):
+    body = expr.function
+    limits: list[tuple] = []
+    for position, (var, lo, hi) in enumerate(expr.limits):
+        new = new_name(var, position)
+        body = body.xreplace({var: new})
+        # inner limits' bounds may mention this (outer) index; this limit's own bounds may not.
+        limits = [(v, a.xreplace({var: new}), b.xreplace({var: new})) for v, a, b in limits]
+        limits.append((new, lo, hi))
+    return body, limits
+
+
 def freshen(expr: sp.Basic) -> sp.Basic:
     """``expr`` with every bound index of a Sum/Product renamed to a fresh Dummy (same assumptions)."""
     if isinstance(expr, BOUND):
-        body = freshen(expr.function)
-        limits = []
-        for var, lo, hi in expr.limits:
-            new = sp.Dummy(var.name, **var.assumptions0)
-            body = body.xreplace({var: new})
-            limits.append((new, freshen(lo), freshen(hi)))
-        return expr.func(body, *limits)
+        body, limits = _rename_limits(expr, lambda v, _: sp.Dummy(v.name, **v.assumptions0))
+        return expr.func(freshen(body), *[(v, freshen(a), freshen(b)) for v, a, b in limits])
     if not expr.args:
         return expr
     return expr.func(*(freshen(a) for a in expr.args))
@@ -32,16 +45,34 @@ def substitute(expr: sp.Basic, mapping: dict) -> sp.Basic:
     return freshen(expr).xreplace(mapping)
 
 
-def canonical(expr: sp.Basic, depth: int = 0) -> sp.Basic:
-    """Rename bound indices by nesting depth (``_b0``, ``_b1``…) so alpha-equivalent sums compare equal."""
+def canonical(expr: sp.Basic, prefix: str | None = None) -> sp.Basic:
+    """Rename bound indices by nesting depth so that alpha-equivalent sums compare equal.
+
+    The new names (``<prefix>0``, ``<prefix>1``…) keep each index's assumptions and use a prefix that no symbol of
+    ``expr`` starts with; compare two expressions with the same ``prefix`` (see :func:`fresh_prefix`).
+    """
+    prefix = prefix or fresh_prefix(expr)
+    return _canonical(expr, prefix, 0)
+
+
+def _canonical(expr: sp.Basic, prefix: str, depth: int) -> sp.Basic:
     if isinstance(expr, BOUND):
-        body = expr.function
-        limits = []
-        for offset, (var, lo, hi) in enumerate(expr.limits):
-            new = sp.Symbol(f"_b{depth + offset}", integer=True)
-            body = body.xreplace({var: new})
-            limits.append((new, canonical(lo, depth), canonical(hi, depth)))
-        return expr.func(canonical(body, depth + len(limits)), *limits)
+        n = len(expr.limits)
+        # the innermost limit gets the deepest name: depth + n - 1 … the outermost gets depth
+        body, limits = _rename_limits(
+            expr, lambda v, pos: sp.Symbol(f"{prefix}{depth + n - 1 - pos}", **v.assumptions0)
+        )
+        limits = [(v, _canonical(a, prefix, depth), _canonical(b, prefix, depth)) for v, a, b in limits]
+        return expr.func(_canonical(body, prefix, depth + n), *limits)
     if not expr.args:
         return expr
-    return expr.func(*(canonical(a, depth) for a in expr.args))
+    return expr.func(*(_canonical(a, prefix, depth) for a in expr.args))
+
+
+def fresh_prefix(*exprs: sp.Basic) -> str:
+    """A name prefix that no symbol in ``exprs`` starts with."""
+    names = {s.name for e in exprs for s in e.atoms(sp.Symbol)}
+    prefix = "_b"
+    while any(name.startswith(prefix) for name in names):
+        prefix += "_"
+    return prefix

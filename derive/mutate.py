@@ -19,7 +19,7 @@ import sympy as sp
 
 from derive.checker import Options, verify_claim
 from derive.evidence import Evidence, StepResult
-from derive.hygiene import canonical
+from derive.hygiene import canonical, fresh_prefix
 from derive.model import Derivation, Kind, Step
 from derive.sampling import Instances, Space
 from derive.worker import run_many
@@ -183,15 +183,15 @@ def mutants(derivation: Derivation) -> list[Mutant]:
     for step in derivation.steps:
         if step.kind is Kind.ASSUME:
             continue
-        original = canonical(step.expr)
         seen = set()
         for name, operator in OPERATORS.items():
             for description, expr in operator(step, derivation.context):
-                key = canonical(expr)
-                if key in seen:
+                prefix = fresh_prefix(step.expr, expr)
+                identical = canonical(expr, prefix) == canonical(step.expr, prefix)
+                if expr in seen:
                     continue  # the same mutant by another route
-                seen.add(key)
-                out.append(Mutant(step, name, description, expr, identical=key == original))
+                seen.add(expr)
+                out.append(Mutant(step, name, description, expr, identical=identical))
     return out
 
 

@@ -15,7 +15,7 @@ WRONG = textwrap.dedent(
     from derive import Context, Derivation
 
     ctx = Context()
-    K = ctx.size("K")
+    K = ctx.size("K", minimum=2)
     q = ctx.positive("q", index=(1, K))
     i = Symbol("i", integer=True)
     d = Derivation("A wrong step", ctx, start=log(q[1] * q[2]), name="wrong")

@@ -21,9 +21,19 @@ def context():
 def test_sum_kronecker_delta_contracts_an_integer_in_range():
     ctx, N, K, x = context()
     f = sp.IndexedBase("f")
-    rw = RULES["sum_kronecker_delta"].apply(sp.Sum(sp.KroneckerDelta(i, x[k]) * f[i], (i, 1, K)), Env(ctx))
-    assert rw.result == f[x[k]]
+    rw = RULES["sum_kronecker_delta"].apply(sp.Sum(sp.KroneckerDelta(i, x[k]) * f[i], (i, 1, K), (k, 1, N)), Env(ctx))
+    assert rw.result == sp.Sum(f[x[k]], (k, 1, N))
     assert rw.assumptions == ("x_k integer", "1 ≤ x_k ≤ K")
+
+
+def test_sum_kronecker_delta_refuses_data_at_an_undeclared_index():
+    ctx, N, K, x = context()
+    f = sp.IndexedBase("f")
+    for index in (k, 0, N + 1):  # a free k, x_0 and x_{N+1} are not declared to lie in 1..K
+        assert (
+            RULES["sum_kronecker_delta"].apply(sp.Sum(sp.KroneckerDelta(i, x[index]) * f[i], (i, 1, K)), Env(ctx))
+            is None
+        )
 
 
 def test_sum_kronecker_delta_refuses_a_value_that_may_not_be_an_integer():
