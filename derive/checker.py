@@ -19,11 +19,13 @@ from derive.cache import Cache, step_key
 from derive.compare import exactly_equal
 from derive.evidence import Counterexample, Evidence, StepResult, TraceEntry
 from derive.facts import Env
+from derive.hygiene import freshen
 from derive.model import Context, Derivation, Kind, Relation, Step
 from derive.prove import prove_equal
 from derive.rewrite import EngineError, Rewriter
 from derive.rules import RULES
-from derive.sampling import Instances, Point, Space, approx, expand_finite
+from derive.sampling import Instances, Point, Space, approx, evaluate_at
+from derive.wellformed import unsupported
 from derive.worker import Task, run_isolated, run_many
 
 DEFAULT_BUDGET = 5.0  # seconds per step
@@ -82,6 +84,11 @@ def verify_claim(
 ) -> StepResult:
     """Check ``lhs = rhs`` in-process (no time limit): the evidence ladder described in the module docstring."""
     options = options or Options()
+    reason = unsupported(lhs, rhs, ctx)
+    if reason:
+        return StepResult(Evidence.UNDECIDED, f"outside what derive checks: {reason}")
+    # Every bound index becomes a fresh Dummy: no shadowing, and nothing a definition unfolds can be captured.
+    lhs, rhs = freshen(lhs), freshen(rhs)
     trace = prove_equal(lhs, rhs, ctx, hints)
     instances = Instances(lhs, rhs, ctx)
     space = Space.of([lhs, rhs], ctx)
@@ -194,10 +201,7 @@ def check_step(derivation: Derivation, step: Step, options: Options | None = Non
 def _check_example(ctx: Context, step: Step, options: Options) -> StepResult:
     """Evaluate the previous line at the example's values and compare with the stated result."""
     values = dict(step.values)
-    sizes = {s: v for s, v in values.items() if isinstance(s, sp.Symbol)}
-    instance = expand_finite(step.claim_lhs.xreplace(sizes))
-    for _ in range(3):
-        instance = instance.xreplace(values)
+    instance = evaluate_at(step.claim_lhs, values)
     point = ", ".join(f"{sp.sstr(s)} = {sp.sstr(v)}" for s, v in values.items())
     entry = TraceEntry(
         rule="evaluate", side="lhs", assumptions=(point,), target=sp.srepr(step.claim_lhs), result=sp.srepr(instance)

@@ -82,7 +82,7 @@ def integer(expr: sp.Basic, env: Env) -> Reasons | None:
 def nonnegative(expr: sp.Expr, env: Env) -> bool:
     """True if ``expr ≥ 0`` follows from the declared size minimums (sizes are integers ≥ their minimum)."""
     shifted = sp.expand(
-        expr.xreplace({s: sp.Symbol(f"_{s}", integer=True, nonnegative=True) + m for s, m in env.ctx.sizes.items()})
+        expr.xreplace({s: sp.Dummy(s.name, integer=True, nonnegative=True) + m for s, m in env.ctx.sizes.items()})
     )
     return shifted.is_nonnegative is True
 

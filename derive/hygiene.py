@@ -76,3 +76,9 @@ def fresh_prefix(*exprs: sp.Basic) -> str:
     while any(name.startswith(prefix) for name in names):
         prefix += "_"
     return prefix
+
+
+def alpha_equal(a: sp.Basic, b: sp.Basic) -> bool:
+    """``a`` and ``b`` are the same up to the names of bound indices."""
+    prefix = fresh_prefix(a, b)
+    return canonical(a, prefix) == canonical(b, prefix)

@@ -116,9 +116,16 @@ class Context:
         if not isinstance(lhs, (sp.Indexed, sp.Function)):
             raise ModelError(f"definition of {lhs}: the left side must look like n[i], f(i) or H(p, q)")
         head = lhs.base if isinstance(lhs, sp.Indexed) else lhs.func
+        params = tuple(lhs.indices) if isinstance(lhs, sp.Indexed) else tuple(lhs.args)
+        if not all(isinstance(a, (sp.Symbol, sp.IndexedBase)) for a in params) or len(set(params)) != len(params):
+            raise ModelError(
+                f"definition of {lhs}: its parameters must be distinct symbols (write f(i) := ..., not f(0) or n[2*i])"
+            )
         definition = Definition(name or f"{_head_name(head)}_def", lhs, rhs, text)
         if any(d.head == definition.head for d in self.definitions):
             raise ModelError(f"{head} is defined twice")
+        if any(d.name == definition.name for d in self.definitions):
+            raise ModelError(f"two definitions are named {definition.name}; pass name=... to one of them")
         self.definitions.append(definition)
         return definition
 
@@ -255,6 +262,7 @@ class Derivation:
         if not isinstance(values, dict) or not values:
             raise ModelError("example: values must be a non-empty dict of symbol -> value")
         pairs = tuple((sp.sympify(k), sp.sympify(v)) for k, v in values.items())
+        _check_example_values(self.context, pairs)
         claim = self.current
         return self._add(
             Kind.EXAMPLE, expr, because, (), name, prose, Evidence.PROVED, Relation.EQ, claim, claim, values=pairs
@@ -299,6 +307,26 @@ class Derivation:
         )
         self.steps.append(step)
         return step
+
+
+def _check_example_values(ctx: Context, pairs) -> None:
+    """An example must lie inside the declarations: sizes at least their minimum, data integers in range."""
+    values = dict(pairs)
+    for key, value in pairs:
+        if key in ctx.sizes:
+            if not (value.is_Integer and value >= ctx.sizes[key]):
+                raise ModelError(f"example: {key} = {value}, but {key} is declared an integer ≥ {ctx.sizes[key]}")
+        elif isinstance(key, sp.Indexed) and key.base in ctx.datasets:
+            spec = ctx.datasets[key.base]
+            lo, hi = (b.xreplace(values) for b in spec.values)
+            first, last = (b.xreplace(values) for b in spec.index)
+            (index,) = key.indices
+            if not (value.is_Integer and lo.is_Integer and hi.is_Integer and lo <= value <= hi):
+                raise ModelError(f"example: {key} = {value}, but {key.base}_k is declared an integer in {lo}..{hi}")
+            if not (index.is_Integer and first.is_Integer and last.is_Integer and first <= index <= last):
+                raise ModelError(f"example: {key} is not one of {key.base}_{first}..{key.base}_{last}")
+        elif not isinstance(key, (sp.Symbol, sp.Indexed)):
+            raise ModelError(f"example: {key} is not a symbol or a data value")
 
 
 def _require_expr(expr: object, label: str) -> None:

@@ -19,9 +19,9 @@ import sympy as sp
 
 from derive.checker import Options, verify_claim
 from derive.evidence import Evidence, StepResult
-from derive.hygiene import canonical, fresh_prefix
+from derive.hygiene import alpha_equal
 from derive.model import Derivation, Kind, Step
-from derive.sampling import Instances, Space
+from derive.sampling import Instances, Space, evaluate_at
 from derive.worker import run_many
 
 ORACLE_POINTS = 12
@@ -186,8 +186,7 @@ def mutants(derivation: Derivation) -> list[Mutant]:
         seen = set()
         for name, operator in OPERATORS.items():
             for description, expr in operator(step, derivation.context):
-                prefix = fresh_prefix(step.expr, expr)
-                identical = canonical(expr, prefix) == canonical(step.expr, prefix)
+                identical = alpha_equal(expr, step.expr)
                 if expr in seen:
                     continue  # the same mutant by another route
                 seen.add(expr)
@@ -216,13 +215,7 @@ def _classify(derivation: Derivation, mutant: Mutant, options: Options) -> Mutan
 
 
 def _example_instance(step: Step) -> sp.Expr:
-    from derive.sampling import expand_finite
-
-    values = dict(step.values)
-    e = expand_finite(step.claim_lhs.xreplace({s: v for s, v in values.items() if isinstance(s, sp.Symbol)}))
-    for _ in range(3):
-        e = e.xreplace(values)
-    return e
+    return evaluate_at(step.claim_lhs, dict(step.values))
 
 
 def _agrees(original: sp.Expr, mutant: sp.Expr, ctx, seed: int) -> bool:

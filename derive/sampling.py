@@ -71,12 +71,17 @@ def _unfold_once(e: sp.Basic, ctx: Context) -> sp.Basic:
 
 
 def expand_finite(e: sp.Basic) -> sp.Basic:
-    """Expand every Sum/Product with integer bounds into its terms (Karr convention for reversed bounds)."""
+    """Expand every Sum/Product whose bounds are integers into its terms, innermost limit first.
+
+    A range that runs backwards is empty (0 for a sum, 1 for a product): the textbook reading, which is also the
+    write-up's. The rules that prove steps hold under both this and SymPy's Karr reading. A limit whose bounds are
+    not yet integers (they mention an outer index) stops the expansion: it and the limits outside it stay.
+    """
     if isinstance(e, (sp.Sum, sp.Product)):
         body = e.function
-        for var, lo, hi in e.limits:
+        for n, (var, lo, hi) in enumerate(e.limits):
             if not (lo.is_Integer and hi.is_Integer):
-                return e.func(expand_finite(body), *e.limits)
+                return e.func(expand_finite(body), *e.limits[n:])
             body = _expand_one(e.func, body, var, int(lo), int(hi))
         return expand_finite(body)
     if not e.args:
@@ -85,13 +90,19 @@ def expand_finite(e: sp.Basic) -> sp.Basic:
 
 
 def _expand_one(kind, body, var, lo: int, hi: int):
-    op, unit = (sp.Add, sp.Integer(0)) if kind is sp.Sum else (sp.Mul, sp.Integer(1))
-    if hi >= lo:
-        return op(*(substitute(body, {var: sp.Integer(v)}) for v in range(lo, hi + 1)))
-    if hi == lo - 1:
-        return unit
-    inner = op(*(substitute(body, {var: sp.Integer(v)}) for v in range(hi + 1, lo)))
-    return -inner if kind is sp.Sum else 1 / inner
+    op = sp.Add if kind is sp.Sum else sp.Mul
+    return op(*(substitute(body, {var: sp.Integer(v)}) for v in range(lo, hi + 1)))
+
+
+def evaluate_at(expr: sp.Expr, values: dict) -> sp.Expr:
+    """``expr`` with ``values`` (sizes, data values) substituted and every sum or product they make finite expanded;
+    repeated, since a value can turn a bound into an integer or an index into a data value (q[x[1]] → q[2])."""
+    for _ in range(MAX_UNFOLD):
+        new = expand_finite(substitute(expr, values))
+        if new == expr:
+            return new
+        expr = new
+    return expr
 
 
 class Instances:
@@ -114,8 +125,7 @@ class Instances:
         mapping = {b[j + _first(self.ctx, b)]: sp.Integer(v) for b, vs in point.data for j, v in enumerate(vs)}
         out = []
         for e in self.at_sizes(point):
-            for _ in range(3):  # q[x[1]] becomes q[2] only once x[1] is replaced
-                e = e.xreplace(mapping)
+            e = evaluate_at(e, mapping)  # q[x[1]] becomes q[2], a bound x[1] an integer
             if values:
                 fam = {b[j + _first(self.ctx, b)]: v for b, vs in point.families for j, v in enumerate(vs)}
                 e = e.xreplace(fam).xreplace(dict(point.scalars))

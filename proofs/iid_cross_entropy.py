@@ -41,7 +41,7 @@ nll.assume(
     name="iid",
 )
 nll.example(
-    {N: 3, x[1]: 2, x[2]: 2, x[3]: 1},
+    {N: 3, K: 2, x[1]: 2, x[2]: 2, x[3]: 1},
     P(2) ** 2 * P(1),
     "for the training set [2, 2, 1]",
     name="worked-example",

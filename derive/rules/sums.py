@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.facts import Env, in_range, integer
+from derive.facts import Env, in_range, integer, nonnegative
 from derive.hygiene import freshen, substitute
 from derive.rules import Rewrite, Rule
 
@@ -74,8 +74,12 @@ def _sum_kronecker_delta(e: sp.Basic, env: Env) -> Rewrite | None:
 
 
 def _independent(a, b) -> bool:
-    """Limits ``a`` and ``b`` may be exchanged: neither's bounds mention the other's index."""
-    return a[0] not in (b[1].free_symbols | b[2].free_symbols) and b[0] not in (a[1].free_symbols | a[2].free_symbols)
+    """Limits ``a`` and ``b`` may be exchanged: distinct indices, and neither's bounds mention the other's index."""
+    return (
+        a[0] != b[0]
+        and a[0] not in (b[1].free_symbols | b[2].free_symbols)
+        and b[0] not in (a[1].free_symbols | a[2].free_symbols)
+    )
 
 
 def _sum_comm(e: sp.Basic, env: Env) -> Rewrite | None:
@@ -120,8 +124,10 @@ def _mul_sum(e: sp.Basic, env: Env) -> Rewrite | None:
 def _sum_const(e: sp.Basic, env: Env) -> Rewrite | None:
     if isinstance(e, sp.Sum):
         (var, lo, hi), *outer = e.limits
-        if var not in e.function.free_symbols:
-            return Rewrite(_wrap((hi - lo + 1) * e.function, outer))
+        # Only for a range that does not run backwards: there the Karr reading (b − a + 1 terms, possibly
+        # negative) and the textbook one (an empty sum is 0) agree.
+        if var not in e.function.free_symbols and nonnegative(hi - lo + 1, env.inside(outer)):
+            return Rewrite(_wrap((hi - lo + 1) * e.function, outer), (f"{hi} ≥ {lo} - 1",))
     return None
 
 
@@ -136,5 +142,5 @@ RULES = [
     ),
     Rule("sum_comm", "Σ_i Σ_k f_ik = Σ_k Σ_i f_ik", "neither sum's bounds depend on the other index", _sum_comm),
     Rule("mul_sum", "c·Σ_k f_k = Σ_k c·f_k", "c does not depend on k", _mul_sum),
-    Rule("sum_const", "Σ_{k=a}^{b} c = (b − a + 1)·c", "c does not depend on k", _sum_const),
+    Rule("sum_const", "Σ_{k=a}^{b} c = (b − a + 1)·c", "c does not depend on k; b ≥ a − 1", _sum_const),
 ]

@@ -60,7 +60,8 @@ def test_assumed_step_is_never_marked_proved(derivation, results):
 def test_example_is_intertext_and_an_evaluated_line(derivation, results):
     tex = render_fragment(derivation, results)
     assert r"\intertext{For example, for the training set [2, 2, 1]:}" in tex
-    assert r"\left. \prod_{k=1}^{N} p(x_{k} \mid \theta) \right|_{N = 3,\ x_{1} = 2,\ x_{2} = 2,\ x_{3} = 1}" in tex
+    evaluated = r"\left. \prod_{k=1}^{N} p(x_{k} \mid \theta) \right|"
+    assert evaluated + r"_{N = 3,\ K = 2,\ x_{1} = 2,\ x_{2} = 2,\ x_{3} = 1}" in tex
     assert _line(tex, "worked-example").startswith(r"&= p(1 \mid \theta) p(2 \mid \theta)^{2} && ")
 
 

@@ -47,7 +47,7 @@ def test_chain_content(derivation, results):
 def test_example_is_a_paragraph_and_its_own_block(derivation, results):
     md = render_markdown(derivation, results)
     assert "\n\nFor example, for the training set [2, 2, 1]:\n\n$$\n\\begin{aligned}\n\\left. \\prod" in md
-    assert r"\right|_{N = 3,\ x_{1} = 2,\ x_{2} = 2,\ x_{3} = 1} &= p(1 \mid \theta) p(2 \mid \theta)^{2}" in md
+    assert r"\right|_{N = 3,\ K = 2,\ x_{1} = 2,\ x_{2} = 2,\ x_{3} = 1} &= p(1 \mid \theta) p(2 \mid \theta)^{2}" in md
 
 
 def test_justifications_say_the_evidence_in_words(derivation, results):
