@@ -59,9 +59,12 @@ def _expr(e: sp.Basic) -> str:
     # Bound indices are user symbols and print the same in every run; only a Dummy (whose srepr carries a
     # per-process counter) needs canonical renaming, which costs a rebuild of the expression.
     text = sp.srepr(canonical(e) if e.atoms(sp.Dummy) else e)
+    # srepr drops what a function class carries: its assumptions (Function("f", positive=True) prints as
+    # Function("f")), and the printed name and condition of p(· | θ).
     functions = sorted(
         {
-            f"{type(f).__name__}:{getattr(f, 'symbol_name', '')}:{sp.srepr(getattr(f, 'given', ''))}"
+            f"{type(f).__name__}:{getattr(f, 'symbol_name', '')}:{sp.srepr(getattr(f, 'given', ''))}:"
+            f"{sorted(type(f).default_assumptions.items())}"
             for f in e.atoms(sp.Function)
         }
     )

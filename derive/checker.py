@@ -89,9 +89,11 @@ def verify_claim(
         return StepResult(Evidence.UNDECIDED, f"outside what derive checks: {reason}")
     # Every bound index becomes a fresh Dummy: no shadowing, and nothing a definition unfolds can be captured.
     lhs, rhs = freshen(lhs), freshen(rhs)
+    try:
+        instances, space = Instances(lhs, rhs, ctx), Space.of([lhs, rhs], ctx)
+    except RecursionError:
+        return StepResult(Evidence.UNDECIDED, "a definition does not terminate (it refers to itself?)")
     trace = prove_equal(lhs, rhs, ctx, hints)
-    instances = Instances(lhs, rhs, ctx)
-    space = Space.of([lhs, rhs], ctx)
     if trace is not None:
         cex = _search(instances, space, options, SANITY_LIMIT)
         if cex is not None:
@@ -121,12 +123,21 @@ def _search(instances: Instances, space: Space, options: Options, limit: int) ->
 def _counterexample(point: Point, lhs: sp.Expr, rhs: sp.Expr, options: Options) -> Counterexample:
     return Counterexample(
         values=point.describe(),
-        lhs_value=sp.sstr(lhs),
-        rhs_value=sp.sstr(rhs),
+        lhs_value=_text(lhs),
+        rhs_value=_text(rhs),
         lhs_approx=approx(lhs),
         rhs_approx=approx(rhs),
         replay=options.replay,
     )
+
+
+def _text(value: sp.Expr, limit: int = 200) -> str:
+    """The exact value as text, or its size when it is too long to read (a 5000-digit integer)."""
+    try:
+        text = sp.sstr(value)
+    except ValueError:  # Python refuses to print integers of more than 4300 digits
+        return "(an exact value too long to print)"
+    return text if len(text) <= limit else text[: limit - 20] + f"... ({len(text)} characters)"
 
 
 def _prove_at_sizes(instances: Instances, space: Space, ctx: Context) -> str:
@@ -135,9 +146,9 @@ def _prove_at_sizes(instances: Instances, space: Space, ctx: Context) -> str:
         return ""
     covered = []
     for sizes in space.size_choices(SIZES_SPAN):
-        vectors = list(space.data_choices(dict(sizes), EXHAUSTIVE_LIMIT + 1))
-        if len(vectors) > EXHAUSTIVE_LIMIT:
+        if space.count_data(dict(sizes)) > EXHAUSTIVE_LIMIT:
             continue
+        vectors = space.data_choices(dict(sizes), EXHAUSTIVE_LIMIT)
         if not all(prove_at_point(instances, Point(sizes, tuple(data)), ctx) for data in vectors):
             return ""
         covered.append(", ".join(f"{s} = {v}" for s, v in sizes))
@@ -160,6 +171,8 @@ def _numeric(instances: Instances, space: Space, options: Options) -> StepResult
     agreed = undefined = 0
     for _ in range(NUMERIC_POINTS):
         point = space.random_point(rng)
+        if point is None:
+            return StepResult(Evidence.UNDECIDED, "no method concluded: no value satisfies the declarations")
         cmp = instances.compare(point)
         if cmp.status == "differ":
             return StepResult(
@@ -169,11 +182,13 @@ def _numeric(instances: Instances, space: Space, options: Options) -> StepResult
             )
         if cmp.status == "equal":
             agreed += 1
-        else:
+        elif cmp.status == "undefined":
             undefined += 1
+        else:  # e.g. an undefined function: agreement elsewhere would be chance, not evidence
+            return StepResult(Evidence.UNDECIDED, "no method concluded: a side cannot be evaluated at a point")
     if agreed == 0:
         return StepResult(Evidence.UNDECIDED, "no method concluded: no point where both sides could be evaluated")
-    skipped = f", {undefined} points skipped (a side undefined or not evaluable)" if undefined else ""
+    skipped = f", {undefined} points skipped (a side undefined there, e.g. log 0)" if undefined else ""
     return StepResult(Evidence.NUMERIC, f"{agreed} random points agree to {DIGITS_TEXT}{skipped} (seed {options.seed})")
 
 

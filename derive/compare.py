@@ -31,5 +31,13 @@ def exactly_equal(a: sp.Expr, b: sp.Expr) -> bool:
     diff = a - b
     if diff.has(sp.Piecewise):
         return False
-    atomized = _atomize(diff, {})
-    return sp.cancel(sp.expand(atomized)) == 0
+    atoms: dict = {}
+    sides = [_atomize(a, atoms), _atomize(b, atoms)]
+    # cancel() divides out common factors; that is only an identity where they are nonzero, so everything either
+    # side divides by must be provably nonzero ((a² − a)/(a − 1) is not a at a = 1).
+    originals = {v: k for k, v in atoms.items()}
+    for side in sides:
+        for node in sp.preorder_traversal(side):
+            if isinstance(node, sp.Pow) and node.exp.is_negative and not node.base.xreplace(originals).is_nonzero:
+                return False
+    return sp.cancel(sp.expand(sides[0] - sides[1])) == 0

@@ -100,14 +100,26 @@ class Context:
     def data(self, name: str, index: tuple, values: tuple) -> sp.IndexedBase:
         """Integer data ``name_k`` for ``k`` in ``index`` with ``values[0] ≤ name_k ≤ values[1]``."""
         base = sp.IndexedBase(name, integer=True)
-        self.datasets[base] = DataSpec(base, _pair(index), _pair(values))
+        self.datasets[base] = DataSpec(base, self._bounds(index, name), self._bounds(values, name))
         return base
 
     def positive(self, name: str, index: tuple, sums_to_one: bool = False) -> sp.IndexedBase:
         """Positive reals ``name_i`` for ``i`` in ``index``; with ``sums_to_one`` they form a distribution."""
         base = sp.IndexedBase(name, positive=True)
-        self.families[base] = FamilySpec(base, _pair(index), sums_to_one)
+        self.families[base] = FamilySpec(base, self._bounds(index, name), sums_to_one)
         return base
+
+    def _bounds(self, bounds: tuple, name: str) -> tuple[sp.Expr, sp.Expr]:
+        """A (low, high) range whose ends are integers or expressions in declared sizes."""
+        lo, hi = _pair(bounds)
+        for end in (lo, hi):
+            undeclared = end.free_symbols - set(self.sizes)
+            if undeclared or not end.is_integer:
+                raise ModelError(
+                    f"{name}: the range end {end} must be an integer expression in declared sizes "
+                    f"(declare {', '.join(map(str, undeclared)) or 'it'} with ctx.size(...))"
+                )
+        return lo, hi
 
     def define(self, lhs: sp.Expr, rhs: sp.Expr, text: str = "", name: str | None = None) -> Definition:
         """State ``lhs := rhs``. The checker unfolds it (rule ``<head>_def``) when a proof needs it."""
@@ -262,7 +274,7 @@ class Derivation:
         if not isinstance(values, dict) or not values:
             raise ModelError("example: values must be a non-empty dict of symbol -> value")
         pairs = tuple((sp.sympify(k), sp.sympify(v)) for k, v in values.items())
-        _check_example_values(self.context, pairs)
+        _check_example_values(self.context, pairs, self.current)
         claim = self.current
         return self._add(
             Kind.EXAMPLE, expr, because, (), name, prose, Evidence.PROVED, Relation.EQ, claim, claim, values=pairs
@@ -309,8 +321,9 @@ class Derivation:
         return step
 
 
-def _check_example_values(ctx: Context, pairs) -> None:
-    """An example must lie inside the declarations: sizes at least their minimum, data integers in range."""
+def _check_example_values(ctx: Context, pairs, current: sp.Expr) -> None:
+    """An example must lie inside the declarations: sizes at least their minimum, data integers in range, and
+    nothing else but free symbols of the line it evaluates (never a summation index)."""
     values = dict(pairs)
     for key, value in pairs:
         if key in ctx.sizes:
@@ -325,8 +338,8 @@ def _check_example_values(ctx: Context, pairs) -> None:
                 raise ModelError(f"example: {key} = {value}, but {key.base}_k is declared an integer in {lo}..{hi}")
             if not (index.is_Integer and first.is_Integer and last.is_Integer and first <= index <= last):
                 raise ModelError(f"example: {key} is not one of {key.base}_{first}..{key.base}_{last}")
-        elif not isinstance(key, (sp.Symbol, sp.Indexed)):
-            raise ModelError(f"example: {key} is not a symbol or a data value")
+        elif key not in current.free_symbols:
+            raise ModelError(f"example: {key} is neither a size, a data value, nor a free symbol of the line")
 
 
 def _require_expr(expr: object, label: str) -> None:

@@ -222,7 +222,8 @@ def _agrees(original: sp.Expr, mutant: sp.Expr, ctx, seed: int) -> bool:
     instances, space = Instances(original, mutant, ctx), Space.of([original, mutant], ctx)
     rng = random.Random(seed + 1)
     for _ in range(ORACLE_POINTS):
-        if instances.compare(space.random_point(rng)).status == "differ":
+        point = space.random_point(rng)
+        if point is None or instances.compare(point).status == "differ":
             return False
     return True
 

@@ -21,6 +21,7 @@ from derive.hygiene import substitute
 from derive.model import Context
 
 DIGITS = 30  # certified digits when deciding that two values differ
+MAX_PRECISION = 2000  # bits of working precision evalf may use to certify a difference
 MAX_UNFOLD = 50
 
 
@@ -56,7 +57,7 @@ def unfold_all(expr: sp.Expr, ctx: Context) -> sp.Expr:
         if new == expr:
             return expr
         expr = new
-    raise ValueError("definitions do not terminate (a definition refers to itself?)")
+    raise RecursionError("definitions do not terminate (a definition refers to itself?)")
 
 
 def _unfold_once(e: sp.Basic, ctx: Context) -> sp.Basic:
@@ -97,8 +98,10 @@ def _expand_one(kind, body, var, lo: int, hi: int):
 def evaluate_at(expr: sp.Expr, values: dict) -> sp.Expr:
     """``expr`` with ``values`` (sizes, data values) substituted and every sum or product they make finite expanded;
     repeated, since a value can turn a bound into an integer or an index into a data value (q[x[1]] → q[2])."""
+    numbers = all(isinstance(v, sp.Basic) and v.is_number for v in values.values())
     for _ in range(MAX_UNFOLD):
-        new = expand_finite(substitute(expr, values))
+        # Numbers cannot be captured by a bound index, so plain xreplace is hygienic for them.
+        new = expand_finite(expr.xreplace(values) if numbers else substitute(expr, values))
         if new == expr:
             return new
         expr = new
@@ -143,19 +146,22 @@ class Instances:
         diff = a - b
         if diff == 0:
             return Comparison("equal", a, b)
+        real, imag = diff.as_real_imag()
+        if real.is_Rational and imag.is_Rational:
+            return Comparison("differ", a, b)  # an exact nonzero (complex) rational difference, however small
         try:
-            value = sp.N(diff, DIGITS, strict=True)
+            value = sp.N(diff, DIGITS, strict=True, maxn=MAX_PRECISION)
         except sp.core.evalf.PrecisionExhausted:
-            return Comparison("equal", a, b)  # no certified nonzero digit: zero to within evaluation
+            # No nonzero digit even at MAX_PRECISION bits of working precision: equal as far as numbers tell.
+            return Comparison("equal", a, b)
         except (TypeError, ValueError):
             return Comparison("unknown", a, b)
         magnitude = abs(value)  # complex where a logarithm met a negative number
         if not magnitude.is_Number:
             return Comparison("unknown", a, b)
-        scale = max(abs(sp.N(a, 15)), abs(sp.N(b, 15)), sp.Integer(1))
-        if magnitude > scale * sp.Float(10) ** (5 - DIGITS):
-            return Comparison("differ", a, b)
-        return Comparison("equal", a, b)
+        # strict=True certified DIGITS correct digits of the difference: a nonzero value is a real difference,
+        # however small against the sides (sqrt(10**200 + 1) - 10**100 is about 5e-101).
+        return Comparison("differ" if magnitude != 0 else "equal", a, b)
 
 
 def _first(ctx: Context, base: sp.IndexedBase) -> int:
@@ -235,12 +241,33 @@ class Space:
 
     def data_choices(self, sizes: dict, limit: int) -> Iterator[tuple]:
         """Every data vector in lexicographic order (up to ``limit``)."""
-        per_base = []
+        ranges = []
         for base in self.data:
             spec = self.ctx.datasets[base]
             lo, hi = (int(b.xreplace(sizes)) for b in spec.values)
-            per_base.append([(base, v) for v in itertools.product(range(lo, hi + 1), repeat=self._length(spec, sizes))])
-        yield from itertools.islice(itertools.product(*per_base), limit)
+            ranges.append((base, range(lo, hi + 1), self._length(spec, sizes)))
+
+        # lazily: at N = 12, K = 4 there are 4^12 vectors and only the first ``limit`` are wanted, and
+        # itertools.product would materialise its argument iterables, so nest the products by hand.
+        def vectors(i: int):
+            if i == len(ranges):
+                yield ()
+                return
+            base, values, n = ranges[i]
+            for v in itertools.product(values, repeat=n):
+                for rest in vectors(i + 1):
+                    yield ((base, v),) + rest
+
+        yield from itertools.islice(vectors(0), limit)
+
+    def count_data(self, sizes: dict) -> int:
+        """How many data vectors there are at ``sizes`` (K^N for one data family)."""
+        total = 1
+        for base in self.data:
+            spec = self.ctx.datasets[base]
+            lo, hi = (int(b.xreplace(sizes)) for b in spec.values)
+            total *= max(hi - lo + 1, 0) ** self._length(spec, sizes)
+        return total
 
     def family_choices(self, sizes: dict) -> Iterator[tuple]:
         per_base = []
@@ -261,7 +288,7 @@ class Space:
                     for scalars in self.scalar_choices():
                         yield Point(sizes, tuple(data), tuple(fams), tuple(scalars))
 
-    def random_point(self, rng: random.Random, span: int = 4) -> Point:
+    def random_point(self, rng: random.Random, span: int = 4) -> Point | None:
         sizes = tuple((s, rng.randint(self.ctx.sizes[s], self.ctx.sizes[s] + span)) for s in self.sizes)
         sm = dict(sizes)
         data = []
@@ -278,6 +305,8 @@ class Space:
                 raw = [r / total for r in raw]
             fams.append((base, tuple(sp.Rational(r.numerator, r.denominator) for r in raw)))
         scalars = tuple((s, _random_scalar(s, rng)) for s in self.scalars)
+        if any(v is None for _, v in scalars):
+            return None  # no value satisfies some declaration: no point to offer
         return Point(sizes, tuple(data), tuple(fams), scalars)
 
 
@@ -308,25 +337,33 @@ def readable_vectors(length: int, sums_to_one: bool) -> list[tuple[sp.Rational, 
     return out
 
 
-def readable_scalars(s: sp.Symbol) -> list[sp.Rational]:
-    """Shrink towards 0, ±1 and small rationals, inside what ``s`` is declared to be."""
-    candidates = [0, 1, -1, 2, -2, sp.Rational(1, 2), -sp.Rational(1, 2), 3]
-    out = []
-    for c in map(sp.Rational, candidates):
-        if s.is_positive and c <= 0 or s.is_nonnegative and c < 0 or s.is_negative and c >= 0:
+def allowed(s: sp.Symbol, value: sp.Expr) -> bool:
+    """``value`` has every property declared of ``s`` (positive, integer, odd, nonzero, real, ...)."""
+    for fact, wanted in s.assumptions0.items():
+        if fact == "commutative":
             continue
-        if s.is_integer and not c.is_integer:
-            continue
-        out.append(c)
-    return out
+        if getattr(value, f"is_{fact}", None) is not wanted:
+            return False
+    return True
 
 
-def _random_scalar(s: sp.Symbol, rng: random.Random) -> sp.Rational:
-    for _ in range(100):
+_READABLE = [0, 1, -1, 2, -2, sp.Rational(1, 2), -sp.Rational(1, 2), 3, sp.I, -sp.I, 1 + sp.I, 4 * sp.I]
+
+
+def readable_scalars(s: sp.Symbol) -> list[sp.Expr]:
+    """Shrink towards 0, ±1 and small rationals (and i for a symbol not declared real), inside what ``s`` is
+    declared to be. Empty when no simple value satisfies the declaration (e.g. ``irrational``)."""
+    return [c for c in map(sp.sympify, _READABLE) if allowed(s, c)]
+
+
+def _random_scalar(s: sp.Symbol, rng: random.Random) -> sp.Expr | None:
+    for _ in range(200):
         c = sp.Rational(rng.randint(-97, 97), rng.randint(1, 97))
-        if s.is_integer:
+        if rng.random() < 0.5:
             c = sp.Integer(rng.randint(-9, 9))
-        if s.is_positive and c <= 0 or s.is_nonnegative and c < 0 or s.is_negative and c >= 0:
-            continue
-        return c
-    return readable_scalars(s)[0]
+        if rng.random() < 0.3:
+            c = c + sp.I * sp.Rational(rng.randint(-97, 97), rng.randint(1, 13))
+        if allowed(s, c):
+            return c
+    candidates = readable_scalars(s)
+    return candidates[0] if candidates else None
