@@ -72,27 +72,23 @@ def _unfold_once(e: sp.Basic, ctx: Context) -> sp.Basic:
 
 
 def expand_finite(e: sp.Basic) -> sp.Basic:
-    """Expand every Sum/Product whose bounds are integers into its terms, innermost limit first.
+    """Expand every Sum/Product whose bounds are integers into its terms, outermost limit first (so that a
+    triangular sum's inner bound becomes an integer once the outer index has a value).
 
     A range that runs backwards is empty (0 for a sum, 1 for a product): the textbook reading, which is also the
     write-up's. The rules that prove steps hold under both this and SymPy's Karr reading. A limit whose bounds are
-    not yet integers (they mention an outer index) stops the expansion: it and the limits outside it stay.
+    not integers stays, with what is inside it expanded as far as possible.
     """
     if isinstance(e, (sp.Sum, sp.Product)):
-        body = e.function
-        for n, (var, lo, hi) in enumerate(e.limits):
-            if not (lo.is_Integer and hi.is_Integer):
-                return e.func(expand_finite(body), *e.limits[n:])
-            body = _expand_one(e.func, body, var, int(lo), int(hi))
-        return expand_finite(body)
+        *inner, (var, lo, hi) = e.limits
+        if not (lo.is_Integer and hi.is_Integer):
+            return e.func(expand_finite(e.function), *e.limits)
+        body = e.func(e.function, *inner) if inner else e.function
+        op = sp.Add if isinstance(e, sp.Sum) else sp.Mul
+        return expand_finite(op(*(substitute(body, {var: sp.Integer(v)}) for v in range(int(lo), int(hi) + 1))))
     if not e.args:
         return e
     return e.func(*(expand_finite(a) for a in e.args))
-
-
-def _expand_one(kind, body, var, lo: int, hi: int):
-    op = sp.Add if kind is sp.Sum else sp.Mul
-    return op(*(substitute(body, {var: sp.Integer(v)}) for v in range(lo, hi + 1)))
 
 
 def evaluate_at(expr: sp.Expr, values: dict) -> sp.Expr:
