@@ -86,7 +86,7 @@ def scaling(repeat: int) -> tuple[list[tuple[int, float]], float]:
     rows = []
     for size in SIZES:
         data = tuple(rng.randint(1, size) for _ in range(size))
-        point = Point(((K, size), (N, size)), ((x, data),))
+        point = Point(((K, size), (N, size)), ((x, tuple(((k,), v) for k, v in enumerate(data, start=1))),))
         times = []
         for _ in range(repeat):
             start = time.perf_counter()

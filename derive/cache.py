@@ -75,8 +75,8 @@ def _expr(e: sp.Basic) -> str:
 def context_fingerprint(ctx: Context) -> str:
     """The context's declarations as text (computed once per context: a context is complete once steps exist)."""
     parts = [f"size {sp.srepr(s)} >= {m}" for s, m in ctx.sizes.items()]
-    parts += [f"data {sp.srepr(d.base)} {d.index} {d.values}" for d in ctx.datasets.values()]
-    parts += [f"family {sp.srepr(f.base)} {f.index} {f.sums_to_one}" for f in ctx.families.values()]
+    parts += [f"data {sp.srepr(d.base)} {d.ranges} {d.values}" for d in ctx.datasets.values()]
+    parts += [f"family {sp.srepr(f.base)} {f.ranges} {f.sums_to_one} {f.below_one}" for f in ctx.families.values()]
     parts += [f"def {d.name} {_expr(d.lhs)} := {_expr(d.rhs)}" for d in ctx.definitions]
     return "\n".join(parts)
 

@@ -110,9 +110,9 @@ def in_range(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr, env: Env) -> Reasons | Non
 def _declared_index(expr: sp.Indexed, env: Env) -> bool:
     """The index of a declared data value or family member lies in its declared range (x_0 is not declared)."""
     spec = env.ctx.datasets.get(expr.base) or env.ctx.families.get(expr.base)
-    if spec is None or len(expr.indices) != 1:
+    if spec is None or len(expr.indices) != len(spec.ranges):
         return spec is None
-    return in_range(expr.indices[0], spec.index[0], spec.index[1], env) is not None
+    return all(in_range(i, lo, hi, env) is not None for i, (lo, hi) in zip(expr.indices, spec.ranges))
 
 
 def _all(parts) -> Reasons | None:

@@ -39,20 +39,31 @@ class Kind(enum.StrEnum):
 
 @dataclass(frozen=True)
 class DataSpec:
-    """Integer data ``x_k`` for ``k`` in ``index``, each value in ``values`` (both inclusive)."""
+    """Integer data ``x_k`` for ``k`` in ``ranges`` (one (low, high) per index), each value in ``values``."""
 
     base: sp.IndexedBase
-    index: tuple[sp.Expr, sp.Expr]
+    ranges: tuple[tuple[sp.Expr, sp.Expr], ...]
     values: tuple[sp.Expr, sp.Expr]
+
+    @property
+    def index(self) -> tuple[sp.Expr, sp.Expr]:
+        """The range of the first index (the only one for a vector)."""
+        return self.ranges[0]
 
 
 @dataclass(frozen=True)
 class FamilySpec:
-    """Positive reals ``q_i`` for ``i`` in ``index``; ``sums_to_one`` adds the constraint Σ_i q_i = 1."""
+    """Reals ``q_i`` (or ``q_{i,n}``) for indices in ``ranges``, positive, and below one with ``below_one``;
+    ``sums_to_one`` adds Σ_i q_{i,…} = 1 over the first index, for each value of the others."""
 
     base: sp.IndexedBase
-    index: tuple[sp.Expr, sp.Expr]
+    ranges: tuple[tuple[sp.Expr, sp.Expr], ...]
     sums_to_one: bool
+    below_one: bool = False
+
+    @property
+    def index(self) -> tuple[sp.Expr, sp.Expr]:
+        return self.ranges[0]
 
 
 @dataclass(frozen=True)
@@ -97,17 +108,28 @@ class Context:
         self.sizes[sym] = minimum
         return sym
 
-    def data(self, name: str, index: tuple, values: tuple) -> sp.IndexedBase:
-        """Integer data ``name_k`` for ``k`` in ``index`` with ``values[0] ≤ name_k ≤ values[1]``."""
+    def data(self, name: str, index, values: tuple) -> sp.IndexedBase:
+        """Integer data ``name_k`` for ``k`` in ``index`` with ``values[0] ≤ name_k ≤ values[1]``.
+
+        ``index`` is one range ``(1, N)``, or a list of ranges for several indices (``[(1, K), (1, N)]``).
+        """
         base = sp.IndexedBase(name, integer=True)
-        self.datasets[base] = DataSpec(base, self._bounds(index, name), self._bounds(values, name))
+        self.datasets[base] = DataSpec(base, self._ranges(index, name), self._bounds(values, name))
         return base
 
-    def positive(self, name: str, index: tuple, sums_to_one: bool = False) -> sp.IndexedBase:
-        """Positive reals ``name_i`` for ``i`` in ``index``; with ``sums_to_one`` they form a distribution."""
+    def positive(self, name: str, index, sums_to_one: bool = False, below_one: bool = False) -> sp.IndexedBase:
+        """Positive reals ``name_i`` for ``i`` in ``index`` (one range, or a list of ranges).
+
+        With ``sums_to_one`` they form a distribution over the first index (for each value of the others);
+        with ``below_one`` each lies strictly between 0 and 1 (a probability such as ŷ_i, so 1 − ŷ_i > 0 too).
+        """
         base = sp.IndexedBase(name, positive=True)
-        self.families[base] = FamilySpec(base, self._bounds(index, name), sums_to_one)
+        self.families[base] = FamilySpec(base, self._ranges(index, name), sums_to_one, below_one)
         return base
+
+    def _ranges(self, index, name: str) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
+        several = isinstance(index, list)
+        return tuple(self._bounds(r, name) for r in index) if several else (self._bounds(index, name),)
 
     def _bounds(self, bounds: tuple, name: str) -> tuple[sp.Expr, sp.Expr]:
         """A (low, high) range whose ends are integers or expressions in declared sizes."""
@@ -332,12 +354,14 @@ def _check_example_values(ctx: Context, pairs, current: sp.Expr) -> None:
         elif isinstance(key, sp.Indexed) and key.base in ctx.datasets:
             spec = ctx.datasets[key.base]
             lo, hi = (b.xreplace(values) for b in spec.values)
-            first, last = (b.xreplace(values) for b in spec.index)
-            (index,) = key.indices
             if not (value.is_Integer and lo.is_Integer and hi.is_Integer and lo <= value <= hi):
                 raise ModelError(f"example: {key} = {value}, but {key.base}_k is declared an integer in {lo}..{hi}")
-            if not (index.is_Integer and first.is_Integer and last.is_Integer and first <= index <= last):
-                raise ModelError(f"example: {key} is not one of {key.base}_{first}..{key.base}_{last}")
+            for index, (first, last) in zip(key.indices, spec.ranges, strict=False):
+                first, last = first.xreplace(values), last.xreplace(values)
+                if len(key.indices) != len(spec.ranges) or not (
+                    index.is_Integer and first.is_Integer and last.is_Integer and first <= index <= last
+                ):
+                    raise ModelError(f"example: {key} is not a declared data value of {key.base}")
         elif key not in current.free_symbols:
             raise ModelError(f"example: {key} is neither a size, a data value, nor a free symbol of the line")
 

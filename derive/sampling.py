@@ -36,17 +36,37 @@ class Point:
 
     def describe(self) -> dict[str, str]:
         out = {str(s): str(v) for s, v in self.sizes}
-        out.update({str(b): _vector(v) for b, v in self.data})
-        out.update({str(b): _vector(v) for b, v in self.families})
+        out.update({str(b): _entries(v) for b, v in self.data})
+        out.update({str(b): _entries(v) for b, v in self.families})
         out.update({str(s): str(v) for s, v in self.scalars})
+        return out
+
+    def mapping(self, families: bool = True) -> dict:
+        """``{x[1]: 2, …}`` for the data (and the families): what replaces each declared Indexed."""
+        out = {b[pos if len(pos) > 1 else pos[0]]: sp.Integer(v) for b, entries in self.data for pos, v in entries}
+        if families:
+            out.update({b[pos if len(pos) > 1 else pos[0]]: v for b, entries in self.families for pos, v in entries})
         return out
 
     def size_map(self) -> dict:
         return {s: sp.Integer(v) for s, v in self.sizes}
 
 
-def _vector(values) -> str:
-    return "(" + ", ".join(str(v) for v in values) + (",)" if len(values) == 1 else ")")
+def _entries(entries) -> str:
+    """``(1, 2)`` for a vector; ``(1/2, 1/2; 1/3, 2/3)`` for a matrix, one group per value of the last index."""
+    values = [str(v) for _, v in entries]
+    if all(len(pos) == 1 for pos, _ in entries):
+        return "(" + ", ".join(values) + (",)" if len(values) == 1 else ")")
+    groups: dict = {}
+    for pos, v in entries:
+        groups.setdefault(pos[1:], []).append(str(v))
+    return "(" + "; ".join(", ".join(g) for g in groups.values()) + ")"
+
+
+def positions(spec, sizes: dict) -> list[tuple[int, ...]]:
+    """Every index tuple of a declared family or data, the first index varying fastest."""
+    ranges = [range(int(lo.xreplace(sizes)), int(hi.xreplace(sizes)) + 1) for lo, hi in spec.ranges]
+    return [tuple(reversed(p)) for p in itertools.product(*reversed(ranges))]
 
 
 # -- evaluation ------------------------------------------------------------------------------------------------
@@ -121,12 +141,12 @@ class Instances:
 
     def instantiate(self, point: Point, *, values: bool = True) -> tuple[sp.Expr, sp.Expr]:
         """Both sides at ``point``: data (and, with ``values``, families and scalars) replaced."""
-        mapping = {b[j + _first(self.ctx, b)]: sp.Integer(v) for b, vs in point.data for j, v in enumerate(vs)}
+        mapping = point.mapping(families=False)
+        fam = point.mapping() if values else {}
         out = []
         for e in self.at_sizes(point):
             e = evaluate_at(e, mapping)  # q[x[1]] becomes q[2], a bound x[1] an integer
             if values:
-                fam = {b[j + _first(self.ctx, b)]: v for b, vs in point.families for j, v in enumerate(vs)}
                 e = e.xreplace(fam).xreplace(dict(point.scalars))
             out.append(e)
         return out[0], out[1]
@@ -158,11 +178,6 @@ class Instances:
         # strict=True certified DIGITS correct digits of the difference: a nonzero value is a real difference,
         # however small against the sides (sqrt(10**200 + 1) - 10**100 is about 5e-101).
         return Comparison("differ" if magnitude != 0 else "equal", a, b)
-
-
-def _first(ctx: Context, base: sp.IndexedBase) -> int:
-    spec = ctx.datasets.get(base) or ctx.families.get(base)
-    return int(spec.index[0]) if spec is not None and spec.index[0].is_Integer else 1
 
 
 @dataclass(frozen=True)
@@ -217,7 +232,8 @@ class Space:
         # A family's or data's index range mentions sizes that the claim itself may not.
         for base in space.data + space.families:
             spec = ctx.datasets.get(base) or ctx.families.get(base)
-            extra = set().union(*(b.free_symbols for b in spec.index + getattr(spec, "values", ())))
+            ends = [b for r in spec.ranges for b in r] + list(getattr(spec, "values", ()))
+            extra = set().union(*(b.free_symbols for b in ends))
             for s in sorted(extra, key=str):
                 if s in ctx.sizes and s not in space.sizes:
                     space.sizes.append(s)
@@ -231,17 +247,13 @@ class Space:
         for c in combos:
             yield tuple(zip(self.sizes, c))
 
-    def _length(self, spec, sizes: dict) -> int:
-        lo, hi = (int(b.xreplace(sizes)) for b in spec.index)
-        return max(hi - lo + 1, 0)
-
     def data_choices(self, sizes: dict, limit: int) -> Iterator[tuple]:
         """Every data vector in lexicographic order (up to ``limit``)."""
         ranges = []
         for base in self.data:
             spec = self.ctx.datasets[base]
             lo, hi = (int(b.xreplace(sizes)) for b in spec.values)
-            ranges.append((base, range(lo, hi + 1), self._length(spec, sizes)))
+            ranges.append((base, range(lo, hi + 1), positions(spec, sizes)))
 
         # lazily: at N = 12, K = 4 there are 4^12 vectors and only the first ``limit`` are wanted, and
         # itertools.product would materialise its argument iterables, so nest the products by hand.
@@ -249,10 +261,10 @@ class Space:
             if i == len(ranges):
                 yield ()
                 return
-            base, values, n = ranges[i]
-            for v in itertools.product(values, repeat=n):
+            base, values, where = ranges[i]
+            for v in itertools.product(values, repeat=len(where)):
                 for rest in vectors(i + 1):
-                    yield ((base, v),) + rest
+                    yield ((base, tuple(zip(where, v))),) + rest
 
         yield from itertools.islice(vectors(0), limit)
 
@@ -262,14 +274,18 @@ class Space:
         for base in self.data:
             spec = self.ctx.datasets[base]
             lo, hi = (int(b.xreplace(sizes)) for b in spec.values)
-            total *= max(hi - lo + 1, 0) ** self._length(spec, sizes)
+            total *= max(hi - lo + 1, 0) ** len(positions(spec, sizes))
         return total
 
     def family_choices(self, sizes: dict) -> Iterator[tuple]:
         per_base = []
         for base in self.families:
             spec = self.ctx.families[base]
-            per_base.append([(base, v) for v in readable_vectors(self._length(spec, sizes), spec.sums_to_one)])
+            where = positions(spec, sizes)
+            column = max(len(range(int(spec.index[0].xreplace(sizes)), int(spec.index[1].xreplace(sizes)) + 1)), 1)
+            choices = readable_vectors(column, spec.sums_to_one, spec.below_one)
+            # the same readable column for every value of the other indices
+            per_base.append([(base, tuple(zip(where, v * (len(where) // column)))) for v in choices])
         yield from itertools.product(*per_base)
 
     def scalar_choices(self) -> Iterator[tuple]:
@@ -291,23 +307,29 @@ class Space:
         for base in self.data:
             spec = self.ctx.datasets[base]
             lo, hi = (int(b.xreplace(sm)) for b in spec.values)
-            data.append((base, tuple(rng.randint(lo, hi) for _ in range(self._length(spec, sm)))))
+            data.append((base, tuple((pos, rng.randint(lo, hi)) for pos in positions(spec, sm))))
         fams = []
         for base in self.families:
             spec = self.ctx.families[base]
-            raw = [Fraction(rng.randint(1, 97), rng.randint(1, 97)) for _ in range(self._length(spec, sm))]
-            if spec.sums_to_one:
-                total = sum(raw)
-                raw = [r / total for r in raw]
-            fams.append((base, tuple(sp.Rational(r.numerator, r.denominator) for r in raw)))
+            where = positions(spec, sm)
+            raw = {pos: Fraction(rng.randint(1, 97), rng.randint(1, 97)) for pos in where}
+            if spec.below_one:
+                raw = {pos: r / (r + 1) for pos, r in raw.items()}
+            if spec.sums_to_one:  # normalise each column (fixed values of the other indices)
+                totals: dict = {}
+                for pos, r in raw.items():
+                    totals[pos[1:]] = totals.get(pos[1:], 0) + r
+                raw = {pos: r / totals[pos[1:]] for pos, r in raw.items()}
+            fams.append((base, tuple((pos, sp.Rational(r.numerator, r.denominator)) for pos, r in raw.items())))
         scalars = tuple((s, _random_scalar(s, rng)) for s in self.scalars)
         if any(v is None for _, v in scalars):
             return None  # no value satisfies some declaration: no point to offer
         return Point(sizes, tuple(data), tuple(fams), scalars)
 
 
-def readable_vectors(length: int, sums_to_one: bool) -> list[tuple[sp.Rational, ...]]:
-    """Positive vectors from the most to the least readable; distributions when ``sums_to_one``."""
+def readable_vectors(length: int, sums_to_one: bool, below_one: bool = False) -> list[tuple[sp.Rational, ...]]:
+    """Positive vectors from the most to the least readable; distributions when ``sums_to_one``, entries in
+    (0, 1) when ``below_one``."""
     if length == 0:
         return [()]
     weights = [
@@ -330,6 +352,12 @@ def readable_vectors(length: int, sums_to_one: bool) -> list[tuple[sp.Rational, 
             vec = tuple(sp.Rational(v) for v in extra)
             if vec not in out:
                 out.append(vec)
+    if below_one:  # a probability: strictly inside (0, 1)
+        out = [v for v in out if all(0 < c < 1 for c in v)] + [
+            tuple(sp.Rational(1, 3) for _ in range(length)),
+            tuple(sp.Rational(j + 1, length + 2) for j in range(length)),
+        ]
+        out = list(dict.fromkeys(out))
     return out
 
 

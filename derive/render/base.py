@@ -155,18 +155,31 @@ def assumptions(derivation: Derivation) -> list[str]:
         out.append(f"{_and(sizes)} {verb}.")
     k, i = sp.Symbol("k", integer=True), sp.Symbol("i", integer=True)
     for spec in ctx.datasets.values():
-        item = to_latex(spec.base[k])
+        indices = _indices(spec, k)
+        item = to_latex(spec.base[indices if len(indices) > 1 else indices[0]])
         lo, hi = (to_latex(v) for v in spec.values)
-        klo, khi = (to_latex(v) for v in spec.index)
-        out.append(f"Each ${item}$, for ${klo} \\le k \\le {khi}$, is an integer with ${lo} \\le {item} \\le {hi}$.")
+        out.append(f"Each ${item}$, for {_ranges(spec, indices)}, is an integer with ${lo} \\le {item} \\le {hi}$.")
     for spec in ctx.families.values():
-        item = to_latex(spec.base[i])
+        indices = _indices(spec, i)
+        item = to_latex(spec.base[indices if len(indices) > 1 else indices[0]])
         ilo, ihi = (to_latex(v) for v in spec.index)
-        sentence = f"${item} > 0$ for ${ilo} \\le i \\le {ihi}$"
+        bound = f"0 < {item} < 1" if spec.below_one else f"{item} > 0"
+        sentence = f"${bound}$ for {_ranges(spec, indices)}"
         if spec.sums_to_one:
             sentence += f", and $\\sum_{{i={ilo}}}^{{{ihi}}} {item} = 1$"
         out.append(sentence + ".")
     return out
+
+
+def _indices(spec, first: sp.Symbol) -> tuple[sp.Symbol, ...]:
+    """Index names for the sentences: ``k`` (or ``i``), then ``n``, ``m`` for further indices."""
+    extra = [sp.Symbol(n, integer=True) for n in ("n", "m", "l")]
+    return (first, *extra[: len(spec.ranges) - 1])
+
+
+def _ranges(spec, indices) -> str:
+    parts = [f"${to_latex(lo)} \\le {to_latex(v)} \\le {to_latex(hi)}$" for v, (lo, hi) in zip(indices, spec.ranges)]
+    return " and ".join(parts)
 
 
 def definitions(derivation: Derivation) -> list[str]:

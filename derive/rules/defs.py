@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.facts import Env
+from derive.facts import Env, in_range
 from derive.hygiene import substitute
 from derive.model import Context, Definition
 from derive.rules import Rewrite, Rule
@@ -33,12 +33,23 @@ def unfold_rules(ctx: Context) -> list[Rule]:
     ]
 
 
-def _sums_to_one(base: sp.IndexedBase, lo: sp.Expr, hi: sp.Expr):
+def _sums_to_one(spec):
+    lo, hi = spec.ranges[0]
+
     def apply(e: sp.Basic, env: Env) -> Rewrite | None:
-        if isinstance(e, sp.Sum) and len(e.limits) == 1:
-            var, elo, ehi = e.limits[0]
-            if e.function == base[var] and (elo, ehi) == (lo, hi):
-                return Rewrite(sp.Integer(1), (f"Σ_i {base}_i = 1",))
+        # Σ_{i=lo}^{hi} q_{i, j…} = 1, for other indices j… free of i and within their declared ranges
+        if isinstance(e, sp.Sum):
+            (var, elo, ehi), *outer = e.limits
+            body = e.function
+            if isinstance(body, sp.Indexed) and body.base == spec.base and (elo, ehi) == (lo, hi):
+                first, *rest = body.indices
+                inner = env.inside(outer)
+                if first == var and all(
+                    var not in r.free_symbols and in_range(r, a, b, inner) is not None
+                    for r, (a, b) in zip(rest, spec.ranges[1:])
+                ) and len(rest) == len(spec.ranges) - 1:
+                    one = sp.Sum(sp.Integer(1), *outer) if outer else sp.Integer(1)
+                    return Rewrite(one, (f"Σ_i {spec.base}_i = 1",))
         return None
 
     return apply
@@ -50,7 +61,7 @@ def constraint_rules(ctx: Context) -> list[Rule]:
             f"sum_{spec.base}_eq_one",
             f"Σ_i {spec.base}_i = 1",
             "declared constraint",
-            _sums_to_one(spec.base, *spec.index),
+            _sums_to_one(spec),
         )
         for spec in ctx.families.values()
         if spec.sums_to_one
