@@ -22,6 +22,7 @@ from derive.facts import Env
 from derive.hygiene import freshen
 from derive.model import Context, Derivation, Kind, Relation, Step
 from derive.prove import prove_equal
+from derive.relations import verify_inequality, verify_witness
 from derive.rewrite import EngineError, Rewriter
 from derive.rules import RULES
 from derive.sampling import Instances, Point, Space, approx, evaluate_at
@@ -200,8 +201,10 @@ def step_task(derivation: Derivation, step: Step, options: Options) -> Task:
     """What checking ``step`` takes: a result known without work, or a function to run in a worker."""
     if step.kind is Kind.ASSUME:
         return StepResult(Evidence.ASSUMED, "stated assumption, not checked")
+    if step.relation is Relation.NE:
+        return lambda: verify_witness(step.claim_lhs, step.expr, dict(step.values), derivation.context)
     if step.relation is not Relation.EQ:
-        return StepResult(Evidence.UNDECIDED, f"relation {step.relation.value} is not supported yet")
+        return lambda: verify_inequality(step.claim_lhs, step.expr, step.relation, derivation.context, options.seed)
     if step.kind is Kind.EXAMPLE:
         return lambda: _check_example(derivation.context, step, options)
     return lambda: verify_claim(step.claim_lhs, step.expr, derivation.context, step.hints, options)

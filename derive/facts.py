@@ -42,12 +42,20 @@ def positive(expr: sp.Basic, env: Env) -> Reasons | None:
         return None  # q_0 or q_{K+1}: no positivity was declared there
     if isinstance(expr, (sp.Indexed, sp.Symbol)):
         return (_base_fact(expr, env),) if expr.is_positive else None
-    if isinstance(expr, (sp.Mul, sp.Add)):
-        return _all(positive(a, env) for a in expr.args)
+    if isinstance(expr, sp.Mul):
+        found = sign(expr, env)
+        return found[1] if found and found[0] > 0 else None
+    if isinstance(expr, sp.Add):
+        return _all(positive(a, env) for a in expr.args) or _below_one_gap(expr, env)
     if isinstance(expr, sp.Pow):
         base = positive(expr.base, env)
         exp = real(expr.exp, env)
-        return None if base is None or exp is None else base + exp
+        if base is not None and exp is not None:
+            return base + exp
+        if expr.exp.is_integer and expr.exp.is_even:  # an even power of a nonzero number
+            found = sign(expr.base, env)
+            return found[1] if found else None
+        return None
     if isinstance(expr, sp.Product):
         return positive(expr.function, env.inside(expr.limits))
     if isinstance(expr, sp.exp):
@@ -105,6 +113,51 @@ def in_range(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr, env: Env) -> Reasons | Non
         if nonnegative(rlo - lo, env) and nonnegative(hi - rhi, env):
             return (why,) if why else ()
     return None
+
+
+def sign(expr: sp.Expr, env: Env) -> tuple[int, Reasons] | None:
+    """``(+1, reasons)`` if ``expr > 0``, ``(-1, reasons)`` if ``expr < 0``, None if neither can be shown."""
+    if expr.is_Number:
+        return (1, ()) if expr.is_positive else (-1, ()) if expr.is_negative else None
+    if isinstance(expr, sp.Mul):
+        total, reasons = 1, ()
+        for factor in expr.args:
+            found = sign(factor, env)
+            if found is None:
+                return None
+            total *= found[0]
+            reasons += tuple(r for r in found[1] if r not in reasons)
+        return total, reasons
+    if isinstance(expr, sp.Pow) and expr.exp.is_integer and expr.exp.is_odd:
+        return sign(expr.base, env)
+    why = positive(expr, env)
+    if why is not None:
+        return 1, why
+    why = positive(sp.expand(-expr), env) if isinstance(expr, sp.Add) else None
+    return (-1, why) if why is not None else None
+
+
+def _below_one_gap(expr: sp.Add, env: Env) -> Reasons | None:
+    """``c − u_1 − … − u_m + (positive terms)`` with each u_j a declared probability below one and c ≥ m:
+    positive, since every 1 − u_j > 0 (e.g. 1 − ŷ_i)."""
+    const = sum((a for a in expr.args if a.is_Number), sp.Integer(0))
+    gaps, reasons = 0, []
+    for a in expr.args:
+        if a.is_Number:
+            continue
+        coeff, rest = a.as_coeff_Mul()
+        spec = env.ctx.families.get(rest.base) if isinstance(rest, sp.Indexed) else None
+        if coeff == -1 and spec is not None and spec.below_one and _declared_index(rest, env):
+            gaps += 1
+            reasons.append(f"{rest.base}_i < 1")
+            continue
+        why = positive(a, env)
+        if why is None:
+            return None
+        reasons.extend(why)
+    if gaps == 0 or not (const.is_real and const >= gaps):
+        return None
+    return tuple(dict.fromkeys(reasons))
 
 
 def _declared_index(expr: sp.Indexed, env: Env) -> bool:

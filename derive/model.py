@@ -21,10 +21,12 @@ from derive.evidence import ALLOWABLE, Evidence
 
 
 class Relation(enum.StrEnum):
-    """How a line relates to the previous one. Only ``=`` is checked so far; the others are reserved."""
+    """How a line relates to the previous one."""
 
     EQ = "="
+    LT = "<"
     LE = "≤"
+    GT = ">"
     GE = "≥"
     NE = "≠"
 
@@ -264,9 +266,23 @@ class Derivation:
         prose: str = "",
         allow: str | Evidence = Evidence.PROVED,
         relation: str | Relation = Relation.EQ,
+        witness: dict | None = None,
     ) -> Step:
-        """Claim ``current <relation> expr``, justified in words by ``because``; ``by`` names rules to try first."""
-        return self._add(Kind.STEP, expr, because, by, name, prose, allow, relation, self.current, self.current_lhs)
+        """Claim ``current <relation> expr``, justified in words by ``because``; ``by`` names rules to try first.
+
+        ``relation`` is ``=``, ``<``, ``≤``, ``>``, ``≥`` or ``≠``. A ``≠`` needs a ``witness``: values (inside
+        the declarations) at which the two sides are shown to differ exactly.
+        """
+        extra = {}
+        if Relation(relation) is Relation.NE:
+            if not isinstance(witness, dict) or not witness:
+                raise ModelError(f"{_caller()[0]}:{_caller()[1]}: a ≠ step needs witness={{symbol: value, ...}}")
+            extra["values"] = tuple((sp.sympify(k), sp.sympify(v)) for k, v in witness.items())
+        elif witness:
+            raise ModelError("witness= is only for ≠ steps")
+        return self._add(
+            Kind.STEP, expr, because, by, name, prose, allow, relation, self.current, self.current_lhs, **extra
+        )
 
     def apply(
         self,
@@ -314,7 +330,7 @@ class Derivation:
         try:
             relation = Relation(relation)
         except ValueError:
-            raise ModelError(f"{label}: relation {relation!r} is not one of =, ≤, ≥, ≠") from None
+            raise ModelError(f"{label}: relation {relation!r} is not one of =, <, ≤, >, ≥, ≠") from None
         try:
             allow = Evidence(allow)
         except ValueError:

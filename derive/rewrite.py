@@ -32,6 +32,12 @@ class Found:
 
 
 def _find(e: sp.Basic, env: Env, rules: list[Rule], path: tuple[int, ...]) -> Found | None:
+    # A logarithm is rewritten before its argument: log(ŷ(1 − ŷ)) must split before mul_add distributes the
+    # product inside it into ŷ − ŷ², which no log rule can split.
+    if isinstance(e, sp.log):
+        found = _at_node(e, env, rules, path)
+        if found:
+            return found
     if isinstance(e, (sp.Sum, sp.Product)):
         found = _find(e.function, env.inside(e.limits), rules, path + (0,))
         if found:
@@ -41,6 +47,10 @@ def _find(e: sp.Basic, env: Env, rules: list[Rule], path: tuple[int, ...]) -> Fo
             found = _find(arg, env, rules, path + (i,))
             if found:
                 return found
+    return _at_node(e, env, rules, path)
+
+
+def _at_node(e: sp.Basic, env: Env, rules: list[Rule], path: tuple[int, ...]) -> Found | None:
     for rule in rules:
         rw = rule.apply(e, env)
         if rw is not None and rw.result != e:

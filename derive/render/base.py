@@ -39,7 +39,14 @@ MARKS: dict[Evidence, Mark] = {
     Evidence.ASSUMED: Mark(r"\dagger", "†", "assumed", "a modelling assumption, stated and not checked"),
 }
 
-RELATIONS = {Relation.EQ: "=", Relation.LE: r"\le", Relation.GE: r"\ge", Relation.NE: r"\ne"}
+RELATIONS = {
+    Relation.EQ: "=",
+    Relation.LT: "<",
+    Relation.LE: r"\le",
+    Relation.GT: ">",
+    Relation.GE: r"\ge",
+    Relation.NE: r"\ne",
+}
 
 
 @dataclass(frozen=True)

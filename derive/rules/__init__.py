@@ -38,10 +38,10 @@ class Rule:
 
 
 def _registry() -> dict[str, Rule]:
-    from derive.rules import log, sums
+    from derive.rules import calculus, log, sums
 
     rules = {}
-    for module in (log, sums):
+    for module in (log, sums, calculus):
         for rule in module.RULES:
             rules[rule.name] = rule
     return rules

@@ -44,10 +44,14 @@ def _sums_to_one(spec):
             if isinstance(body, sp.Indexed) and body.base == spec.base and (elo, ehi) == (lo, hi):
                 first, *rest = body.indices
                 inner = env.inside(outer)
-                if first == var and all(
-                    var not in r.free_symbols and in_range(r, a, b, inner) is not None
-                    for r, (a, b) in zip(rest, spec.ranges[1:])
-                ) and len(rest) == len(spec.ranges) - 1:
+                if (
+                    first == var
+                    and all(
+                        var not in r.free_symbols and in_range(r, a, b, inner) is not None
+                        for r, (a, b) in zip(rest, spec.ranges[1:])
+                    )
+                    and len(rest) == len(spec.ranges) - 1
+                ):
                     one = sp.Sum(sp.Integer(1), *outer) if outer else sp.Integer(1)
                     return Rewrite(one, (f"Σ_i {spec.base}_i = 1",))
         return None

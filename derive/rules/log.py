@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.facts import Env, positive, real
+from derive.facts import Env, positive, real, sign
 from derive.rules import Rewrite, Rule
 
 
@@ -19,7 +19,7 @@ def _log_prod(e: sp.Basic, env: Env) -> Rewrite | None:
 
 def _log_mul(e: sp.Basic, env: Env) -> Rewrite | None:
     if isinstance(e, sp.log) and isinstance(e.args[0], sp.Mul):
-        factors = e.args[0].args
+        factors = _pair_signs(e.args[0].args, env)
         why = _each_positive(factors, env)
         if why is not None:
             return Rewrite(sp.Add(*(sp.log(f) for f in factors)), why)
@@ -33,6 +33,16 @@ def _log_pow(e: sp.Basic, env: Env) -> Rewrite | None:
         if pos is not None and rl is not None:
             return Rewrite(exp * sp.log(base), pos + tuple(r for r in rl if r not in pos))
     return None
+
+
+def _pair_signs(factors, env: Env) -> tuple:
+    """SymPy writes ŷ(1 − ŷ) as −ŷ(ŷ − 1): fold a factor −1 into the one factor that is negative."""
+    if factors[0] != -1:
+        return factors
+    negatives = [f for f in factors[1:] if (found := sign(f, env)) is not None and found[0] < 0]
+    if len(negatives) != 1:
+        return factors
+    return tuple(sp.expand(-f) if f is negatives[0] else f for f in factors[1:])
 
 
 def _each_positive(factors, env: Env):

@@ -1,0 +1,56 @@
+"""Differentiation, finite sums written out, and logarithms of rational numbers.
+
+``diff`` lets SymPy evaluate a derivative: differentiation is exact symbolic computation (no simplification
+heuristics), and it is only applied when the variable appears in no summation bound (so that d/dθ Σ = Σ d/dθ
+holds). ``sum_expand`` writes out a sum whose bounds are small integers. ``log_rational`` factors the argument of
+a logarithm of a positive rational into primes, log(1/4) = −2 log 2, which is how values in bits compare exactly.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derive.facts import Env
+from derive.hygiene import substitute
+from derive.rules import Rewrite, Rule
+
+MAX_TERMS = 16
+
+
+def _diff(e: sp.Basic, env: Env) -> Rewrite | None:
+    if not isinstance(e, sp.Derivative):
+        return None
+    variables = {v for v, _ in e.variable_count}
+    for node in sp.preorder_traversal(e.expr):
+        if isinstance(node, (sp.Sum, sp.Product)) and any(
+            variables & (lo.free_symbols | hi.free_symbols) for _, lo, hi in node.limits
+        ):
+            return None
+    out = e.doit(deep=False)
+    return None if out.has(sp.Derivative) and out == e else Rewrite(out)
+
+
+def _sum_expand(e: sp.Basic, env: Env) -> Rewrite | None:
+    if isinstance(e, sp.Sum):
+        (var, lo, hi), *outer = e.limits
+        if lo.is_Integer and hi.is_Integer and 0 <= hi - lo + 1 <= MAX_TERMS:
+            terms = sp.Add(*(substitute(e.function, {var: sp.Integer(v)}) for v in range(int(lo), int(hi) + 1)))
+            return Rewrite(sp.Sum(terms, *outer) if outer else terms, (f"{lo} ≤ {var} ≤ {hi}",))
+    return None
+
+
+def _log_rational(e: sp.Basic, env: Env) -> Rewrite | None:
+    if isinstance(e, sp.log) and e.args[0].is_Rational and e.args[0] > 0 and e.args[0] != 1:
+        q = e.args[0]
+        factors = {**sp.factorint(q.p), **{p: -k for p, k in sp.factorint(q.q).items()}}
+        if len(factors) == 1 and abs(next(iter(factors.values()))) == 1 and q.is_Integer and sp.isprime(q):
+            return None  # log 2 is already in normal form
+        return Rewrite(sp.Add(*(k * sp.log(sp.Integer(p)) for p, k in sorted(factors.items()))))
+    return None
+
+
+RULES = [
+    Rule("diff", "d/dθ f(θ) evaluated by the rules of differentiation", "θ in no summation bound", _diff),
+    Rule("sum_expand", "Σ_{k=a}^{b} f_k = f_a + … + f_b", f"a, b integers, at most {MAX_TERMS} terms", _sum_expand),
+    Rule("log_rational", "log(p^a q^b …) = a log p + b log q + …", "a positive rational", _log_rational),
+]

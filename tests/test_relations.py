@@ -1,0 +1,107 @@
+"""Relations beyond '=': inequalities by positivity, '≠' by a checked witness; and the calculus rules."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from derive import Context, Derivation
+from derive.checker import Options, check_derivations, verify_claim
+from derive.errors import ModelError
+from derive.evidence import Evidence
+from derive.model import Relation
+from derive.relations import verify_inequality, verify_witness
+
+i = sp.Symbol("i", integer=True)
+
+
+def probabilities():
+    ctx = Context()
+    n = ctx.size("n")
+    yhat = ctx.positive("yhat", index=(1, n), below_one=True)
+    y = ctx.positive("y", index=(1, n), below_one=True)
+    return ctx, yhat, y
+
+
+def test_a_negative_second_derivative_is_proved_by_positivity():
+    ctx, yhat, y = probabilities()
+    ll = y[1] * sp.log(yhat[1]) + (1 - y[1]) * sp.log(1 - yhat[1])
+    result = verify_inequality(sp.diff(ll, yhat[1], 2), sp.Integer(0), Relation.LT, ctx)
+    assert result.evidence is Evidence.PROVED
+    assert "yhat_i < 1" in result.trace[-1].assumptions
+
+
+def test_a_false_inequality_is_refuted_inside_the_assumptions():
+    ctx, yhat, y = probabilities()
+    result = verify_inequality(yhat[1], 1 - yhat[1], Relation.LT, ctx)  # false at ŷ = 1/2 (equal) and above
+    assert result.evidence is Evidence.REFUTED
+    value = sp.Rational(result.counterexample.values["yhat"].strip("(,)"))
+    assert 0 < value < 1 and value >= sp.Rational(1, 2)
+
+
+def test_one_minus_a_probability_is_positive_only_when_declared_below_one():
+    ctx = Context()
+    n = ctx.size("n")
+    q = ctx.positive("q", index=(1, n))  # positive, but not declared below one
+    assert verify_claim(sp.log(q[1] * (1 - q[1])), sp.log(q[1]) + sp.log(1 - q[1]), ctx).evidence is not (
+        Evidence.PROVED
+    )
+    ctx, yhat, y = probabilities()
+    assert verify_claim(sp.log(yhat[1] * (1 - yhat[1])), sp.log(yhat[1]) + sp.log(1 - yhat[1]), ctx).evidence is (
+        Evidence.PROVED
+    )
+
+
+def cross_entropy_context():
+    ctx = Context()
+    K = ctx.size("K")
+    p = ctx.positive("p", index=(1, K), sums_to_one=True)
+    q = ctx.positive("q", index=(1, K), sums_to_one=True)
+
+    def H(a, b):  # noqa: N802
+        return -sp.Sum(a[i] * sp.log(b[i]), (i, 1, K))
+
+    return ctx, K, p, q, H
+
+
+def test_not_equal_is_proved_by_an_exact_witness():
+    ctx, K, p, q, H = cross_entropy_context()
+    half, quarter = sp.Rational(1, 2), sp.Rational(1, 4)
+    witness = {K: 2, p[1]: half, p[2]: half, q[1]: quarter, q[2]: 3 * quarter}
+    result = verify_witness(H(p, q), H(q, p), witness, ctx)
+    assert result.evidence is Evidence.PROVED and "log(2)" in result.detail
+
+
+def test_a_witness_that_does_not_separate_or_breaks_the_declarations_proves_nothing():
+    ctx, K, p, q, H = cross_entropy_context()
+    half = sp.Rational(1, 2)
+    same = {K: 2, p[1]: half, p[2]: half, q[1]: half, q[2]: half}
+    assert verify_witness(H(p, q), H(q, p), same, ctx).evidence is Evidence.UNDECIDED
+    not_a_distribution = {K: 2, p[1]: half, p[2]: half, q[1]: half, q[2]: 1}
+    result = verify_witness(H(p, q), H(q, p), not_a_distribution, ctx)
+    assert result.evidence is Evidence.UNDECIDED and "summing to 1" in result.detail
+
+
+def test_a_not_equal_step_needs_a_witness_and_is_checked_in_a_derivation():
+    ctx, K, p, q, H = cross_entropy_context()
+    d = Derivation("order matters", ctx, start=H(p, q))
+    with pytest.raises(ModelError, match="needs witness"):
+        d.step(H(q, p), "swapped", relation="≠")
+    third = sp.Rational(1, 3)
+    d.step(H(q, p), "swapped", relation="≠", witness={K: 2, p[1]: third, p[2]: 2 * third, q[1]: 2 * third, q[2]: third})
+    (report,) = check_derivations([(d, "")], Options(budget=20))
+    assert report.results[0].evidence is Evidence.UNDECIDED  # H(p,q) = H(q,p) when q reverses p: no witness
+
+
+def test_diff_and_log_rational_rules():
+    theta = sp.Symbol("theta", real=True)
+    f = sp.Function("f", positive=True)
+    ctx = Context()
+    K = ctx.size("K")
+    lhs = sp.Derivative(sp.Sum(sp.log(f(i, theta)), (i, 1, K)), theta)
+    rhs = sp.Sum(sp.Derivative(f(i, theta), theta) / f(i, theta), (i, 1, K))
+    result = verify_claim(lhs, rhs, ctx)
+    assert result.evidence is Evidence.PROVED and "diff" in [t.rule for t in result.trace]
+    bits = -sum(v * sp.log(v, 2) for v in (sp.Rational(1, 2), sp.Rational(1, 4), sp.Rational(1, 4)))
+    assert verify_claim(bits, sp.Rational(3, 2), Context()).evidence is Evidence.PROVED
+    assert verify_claim(bits, sp.Rational(5, 4), Context()).evidence is Evidence.REFUTED
