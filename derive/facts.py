@@ -42,6 +42,8 @@ def positive(expr: sp.Basic, env: Env) -> Reasons | None:
         return None  # q_0 or q_{K+1}: no positivity was declared there
     if isinstance(expr, (sp.Indexed, sp.Symbol)):
         return (_base_fact(expr, env),) if expr.is_positive else None
+    if isinstance(expr, sp.exp):
+        return real(expr.args[0], env)
     if isinstance(expr, sp.Mul):
         found = sign(expr, env)
         return found[1] if found and found[0] > 0 else None
@@ -58,6 +60,11 @@ def positive(expr: sp.Basic, env: Env) -> Reasons | None:
         return None
     if isinstance(expr, sp.Product):
         return positive(expr.function, env.inside(expr.limits))
+    if isinstance(expr, sp.Sum):  # a sum of positive terms over a range that is not empty
+        body = positive(expr.function, env.inside(expr.limits))
+        if body is not None and all(nonnegative(hi - lo, env) for _, lo, hi in expr.limits):
+            return body
+        return None
     if isinstance(expr, sp.exp):
         return real(expr.args[0], env)
     if isinstance(expr, sp.Function) and expr.is_positive:
@@ -150,6 +157,10 @@ def _below_one_gap(expr: sp.Add, env: Env) -> Reasons | None:
         if coeff == -1 and spec is not None and spec.below_one and _declared_index(rest, env):
             gaps += 1
             reasons.append(f"{rest.base}_i < 1")
+            continue
+        if coeff == -1 and rest in env.ctx.unit_scalars:
+            gaps += 1
+            reasons.append(f"{rest} < 1")
             continue
         why = positive(a, env)
         if why is None:

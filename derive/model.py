@@ -99,6 +99,7 @@ class Context:
         self.datasets: dict[sp.IndexedBase, DataSpec] = {}
         self.families: dict[sp.IndexedBase, FamilySpec] = {}
         self.definitions: list[Definition] = []
+        self.unit_scalars: set[sp.Symbol] = set()  # probabilities declared strictly between 0 and 1
         self.notes: list[str] = []  # further assumptions in words, rendered with the others
 
     # -- declarations -------------------------------------------------------------------------------------------
@@ -128,6 +129,12 @@ class Context:
         base = sp.IndexedBase(name, positive=True)
         self.families[base] = FamilySpec(base, self._ranges(index, name), sums_to_one, below_one)
         return base
+
+    def probability(self, name: str) -> sp.Symbol:
+        """A single probability strictly between 0 and 1 (a soft label y, a prediction ŷ)."""
+        sym = sp.Symbol(name, positive=True)
+        self.unit_scalars.add(sym)
+        return sym
 
     def _ranges(self, index, name: str) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
         several = isinstance(index, list)
@@ -180,7 +187,9 @@ def _pair(bounds: Iterable) -> tuple[sp.Expr, sp.Expr]:
 
 
 def _head_name(head: sp.Basic) -> str:
-    name = getattr(head, "symbol_name", None) or getattr(head, "name", None) or str(head)
+    name = (
+        getattr(head, "rule_name", None) or getattr(head, "symbol_name", None) or getattr(head, "name", None) or str(head)
+    )
     return re.sub(r"\W+", "_", str(name))
 
 

@@ -60,6 +60,7 @@ class CrossEntropy(sp.Function):
 
     nargs = 2
     symbol_name = "H"
+    rule_name = "cross_entropy"  # its definition unfolds as rule cross_entropy_def
 
     def _latex(self, printer, exp=None):
         return _power(rf"H({printer._print(self.args[0])}, {printer._print(self.args[1])})", exp)
@@ -70,3 +71,26 @@ class CrossEntropy(sp.Function):
 def _power(tex: str, exp: str | None) -> str:
     """SymPy prints ``f(x)**2`` by calling ``f(x)._latex(printer, exp="2")``; without ``exp`` that call fails."""
     return tex if exp is None else f"{tex}^{{{exp}}}"
+
+
+class Entropy(sp.Function):
+    """``H(p)``: the entropy of ``p``; its meaning comes from a context definition."""
+
+    nargs = 1
+    symbol_name = "H"
+    rule_name = "entropy"
+
+    def _latex(self, printer, exp=None):
+        return _power(rf"H\left({printer._print(self.args[0])}\right)", exp)
+
+
+class KLDivergence(sp.Function):
+    """``D_KL(p ‖ q)``: the Kullback–Leibler divergence of ``q`` from ``p``; meaning from a context definition."""
+
+    nargs = 2
+    symbol_name = "KL"
+    rule_name = "kl"
+
+    def _latex(self, printer, exp=None):
+        p, q = (printer._print(a) for a in self.args)
+        return _power(rf"D_{{\mathrm{{KL}}}}\left({p} \,\|\, {q}\right)", exp)

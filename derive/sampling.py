@@ -173,6 +173,8 @@ class Instances:
         real, imag = diff.as_real_imag()
         if real.is_Rational and imag.is_Rational:
             return Comparison("differ", a, b)  # an exact nonzero (complex) rational difference, however small
+        if _exactly_zero(diff):
+            return Comparison("equal", a, b)
         try:
             value = sp.N(diff, DIGITS, strict=True, maxn=MAX_PRECISION)
         except sp.core.evalf.PrecisionExhausted:
@@ -196,6 +198,21 @@ class Comparison:
     status: str
     lhs: sp.Expr = sp.Integer(0)
     rhs: sp.Expr = sp.Integer(0)
+
+
+def _exactly_zero(diff: sp.Expr) -> bool:
+    """Logs of positive rationals written over primes (log(2/9) = log 2 − 2 log 3) make a zero difference of
+    such logs cancel exactly, without asking evalf to fail at 2000 bits first."""
+    logs = {
+        node: sp.Add(*(k * sp.log(sp.Integer(p)) for p, k in _prime_powers(node.args[0])))
+        for node in diff.atoms(sp.log)
+        if node.args[0].is_Rational and node.args[0] > 0
+    }
+    return bool(logs) and sp.expand(diff.xreplace(logs)) == 0
+
+
+def _prime_powers(r: sp.Rational):
+    return sorted({**sp.factorint(r.p), **{p: -k for p, k in sp.factorint(r.q).items()}}.items())
 
 
 def _closed(e: sp.Expr) -> bool:
@@ -297,7 +314,12 @@ class Space:
         yield from itertools.product(*per_base)
 
     def scalar_choices(self) -> Iterator[tuple]:
-        yield from itertools.product(*[[(s, v) for v in readable_scalars(s)] for s in self.scalars])
+        yield from itertools.product(*[[(s, v) for v in self._scalar_values(s)] for s in self.scalars])
+
+    def _scalar_values(self, s: sp.Symbol) -> list[sp.Expr]:
+        if s in self.ctx.unit_scalars:
+            return [sp.Rational(1, 2), sp.Rational(1, 3), sp.Rational(3, 4), sp.Rational(1, 10)]
+        return readable_scalars(s)
 
     def points(self, span: int = 2, data_limit: int = 64) -> Iterator[Point]:
         """Small, readable points first: the first that refutes a claim is its counterexample."""
@@ -329,7 +351,10 @@ class Space:
                     totals[pos[1:]] = totals.get(pos[1:], 0) + r
                 raw = {pos: r / totals[pos[1:]] for pos, r in raw.items()}
             fams.append((base, tuple((pos, sp.Rational(r.numerator, r.denominator)) for pos, r in raw.items())))
-        scalars = tuple((s, _random_scalar(s, rng)) for s in self.scalars)
+        scalars = tuple(
+            (s, sp.Rational(rng.randint(1, 96), 97) if s in self.ctx.unit_scalars else _random_scalar(s, rng))
+            for s in self.scalars
+        )
         if any(v is None for _, v in scalars):
             return None  # no value satisfies some declaration: no point to offer
         return Point(sizes, tuple(data), tuple(fams), scalars)

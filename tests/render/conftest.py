@@ -48,7 +48,7 @@ PROVED_TRACES = {
     "counts-to-frequencies": _trace("p_def", "ring_nf"),
     "take-logs": _trace(("log_prod", ("q_i > 0",)), ("log_pow", ("q_i > 0",)), "mul_sum", "ring_nf"),
     "divide-by-n": _trace("ring_nf"),
-    "cross-entropy": _trace("H_def", "ring_nf"),
+    "cross-entropy": _trace("cross_entropy_def", "ring_nf"),
 }
 
 COUNTEREXAMPLE = Counterexample(
