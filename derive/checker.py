@@ -164,7 +164,7 @@ def prove_at_point(instances: Instances, point: Point, ctx: Context) -> bool:
         a, b = (Rewriter(Env(ctx), rules, "lhs", []).normalize(e) for e in (a, b))
     except EngineError:
         return False
-    return exactly_equal(a, b)
+    return exactly_equal(a, b, ctx)
 
 
 def _numeric(instances: Instances, space: Space, options: Options) -> StepResult:
@@ -224,7 +224,7 @@ def _check_example(ctx: Context, step: Step, options: Options) -> StepResult:
     entry = TraceEntry(
         rule="evaluate", side="lhs", assumptions=(point,), target=sp.srepr(step.claim_lhs), result=sp.srepr(instance)
     )
-    if exactly_equal(instance, step.expr):
+    if exactly_equal(instance, step.expr, ctx):
         return StepResult(Evidence.PROVED, "by evaluation at the stated values", trace=[entry])
     result = verify_claim(instance, step.expr, ctx, step.hints, options)
     if result.evidence is Evidence.PROVED:

@@ -22,8 +22,11 @@ def _atomize(e: sp.Basic, atoms: dict) -> sp.Basic:
     return e.func(*(_atomize(a, atoms) for a in e.args))
 
 
-def exactly_equal(a: sp.Expr, b: sp.Expr) -> bool:
-    """True only if ``a`` and ``b`` are equal as rational expressions in opaque atoms."""
+def exactly_equal(a: sp.Expr, b: sp.Expr, ctx=None) -> bool:
+    """True only if ``a`` and ``b`` are equal as rational expressions in opaque atoms.
+
+    ``ctx`` (a Context) lets the declarations show a denominator nonzero (1 − ŷ for a probability ŷ < 1).
+    """
     prefix = fresh_prefix(a, b)
     a, b = canonical(a, prefix), canonical(b, prefix)
     if a == b:
@@ -38,6 +41,16 @@ def exactly_equal(a: sp.Expr, b: sp.Expr) -> bool:
     originals = {v: k for k, v in atoms.items()}
     for side in sides:
         for node in sp.preorder_traversal(side):
-            if isinstance(node, sp.Pow) and node.exp.is_negative and not node.base.xreplace(originals).is_nonzero:
+            if isinstance(node, sp.Pow) and node.exp.is_negative and not _nonzero(node.base.xreplace(originals), ctx):
                 return False
     return sp.cancel(sp.expand(sides[0] - sides[1])) == 0
+
+
+def _nonzero(e: sp.Expr, ctx) -> bool:
+    if e.is_nonzero:
+        return True
+    if ctx is None:
+        return False
+    from derive.facts import Env, sign  # facts imports the model; keep this module light
+
+    return sign(e, Env(ctx)) is not None

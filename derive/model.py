@@ -187,9 +187,8 @@ def _pair(bounds: Iterable) -> tuple[sp.Expr, sp.Expr]:
 
 
 def _head_name(head: sp.Basic) -> str:
-    name = (
-        getattr(head, "rule_name", None) or getattr(head, "symbol_name", None) or getattr(head, "name", None) or str(head)
-    )
+    names = (getattr(head, attr, None) for attr in ("rule_name", "symbol_name", "name"))
+    name = next((n for n in names if n), str(head))
     return re.sub(r"\W+", "_", str(name))
 
 

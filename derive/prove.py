@@ -64,7 +64,7 @@ def prove_equal(lhs: sp.Expr, rhs: sp.Expr, ctx: Context, hints: tuple[str, ...]
                 right = Rewriter(env, rules, "rhs", trace).normalize(right)
             except EngineError:
                 continue
-            if exactly_equal(left, right):
+            if exactly_equal(left, right, ctx):
                 trace.append(TraceEntry(rule="ring_nf", side="both", target=sp.srepr(sp.Tuple(left, right))))
                 return trace
     return None
