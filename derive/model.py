@@ -12,7 +12,7 @@ import enum
 import re
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sympy as sp
 
@@ -76,6 +76,7 @@ class Definition:
     lhs: sp.Expr
     rhs: sp.Expr
     text: str = ""
+    exact: bool = False  # unfold only these very arguments (several definitions share the head)
 
     @property
     def head(self) -> sp.Basic:
@@ -88,6 +89,8 @@ class Definition:
     def matches(self, expr: sp.Basic) -> bool:
         if isinstance(self.lhs, sp.Indexed):
             return isinstance(expr, sp.Indexed) and expr.base == self.lhs.base
+        if self.exact:
+            return expr == self.lhs
         return isinstance(expr, sp.Function) and expr.func == self.lhs.func
 
 
@@ -165,8 +168,18 @@ class Context:
                 f"definition of {lhs}: its parameters must be distinct symbols (write f(i) := ..., not f(0) or n[2*i])"
             )
         definition = Definition(name or f"{_head_name(head)}_def", lhs, rhs, text)
-        if any(d.head == definition.head for d in self.definitions):
-            raise ModelError(f"{head} is defined twice")
+        siblings = [d for d in self.definitions if d.head == definition.head]
+        if siblings:
+            # H(p, q) and H(r, s) may both be defined (over different ranges); each then unfolds only its own
+            # arguments. For any other head a second definition is a mistake.
+            if not all(isinstance(a, sp.IndexedBase) for d in [*siblings, definition] for a in d.params):
+                raise ModelError(f"{head} is defined twice")
+            if any(d.params == definition.params for d in siblings):
+                raise ModelError(f"{lhs} is defined twice")
+            if name is None:
+                raise ModelError(f"{lhs}: a second definition of {head} needs its own name=...")
+            self.definitions = [replace(d, exact=True) if d.head == definition.head else d for d in self.definitions]
+            definition = replace(definition, exact=True)
         if any(d.name == definition.name for d in self.definitions):
             raise ModelError(f"two definitions are named {definition.name}; pass name=... to one of them")
         self.definitions.append(definition)
