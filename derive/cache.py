@@ -76,7 +76,10 @@ def context_fingerprint(ctx: Context) -> str:
     """The context's declarations as text (computed once per context: a context is complete once steps exist)."""
     parts = [f"size {sp.srepr(s)} >= {m}" for s, m in ctx.sizes.items()]
     parts += [f"data {sp.srepr(d.base)} {d.ranges} {d.values}" for d in ctx.datasets.values()]
-    parts += [f"family {sp.srepr(f.base)} {f.ranges} {f.sums_to_one} {f.below_one}" for f in ctx.families.values()]
+    parts += [
+        f"family {sp.srepr(f.base)} {f.ranges} {f.sums_to_one} {f.below_one} {f.real_valued}"
+        for f in ctx.families.values()
+    ]
     parts += [f"def {d.name} {_expr(d.lhs)} := {_expr(d.rhs)}" for d in ctx.definitions]
     parts += [f"probability {sp.srepr(s)}" for s in sorted(ctx.unit_scalars, key=str)]
     return "\n".join(parts)

@@ -85,6 +85,9 @@ def verify_claim(
 ) -> StepResult:
     """Check ``lhs = rhs`` in-process (no time limit): the evidence ladder described in the module docstring."""
     options = options or Options()
+    infinite = [side.has(sp.nan, sp.zoo, sp.oo, -sp.oo) for side in (lhs, rhs)]
+    if infinite[0] != infinite[1]:
+        return _one_side_undefined(lhs, rhs, ctx, options)
     reason = unsupported(lhs, rhs, ctx)
     if reason:
         return StepResult(Evidence.UNDECIDED, f"outside what derive checks: {reason}")
@@ -109,6 +112,25 @@ def verify_claim(
     if sizes:
         return StepResult(Evidence.PROVED_FOR_SIZES, sizes)
     return _numeric(instances, space, options)
+
+
+def _one_side_undefined(lhs: sp.Expr, rhs: sp.Expr, ctx: Context, options: Options) -> StepResult:
+    """One side is infinite or undefined as written (SymPy made it zoo or nan), the other is not: they differ at
+    every point where the other side is finite. Report the first such point."""
+    finite = rhs if lhs.has(sp.nan, sp.zoo, sp.oo, -sp.oo) else lhs
+    instances, space = Instances(finite, finite, ctx), Space.of([finite], ctx)
+    for n, point in enumerate(space.points(span=SIZES_SPAN + 1)):
+        if n >= SEARCH_LIMIT:
+            break
+        value, _ = instances.instantiate(point)
+        if not value.free_symbols and not value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            a, b = (value, rhs) if finite is lhs else (lhs, value)
+            return StepResult(
+                Evidence.REFUTED,
+                "one side is undefined everywhere",
+                counterexample=_counterexample(point, a, b, options),
+            )
+    return StepResult(Evidence.UNDECIDED, "outside what derive checks: a side is infinite or undefined")
 
 
 def _search(instances: Instances, space: Space, options: Options, limit: int) -> Counterexample | None:

@@ -40,6 +40,8 @@ def positive(expr: sp.Basic, env: Env) -> Reasons | None:
         return () if expr.is_extended_real and expr > 0 else None
     if isinstance(expr, sp.Indexed) and expr.base in env.ctx.families and not _declared_index(expr, env):
         return None  # q_0 or q_{K+1}: no positivity was declared there
+    if isinstance(expr, sp.Indexed) and expr.base in env.ctx.families and env.ctx.families[expr.base].real_valued:
+        return None
     if isinstance(expr, (sp.Indexed, sp.Symbol)):
         return (_base_fact(expr, env),) if expr.is_positive else None
     if isinstance(expr, sp.exp):

@@ -62,6 +62,7 @@ class FamilySpec:
     ranges: tuple[tuple[sp.Expr, sp.Expr], ...]
     sums_to_one: bool
     below_one: bool = False
+    real_valued: bool = False  # any real number (scores, logits) instead of a positive one
 
     @property
     def index(self) -> tuple[sp.Expr, sp.Expr]:
@@ -131,6 +132,12 @@ class Context:
         """
         base = sp.IndexedBase(name, positive=True)
         self.families[base] = FamilySpec(base, self._ranges(index, name), sums_to_one, below_one)
+        return base
+
+    def real(self, name: str, index) -> sp.IndexedBase:
+        """Real numbers ``name_i`` for ``i`` in ``index`` (scores such as the logits z_j of a softmax)."""
+        base = sp.IndexedBase(name, real=True)
+        self.families[base] = FamilySpec(base, self._ranges(index, name), False, False, real_valued=True)
         return base
 
     def probability(self, name: str) -> sp.Symbol:

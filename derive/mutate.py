@@ -20,7 +20,8 @@ import sympy as sp
 from derive.checker import Options, verify_claim
 from derive.evidence import Evidence, StepResult
 from derive.hygiene import alpha_equal
-from derive.model import Derivation, Kind, Step
+from derive.model import Derivation, Kind, Relation, Step
+from derive.relations import verify_inequality, verify_witness
 from derive.sampling import Instances, Space, evaluate_at
 from derive.worker import run_many
 
@@ -200,11 +201,20 @@ def _classify(derivation: Derivation, mutant: Mutant, options: Options) -> Mutan
     if mutant.identical:
         return MutantResult(mutant, "equivalent", "identical to the original once SymPy evaluates it")
     lhs = step.claim_lhs if step.kind is not Kind.EXAMPLE else _example_instance(step)
-    result = verify_claim(lhs, mutant.expr, ctx, step.hints, options)
+    if step.relation is Relation.EQ:
+        result = verify_claim(lhs, mutant.expr, ctx, step.hints, options)
+    elif step.relation is Relation.NE:
+        result = verify_witness(lhs, mutant.expr, dict(step.values), ctx)
+    else:
+        result = verify_inequality(lhs, mutant.expr, step.relation, ctx, options.seed)
     if result.evidence is Evidence.REFUTED:
         return MutantResult(mutant, "refuted", "counterexample found", result)
     if result.evidence is not Evidence.PROVED:
         return MutantResult(mutant, "undecided", f"{result.evidence.value}: {result.detail}", result)
+    if step.relation is not Relation.EQ:
+        # Still true: the witness still separates the sides, or the inequality still holds by positivity.
+        # Both proofs end in exact arithmetic or the declared signs, so the mutant is no mistake.
+        return MutantResult(mutant, "equivalent", f"the mutated line still satisfies {step.relation.value}", result)
     # Proved. Independent oracle: the mutant against the original step's expression at random points.
     if _agrees(step.expr, mutant.expr, ctx, options.seed):
         rules = ", ".join(t.label() for t in result.trace)

@@ -308,7 +308,11 @@ class Space:
             spec = self.ctx.families[base]
             where = positions(spec, sizes)
             column = max(len(range(int(spec.index[0].xreplace(sizes)), int(spec.index[1].xreplace(sizes)) + 1)), 1)
-            choices = readable_vectors(column, spec.sums_to_one, spec.below_one)
+            choices = (
+                _readable_reals(column)
+                if spec.real_valued
+                else readable_vectors(column, spec.sums_to_one, spec.below_one)
+            )
             # the same readable column for every value of the other indices
             per_base.append([(base, tuple(zip(where, v * (len(where) // column)))) for v in choices])
         yield from itertools.product(*per_base)
@@ -343,6 +347,8 @@ class Space:
             spec = self.ctx.families[base]
             where = positions(spec, sm)
             raw = {pos: Fraction(rng.randint(1, 97), rng.randint(1, 97)) for pos in where}
+            if spec.real_valued:
+                raw = {pos: Fraction(rng.randint(-97, 97), rng.randint(1, 19)) for pos in where}
             if spec.below_one:
                 raw = {pos: r / (r + 1) for pos, r in raw.items()}
             if spec.sums_to_one:  # normalise each column (fixed values of the other indices)
@@ -392,6 +398,20 @@ def readable_vectors(length: int, sums_to_one: bool, below_one: bool = False) ->
         ]
         out = list(dict.fromkeys(out))
     return out
+
+
+def _readable_reals(length: int) -> list[tuple[sp.Rational, ...]]:
+    """Real vectors, most readable first: zeros, 0 1 2 …, alternating signs."""
+    return list(
+        dict.fromkeys(
+            [
+                tuple(sp.Integer(0) for _ in range(length)),
+                tuple(sp.Integer(j) for j in range(length)),
+                tuple(sp.Integer((-1) ** j) for j in range(length)),
+                tuple(sp.Rational(j + 1, 2) for j in range(length)),
+            ]
+        )
+    )
 
 
 def allowed(s: sp.Symbol, value: sp.Expr) -> bool:

@@ -11,7 +11,7 @@ from derive.notation import CrossEntropy
 
 ctx = Context()
 M = ctx.size("M")  # the number of outcomes
-z = IndexedBase("z", real=True)  # the scores (logits), any real numbers
+z = ctx.real("z", index=(1, M))  # the scores (logits), any real numbers
 c = ctx.data("c", index=(1, 1), values=(1, M))[1]  # the observed outcome
 sigma = Function("sigma")
 j, k = Symbol("j", integer=True), Symbol("k", integer=True)
@@ -19,8 +19,9 @@ ctx.define(
     sigma(j), exp(z[j]) / Sum(exp(z[k]), (k, 1, M)), text=r"\sigma(z)_j = \frac{e^{z_j}}{\sum_{k=1}^{M} e^{z_k}}"
 )
 
-positive = Derivation("Every softmax output is positive", ctx, start=sigma(j), name="softmax-positive")
-positive.step(exp(z[j]) / Sum(exp(z[k]), (k, 1, M)), "the definition of the softmax", name="definition")
+o = ctx.data("o", index=(1, 1), values=(1, M))[1]  # any one of the M outputs
+positive = Derivation("Every softmax output is positive", ctx, start=sigma(o), name="softmax-positive")
+positive.step(exp(z[o]) / Sum(exp(z[k]), (k, 1, M)), "the definition of the softmax", name="definition")
 positive.step(
     Integer(0),
     "an exponential is positive, and so is a sum of M ≥ 1 of them",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 
 import pytest
@@ -35,7 +36,8 @@ def wrong_module(tmp_path):
 def test_bundled_derivations_check_with_exit_0(capsys):
     assert main(["check"]) == ExitCode.OK
     out = capsys.readouterr().out
-    assert "group-by-counts" in out and "proved" in out and "1/1 derivations pass" in out
+    assert "group-by-counts" in out and "proved" in out
+    assert re.search(r"^(\d+)/\1 derivations pass", out, re.M)
 
 
 def test_a_wrong_step_exits_1_naming_the_step_and_printing_a_counterexample(wrong_module, capsys):
@@ -122,12 +124,9 @@ def test_build_writes_every_write_up_atomically(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", "--out", str(out), "--no-pdf"]) == ExitCode.OK
     names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert names == [
-        "iid-cross-entropy-fragment.tex",
-        "iid-cross-entropy.json",
-        "iid-cross-entropy.md",
-        "iid-cross-entropy.tex",
-    ]
+    for suffix in ("-fragment.tex", ".json", ".md", ".tex"):
+        assert f"iid-cross-entropy{suffix}" in names and f"kl-divergence{suffix}" in names
+    assert len(names) == 4 * len({n.split(".")[0].removesuffix("-fragment") for n in names})
     first = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
     assert main(["build", "--out", str(out), "--no-pdf"]) == ExitCode.OK
     assert {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")} == first  # byte for byte

@@ -170,7 +170,9 @@ def assumptions(derivation: Derivation) -> list[str]:
         indices = _indices(spec, i)
         item = to_latex(spec.base[indices if len(indices) > 1 else indices[0]])
         ilo, ihi = (to_latex(v) for v in spec.index)
-        bound = f"0 < {item} < 1" if spec.below_one else f"{item} > 0"
+        bound = (
+            f"0 < {item} < 1" if spec.below_one else f"{item} \\in \\mathbb{{R}}" if spec.real_valued else f"{item} > 0"
+        )
         sentence = f"${bound}$ for {_ranges(spec, indices)}"
         if spec.sums_to_one:
             sentence += f", and $\\sum_{{i={ilo}}}^{{{ihi}}} {item} = 1$"
