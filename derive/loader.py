@@ -98,10 +98,11 @@ def load_module(path: Path) -> Loaded:
     found = [v for v in vars(module).values() if isinstance(v, Derivation)]
     if not found:
         return Loaded(path, error=LoadError(f"{shown}: defines no derivation (no Derivation object at module level)"))
-    for d in found:
+    for n, d in enumerate(found):
         d.source = str(path)
-        if not d.intro and module.__doc__:
-            d.intro = module.__doc__.strip()  # the module docstring is the opening paragraph
+        if n == 0 and not d.intro and module.__doc__:
+            # the module docstring opens the module's first derivation; the others say their own (intro=...)
+            d.intro = module.__doc__.strip()
     return Loaded(path, derivations=found)
 
 

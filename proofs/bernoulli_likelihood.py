@@ -63,7 +63,11 @@ two.define(q[j], yh * KroneckerDelta(j, 1) + (1 - yh) * KroneckerDelta(j, 2), te
 two.define(CrossEntropy(p, q), -Sum(p[j] * log(q[j]), (j, 1, 2)), text=r"H(p, q) = -\sum_{j=1}^{2} p_j \log q_j")
 
 bce = Derivation(
-    "Binary cross-entropy is the two-class cross-entropy", two, start=CrossEntropy(p, q), name="binary-cross-entropy"
+    "Binary cross-entropy is the two-class cross-entropy",
+    two,
+    start=CrossEntropy(p, q),
+    name="binary-cross-entropy",
+    intro="With two classes, a label y and a prediction ŷ are the distributions p = (y, 1 − y) and q = (ŷ, 1 − ŷ).",
 )
 bce.step(-Sum(p[j] * log(q[j]), (j, 1, 2)), "the categorical cross-entropy with K = 2 classes", name="definition")
 bce.step(
@@ -90,6 +94,8 @@ stationary = Derivation(
     soft,
     start=Derivative(ell, pred),
     name="bernoulli-maximum",
+    intro="For one example with label y in (0, 1), the log-likelihood y log ŷ + (1 − y) log(1 − ŷ) is a function of "
+    "the prediction ŷ in (0, 1). Where is it largest?",
 )
 stationary.step(
     label / pred - (1 - label) / (1 - pred),
@@ -109,6 +115,7 @@ curvature = Derivation(
     soft,
     start=Derivative(ell, (pred, 2)),
     name="bernoulli-concave",
+    intro="The stationary point ŷ = y is a maximum: the log-likelihood is strictly concave in ŷ.",
 )
 curvature.step(
     -label / pred**2 - (1 - label) / (1 - pred) ** 2,

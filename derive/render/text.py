@@ -30,6 +30,9 @@ MATH_UNICODE: dict[str, str] = {
         )
     ),
     **dict(zip("ΓΔΘΛΞΠΦΨΩ", r"\Gamma \Delta \Theta \Lambda \Xi \Pi \Phi \Psi \Omega".split(), strict=True)),
+    # letters with a hat, as written for predictions (ŷ) and estimates (θ̂ is written with \hat in math)
+    "ŷ": r"\hat{y}",
+    "ĉ": r"\hat{c}",
     "ϑ": r"\vartheta",
     "ϕ": r"\phi",
     "ς": r"\varsigma",

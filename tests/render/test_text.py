@@ -57,3 +57,9 @@ def test_typewriter_lines_keep_spaces_and_double_dashes():
 
 def test_paragraphs_join_wrapped_lines():
     assert paragraphs("One\ntwo.\n\n  Three.\n") == ["One two.", "Three."]
+
+
+def test_a_hatted_letter_in_plain_text_becomes_hat_in_math():
+    from derive.render.text import latex_text
+
+    assert r"\hat{y}" in latex_text("the cross-entropy H(y, ŷ)")
