@@ -216,26 +216,35 @@ def _classify(derivation: Derivation, mutant: Mutant, options: Options) -> Mutan
         # Both proofs end in exact arithmetic or the declared signs, so the mutant is no mistake.
         return MutantResult(mutant, "equivalent", f"the mutated line still satisfies {step.relation.value}", result)
     # Proved. Independent oracle: the mutant against the original step's expression at random points.
-    if _agrees(step.expr, mutant.expr, ctx, options.seed):
-        rules = ", ".join(t.label() for t in result.trace)
-        return MutantResult(
-            mutant, "equivalent", f"proved equal to the original ({rules}); agrees at random points", result
-        )
-    return MutantResult(mutant, "proved", "PROVED although random points show it false: a soundness bug", result)
+    verdict = _oracle(step.expr, mutant.expr, ctx, options.seed)
+    if verdict == "differs":
+        return MutantResult(mutant, "proved", "PROVED although a point shows it false: a soundness bug", result)
+    rules = ", ".join(t.label() for t in result.trace)
+    confirmed = (
+        "agrees at random points"
+        if verdict == "agrees"
+        else "not confirmed independently: nothing in it can be evaluated"
+    )
+    return MutantResult(mutant, "equivalent", f"proved equal to the original ({rules}); {confirmed}", result)
 
 
 def _example_instance(step: Step) -> sp.Expr:
     return evaluate_at(step.claim_lhs, dict(step.values))
 
 
-def _agrees(original: sp.Expr, mutant: sp.Expr, ctx, seed: int) -> bool:
+def _oracle(original: sp.Expr, mutant: sp.Expr, ctx, seed: int) -> str:
+    """Independent evaluation of a proved mutant against the original: ``agrees``, ``differs`` (a certified
+    difference at some point: the proof was wrong) or ``unknown`` (nothing could be evaluated)."""
     instances, space = Instances(original, mutant, ctx), Space.of([original, mutant], ctx)
     rng = random.Random(seed + 1)
+    agreed = 0
     for _ in range(ORACLE_POINTS):
         point = space.random_point(rng)
-        if point is None or instances.compare(point).status == "differ":
-            return False
-    return True
+        status = "unknown" if point is None else instances.compare(point).status
+        if status == "differ":
+            return "differs"
+        agreed += status == "equal"
+    return "agrees" if agreed else "unknown"
 
 
 def mutate(

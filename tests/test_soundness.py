@@ -203,3 +203,17 @@ def test_a_self_referring_definition_is_undecided_not_a_crash():  # F18c
     f = sp.Function("f")
     ctx.define(f(i), f(i - 1) + 1)
     assert verify_claim(f(3), f(2) + 1, ctx).evidence is Evidence.UNDECIDED
+
+
+def test_a_derivative_does_not_see_through_an_unfolded_definition_as_a_constant():
+    # SymPy differentiates H(g, f_θ) to 0 because θ is hidden in the definition; diff must unfold first.
+    from derive.notation import CrossEntropy
+
+    ctx = Context()
+    K = ctx.size("K")
+    g = ctx.positive("g", index=(1, K), sums_to_one=True)
+    theta, f_theta = sp.Symbol("theta", real=True), sp.Symbol("f_theta")
+    f = sp.Function("f", positive=True)
+    ctx.define(CrossEntropy(g, f_theta), -sp.Sum(g[i] * sp.log(f(i, theta)), (i, 1, K)))
+    result = verify_claim(sp.Derivative(CrossEntropy(g, f_theta), theta), sp.Integer(0), ctx)
+    assert result.evidence is not Evidence.PROVED

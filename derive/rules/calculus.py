@@ -20,6 +20,10 @@ MAX_TERMS = 16
 def _diff(e: sp.Basic, env: Env) -> Rewrite | None:
     if not isinstance(e, sp.Derivative):
         return None
+    # A defined symbol such as H(g, f_θ) hides its dependence on θ from SymPy, which would differentiate it to 0:
+    # differentiate only once every definition inside has been unfolded.
+    if any(env.ctx.definition_for(node) is not None for node in sp.preorder_traversal(e.expr)):
+        return None
     variables = {v for v, _ in e.variable_count}
     for node in sp.preorder_traversal(e.expr):
         if isinstance(node, (sp.Sum, sp.Product)) and any(
@@ -50,7 +54,12 @@ def _log_rational(e: sp.Basic, env: Env) -> Rewrite | None:
 
 
 RULES = [
-    Rule("diff", "d/dθ f(θ) evaluated by the rules of differentiation", "θ in no summation bound", _diff),
+    Rule(
+        "diff",
+        "d/dθ f(θ) evaluated by the rules of differentiation",
+        "θ in no summation bound; every definition inside unfolded",
+        _diff,
+    ),
     Rule("sum_expand", "Σ_{k=a}^{b} f_k = f_a + … + f_b", f"a, b integers, at most {MAX_TERMS} terms", _sum_expand),
     Rule("log_rational", "log(p^a q^b …) = a log p + b log q + …", "a positive rational", _log_rational),
 ]
