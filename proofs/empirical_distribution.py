@@ -10,7 +10,7 @@ for classification it is the Kronecker delta, and the algebra below is the same.
 from sympy import IndexedBase, KroneckerDelta, Sum, Symbol, log
 
 from derive import Context, Derivation
-from derive.notation import CrossEntropy
+from derive.notation import CrossEntropy, Entropy, KLDivergence
 
 ctx = Context()
 N = ctx.size("N")  # the number of training examples
@@ -57,4 +57,37 @@ collapse.closing = (
     "empirical p is the average NLL, and KL(p || q) = -H(p) + H(p, q) = constant + NLL/N: see the kl-divergence "
     "derivation, where for the empirical p the classes that never occur contribute 0 to H(p) (the convention "
     "0 log 0 = 0)."
+)
+
+# The KL divergence from the empirical distribution: a constant plus the average NLL.
+full = Context()
+Nf, Kf = full.size("N"), full.size("K")
+xf = full.data("x", index=(1, Nf), values=(1, Kf))
+qf = full.positive("q", index=(1, Kf), sums_to_one=True)
+pe = IndexedBase("p", positive=True)  # positive: the assumption below
+full.assume("every class occurs in the data, so every p_k > 0 and H(p) needs no 0 log 0 convention")
+full.define(pe[k], Sum(KroneckerDelta(xf[n], k), (n, 1, Nf)) / Nf, text=r"p_k = \frac{1}{N} \sum_{n=1}^{N} [x_n = k]")
+full.define(Entropy(pe), -Sum(pe[k] * log(pe[k]), (k, 1, Kf)), text=r"H(p) = -\sum_{k=1}^{K} p_k \log p_k")
+full.define(
+    KLDivergence(pe, qf),
+    Sum(pe[k] * log(pe[k] / qf[k]), (k, 1, Kf)),
+    text=r"D_{\mathrm{KL}}(p \,\|\, q) = \sum_{k=1}^{K} p_k \log \frac{p_k}{q_k}",
+)
+kl_empirical = Derivation(
+    "The KL divergence from the data is a constant plus the average NLL",
+    full,
+    start=KLDivergence(pe, qf),
+    name="kl-empirical",
+    intro="With the empirical p, the KL divergence of the model q splits into the data's own (negative) "
+    "entropy, which no model changes, and the average negative log-likelihood of the data under q.",
+)
+kl_empirical.step(
+    -Entropy(pe) - Sum(pe[k] * log(qf[k]), (k, 1, Kf)),
+    "log(p_k / q_k) = log p_k − log q_k, and the definition of H(p)",
+    name="split",
+)
+kl_empirical.step(
+    -Entropy(pe) - Sum(log(qf[xf[n]]), (n, 1, Nf)) / Nf,
+    "the empirical cross-entropy is the average NLL (the derivation above)",
+    name="constant-plus-nll",
 )
