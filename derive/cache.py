@@ -82,6 +82,7 @@ def context_fingerprint(ctx: Context) -> str:
     ]
     parts += [f"def {d.name} {_expr(d.lhs)} := {_expr(d.rhs)}" for d in ctx.definitions]
     parts += [f"probability {sp.srepr(s)}" for s in sorted(ctx.unit_scalars, key=str)]
+    parts += [f"value {sp.srepr(s)} {r}" for s, r in sorted(ctx.integer_values.items(), key=str)]
     return "\n".join(parts)
 
 

@@ -104,6 +104,7 @@ class Context:
         self.families: dict[sp.IndexedBase, FamilySpec] = {}
         self.definitions: list[Definition] = []
         self.unit_scalars: set[sp.Symbol] = set()  # probabilities declared strictly between 0 and 1
+        self.integer_values: dict[sp.Symbol, tuple[sp.Expr, sp.Expr]] = {}  # single integers in a range (c ∈ 1..M)
         self.notes: list[str] = []  # further assumptions in words, rendered with the others
 
     # -- declarations -------------------------------------------------------------------------------------------
@@ -139,6 +140,12 @@ class Context:
         base = sp.IndexedBase(name, real=True)
         self.families[base] = FamilySpec(base, self._ranges(index, name), False, False, real_valued=True)
         return base
+
+    def value(self, name: str, values: tuple) -> sp.Symbol:
+        """A single integer in a range, such as the observed class ``c`` with ``1 ≤ c ≤ M``."""
+        sym = sp.Symbol(name, integer=True)
+        self.integer_values[sym] = self._bounds(values, name)
+        return sym
 
     def probability(self, name: str) -> sp.Symbol:
         """A single probability strictly between 0 and 1 (a soft label y, a prediction ŷ)."""
@@ -395,6 +402,10 @@ def _check_example_values(ctx: Context, pairs, current: sp.Expr) -> None:
         if key in ctx.sizes:
             if not (value.is_Integer and value >= ctx.sizes[key]):
                 raise ModelError(f"example: {key} = {value}, but {key} is declared an integer ≥ {ctx.sizes[key]}")
+        elif key in ctx.integer_values:
+            lo, hi = (b.xreplace(values) for b in ctx.integer_values[key])
+            if not (value.is_Integer and lo.is_Integer and hi.is_Integer and lo <= value <= hi):
+                raise ModelError(f"example: {key} = {value}, but {key} is declared an integer in {lo}..{hi}")
         elif isinstance(key, sp.Indexed) and key.base in ctx.datasets:
             spec = ctx.datasets[key.base]
             lo, hi = (b.xreplace(values) for b in spec.values)

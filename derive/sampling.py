@@ -262,6 +262,10 @@ class Space:
             for s in sorted(extra, key=str):
                 if s in ctx.sizes and s not in space.sizes:
                     space.sizes.append(s)
+        for s in space.scalars:
+            if s in ctx.integer_values:
+                for b in ctx.integer_values[s]:
+                    space.sizes.extend(x for x in sorted(b.free_symbols, key=str) if x not in space.sizes)
         space.sizes.sort(key=str)
         return space
 
@@ -317,10 +321,21 @@ class Space:
             per_base.append([(base, tuple(zip(where, v * (len(where) // column)))) for v in choices])
         yield from itertools.product(*per_base)
 
-    def scalar_choices(self) -> Iterator[tuple]:
-        yield from itertools.product(*[[(s, v) for v in self._scalar_values(s)] for s in self.scalars])
+    def _random_value(self, s: sp.Symbol, sizes: dict, rng: random.Random) -> sp.Expr | None:
+        if s in self.ctx.integer_values:
+            lo, hi = (int(b.xreplace(sizes)) for b in self.ctx.integer_values[s])
+            return sp.Integer(rng.randint(lo, hi)) if hi >= lo else None
+        if s in self.ctx.unit_scalars:
+            return sp.Rational(rng.randint(1, 96), 97)
+        return _random_scalar(s, rng)
 
-    def _scalar_values(self, s: sp.Symbol) -> list[sp.Expr]:
+    def scalar_choices(self, sizes: dict | None = None) -> Iterator[tuple]:
+        yield from itertools.product(*[[(s, v) for v in self._scalar_values(s, sizes or {})] for s in self.scalars])
+
+    def _scalar_values(self, s: sp.Symbol, sizes: dict) -> list[sp.Expr]:
+        if s in self.ctx.integer_values:
+            lo, hi = (int(b.xreplace(sizes)) for b in self.ctx.integer_values[s])
+            return [sp.Integer(v) for v in range(lo, hi + 1)]
         if s in self.ctx.unit_scalars:
             return [sp.Rational(1, 2), sp.Rational(1, 3), sp.Rational(3, 4), sp.Rational(1, 10)]
         return readable_scalars(s)
@@ -331,7 +346,7 @@ class Space:
             sm = dict(sizes)
             for data in self.data_choices(sm, data_limit):
                 for fams in self.family_choices(sm):
-                    for scalars in self.scalar_choices():
+                    for scalars in self.scalar_choices(sm):
                         yield Point(sizes, tuple(data), tuple(fams), tuple(scalars))
 
     def random_point(self, rng: random.Random, span: int = 4) -> Point | None:
@@ -357,10 +372,7 @@ class Space:
                     totals[pos[1:]] = totals.get(pos[1:], 0) + r
                 raw = {pos: r / totals[pos[1:]] for pos, r in raw.items()}
             fams.append((base, tuple((pos, sp.Rational(r.numerator, r.denominator)) for pos, r in raw.items())))
-        scalars = tuple(
-            (s, sp.Rational(rng.randint(1, 96), 97) if s in self.ctx.unit_scalars else _random_scalar(s, rng))
-            for s in self.scalars
-        )
+        scalars = tuple((s, self._random_value(s, sm, rng)) for s in self.scalars)
         if any(v is None for _, v in scalars):
             return None  # no value satisfies some declaration: no point to offer
         return Point(sizes, tuple(data), tuple(fams), scalars)

@@ -12,16 +12,15 @@ from derive.notation import CrossEntropy
 ctx = Context()
 M = ctx.size("M")  # the number of outcomes
 z = ctx.real("z", index=(1, M))  # the scores (logits), any real numbers
-c = ctx.data("c", index=(1, 1), values=(1, M))[1]  # the observed outcome
 sigma = Function("sigma")
-j, k = Symbol("j", integer=True), Symbol("k", integer=True)
+i, j, k = Symbol("i", integer=True), Symbol("j", integer=True), Symbol("k", integer=True)
 ctx.define(
-    sigma(j), exp(z[j]) / Sum(exp(z[k]), (k, 1, M)), text=r"\sigma(z)_j = \frac{e^{z_j}}{\sum_{k=1}^{M} e^{z_k}}"
+    sigma(i), exp(z[i]) / Sum(exp(z[k]), (k, 1, M)), text=r"\sigma(z)_i = \frac{e^{z_i}}{\sum_{k=1}^{M} e^{z_k}}"
 )
 
-o = ctx.data("o", index=(1, 1), values=(1, M))[1]  # any one of the M outputs
-positive = Derivation("Every softmax output is positive", ctx, start=sigma(o), name="softmax-positive")
-positive.step(exp(z[o]) / Sum(exp(z[k]), (k, 1, M)), "the definition of the softmax", name="definition")
+out = ctx.value("o", values=(1, M))  # any one of the M outputs
+positive = Derivation("Every softmax output is positive", ctx, start=sigma(out), name="softmax-positive")
+positive.step(exp(z[out]) / Sum(exp(z[k]), (k, 1, M)), "the definition of the softmax", name="definition")
 positive.step(
     Integer(0),
     "an exponential is positive, and so is a sum of M ≥ 1 of them",
@@ -45,6 +44,10 @@ normalised.step(
 )
 normalised.step(Integer(1), "numerator and denominator are the same sum", name="one")
 
+# The one-hot target, in a context of its own (the write-ups list only what each derivation uses).
+ctx = Context()
+M = ctx.size("M")
+c = ctx.value("c", values=(1, M))  # the observed outcome
 yhat = ctx.positive("yhat", index=(1, M), sums_to_one=True)  # a predicted distribution (e.g. a softmax output)
 y = IndexedBase("y", nonnegative=True)
 ctx.define(y[j], KroneckerDelta(j, c), text=r"y_j = [j = c]")

@@ -105,3 +105,13 @@ def test_diff_and_log_rational_rules():
     bits = -sum(v * sp.log(v, 2) for v in (sp.Rational(1, 2), sp.Rational(1, 4), sp.Rational(1, 4)))
     assert verify_claim(bits, sp.Rational(3, 2), Context()).evidence is Evidence.PROVED
     assert verify_claim(bits, sp.Rational(5, 4), Context()).evidence is Evidence.REFUTED
+
+
+def test_a_single_integer_in_a_range_is_a_declared_value():
+    ctx = Context()
+    M = ctx.size("M")
+    c = ctx.value("c", values=(1, M))
+    q = ctx.positive("q", index=(1, M))
+    assert verify_claim(sp.Sum(sp.KroneckerDelta(i, c) * q[i], (i, 1, M)), q[c], ctx).evidence is Evidence.PROVED
+    d = sp.Symbol("d", integer=True)  # an integer with no declared range: the delta may miss
+    assert verify_claim(sp.Sum(sp.KroneckerDelta(i, d) * q[i], (i, 1, M)), q[d], ctx).evidence is not Evidence.PROVED

@@ -177,6 +177,8 @@ def assumptions(derivation: Derivation) -> list[str]:
         if spec.sums_to_one:
             sentence += f", and $\\sum_{{i={ilo}}}^{{{ihi}}} {item} = 1$"
         out.append(sentence + ".")
+    for sym, (lo, hi) in ctx.integer_values.items():
+        out.append(f"${to_latex(sym)}$ is an integer with ${to_latex(lo)} \\le {to_latex(sym)} \\le {to_latex(hi)}$.")
     for sym in sorted(ctx.unit_scalars, key=str):
         out.append(f"$0 < {to_latex(sym)} < 1$.")
     return out
