@@ -14,13 +14,13 @@ import random
 
 import sympy as sp
 
-from derive.evidence import Evidence, StepResult, TraceEntry
+from derive.evidence import Counterexample, Evidence, StepResult, TraceEntry
 from derive.facts import Env, positive
 from derive.hygiene import freshen
 from derive.model import Context, Relation
 from derive.rewrite import EngineError, Rewriter
 from derive.rules import RULES, context_rules
-from derive.sampling import DIGITS, MAX_PRECISION, Space, approx, evaluate_at, expand_finite, unfold_all
+from derive.sampling import DIGITS, MAX_PRECISION, Instances, Space, approx, evaluate_at, unfold_all
 from derive.wellformed import unsupported
 
 NUMERIC_POINTS = 40
@@ -49,33 +49,32 @@ def verify_inequality(lhs: sp.Expr, rhs: sp.Expr, relation: Relation, ctx: Conte
             trace.append(TraceEntry(rule="positivity", side="both", assumptions=why, target=sp.srepr(normal)))
             return StepResult(Evidence.PROVED, "the difference is positive for all sizes", trace=trace)
     space = Space.of([lhs, rhs], ctx)
-    unfolded = unfold_all(gap, ctx)
+    sides = Instances(lhs, rhs, ctx)  # the same evaluation as for '=' claims: unfolded, differentiated, expanded
     for n, point in enumerate(space.points(span=3)):
         if n >= SEARCH_LIMIT:
             break
-        value = _sign_value(unfolded, point)
+        value = _sign_value(sides, point, relation)
         if value is not None and (value < 0 or (strict and value == 0)):
-            return _refuted(point, lhs, rhs, ctx)
+            return _refuted(point, sides)
     rng = random.Random(seed)
     for _ in range(NUMERIC_POINTS):
         point = space.random_point(rng)
-        value = None if point is None else _sign_value(unfolded, point)
+        value = None if point is None else _sign_value(sides, point, relation)
         if value is None:
             return StepResult(Evidence.UNDECIDED, "no method concluded: a side cannot be evaluated at a point")
         if value < 0 or (strict and value == 0):
-            return _refuted(point, lhs, rhs, ctx)
+            return _refuted(point, sides)
     return StepResult(Evidence.NUMERIC, f"{NUMERIC_POINTS} random points satisfy it to {DIGITS} digits (seed {seed})")
 
 
-def _at(expr: sp.Expr, point) -> sp.Expr:
-    e = expand_finite(expr.xreplace(point.size_map()))
-    e = evaluate_at(e, point.mapping(families=False))
-    return e.xreplace(point.mapping()).xreplace(dict(point.scalars))
-
-
-def _sign_value(expr: sp.Expr, point) -> sp.Float | None:
-    """The certified value of ``expr`` at ``point`` (0 when it is exactly zero), or None when unknown."""
-    value = _at(expr, point)
+def _sign_value(sides: Instances, point, relation: Relation) -> sp.Float | None:
+    """The certified value of the gap (rhs − lhs for < and ≤, lhs − rhs for > and ≥) at ``point``; 0 when it is
+    exactly zero, None when it cannot be told."""
+    try:
+        a, b = sides.instantiate(point)
+    except (ValueError, TypeError):
+        return None
+    value = b - a if relation in (Relation.LT, Relation.LE) else a - b
     if value.free_symbols or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         return None
     if value == 0:
@@ -88,10 +87,8 @@ def _sign_value(expr: sp.Expr, point) -> sp.Float | None:
         return None
 
 
-def _refuted(point, lhs, rhs, ctx) -> StepResult:
-    from derive.evidence import Counterexample
-
-    a, b = (_at(unfold_all(e, ctx), point) for e in (lhs, rhs))
+def _refuted(point, sides: Instances) -> StepResult:
+    a, b = sides.instantiate(point)
     cex = Counterexample(point.describe(), sp.sstr(a), sp.sstr(b), approx(a), approx(b))
     return StepResult(Evidence.REFUTED, "the inequality fails at a point", counterexample=cex)
 
