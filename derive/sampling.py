@@ -147,6 +147,8 @@ class Instances:
     def instantiate(self, point: Point, *, values: bool = True) -> tuple[sp.Expr, sp.Expr]:
         """Both sides at ``point``: data (and, with ``values``, families and scalars) replaced."""
         mapping = point.mapping(families=False)
+        # integer values (an observed class c) act like data: they pick family members (z[c] becomes z[2])
+        mapping.update({s: v for s, v in point.scalars if s in self.ctx.integer_values})
         fam = point.mapping() if values else {}
         out = []
         for e in self.at_sizes(point):
