@@ -22,6 +22,7 @@ from derive.evidence import Evidence, StepResult
 from derive.hygiene import alpha_equal
 from derive.model import Derivation, Kind, Relation, Step
 from derive.relations import verify_inequality, verify_witness
+from derive.rewrite import replace_at
 from derive.sampling import Instances, Space, evaluate_at
 from derive.worker import run_many
 
@@ -85,14 +86,6 @@ def _positions(e: sp.Basic, path=()) -> Iterator[tuple[tuple[int, ...], sp.Basic
         yield from _positions(a, path + (i,))
 
 
-def _replace(e: sp.Basic, path: tuple[int, ...], new: sp.Basic) -> sp.Basic:
-    if not path:
-        return new
-    args = list(e.args)
-    args[path[0]] = _replace(args[path[0]], path[1:], new)
-    return e.func(*args)
-
-
 def _swap_distributions(step: Step, ctx) -> Iterator[tuple[str, sp.Expr]]:
     # Distributions are the positive families and the defined quantities (p_i = n_i/N); never the integer data.
     bases = sorted({a.base for a in step.expr.atoms(sp.Indexed) if a.base not in ctx.datasets}, key=str)
@@ -101,7 +94,7 @@ def _swap_distributions(step: Step, ctx) -> Iterator[tuple[str, sp.Expr]]:
             yield f"{a} ↔ {b}", step.expr.xreplace({a: b, b: a})
     for path, node in _positions(step.expr):
         if isinstance(node, sp.Function) and len(node.args) == 2 and not isinstance(node, sp.KroneckerDelta):
-            yield f"{node} with its arguments swapped", _replace(step.expr, path, node.func(*node.args[::-1]))
+            yield f"{node} with its arguments swapped", replace_at(step.expr, path, node.func(*node.args[::-1]))
 
 
 def _flip_sign(step: Step, ctx) -> Iterator[tuple[str, sp.Expr]]:
@@ -113,15 +106,15 @@ def _factors(step: Step, ctx) -> Iterator[tuple[str, sp.Expr]]:
         if isinstance(node, sp.Mul):
             for i, f in enumerate(node.args):
                 rest = node.args[:i] + node.args[i + 1 :]
-                yield f"factor {f} dropped", _replace(step.expr, path, sp.Mul(*rest))
-                yield f"factor {f} inverted", _replace(step.expr, path, sp.Mul(*rest) / f)
+                yield f"factor {f} dropped", replace_at(step.expr, path, sp.Mul(*rest))
+                yield f"factor {f} inverted", replace_at(step.expr, path, sp.Mul(*rest) / f)
 
 
 def _exponents(step: Step, ctx) -> Iterator[tuple[str, sp.Expr]]:
     for path, node in _positions(step.expr):
         if isinstance(node, sp.Pow):
-            yield f"exponent of {node} plus one", _replace(step.expr, path, node.base ** (node.exp + 1))
-            yield f"exponent of {node} doubled", _replace(step.expr, path, node.base ** (2 * node.exp))
+            yield f"exponent of {node} plus one", replace_at(step.expr, path, node.base ** (node.exp + 1))
+            yield f"exponent of {node} doubled", replace_at(step.expr, path, node.base ** (2 * node.exp))
 
 
 def _bounds(step: Step, ctx) -> Iterator[tuple[str, sp.Expr]]:
@@ -136,21 +129,21 @@ def _bounds(step: Step, ctx) -> Iterator[tuple[str, sp.Expr]]:
                     limits[j] = lim
                     yield (
                         f"{label} in {node.func.__name__} over {var}",
-                        _replace(step.expr, path, node.func(node.function, *limits)),
+                        replace_at(step.expr, path, node.func(node.function, *limits)),
                     )
 
 
 def _log2(step: Step, ctx) -> Iterator[tuple[str, sp.Expr]]:
     for path, node in _positions(step.expr):
         if isinstance(node, sp.log):
-            yield f"{node} read as log base 2", _replace(step.expr, path, node / sp.log(2))
+            yield f"{node} read as log base 2", replace_at(step.expr, path, node / sp.log(2))
 
 
 def _drop_term(step: Step, ctx) -> Iterator[tuple[str, sp.Expr]]:
     for path, node in _positions(step.expr):
         if isinstance(node, sp.Add):
             for i, t in enumerate(node.args):
-                yield f"term {t} dropped", _replace(step.expr, path, sp.Add(*(node.args[:i] + node.args[i + 1 :])))
+                yield f"term {t} dropped", replace_at(step.expr, path, sp.Add(*(node.args[:i] + node.args[i + 1 :])))
 
 
 def _delta_index(step: Step, ctx) -> Iterator[tuple[str, sp.Expr]]:
@@ -162,7 +155,7 @@ def _delta_index(step: Step, ctx) -> Iterator[tuple[str, sp.Expr]]:
                 args[i] = unrelated
                 yield (
                     f"index {a} of {node} replaced by {unrelated}",
-                    _replace(step.expr, path, sp.KroneckerDelta(*args)),
+                    replace_at(step.expr, path, sp.KroneckerDelta(*args)),
                 )
 
 
