@@ -184,6 +184,11 @@ def _declared_index(expr: sp.Indexed, env: Env) -> bool:
     return all(in_range(i, lo, hi, env) is not None for i, (lo, hi) in zip(expr.indices, spec.ranges))
 
 
+def all_positive(exprs, env: Env) -> Reasons | None:
+    """Reasons that every one of ``exprs`` is positive, or None."""
+    return _all(positive(e, env) for e in exprs)
+
+
 def _all(parts) -> Reasons | None:
     out: list[str] = []
     for p in parts:

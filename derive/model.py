@@ -18,6 +18,7 @@ import sympy as sp
 
 from derive.errors import ModelError
 from derive.evidence import ALLOWABLE, Evidence
+from derive.hygiene import substitute
 
 
 class Relation(enum.StrEnum):
@@ -86,6 +87,15 @@ class Definition:
     @property
     def params(self) -> tuple[sp.Basic, ...]:
         return tuple(self.lhs.indices) if isinstance(self.lhs, sp.Indexed) else tuple(self.lhs.args)
+
+    def unfold(self, expr: sp.Basic) -> sp.Expr | None:
+        """``expr`` with this definition put in (capture-free), or None when it does not match."""
+        if not self.matches(expr):
+            return None
+        actual = tuple(expr.indices) if isinstance(expr, sp.Indexed) else tuple(expr.args)
+        if len(actual) != len(self.params):
+            return None
+        return substitute(self.rhs, dict(zip(self.params, actual, strict=True)))
 
     def matches(self, expr: sp.Basic) -> bool:
         if isinstance(self.lhs, sp.Indexed):

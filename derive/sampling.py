@@ -82,10 +82,9 @@ def unfold_all(expr: sp.Expr, ctx: Context) -> sp.Expr:
 
 def _unfold_once(e: sp.Basic, ctx: Context) -> sp.Basic:
     d = ctx.definition_for(e)
-    if d is not None:
-        actual = tuple(e.indices) if isinstance(e, sp.Indexed) else tuple(e.args)
-        if len(actual) == len(d.params):
-            return substitute(d.rhs, dict(zip(d.params, actual)))
+    out = d.unfold(e) if d is not None else None
+    if out is not None:
+        return out
     if not e.args:
         return e
     return e.func(*(_unfold_once(a, ctx) for a in e.args))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sympy as sp
 
 from derive.facts import Env, in_range
-from derive.hygiene import substitute
 from derive.model import Context, Definition
 from derive.rules import Rewrite, Rule
 
@@ -16,12 +15,8 @@ def definition_text(d: Definition) -> str:
 
 def _unfolder(d: Definition):
     def apply(e: sp.Basic, env: Env) -> Rewrite | None:
-        if not d.matches(e):
-            return None
-        actual = tuple(e.indices) if isinstance(e, sp.Indexed) else tuple(e.args)
-        if len(actual) != len(d.params):
-            return None
-        return Rewrite(substitute(d.rhs, dict(zip(d.params, actual))))
+        out = d.unfold(e)
+        return None if out is None else Rewrite(out)
 
     return apply
 

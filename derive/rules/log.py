@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.facts import Env, positive, real, sign
+from derive.facts import Env, all_positive, positive, real, sign
 from derive.rules import Rewrite, Rule
 
 
@@ -20,7 +20,7 @@ def _log_prod(e: sp.Basic, env: Env) -> Rewrite | None:
 def _log_mul(e: sp.Basic, env: Env) -> Rewrite | None:
     if isinstance(e, sp.log) and isinstance(e.args[0], sp.Mul):
         factors = _pair_signs(e.args[0].args, env)
-        why = _each_positive(factors, env)
+        why = all_positive(factors, env)
         if why is not None:
             return Rewrite(sp.Add(*(sp.log(f) for f in factors)), why)
     return None
@@ -43,16 +43,6 @@ def _pair_signs(factors, env: Env) -> tuple:
     if len(negatives) != 1:
         return factors
     return tuple(sp.expand(-f) if f is negatives[0] else f for f in factors[1:])
-
-
-def _each_positive(factors, env: Env):
-    out: list[str] = []
-    for f in factors:
-        why = positive(f, env)
-        if why is None:
-            return None
-        out.extend(r for r in why if r not in out)
-    return tuple(out)
 
 
 RULES = [
