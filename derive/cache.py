@@ -97,6 +97,7 @@ def step_key(ctx: Context, step: Step, seed: int) -> str:
         "rhs " + _expr(step.expr),
         "values " + ";".join(f"{sp.srepr(k)}={sp.srepr(v)}" for k, v in step.values),
         "hints " + ",".join(step.hints),
+        "code " + (step.reference.fingerprint() if step.reference is not None else ""),
         f"seed {seed}",
     ]
     return hashlib.sha256("\n".join(fields).encode()).hexdigest()

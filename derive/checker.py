@@ -183,7 +183,7 @@ def prove_at_point(instances: Instances, point: Point, ctx: Context) -> bool:
     rules = [RULES[n] for n in ("log_prod", "log_mul", "log_pow", "mul_add")]
     a, b = instances.instantiate(point, values=False)
     try:
-        a, b = (Rewriter(Env(ctx), rules, "lhs", []).normalize(e) for e in (a, b))
+        a, b = (Rewriter(Env(ctx, sizes=point.sizes), rules, "lhs", []).normalize(e) for e in (a, b))
     except EngineError:
         return False
     return exactly_equal(a, b, ctx)
@@ -223,6 +223,10 @@ def step_task(derivation: Derivation, step: Step, options: Options) -> Task:
     """What checking ``step`` takes: a result known without work, or a function to run in a worker."""
     if step.kind is Kind.ASSUME:
         return StepResult(Evidence.ASSUMED, "stated assumption, not checked")
+    if step.kind is Kind.REFERENCE:
+        from derive.reference import check_reference
+
+        return lambda: check_reference(step.reference, step.expr, derivation.context, options.seed, options.replay)
     if step.relation is Relation.NE:
         return lambda: verify_witness(step.claim_lhs, step.expr, dict(step.values), derivation.context)
     if step.relation is not Relation.EQ:

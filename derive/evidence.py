@@ -107,14 +107,16 @@ class Counterexample:
     lhs_approx: str
     rhs_approx: str
     replay: str = ""
+    sides: tuple[str, str] = ("left side", "right side")  # ("code", "formula") for a reference implementation
 
     def describe(self) -> str:
         """Multi-line report in the style of a Hypothesis failure."""
         point = ", ".join(f"{k} = {v}" for k, v in self.values.items())
+        width = max(len(s) for s in self.sides)
         lines = [
             f"Counterexample: {point}",
-            f"  left side  = {self.lhs_value}  ≈ {self.lhs_approx}",
-            f"  right side = {self.rhs_value}  ≈ {self.rhs_approx}",
+            f"  {self.sides[0]:<{width}} = {self.lhs_value}{_approx(self.lhs_value, self.lhs_approx)}",
+            f"  {self.sides[1]:<{width}} = {self.rhs_value}{_approx(self.rhs_value, self.rhs_approx)}",
         ]
         if self.replay:
             lines.append(f"Replay: {self.replay}")
@@ -128,7 +130,13 @@ class Counterexample:
             "lhs_approx": self.lhs_approx,
             "rhs_approx": self.rhs_approx,
             "replay": self.replay,
+            "sides": list(self.sides),
         }
+
+
+def _approx(value: str, approx: str) -> str:
+    """``  ≈ 0.693147180560`` beside an exact value, unless it would only repeat it (or there is none)."""
+    return f"  ≈ {approx}" if approx and approx != value else ""
 
 
 @dataclass
@@ -162,6 +170,8 @@ class StepResult:
             evidence=Evidence(data["evidence"]),
             detail=str(data["detail"]),
             trace=[TraceEntry.from_json(t) for t in data["trace"]],
-            counterexample=Counterexample(**cex) if cex is not None else None,
+            counterexample=Counterexample(**{**cex, "sides": tuple(cex.get("sides", Counterexample.sides))})
+            if cex is not None
+            else None,
             seconds=float(data["seconds"]),
         )

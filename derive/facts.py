@@ -21,10 +21,11 @@ class Env:
 
     ctx: Context
     bounds: tuple[tuple[sp.Symbol, sp.Expr, sp.Expr], ...] = ()
+    sizes: tuple[tuple[sp.Symbol, int], ...] = ()  # sizes fixed at values (a proof at K = 2 knows q_2 exists)
 
     def inside(self, limits) -> Env:
         """Enter a Sum/Product: its limits are listed innermost first, ``bounds`` keeps outermost first."""
-        return Env(self.ctx, self.bounds + tuple((v, lo, hi) for v, lo, hi in reversed(limits)))
+        return Env(self.ctx, self.bounds + tuple((v, lo, hi) for v, lo, hi in reversed(limits)), self.sizes)
 
 
 def _base_fact(expr: sp.Basic, env: Env) -> str:
@@ -181,7 +182,11 @@ def _declared_index(expr: sp.Indexed, env: Env) -> bool:
     spec = env.ctx.datasets.get(expr.base) or env.ctx.families.get(expr.base)
     if spec is None or len(expr.indices) != len(spec.ranges):
         return spec is None
-    return all(in_range(i, lo, hi, env) is not None for i, (lo, hi) in zip(expr.indices, spec.ranges))
+    fixed = {s: sp.Integer(v) for s, v in env.sizes}
+    return all(
+        in_range(i, lo.xreplace(fixed), hi.xreplace(fixed), env) is not None
+        for i, (lo, hi) in zip(expr.indices, spec.ranges)
+    )
 
 
 def all_positive(exprs, env: Env) -> Reasons | None:

@@ -38,6 +38,7 @@ class Kind(enum.StrEnum):
     STEP = "step"  # a claim: previous line (possibly transformed) relates to the new expression
     ASSUME = "assumption"  # a modelling assumption, shown as such and never claimed as proved
     EXAMPLE = "example"  # the previous line evaluated at concrete values; the chain continues unchanged
+    REFERENCE = "reference"  # a Python function checked against a formula (derive.reference); not a line
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,7 @@ class Step:
     allow: Evidence = Evidence.PROVED
     values: tuple[tuple[sp.Basic, sp.Basic], ...] = ()  # an example's substitutions
     transformed: bool = False  # True when both sides were transformed (taking logs, dividing by N)
+    reference: object = None  # a derive.reference.Reference, for a step of kind REFERENCE
     file: str = ""
     line: int = 0
 
@@ -289,14 +291,14 @@ class Derivation:
     def current(self) -> sp.Expr:
         """The expression the next step continues from (examples do not move the chain)."""
         for s in reversed(self.steps):
-            if s.kind is not Kind.EXAMPLE:
+            if s.kind not in (Kind.EXAMPLE, Kind.REFERENCE):
                 return s.expr
         return self.start
 
     @property
     def current_lhs(self) -> sp.Expr:
         for s in reversed(self.steps):
-            if s.kind is not Kind.EXAMPLE:
+            if s.kind not in (Kind.EXAMPLE, Kind.REFERENCE):
                 return s.lhs
         return self.subject
 
@@ -363,6 +365,46 @@ class Derivation:
             Kind.EXAMPLE, expr, because, (), name, prose, Evidence.PROVED, Relation.EQ, claim, claim, values=pairs
         )
 
+    def reference(
+        self,
+        function: Callable,
+        args: Iterable[sp.Basic],
+        formula: sp.Expr | None = None,
+        *,
+        because: str = "",
+        allow: str | Evidence = Evidence.PROVED_FOR_SIZES,
+    ) -> Step:
+        """The plain-Python ``function`` computes ``formula`` (by default the chain's last expression).
+
+        ``args`` says what each parameter receives: declared families and data (as lists counted from 0),
+        integer values (shifted to start at 0) or probabilities. The checker runs the function on SymPy symbols
+        at small sizes and on floats at random inputs (see derive.reference); the write-ups typeset it with
+        latexify-py beside the formula. The step is named ``code-<function name>``.
+        """
+        from derive.reference import Reference, validate  # imports the sampler, which imports this module
+
+        formula = self.current if formula is None else formula
+        ref = Reference(function, tuple(args))
+        where = _caller()
+        try:
+            validate(ref, formula, self.context)
+        except ModelError as exc:
+            raise ModelError(f"{where[0]}:{where[1]}: {exc}") from None
+        because = because or f"the function {ref.name} computes this formula"
+        return self._add(
+            Kind.REFERENCE,
+            formula,
+            because,
+            (),
+            f"code-{ref.name}",
+            "",
+            allow,
+            Relation.EQ,
+            formula,
+            formula,
+            reference=ref,
+        )
+
     def _add(self, kind, expr, because, by, name, prose, allow, relation, claim, lhs, **extra) -> Step:
         where = _caller()
         index = len(self.steps) + 1
@@ -402,6 +444,30 @@ class Derivation:
         )
         self.steps.append(step)
         return step
+
+    # -- notebooks: derive.notebook, imported only when used, so that the model never loads the renderers --------
+    def check(self, *, budget: float | None = None, seed: int = 0, cache=True, jobs: int | None = None):
+        """Check every step (in forked workers, with ``derive check``'s cache unless ``cache=False``) and return
+        a report that displays itself in Jupyter; from then on this derivation displays with its marks."""
+        from derive.notebook import check
+
+        return check(self, budget=budget, seed=seed, cache=cache, jobs=jobs)
+
+    def _repr_markdown_(self) -> str:
+        from derive.notebook import derivation_markdown
+
+        return derivation_markdown(self)
+
+    def _repr_latex_(self) -> str:
+        from derive.notebook import derivation_latex
+
+        return derivation_latex(self)
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        """IPython's plain-text display (a terminal): the chain, not the dataclass fields."""
+        from derive.notebook import derivation_text
+
+        printer.text(derivation_text(self))
 
 
 def _check_example_values(ctx: Context, pairs, current: sp.Expr) -> None:

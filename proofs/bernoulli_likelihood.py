@@ -9,6 +9,7 @@ of independent observations is the product of their probabilities.
 from sympy import Derivative, Function, IndexedBase, Integer, KroneckerDelta, Product, Sum, Symbol, log
 
 from derive import Context, Derivation
+from derive.losses import bernoulli_log_likelihood, binary_cross_entropy
 from derive.notation import CrossEntropy
 
 theta = Symbol("theta")
@@ -52,6 +53,8 @@ bernoulli.apply(
     name="log-likelihood",
 )
 
+bernoulli.reference(bernoulli_log_likelihood, args=(y, yhat))
+
 # Binary cross-entropy is the two-class case of the categorical cross-entropy.
 two = Context()
 yy = two.probability("y")  # a label; the identity holds for soft labels y in (0, 1) too
@@ -78,6 +81,7 @@ bce.step(
     prose="How does the formula extend to several classes? It is the K = 2 case of :math:`-\\sum_j p_j \\log q_j`; "
     "with K classes and a one-hot p it keeps the log-probability of the true class (one-hot-targets).",
 )
+bce.reference(binary_cross_entropy, args=(yy, yh))
 bce.closing = (
     "So the per-example log-likelihood y log ŷ + (1 − y) log(1 − ŷ) is minus the binary cross-entropy, for hard "
     "labels and for soft labels y in (0, 1) alike."

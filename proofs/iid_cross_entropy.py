@@ -9,6 +9,7 @@ cross-entropy between the empirical distribution :math:`p` of the data and the m
 from sympy import Function, IndexedBase, KroneckerDelta, Product, Sum, Symbol, log
 
 from derive import Context, Derivation
+from derive.losses import average_nll
 from derive.notation import CrossEntropy, JointProbability, conditional
 
 theta = Symbol("theta")
@@ -88,3 +89,4 @@ nll.closing = (
     "So the average negative log-likelihood of the data equals the cross-entropy H(p, q) of the model :math:`q` "
     "relative to the empirical distribution :math:`p` of the data: minimising one over θ minimises the other."
 )
+nll.reference(average_nll, args=(q, x))

@@ -9,6 +9,7 @@ therefore the same as minimising the cross-entropy (seed question 001).
 from sympy import Sum, Symbol, log
 
 from derive import Context, Derivation
+from derive.losses import kl_divergence
 from derive.notation import CrossEntropy, Entropy, KLDivergence
 
 ctx = Context()
@@ -45,3 +46,4 @@ kl.closing = (
     "the cross-entropy H(p, q) (seed 001; for the minimiser over model parameters θ see the kl-minimisers "
     "derivation)."
 )
+kl.reference(kl_divergence, args=(p, q))

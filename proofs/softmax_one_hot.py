@@ -7,6 +7,7 @@ A network's last layer maps scores :math:`z_1, \ldots, z_M` to :math:`\hat y_j =
 from sympy import Function, IndexedBase, Integer, KroneckerDelta, Product, Sum, Symbol, exp, log
 
 from derive import Context, Derivation
+from derive.losses import one_hot_nll, softmax
 from derive.notation import CrossEntropy
 
 ctx = Context()
@@ -27,6 +28,8 @@ positive.step(
     relation=">",
     name="positive",
 )
+
+positive.reference(softmax, args=(z, out), formula=sigma(out))
 
 normalised = Derivation(
     "The softmax outputs sum to one", ctx, start=Sum(sigma(j), (j, 1, M)), name="softmax-sums-to-one"
@@ -83,3 +86,4 @@ nll.step(
     prose="Which distribution goes inside the logarithm? The model's: the target y weights the terms and "
     "ŷ is the distribution whose code lengths -log ŷ_j are paid (entropy-in-bits shows the order matters).",
 )
+nll.reference(one_hot_nll, args=(yhat, c))

@@ -82,11 +82,13 @@ def first_line(derivation: Derivation) -> tuple[str, str] | None:
 
 
 def lines(derivation: Derivation, results: list[StepResult]) -> list[Line]:
-    """The derivation's steps as lines, each with the left side it shows (if any)."""
+    """The derivation's steps as lines, each with the left side it shows (if any); reference implementations
+    are not lines of the chain (see :mod:`derive.render.reference`)."""
     check_results(derivation, results)
     out = []
     shown_start = first_line(derivation) is None  # the first chain line must show the start as its left side
-    for number, (step, result) in enumerate(zip(derivation.steps, results, strict=True), start=1):
+    chain = [(s, r) for s, r in zip(derivation.steps, results, strict=True) if s.kind is not Kind.REFERENCE]
+    for number, (step, result) in enumerate(chain, start=1):
         evidence = Evidence.ASSUMED if step.kind is Kind.ASSUME else result.evidence
         if step.kind is Kind.EXAMPLE:
             lhs = example_lhs(step)
@@ -124,7 +126,9 @@ def mark_symbol(evidence: Evidence, result: StepResult) -> str:
 
 def largest_size(result: StepResult) -> int | None:
     """The largest size a ``proved-for-sizes`` result reached, read from its detail (``sizes N, K in {1, 2, 3}``)."""
-    sizes = [int(n) for n in re.findall(r"\d+", result.detail)]
+    # a reference implementation's detail goes on "; in floating point it agrees … at 40 random inputs"
+    exact = result.detail.split("; in floating point")[0]
+    sizes = [int(n) for n in re.findall(r"\d+", exact)]
     return max(sizes) if sizes else None
 
 

@@ -13,6 +13,7 @@ from derive.evidence import Evidence, StepResult
 from derive.model import Derivation
 from derive.render import base
 from derive.render.printer import to_latex
+from derive.render.reference import Code, references
 from derive.render.text import markdown_text, paragraphs
 
 
@@ -40,7 +41,9 @@ def render_markdown(derivation: Derivation, results: list[StepResult]) -> str:
         parts.append("**Definitions**\n\n" + "\n".join(f"- ${d}$" for d in defined))
     parts.extend(_chain(derivation, shown))
     parts.append("**Justifications**\n\n" + "\n".join(_justification(line) for line in shown))
-    parts.append(_legend(shown))
+    codes = references(derivation, results)
+    parts.extend(_code(c) for c in codes)
+    parts.append(_legend([line.evidence for line in shown] + [c.evidence for c in codes]))
     parts.extend(markdown_text(p) for p in paragraphs(derivation.closing))
     return "\n\n".join(parts) + "\n"
 
@@ -103,6 +106,29 @@ def _used(used: base.Used) -> str:
     return name
 
 
-def _legend(shown: list[base.Line]) -> str:
-    entries = [f"{base.MARKS[e].symbol} {markdown_text(base.MARKS[e].meaning)}" for e in base.used_marks(shown)]
+def _code(code: Code) -> str:
+    """The function's source, as latexify-py typesets it, the formula it computes, and how that was checked."""
+    word, symbol = base.MARKS[code.evidence].word, base.mark_symbol(code.evidence, code.result)
+    check = f"**{word}** {symbol}"
+    if code.result.detail.strip():
+        check += f" ({markdown_text(code.result.detail.strip())})"
+    check += "."
+    if code.evidence is Evidence.REFUTED and code.result.counterexample is not None:
+        check += "\n\n```text\n" + code.result.counterexample.describe() + "\n```"
+    return "\n\n".join(
+        [
+            f"**The code, and the formula it computes.** The function `{code.name}`:",
+            f"```python\n{code.source}```",
+            "typeset by latexify-py,",
+            f"$$\n{code.code}\n$$",
+            "computes the formula the derivation arrives at,",
+            f"$$\n{code.formula}\n$$",
+            f"{markdown_text(code.convention)} {check}".strip(),
+        ]
+    )
+
+
+def _legend(evidences: list[Evidence]) -> str:
+    used = [e for e in base.MARKS if e in evidences]
+    entries = [f"{base.MARKS[e].symbol} {markdown_text(base.MARKS[e].meaning)}" for e in used]
     return "**Marks:** " + "; ".join(entries) + "."

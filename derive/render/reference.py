@@ -1,0 +1,140 @@
+r"""Reference implementations in the write-ups: the function, typeset by latexify-py, beside the formula it computes.
+
+latexify-py turns a function of one ``return`` into ``\mathrm{name}(args) = expression``, with a generator sum
+over ``range(a, b)`` as Σ with bounds. What it cannot do is done here, on its output (tests/render/test_reference.py):
+
+- ``len(q)`` becomes the size of the list, read off the declared range of the argument (``K``), so that the bound
+  reads ``K - 1`` instead of ``len(q) - 1``;
+- ``identifiers`` may only rename to Python names, so ``y_hat`` → :math:`\hat y` replaces ``\mathrm{y\_hat}`` in
+  the LaTeX;
+- the 0-based indices of the code meet the 1-based formula in a sentence under the two (:func:`convention`):
+  the code's q_i is the formula's q_{i+1}. The checker proves that they agree (derive.reference).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derive.evidence import Evidence, StepResult
+from derive.model import Context, Derivation, Kind, Step
+from derive.render.printer import to_latex
+
+
+@dataclass(frozen=True)
+class Code:
+    """One reference implementation as the write-ups show it."""
+
+    step: Step
+    result: StepResult
+    name: str  # the function's name
+    code: str  # LaTeX from latexify-py, post-processed
+    formula: str  # LaTeX: the formula, and its definition when it has one
+    convention: str  # text with :math:`...` roles: how the code's indices meet the formula's
+    source: str  # the function's source without its docstring
+
+    @property
+    def evidence(self) -> Evidence:
+        return self.result.evidence
+
+
+def references(derivation: Derivation, results: list[StepResult]) -> list[Code]:
+    """The derivation's reference implementations, in step order."""
+    out = []
+    for step, result in zip(derivation.steps, results, strict=True):
+        if step.kind is Kind.REFERENCE:
+            ref, ctx = step.reference, derivation.context
+            out.append(
+                Code(
+                    step,
+                    result,
+                    ref.name,
+                    code_latex(ref, ctx),
+                    formula_latex(step.expr, ctx),
+                    convention(ref, ctx),
+                    source_without_docstring(ref.function),
+                )
+            )
+    return out
+
+
+def code_latex(ref, ctx: Context) -> str:
+    """The function typeset by latexify-py, with ``len(arg)`` shown as its size and ``x_hat`` as a hat."""
+    import latexify  # NOTE: imported here: it costs about 60 ms and only write-ups need it
+
+    latex = latexify.get_latex(ref.function, use_math_symbols=True)
+    for param, arg in zip(_params(ref.function), ref.args):
+        size = _length(arg, ctx)
+        if size is not None:
+            call = rf"\mathrm{{len}} \mathopen{{}}\left( {_latex_name(param)} \mathclose{{}}\right)"
+            latex = latex.replace(call, to_latex(size))
+    return _hats(latex)
+
+
+def formula_latex(formula: sp.Expr, ctx: Context) -> str:
+    """``H(p, q) = -\\sum_{i=1}^{K} p_i \\log q_i``: the formula, followed by its definition if it has one."""
+    text = to_latex(formula)
+    definition = ctx.definition_for(formula)
+    unfolded = definition.unfold(formula) if definition is not None else None
+    return f"{text} = {to_latex(unfolded)}" if unfolded is not None else text
+
+
+def convention(ref, ctx: Context) -> str:
+    """How the code's 0-based indices meet the formula's: ``the code's q_i is q_{i+1}; x_n is x_{n+1} − 1``."""
+    parts = []
+    for param, arg in zip(_params(ref.function), ref.args):
+        shown = _hats(_latex_name(param))
+        if arg in ctx.families:
+            lo = ctx.families[arg].ranges[0][0]
+            parts.append(f":math:`{shown}_i` is :math:`{to_latex(arg[sp.Symbol('i') + lo])}`")
+        elif arg in ctx.datasets:
+            spec = ctx.datasets[arg]
+            item = to_latex(arg[sp.Symbol("n") + spec.ranges[0][0]] - spec.values[0])
+            parts.append(f":math:`{shown}_n` is :math:`{item}`")
+        elif arg in ctx.integer_values:
+            parts.append(f":math:`{shown}` is :math:`{to_latex(arg - ctx.integer_values[arg][0])}`")
+    if not parts:
+        return ""
+    return "Python counts from 0: in the code, " + "; ".join(parts) + "."
+
+
+def source_without_docstring(function) -> str:
+    """The function's source as written, minus its docstring (shown as code, which must stay ASCII for LaTeX)."""
+    import inspect
+
+    source = textwrap.dedent(inspect.getsource(function))
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.FunctionDef) else []
+    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
+        doc = body[0]
+        del lines[doc.lineno - 1 : doc.end_lineno]
+    return "\n".join(lines).strip() + "\n"
+
+
+def _params(function) -> list[str]:
+    import inspect
+
+    return list(inspect.signature(function).parameters)
+
+
+def _latex_name(param: str) -> str:
+    """A parameter as latexify-py prints it: ``q``, or ``\\mathrm{y\\_hat}`` for a longer name."""
+    return param if len(param) == 1 else r"\mathrm{" + param.replace("_", r"\_") + "}"
+
+
+def _hats(latex: str) -> str:
+    r"""``\mathrm{y\_hat}`` → ``\hat{y}``: latexify-py can only rename identifiers to other Python names."""
+    return re.sub(r"\\mathrm\{([A-Za-z]+)\\_hat\}", r"\\hat{\1}", latex)
+
+
+def _length(arg, ctx: Context) -> sp.Expr | None:
+    spec = ctx.families.get(arg) or ctx.datasets.get(arg)
+    if spec is None:
+        return None
+    lo, hi = spec.ranges[0]
+    return sp.simplify(hi - lo + 1)
