@@ -1,0 +1,256 @@
+"""Several checked derivations as one set of lecture notes: a LaTeX article with a title page and contents.
+
+Each derivation becomes a ``\\section`` holding its intro, the fragment of :func:`~derive.render.latex.render_fragment`
+(whose labels are prefixed by the derivation's name, so ``\\eqref`` never clashes across sections) and its closing
+remark. Equations are numbered per section, so line 4 of section 3 is (3.4) here and on the slides. Before the
+derivations, "How to read the marks" explains every evidence mark once, from :data:`derive.render.base.MARKS`;
+after them, "Questions answered" lists the questions the derivations' own text asks, each with the equation or
+section that answers it.
+
+NOTE: the questions are read from the derivations (a sentence ending in "?" in a step's ``prose``, in the intro or
+in the closing remark) rather than converted from ``docs/questions.md``: the notes then cite the very step that
+answers, with its equation number, and stay right when steps are renamed, reordered or added; they work for any
+PATH, not only the bundled proofs; and ``docs/`` is not shipped with the installed package. The Markdown page
+remains the seed-by-seed index for readers on GitHub.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from derive import __version__
+from derive.evidence import StepResult
+from derive.model import Derivation
+from derive.render import base
+from derive.render.latex import PREAMBLE, label, render_fragment
+from derive.render.text import MATH_UNICODE, escape_latex, latex_text, paragraphs
+
+#: The title of the notes made from the bundled derivations.
+TITLE = "Negative log-likelihood and cross-entropy: machine-checked derivations"
+#: The title when the derivations are the user's own.
+GENERIC_TITLE = "Machine-checked derivations"
+
+Checked = tuple[Derivation, list[StepResult]]
+
+#: The table of contents without the paragraph skip of the preamble, which would push it onto a second page.
+_CONTENTS = r"{\setlength{\parskip}{0pt}\tableofcontents}"
+
+
+# -- the one place where ``notation`` reaches the shared renderers -----------------------------------------------
+# NOTE: render_fragment, base.lines and base.first_line do not take ``notation`` yet. When they do, pass it on here
+# (and drop the check); notes.py and slides.py reach them only through these three functions.
+def fragment(derivation: Derivation, results: list[StepResult], notation=None) -> str:
+    _no_notation_yet(notation)
+    return render_fragment(derivation, results)
+
+
+def chain(derivation: Derivation, results: list[StepResult], notation=None) -> list[base.Line]:
+    _no_notation_yet(notation)
+    return base.lines(derivation, results)
+
+
+def opening(derivation: Derivation, notation=None) -> tuple[str, str] | None:
+    _no_notation_yet(notation)
+    return base.first_line(derivation)
+
+
+def _no_notation_yet(notation) -> None:
+    if notation is not None:
+        raise NotImplementedError("notation= is not supported by the LaTeX renderers yet")
+
+
+# -- the document -------------------------------------------------------------------------------------------------
+def render_notes(checked: Sequence[Checked], title: str = TITLE, notation=None) -> str:
+    """All ``checked`` derivations as one standalone LaTeX article, in the order given.
+
+    Args:
+        checked: ``(derivation, results)`` pairs, one ``StepResult`` per step of each derivation.
+        title: the title on the title page and in the PDF's metadata.
+        notation: reserved for the renderers' notation settings; must be None for now.
+
+    Returns:
+        LaTeX source ending in a newline; the same input always gives the same bytes (no date, no timing).
+
+    Raises:
+        ValueError: if there are no derivations, two share a name (their labels would clash), or a derivation's
+            results do not match its steps.
+    """
+    check_names(checked)
+    body = [_preamble(title), r"\begin{document}", _title_page(title, checked), _CONTENTS, r"\clearpage"]
+    body.append(_legend())
+    for d, results in checked:
+        body.append(_section(d, results, notation))
+    questions = _questions(checked, notation)
+    if questions:
+        body.append(questions)
+    body.append(r"\end{document}")
+    return "\n\n".join(body) + "\n"
+
+
+def check_names(checked: Sequence[Checked]) -> None:
+    """Raise ``ValueError`` when there is nothing to show or two derivations share a name."""
+    if not checked:
+        raise ValueError("no derivations to write up")
+    names = [d.name for d, _ in checked]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"derivation names must be unique in one document; repeated: {', '.join(twice)}")
+
+
+_ASCII = {"≤": "<=", "≥": ">=", "≠": "!=", "−": "-", "·": "*", "×": "x", "…": "..."}
+
+
+def pdf_text(text: str) -> str:
+    """``text`` for a PDF string (bookmarks, metadata): plain ASCII, no math (``ŷ`` → ``y``, ``θ`` → ``theta``)."""
+    out = []
+    for ch in text:
+        plain = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        command = MATH_UNICODE.get(ch, "")
+        if ch in _ASCII:
+            out.append(_ASCII[ch])
+        elif plain.isascii():
+            out.append(plain)
+        elif re.fullmatch(r"\\[A-Za-z]+", command):
+            out.append(command[1:])
+        else:
+            out.append("?")
+    return re.sub(r"([#$%&_{}])", r"\\\1", re.sub(r"[\\~^]", "", "".join(out)))
+
+
+def _preamble(title: str) -> str:
+    return (
+        PREAMBLE
+        + r"""% NOTE: 1 cm wider than a single write-up: the fragment's columns are sized for the equation number (12);
+% here it is (12.10), and without the extra width align would push every number onto a line of its own.
+\setlength{\textwidth}{16.5cm}
+\setlength{\oddsidemargin}{\dimexpr(\paperwidth-\textwidth)/2-1in\relax}
+\setlength{\evensidemargin}{\oddsidemargin}
+% Section titles are derivation titles, often long: set them ragged right rather than stretched or overfull.
+\makeatletter
+\renewcommand\section{\@startsection{section}{1}{\z@}{-3.5ex \@plus -1ex \@minus -.2ex}{2.3ex \@plus .2ex}%
+  {\normalfont\Large\bfseries\raggedright}}
+\makeatother
+\usepackage[hidelinks,bookmarksnumbered]{hyperref}
+% Equations are numbered per section: (3.4) is line 4 of the third derivation, here and on the slides.
+\numberwithin{equation}{section}
+% Deterministic PDF: no creation date, no random trailer ID (pdfTeX only).
+\ifdefined\pdfinfoomitdate \pdfinfoomitdate=1 \pdftrailerid{}\fi
+"""
+        + rf"\hypersetup{{pdftitle={{{pdf_text(title)}}}, pdfcreator={{derive {__version__}}}}}"
+    )
+
+
+def _title_page(title: str, checked: Sequence[Checked]) -> str:
+    steps = sum(len(chain(d, r)) for d, r in checked)
+    return "\n".join(
+        [
+            r"\begin{titlepage}",
+            r"\centering",
+            r"\vspace*{5cm}",
+            rf"{{\LARGE\bfseries {latex_text(title)}\par}}",
+            r"\vspace{1.5em}",
+            r"{\large generated by derive\par}",
+            r"\vspace{0.5em}",
+            rf"version {escape_latex(__version__)}\par",
+            r"\vspace{3em}",
+            rf"{len(checked)} derivations, {steps} lines, every one checked by machine\par",
+            r"\end{titlepage}",
+        ]
+    )
+
+
+def _legend() -> str:
+    items = [
+        rf"  \item[${mark.latex}$] \emph{{{mark.word}}}: {latex_text(mark.meaning)}." for mark in base.MARKS.values()
+    ]
+    return "\n".join(
+        [
+            r"\section*{How to read the marks}",
+            r"\addcontentsline{toc}{section}{How to read the marks}",
+            "Every line of a derivation states a relation to the line before it. Beside it stand the reason the "
+            "author gives and a mark that says how the machine checked it; below each chain, a list keyed by "
+            "equation number names the rewrite rules used and the assumptions they needed. The marks are:",
+            r"\begin{description}\setlength{\itemsep}{0pt}",
+            *items,
+            r"\end{description}",
+            "Only a checkmark is a proof. A line marked $\\approx$ agrees at random points, which is evidence; a "
+            "line marked $\\dagger$ is where the model is chosen, and no algebra can confirm it.",
+        ]
+    )
+
+
+def _section(d: Derivation, results: list[StepResult], notation) -> str:
+    heading = rf"\section{{\texorpdfstring{{{latex_text(d.title)}}}{{{pdf_text(d.title)}}}}}"
+    parts = [heading + rf"\label{{{section_label(d)}}}"]
+    parts.extend(latex_text(p) for p in paragraphs(d.intro))
+    parts.append(fragment(d, results, notation).rstrip("\n"))
+    parts.extend(latex_text(p) for p in paragraphs(d.closing))
+    return "\n\n".join(parts)
+
+
+def section_label(d: Derivation) -> str:
+    """``sec:iid-cross-entropy``; derivation labels have a colon after the name, so these never clash with them."""
+    return "sec:" + re.sub(r"[^A-Za-z0-9._-]+", "-", d.name)
+
+
+# -- questions ----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Question:
+    """A question the text of a derivation asks, the text that follows it, and where it stands."""
+
+    question: str  # plain text, ending in "?"
+    answer: str  # plain text; may be empty
+    ref: str  # LaTeX: \eqref{...} or Section~\ref{...}
+
+
+#: A sentence ending in "?": it starts the text or follows a sentence end, and starts with a capital letter.
+_QUESTION = re.compile(r"(?:^|(?<=[.!?:]\s))([A-Z][^?]*?\?)(?=\s|$)")
+_ROLE = re.compile(r":math:`[^`]*`")
+
+
+def questions(d: Derivation, results: list[StepResult], notation=None) -> list[Question]:
+    """The questions in ``d``'s intro, step prose and closing remark, in reading order."""
+    out = []
+    section = rf"Section~\ref{{{section_label(d)}}}"
+    for p in paragraphs(d.intro):
+        out.extend(_asked(p, section))
+    for line in chain(d, results, notation):
+        out.extend(_asked(" ".join(line.step.prose.split()), rf"\eqref{{{label(d, line)}}}"))
+    for p in paragraphs(d.closing):
+        out.extend(_asked(p, section))
+    return out
+
+
+def _asked(text: str, ref: str) -> list[Question]:
+    # NOTE: a "?" inside a :math:`...` role is not a question mark; blank the roles out before matching.
+    masked = _ROLE.sub(lambda m: "x" * len(m.group()), text)
+    found = list(_QUESTION.finditer(masked))
+    out = []
+    for n, m in enumerate(found):
+        end = found[n + 1].start() if n + 1 < len(found) else len(text)
+        out.append(Question(text[m.start() : m.end()], text[m.end() : end].strip(), ref))
+    return out
+
+
+def _questions(checked: Sequence[Checked], notation) -> str:
+    items = []
+    for d, results in checked:
+        for q in questions(d, results, notation):
+            answer = f" {latex_text(q.answer)}" if q.answer else ""
+            items.append(rf"  \item \emph{{{latex_text(q.question)}}}{answer} (See {q.ref}.)")
+    if not items:
+        return ""
+    return "\n".join(
+        [
+            r"\section*{Questions answered}",
+            r"\addcontentsline{toc}{section}{Questions answered}",
+            "The questions the derivations raise along the way, each with the answer given in the text and the "
+            "equation (or section) where it is given.",
+            r"\begin{itemize}",
+            *items,
+            r"\end{itemize}",
+        ]
+    )
