@@ -114,7 +114,9 @@ def validate(ref: Reference, formula: sp.Expr, ctx: Context) -> None:
 
 # -- running the code ------------------------------------------------------------------------------------------
 #: What ``math`` means while the code runs on SymPy symbols.
-SYMBOLIC_MATH = types.SimpleNamespace(log=sp.log, exp=sp.exp, sqrt=sp.sqrt, pi=sp.pi, e=sp.E)
+SYMBOLIC_MATH = types.SimpleNamespace(
+    log=sp.log, exp=sp.exp, sqrt=sp.sqrt, pi=sp.pi, e=sp.E, fsum=lambda terms: sp.Add(*terms)
+)
 
 
 def symbolic(function: Callable) -> Callable:
