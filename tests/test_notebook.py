@@ -1,0 +1,139 @@
+"""Derivations in Jupyter (:mod:`derive.notebook`): the displays, without a kernel."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sympy import Product, Sum, Symbol, log
+
+from derive import Context, Derivation
+from derive.notebook import NOT_CHECKED, CheckReport, bundled, mathjax_text
+
+#: What MathJax does not define (or \label, which clashes between outputs) and LaTeX-only layout commands.
+NOT_MATHJAX = (r"\intertext", r"\label", r"\parbox", r"\makebox", r"\tag", r"\eqref", r"\notag", r"\small", r"\emph")
+
+
+def slip() -> Derivation:
+    """log ∏ a_i = Σ log a_i (proved), then the slip Σ log a_i = log Σ a_i (refuted)."""
+    ctx = Context()
+    n = ctx.size("n")
+    a = ctx.positive("a", index=(1, n))
+    i = Symbol("i", integer=True)
+    d = Derivation("The log of a product", ctx, start=log(Product(a[i], (i, 1, n))))
+    d.step(
+        Sum(log(a[i]), (i, 1, n)), "the log of a product of positive numbers is the sum of their logs", by="log_prod"
+    )
+    d.step(log(Sum(a[i], (i, 1, n))), "the sum of the logs is the log of the sum", name="slip")
+    return d
+
+
+def _mathjax_safe(latex: str) -> None:
+    assert latex.startswith("$$\n") and latex.endswith("\n$$"), latex
+    for command in NOT_MATHJAX:
+        assert command not in latex
+    assert latex.count(r"\begin{") == latex.count(r"\end{")
+    for text in re.findall(r"\\text(?:tt|bf)?\{([^{}]*)\}", latex):  # what \text treats differently per renderer
+        assert not set(text) & set("_&%#$\\^~"), text
+
+
+# -- without a kernel ------------------------------------------------------------------------------------------------
+def test_unchecked_derivation_says_so_and_shows_no_marks():
+    d = slip()
+    md, tex = d._repr_markdown_(), d._repr_latex_()
+    assert NOT_CHECKED in md and NOT_CHECKED in tex
+    assert "not checked yet: call .check()" in md
+    for mark in ("✓", "✗", r"\checkmark", r"\times"):
+        assert mark not in md and mark not in tex
+    assert "(1)" in tex and "(2)" in tex  # the chain is there, numbered
+    _mathjax_safe(tex)
+
+
+def test_displays_never_run_the_checker(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a display ran the checker")
+
+    monkeypatch.setattr("derive.notebook.check_derivations", refuse)
+    monkeypatch.setattr("derive.worker.run_many", refuse)
+    d = slip()
+    d._repr_markdown_(), d._repr_latex_(), repr(d)
+    with pytest.raises(AssertionError, match="ran the checker"):
+        d.check()
+
+
+def test_check_marks_each_step_and_shows_the_counterexample(tmp_path):
+    d = slip()
+    report = d.check(cache=tmp_path, jobs=1)
+    assert isinstance(report, CheckReport) and not report.passed
+    assert [r.evidence.value for r in report.results] == ["proved", "refuted"]
+    md = d._repr_markdown_()
+    assert re.search(r"^1\. \*\*proved\*\* ✓ ", md, flags=re.M)
+    assert re.search(r"^2\. \*\*refuted\*\* ✗ ", md, flags=re.M)
+    assert NOT_CHECKED not in md and "FAILS" in md
+    table = report._repr_markdown_()
+    assert "| 1 | `step-1` | ✓ proved |" in table and "| 2 | `slip` | ✗ refuted |" in table
+    assert "```text\nCounterexample: n = " in table
+    assert "Replay: .check(seed=0) on 'the-log-of-a-product', step 'slip'" in table
+    tex = d._repr_latex_()
+    assert r"\checkmark\ (1)" in tex and r"\times\ (2)" in tex and r"\texttt{Counterexample: n = 2" in tex
+    _mathjax_safe(tex)
+    _mathjax_safe(report._repr_latex_())
+
+
+def test_plain_repr_is_a_readable_summary(tmp_path):
+    d = slip()
+    assert repr(slip().check(cache=tmp_path, jobs=1)).splitlines()[0] == (
+        "the-log-of-a-product: FAILS — 2 steps: 1 proved, 1 refuted"
+    )
+    text = repr(d.check(cache=tmp_path))
+    assert "   1  ✓    proved            step-1" in text and "   2  ✗    refuted           slip" in text
+    line = next(t for t in text.splitlines() if "Counterexample:" in t)
+    assert "n = 2" in line and "a = (1/2, 1/2)" in line and "0x" not in text
+    assert "(the-log-of-a-product: FAILS" in _pretty(d)
+    assert NOT_CHECKED in _pretty(slip())
+
+
+def _pretty(obj) -> str:
+    return pytest.importorskip("IPython.lib.pretty").pretty(obj)
+
+
+def test_a_step_added_after_the_check_asks_for_another(tmp_path):
+    d = slip()
+    d.check(cache=tmp_path, jobs=1)
+    d.step(d.current, "nothing changes")
+    assert "changed since the last check: call .check() again" in d._repr_markdown_()
+    assert "✗" not in d._repr_markdown_()
+
+
+def test_check_uses_the_cache_unless_told_not_to(tmp_path, monkeypatch):
+    first = slip().check(cache=tmp_path, jobs=1)
+    again = slip().check(cache=tmp_path, jobs=1)
+    assert not any(r.cached for r in first.results) and all(r.cached for r in again.results)
+    # A display does not say where a result came from. NOTE: only the table is compared, because a cached
+    # counterexample lists its values sorted by name (the cache writes JSON with sort_keys).
+    assert again._repr_markdown_().split("**Step")[0] == first._repr_markdown_().split("**Step")[0]
+    fresh = slip().check(cache=False, jobs=1)
+    assert not any(r.cached for r in fresh.results)
+    monkeypatch.setenv("DERIVE_CACHE_DIR", str(tmp_path))
+    assert all(r.cached for r in slip().check(jobs=1).results)  # cache=True: derive check's cache
+
+
+def test_flagship_displays_are_mathjax_safe():
+    nll = bundled("iid_cross_entropy")
+    _mathjax_safe(nll._repr_latex_())
+    report = nll.check(jobs=2)
+    assert report.passed, repr(report)
+    _mathjax_safe(nll._repr_latex_())
+    md = nll._repr_markdown_()
+    assert md.startswith("### From the likelihood") and "$$\n\\begin{aligned}\n" in md
+    assert "\\intertext" not in md and "\\label" not in md
+
+
+def test_mathjax_text_sets_specials_as_math():
+    assert mathjax_text("write q_i for p(i | θ)") == r"\text{write}\ q_{i}\ \text{for}\ p(i \mid \theta)"
+    assert mathjax_text("snake_case: 50% & #1") == r"\text{snake}\_\text{case: 50}\%\ \&\ \#\text{1}"
+
+
+def test_bundled_needs_a_name_when_a_module_has_several():
+    with pytest.raises(ValueError, match="name="):
+        bundled("entropy_in_bits")
