@@ -1,4 +1,5 @@
-"""Write a checked derivation's write-ups: LaTeX fragment, standalone LaTeX, Markdown, JSON report and PDF.
+"""Write a checked derivation's write-ups (LaTeX fragment, standalone LaTeX, Markdown, JSON report and PDF), and
+the lecture notes and slides that combine all derivations of a build.
 
 Everything for one derivation is rendered in memory, written and typeset in a staging folder inside ``out``,
 and only then moved into place, so a failure midway leaves the previous write-ups untouched and no half-written
@@ -33,11 +34,19 @@ def output_names(name: str) -> dict[str, str]:
     }
 
 
+#: The combined write-ups of a whole build: every derivation in one set of notes and one slide deck.
+COMBINED = {
+    "notes": "lecture-notes.tex",
+    "notes-pdf": "lecture-notes.pdf",
+    "slides": "slides.tex",
+    "slides-pdf": "slides.pdf",
+}
+
+
 def write_outputs(report: DerivationReport, out: Path, pdf: bool = True) -> list[Path]:
     """Render ``report`` into ``out``; returns the paths written. The PDF needs latexmk or pdflatex."""
     from derive.render.latex import render_document, render_fragment
     from derive.render.markdown import render_markdown
-    from derive.render.pdf import compile_pdf
 
     d, results = report.derivation, report.results
     names = output_names(d.name)
@@ -47,14 +56,37 @@ def write_outputs(report: DerivationReport, out: Path, pdf: bool = True) -> list
         names["markdown"]: render_markdown(d, results),
         names["report"]: json.dumps(_stable(report.to_json()), indent=2, ensure_ascii=False) + "\n",
     }
+    return _publish(texts, [names["document"]] if pdf else [], list(names.values()), out)
+
+
+def write_combined(reports: list[DerivationReport], out: Path, title: str, pdf: bool = True) -> list[Path]:
+    """Lecture notes and slides of all ``reports`` into ``out``, as :func:`write_outputs` writes one derivation.
+
+    The caller makes sure every derivation passed: the notes must not leave one out without saying so.
+    """
+    from derive.render.notes import render_notes
+    from derive.render.slides import render_slides
+
+    checked = [(r.derivation, r.results) for r in reports]
+    texts = {COMBINED["notes"]: render_notes(checked, title), COMBINED["slides"]: render_slides(checked, title)}
+    return _publish(texts, list(texts) if pdf else [], list(COMBINED.values()), out)
+
+
+def _publish(texts: dict[str, str], typeset: list[str], names: list[str], out: Path) -> list[Path]:
+    """Write ``texts`` and the PDFs of ``typeset`` in a staging folder, then move them into ``out``.
+
+    Of ``names`` (every file this write-up may consist of), those not made this time are removed as stale.
+    """
+    from derive.render.pdf import compile_pdf
+
     out.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".derive-stage-", dir=out))
     try:
         for name, text in texts.items():
             (stage / name).write_text(text, encoding="utf-8")
-        if pdf:
-            compile_pdf(stage / names["document"], stage)
-        made = sorted(p.name for p in stage.iterdir() if p.name in names.values())
+        for name in typeset:
+            compile_pdf(stage / name, stage)
+        made = sorted(p.name for p in stage.iterdir() if p.name in names)
         manifest = _read_manifest(out)
         written = []
         for name in made:
@@ -64,8 +96,7 @@ def write_outputs(report: DerivationReport, out: Path, pdf: bool = True) -> list
             written.append(out / name)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    missing = [n for n in names.values() if n not in made]
-    remove_stale(out, missing, manifest)
+    remove_stale(out, [n for n in names if n not in made], manifest)
     return written
 
 

@@ -93,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     checking(p_build)
     p_build.add_argument("--out", default="derive-out", metavar="DIR", help="output folder (default: derive-out)")
     p_build.add_argument("--no-pdf", action="store_true", help="do not run LaTeX")
+    p_build.add_argument("--no-notes", action="store_true", help="do not write the combined lecture notes and slides")
     return parser
 
 
@@ -268,11 +269,45 @@ def cmd_build(args) -> ExitCode:
             continue
         for path in written:
             print(f"wrote {display_path(path)}")
+    if not args.no_notes:
+        render_failed |= not _build_combined(args, reports, bad or missing or render_failed, out)
     if not args.no_pdf and not tex_available():
         print(NO_TEX_NOTICE, file=sys.stderr)
     _summary(reports, time.perf_counter() - start)
     code = _exit(reports, bad or missing)
     return ExitCode.FAILED if render_failed and code is ExitCode.OK else code
+
+
+def _build_combined(args, reports: list[DerivationReport], incomplete: bool, out: Path) -> bool:
+    """Write the lecture notes and slides of every derivation; False if LaTeX failed on them.
+
+    They are written only when they can be complete: a derivation that fails, a module that did not load or a
+    single ``--step`` would be missing from them, so then they are skipped (and derive's old copies removed).
+    """
+    from derive.build import COMBINED, remove_stale, write_combined
+    from derive.render.notes import GENERIC_TITLE, TITLE
+    from derive.render.pdf import RenderError
+
+    failing = [r.derivation.name for r in reports if not r.passed]
+    if args.step:
+        why = "they show whole derivations, not a single --step"
+    elif failing:
+        why = f"{', '.join(failing)} failed and would be missing"
+    elif incomplete or not reports:
+        why = "a module or a write-up failed and would be missing"
+    else:
+        title = GENERIC_TITLE if args.paths else TITLE
+        try:
+            for path in write_combined(reports, out, title, pdf=not args.no_pdf):
+                print(f"wrote {display_path(path)}")
+            return True
+        except RenderError as exc:
+            print(f"derive: error: {exc}", file=sys.stderr)
+            why = "LaTeX failed on them"
+    print(f"derive: lecture notes and slides not written: {why}", file=sys.stderr)
+    for path in remove_stale(out, list(COMBINED.values())):
+        print(f"removed stale {display_path(path)}", file=sys.stderr)
+    return not why.startswith("LaTeX")
 
 
 def cmd_mutate(args) -> ExitCode:

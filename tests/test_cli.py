@@ -126,6 +126,8 @@ def test_build_writes_every_write_up_atomically(tmp_path, capsys):
     names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     for suffix in ("-fragment.tex", ".json", ".md", ".tex"):
         assert f"iid-cross-entropy{suffix}" in names and f"kl-divergence{suffix}" in names
+    assert "lecture-notes.tex" in names and "slides.tex" in names  # and, with --no-pdf, no PDF of them
+    names = [n for n in names if n not in ("lecture-notes.tex", "slides.tex")]
     assert len(names) == 4 * len({n.split(".")[0].removesuffix("-fragment") for n in names})
     first = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
     assert main(["build", "--out", str(out), "--no-pdf"]) == ExitCode.OK
