@@ -1,14 +1,29 @@
-"""Derivations in Jupyter (:mod:`derive.notebook`): the displays, without a kernel."""
+"""Derivations in Jupyter (:mod:`derive.notebook`): the displays without a kernel, and the example notebook run in one.
+
+``docs/notebooks/cross-entropy.ipynb`` is committed with its outputs so that it reads well on GitHub. The displays
+carry no timings, paths or cache hits; executing records no timing metadata and the Python version is dropped
+from the metadata, so the saved file is the same on every machine. After changing what it shows, regenerate it
+(in a fresh kernel with an empty cache) with::
+
+    python tests/test_notebook.py
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
 from sympy import Product, Sum, Symbol, log
 
 from derive import Context, Derivation
 from derive.notebook import NOT_CHECKED, CheckReport, bundled, mathjax_text
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = ROOT / "docs" / "notebooks" / "cross-entropy.ipynb"
 
 #: What MathJax does not define (or \label, which clashes between outputs) and LaTeX-only layout commands.
 NOT_MATHJAX = (r"\intertext", r"\label", r"\parbox", r"\makebox", r"\tag", r"\eqref", r"\notag", r"\small", r"\emph")
@@ -137,3 +152,82 @@ def test_mathjax_text_sets_specials_as_math():
 def test_bundled_needs_a_name_when_a_module_has_several():
     with pytest.raises(ValueError, match="name="):
         bundled("entropy_in_bits")
+
+
+# -- the example notebook ----------------------------------------------------------------------------------------
+def execute(path: Path, cwd: Path):
+    """Run the notebook at ``path`` in a fresh ``python3`` kernel (ipykernel) that imports this checkout."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    env = os.environ.get("PYTHONPATH", "")
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env) if p)  # the kernel inherits it
+    try:
+        client = NotebookClient(
+            nb, timeout=300, kernel_name="python3", record_timing=False, resources={"metadata": {"path": str(cwd)}}
+        )
+        client.execute()
+    finally:
+        os.environ["PYTHONPATH"] = env
+    nb.metadata.get("language_info", {}).pop("version", None)
+    return nb
+
+
+def _outputs(cell) -> str:
+    """Everything a cell shows, as one string (Markdown, LaTeX, plain text and printed output)."""
+    out = []
+    for o in cell.get("outputs", []):
+        out.append("".join(o.get("text", "")))
+        for mime in ("text/markdown", "text/latex", "text/plain"):
+            out.append("".join(o.get("data", {}).get(mime, "")))
+    return "\n".join(out)
+
+
+def _check_outputs(cells) -> None:
+    code = [c for c in cells if c["cell_type"] == "code"]
+    assert all(c.get("outputs") for c in code), "every code cell shows something"
+    assert not [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
+    shown = [_outputs(c) for c in code]
+    assert NOT_CHECKED in shown[0] and "✓" not in shown[0]
+    flagship = shown[1]
+    assert "**iid-cross-entropy: passes — 10 steps: 8 proved, 1 proved-for-sizes, 1 assumed**" in flagship
+    assert "✗" not in flagship and "undecided" not in flagship
+    assert "2. **proved** ✓" in shown[2] and "1. **assumed** †" in shown[2]
+    assert NOT_CHECKED in shown[3]
+    assert "the-log-of-a-product: FAILS — 2 steps: 1 proved, 1 refuted" in shown[4]
+    markdown = "".join("".join(o["data"]["text/markdown"]) for o in code[4]["outputs"])  # what JupyterLab shows
+    assert "| 2 | `slip` | ✗ refuted |" in markdown and "```text\nCounterexample: n = " in markdown
+    assert "proved - for all sizes" in shown[5] and "refuted - counterexample found" in shown[5]
+    assert "Counterexample: u = " in shown[5]
+    machine = re.compile(r"/tmp/|/home/|/root/|/Users/|ipykernel_|0x[0-9a-f]{6}|\d\.\d+ ?s\b|cached")
+    assert not [m.group(0) for s in shown for m in [machine.search(s)] if m]
+
+
+def test_notebook_runs_in_a_kernel_and_shows_the_marks(tmp_path):
+    pytest.importorskip("nbformat")
+    pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    assert not os.environ.get("DERIVE_NO_FORK"), "this test is about forking workers from a kernel process"
+    nb = execute(NOTEBOOK, tmp_path)  # conftest gives the kernel an empty cache: every step is forked and checked
+    _check_outputs(nb.cells)
+    assert list(Path(os.environ["DERIVE_CACHE_DIR"]).rglob("*.json")), "check() in the kernel used the cache"
+
+
+def test_saved_notebook_has_clean_outputs():
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    _check_outputs(nb["cells"])
+    assert "version" not in nb["metadata"].get("language_info", {})
+    assert not [c for c in nb["cells"] if "execution" in c.get("metadata", {})]
+    counts = [c["execution_count"] for c in nb["cells"] if c["cell_type"] == "code"]
+    assert counts == list(range(1, len(counts) + 1)), "saved from one run, top to bottom"
+
+
+if __name__ == "__main__":  # python tests/test_notebook.py: execute the notebook and save it with its outputs
+    import nbformat
+
+    with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as cwd:
+        os.environ["DERIVE_CACHE_DIR"] = cache
+        executed = execute(NOTEBOOK, Path(cwd))
+    nbformat.write(executed, NOTEBOOK)
+    print(f"wrote {NOTEBOOK.relative_to(ROOT)}")
