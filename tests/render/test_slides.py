@@ -44,9 +44,9 @@ def overlays(frame: str) -> int:
 
 
 def rows(frame: str) -> list[str]:
-    """The rows of the frame's align*, each with the intertext before it."""
+    """The rows of the frame's align*, split at every ``\\\\`` (an example's evaluated line is a row of its own)."""
     m = re.search(r"\\begin\{align\*\}\n(.*?)\n\\end\{align\*\}", frame, re.S)
-    return re.split(r" \\\\\n", m.group(1)) if m else []
+    return re.split(r"\\\\\*?", m.group(1)) if m else []
 
 
 def test_same_bytes_twice(derivation, results):
