@@ -14,6 +14,7 @@ import sympy as sp
 
 from derive.evidence import Evidence, StepResult
 from derive.model import Derivation, Kind, Relation, Step
+from derive.render.notation import current, rename_math
 from derive.render.printer import to_latex
 
 
@@ -185,6 +186,8 @@ def assumptions(derivation: Derivation) -> list[str]:
         out.append(f"${to_latex(sym)}$ is an integer with ${to_latex(lo)} \\le {to_latex(sym)} \\le {to_latex(hi)}$.")
     for sym in sorted(ctx.unit_scalars, key=str):
         out.append(f"$0 < {to_latex(sym)} < 1$.")
+    if current().base is not None:
+        out.append(f"Logarithms are to base {current().base}; every step holds in any base.")
     return out
 
 
@@ -201,7 +204,8 @@ def _ranges(spec, indices) -> str:
 
 def definitions(derivation: Derivation) -> list[str]:
     """Each definition as math: the author's LaTeX ``text`` if given, else ``lhs := rhs`` printed."""
-    return [d.text.strip() or f"{to_latex(d.lhs)} := {to_latex(d.rhs)}" for d in derivation.context.definitions]
+    defs = derivation.context.definitions
+    return [rename_math(d.text.strip()) or f"{to_latex(d.lhs)} := {to_latex(d.rhs)}" for d in defs]
 
 
 def _and(items: list[str]) -> str:

@@ -12,17 +12,19 @@ from __future__ import annotations
 from derive.evidence import Evidence, StepResult
 from derive.model import Derivation
 from derive.render import base
+from derive.render.notation import Notation, for_derivation, using
 from derive.render.printer import to_latex
 from derive.render.reference import Code, references
 from derive.render.text import markdown_text, paragraphs
 
 
-def render_markdown(derivation: Derivation, results: list[StepResult]) -> str:
+def render_markdown(derivation: Derivation, results: list[StepResult], notation: Notation | None = None) -> str:
     """The derivation as Markdown with ``$...$`` and ``$$...$$`` math.
 
     Args:
         derivation: the derivation to write up.
         results: one ``StepResult`` per step of ``derivation``, in order.
+        notation: symbol names and logarithms for the output (:class:`~derive.render.notation.Notation`).
 
     Returns:
         Markdown ending in a newline; the same input always gives the same bytes.
@@ -30,6 +32,11 @@ def render_markdown(derivation: Derivation, results: list[StepResult]) -> str:
     Raises:
         ValueError: if ``results`` does not have one entry per step.
     """
+    with using(for_derivation(notation, derivation)):
+        return _markdown(derivation, results)
+
+
+def _markdown(derivation: Derivation, results: list[StepResult]) -> str:
     shown = base.lines(derivation, results)
     parts = [f"# {markdown_text(derivation.title)}"]
     parts.extend(markdown_text(p) for p in paragraphs(derivation.intro))

@@ -25,6 +25,8 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 from sympy.simplify.radsimp import fraction
 
+from derive.render.notation import current
+
 # NOTE: the same test SymPy uses to put ``\cdot`` between two numbers (``2 \cdot 3^{x}``, never ``2 3^{x}``).
 _ENDS_WITH_NUMBER = re.compile(r"[0-9][} ]*$")
 _STARTS_WITH_NUMBER = re.compile(r"(\d|\\frac{\d+}{\d+})")
@@ -99,7 +101,7 @@ class DerivePrinter(LatexPrinter):
 
     # -- functions ----------------------------------------------------------------------------------------------
     def _print_log(self, expr: sp.log, exp: str | None = None) -> str:
-        name = r"\ln" if self._settings["ln_notation"] else r"\log"
+        name = r"\ln" if self._settings["ln_notation"] else current().log_command
         if exp is not None:
             name = rf"{name}^{{{exp}}}"
         arg = expr.args[0]
@@ -122,6 +124,11 @@ class DerivePrinter(LatexPrinter):
         tex = f"[{self._print(a)} = {self._print(b)}]"
         return f"{tex}^{{{exp}}}" if exp is not None else tex
 
+    # -- symbols: renamed for the output by the notation in force (derive.render.notation) -------------------------
+    def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
+        renamed = current().symbols.get(expr.name)
+        return renamed if renamed is not None else super()._print_Symbol(expr, style)
+
     # -- indexed symbols ----------------------------------------------------------------------------------------
     def _print_Indexed(self, expr: sp.Indexed) -> str:
         base = self._print(expr.base)
@@ -138,6 +145,11 @@ def _bare_argument(arg: sp.Basic) -> bool:
         return bool(arg.is_nonnegative)
     # A function application prints its own parentheses; ``exp`` prints as ``e^{x}`` and brackets as ``[x = i]``.
     return isinstance(arg, sp.Function) and not isinstance(arg, (sp.exp, sp.KroneckerDelta))
+
+
+def plain_symbol_latex(name: str) -> str:
+    """How SymPy prints a symbol called ``name`` (``yhat`` → ``\\hat{y}``), whatever the notation in force."""
+    return LatexPrinter().doprint(sp.Symbol(name))
 
 
 def to_latex(expr: sp.Basic, **settings) -> str:

@@ -87,16 +87,16 @@ def convention(ref, ctx: Context) -> str:
     """How the code's 0-based indices meet the formula's: ``the code's q_i is q_{i+1}; x_n is x_{n+1} − 1``."""
     parts = []
     for param, arg in zip(_params(ref.function), ref.args):
-        shown = _hats(_latex_name(param))
+        code = r"\mathtt{" + param.replace("_", r"\_")  # the code's names stay as written, whatever the notation
         if arg in ctx.families:
             lo = ctx.families[arg].ranges[0][0]
-            parts.append(f":math:`{shown}_i` is :math:`{to_latex(arg[sp.Symbol('i') + lo])}`")
+            parts.append(f":math:`{code}[i]}}` is :math:`{to_latex(arg[sp.Symbol('i') + lo])}`")
         elif arg in ctx.datasets:
             spec = ctx.datasets[arg]
             item = to_latex(arg[sp.Symbol("n") + spec.ranges[0][0]] - spec.values[0])
-            parts.append(f":math:`{shown}_n` is :math:`{item}`")
+            parts.append(f":math:`{code}[n]}}` is :math:`{item}`")
         elif arg in ctx.integer_values:
-            parts.append(f":math:`{shown}` is :math:`{to_latex(arg - ctx.integer_values[arg][0])}`")
+            parts.append(f":math:`{code}}}` is :math:`{to_latex(arg - ctx.integer_values[arg][0])}`")
     if not parts:
         return ""
     return "Python counts from 0: in the code, " + "; ".join(parts) + "."

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from derive.render.notation import rename_math
+
 #: Unicode symbols written in justifications, as LaTeX math.
 MATH_UNICODE: dict[str, str] = {
     **dict(
@@ -248,7 +250,7 @@ def markdown_text(text: str) -> str:
 def _join(text: str, escape: Callable[[str], str]) -> str:
     parts = []
     for is_math, content in segments(text):
-        parts.append(f"${content.strip()}$" if is_math else escape(content))
+        parts.append(f"${rename_math(content.strip())}$" if is_math else escape(content))
     return "".join(parts)
 
 

@@ -46,7 +46,8 @@ def test_a_hat_in_a_parameter_name_becomes_a_hat():
 def test_the_index_convention_is_said_in_the_formulas_notation(derivation):
     (step,) = [s for s in derivation.steps if s.kind is Kind.REFERENCE]
     assert convention(step.reference, derivation.context) == (
-        "Python counts from 0: in the code, :math:`q_i` is :math:`q_{i + 1}`; :math:`x_n` is :math:`x_{n + 1} - 1`."
+        r"Python counts from 0: in the code, :math:`\mathtt{q[i]}` is :math:`q_{i + 1}`; "
+        r":math:`\mathtt{x[n]}` is :math:`x_{n + 1} - 1`."
     )
 
 

@@ -1,0 +1,95 @@
+"""derive.render.notation: the reader's symbol names, \\log or \\ln, and a log base where the derivation allows it."""
+
+from __future__ import annotations
+
+import pytest
+
+from derive.loader import bundled_proofs, load_module
+from derive.render.latex import render_document, render_fragment
+from derive.render.markdown import render_markdown
+from derive.render.notation import Notation, NotationError, base_free, rename_math, using
+
+HAT_Y = Notation(symbols={"q": r"\hat{y}"}, log="ln")
+
+
+def test_renamed_symbols_and_ln_reach_formulas_definitions_and_prose(derivation, results):
+    tex = render_fragment(derivation, results, notation=HAT_Y)
+    assert r"\sum_{i=1}^{K} p_{i} \ln \hat{y}_{i}" in tex
+    assert r"q_{i}" not in tex.split(r"\paragraph{The code")[0]  # the chain, definitions and prose are renamed
+    assert r"{\hat{y}}_i = p(i \mid \theta)" in tex  # the definition's hand-written LaTeX
+    assert r"write ${\hat{y}}_{i}$ for" in tex  # the math in a justification
+    assert r"\log" not in tex.split(r"\paragraph{The code")[0]
+
+
+def test_the_code_keeps_its_own_names(derivation, results):
+    tex = render_fragment(derivation, results, notation=HAT_Y)
+    code = tex.split(r"\paragraph{The code, and the formula it computes.}")[1]
+    assert r"\mathrm{average\_nll}(q, x)" in code  # latexify's rendering of the function: its names, untouched
+    assert r"$\mathtt{q[i]}$ is $\hat{y}_{i + 1}$" in code
+
+
+def test_the_default_notation_changes_nothing(derivation, results):
+    assert render_fragment(derivation, results, notation=Notation()) == render_fragment(derivation, results)
+    assert render_markdown(derivation, results, notation=None) == render_markdown(derivation, results)
+
+
+def test_markdown_takes_the_notation_too(derivation, results):
+    md = render_markdown(derivation, results, notation=HAT_Y)
+    assert r"\ln \hat{y}_{i}" in md and r"\log q_{i}" not in md
+
+
+def test_the_notation_is_only_in_force_during_the_call(derivation, results):
+    before = render_fragment(derivation, results)
+    render_document(derivation, results, notation=HAT_Y)
+    assert render_fragment(derivation, results) == before
+
+
+def _bundled(module: str, name: str):
+    return next(d for d in load_module(bundled_proofs() / module).derivations if d.name == name)
+
+
+def test_a_base_applies_only_where_every_step_holds_in_any_base():
+    assert base_free(_bundled("kl_divergence.py", "kl-divergence")) is False  # it ships code calling math.log
+    assert base_free(_bundled("entropy_in_bits.py", "bits-and-nats")) is False  # it divides by log 2
+    assert base_free(_bundled("bernoulli_likelihood.py", "bernoulli-concave")) is False  # a derivative
+    assert base_free(_bundled("softmax_one_hot.py", "one-hot-likelihood")) is True
+    assert base_free(_bundled("batch_cross_entropy.py", "product-cross-entropy")) is True
+
+
+def test_a_base_is_printed_and_stated_for_a_base_free_derivation():
+    from derive.checker import check_derivation
+
+    d = _bundled("batch_cross_entropy.py", "product-cross-entropy")
+    results = check_derivation(d).results
+    tex = render_fragment(d, results, notation=Notation(base=2))
+    assert r"\log_{2}" in tex and "Logarithms are to base 2; every step holds in any base." in tex
+    kl = _bundled("kl_divergence.py", "kl-divergence")
+    kl_tex = render_fragment(kl, check_derivation(kl).results, notation=Notation(base=2))
+    assert r"\log_{2}" not in kl_tex and "base 2" not in kl_tex  # not base-free: natural logs, and said nowhere
+
+
+def test_rename_matches_whole_names_only_and_spares_code():
+    with using(Notation(symbols={"p": "P", "yhat": r"\tilde{y}"})):
+        assert rename_math(r"p_i \log p_{i} + \exp(p) + \mathtt{p[i]} + \hat{y} + yhat") == (
+            r"{P}_i \log {P}_{i} + \exp({P}) + \mathtt{p[i]} + {\tilde{y}} + {\tilde{y}}"
+        )
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"log": "lg"}, "log must be one of log, ln"),
+        ({"base": 1}, "base must be an integer of 2 or more"),
+        ({"symbols": {"q[i]": "x"}}, "cannot rename 'q[i]'"),
+    ],
+)
+def test_bad_settings_are_refused_with_what_to_do(settings, message):
+    with pytest.raises(NotationError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        Notation(**settings)
+
+
+def test_from_pyproject_config_and_unknown_keys():
+    n = Notation.from_config({"symbols": {"q": r"\hat{y}"}, "log": "ln", "base": 2})
+    assert (n.symbols, n.log, n.base) == ({"q": r"\hat{y}"}, "ln", 2)
+    with pytest.raises(NotationError, match="unknown key 'logs'"):
+        Notation.from_config({"logs": "ln"})
