@@ -206,8 +206,9 @@ class Question:
     ref: str  # LaTeX: \eqref{...} or Section~\ref{...}
 
 
-#: A sentence ending in "?": it starts the text or follows a sentence end, and starts with a capital letter.
-_QUESTION = re.compile(r"(?:^|(?<=[.!?:]\s))([A-Z][^?]*?\?)(?=\s|$)")
+#: A sentence ending in "?": it starts the text or follows a sentence end, starts with a capital letter, and
+#: contains no sentence end (". ") of its own, so it never swallows the statement before it.
+_QUESTION = re.compile(r"(?:^|(?<=[.!?:]\s))([A-Z](?:[^?.!]|[.!](?!\s))*\?)(?=\s|$)")
 _ROLE = re.compile(r":math:`[^`]*`")
 
 
@@ -231,7 +232,11 @@ def _asked(text: str, ref: str) -> list[Question]:
     out = []
     for n, m in enumerate(found):
         end = found[n + 1].start() if n + 1 < len(found) else len(text)
-        out.append(Question(text[m.start() : m.end()], text[m.end() : end].strip(), ref))
+        answer, begin = text[m.end() : end].strip(), m.start()
+        if not answer:  # "… is a function of ŷ. Where is it largest?": the sentence before says what "it" is
+            before = text.rfind(". ", 0, begin - 2)
+            begin = max(before + 2 if before >= 0 else 0, found[n - 1].end() + 1 if n else 0)
+        out.append(Question(text[begin : m.end()].strip(), answer, ref))
     return out
 
 

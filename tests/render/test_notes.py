@@ -95,6 +95,9 @@ def test_questions_of_the_bundled_derivations():
     for asked in ("Why divide by $N$?", "Why multiply the probabilities of all data points?", "Which distribution"):
         assert asked in section
     assert section.count(r"\item") >= 10
+    assert r"\item \emph{Is the batch NLL a cross-entropy?}" in section  # not the sentence before it
+    assert r"\item \emph{For one example with label" in section
+    assert r"the prediction $\hat{y}$ in (0, 1). Where is it largest?} (See" in section
 
 
 def test_repeated_names_are_refused(derivation, results):
