@@ -438,4 +438,5 @@ class _Summary:
         if self.evidence:
             counts = Counter(self.evidence.values()).most_common()
             tally = ", ".join(f"{n} {level}" for level, n in counts)
-            terminalreporter.write_line(f"derive: {len(self.evidence)} steps checked: {tally}")
+            n = len(self.evidence)
+            terminalreporter.write_line(f"derive: {n} step{'s' if n != 1 else ''} checked: {tally}")
