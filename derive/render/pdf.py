@@ -7,6 +7,7 @@ atomically: a reader of ``out_dir`` sees the old PDF or the new one, never half 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -57,6 +58,10 @@ def compile_pdf(tex_path: Path, out_dir: Path) -> Path | None:
         raise RenderError(f"{tex_path}: no such file")
     latexmk = shutil.which("latexmk")
     env = dict(os.environ, max_print_line="1000")  # one log line per message, so errors are quoted whole
+    # The same source gives the same PDF (dates and /ID from a fixed epoch), so committed PDFs only change with
+    # their content; a SOURCE_DATE_EPOCH set by the caller (a reproducible-builds setup) is respected.
+    env.setdefault("SOURCE_DATE_EPOCH", "0")
+    env.setdefault("FORCE_SOURCE_DATE", "1")
     with tempfile.TemporaryDirectory(prefix="derive-tex-") as tmp:
         if latexmk:
             runs = [[latexmk, "-norc", "-pdf", "-interaction=nonstopmode", "-halt-on-error", f"-outdir={tmp}"]]
@@ -69,7 +74,20 @@ def compile_pdf(tex_path: Path, out_dir: Path) -> Path | None:
         built = Path(tmp) / f"{tex_path.stem}.pdf"
         if not built.is_file():
             raise RenderError(f"{tex_path}: LaTeX finished without producing a PDF")
-        return write_atomic(out_dir / built.name, built.read_bytes())
+        return write_atomic(out_dir / built.name, stable_id(built.read_bytes()))
+
+
+_PDF_ID = re.compile(rb"/ID \[<([0-9A-Fa-f]{32})> <([0-9A-Fa-f]{32})>\]")
+
+
+def stable_id(pdf: bytes) -> bytes:
+    """The PDF with its /ID made from its content: pdfTeX derives it from the output's path, a temporary folder
+    here. Same length, so the cross-reference offsets stay valid."""
+    found = list(_PDF_ID.finditer(pdf))
+    if len(found) != 1:
+        return pdf
+    digest = hashlib.md5(_PDF_ID.sub(b"", pdf), usedforsecurity=False).hexdigest().upper().encode()
+    return pdf[: found[0].start()] + b"/ID [<" + digest + b"> <" + digest + b">]" + pdf[found[0].end() :]
 
 
 def _run(command: list[str], tex_path: Path, tmp: Path, env: dict[str, str]) -> None:

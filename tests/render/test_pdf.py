@@ -10,7 +10,7 @@ import pytest
 
 from derive.errors import DeriveError
 from derive.render.latex import render_document, render_fragment
-from derive.render.pdf import NO_TEX_NOTICE, RenderError, compile_pdf, first_error, tex_available
+from derive.render.pdf import NO_TEX_NOTICE, RenderError, compile_pdf, first_error, stable_id, tex_available
 
 needs_tex = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
 
@@ -33,6 +33,26 @@ def test_flagship_document_compiles(tmp_path, derivation, mixed_results):
     assert pdf.read_bytes().startswith(b"%PDF")
     assert sorted(p.name for p in out.iterdir()) == ["iid-cross-entropy.pdf"]  # no aux, log or temp files
     assert sorted(p.name for p in tex.parent.iterdir()) == ["iid-cross-entropy.tex"]
+
+
+@needs_tex
+def test_the_same_source_gives_the_same_pdf_bytes(tmp_path, derivation, results):
+    """Committed PDFs change only with their content: fixed dates, and an /ID made from the content."""
+    tex = tmp_path / "src" / "flagship.tex"
+    tex.parent.mkdir()
+    tex.write_text(render_document(derivation, results))
+    first = compile_pdf(tex, tmp_path / "a").read_bytes()
+    second = compile_pdf(tex, tmp_path / "b").read_bytes()
+    assert first == second
+    assert b"/CreationDate (D:19700101000000Z)" in first
+
+
+def test_stable_id_keeps_the_length_and_depends_on_the_content():
+    pdf = b"%PDF-1.5 body /ID [<" + b"A" * 32 + b"> <" + b"B" * 32 + b">] trailer"
+    same = stable_id(pdf)
+    assert len(same) == len(pdf) and b"A" * 32 not in same
+    assert stable_id(pdf.replace(b"body", b"BODY")) != same.replace(b"body", b"BODY")
+    assert stable_id(b"no id here") == b"no id here"
 
 
 @needs_tex
