@@ -439,4 +439,4 @@ class _Summary:
             counts = Counter(self.evidence.values()).most_common()
             tally = ", ".join(f"{n} {level}" for level, n in counts)
             n = len(self.evidence)
-            terminalreporter.write_line(f"derive: {n} step{'s' if n != 1 else ''} checked: {tally}")
+            terminalreporter.write_sep("-", f"derive: {n} step{'s' if n != 1 else ''} checked: {tally}")
