@@ -26,6 +26,7 @@ from derive.evidence import StepResult
 from derive.model import Derivation
 from derive.render import base
 from derive.render.latex import PREAMBLE, label, render_fragment
+from derive.render.notation import Notation, for_derivation, using
 from derive.render.text import MATH_UNICODE, escape_latex, latex_text, paragraphs
 
 #: The title of the notes made from the bundled derivations.
@@ -40,36 +41,33 @@ _CONTENTS = r"{\setlength{\parskip}{0pt}\tableofcontents}"
 
 
 # -- the one place where ``notation`` reaches the shared renderers -----------------------------------------------
-# NOTE: render_fragment, base.lines and base.first_line do not take ``notation`` yet. When they do, pass it on here
-# (and drop the check); notes.py and slides.py reach them only through these three functions.
-def fragment(derivation: Derivation, results: list[StepResult], notation=None) -> str:
-    _no_notation_yet(notation)
-    return render_fragment(derivation, results)
+def in_notation(notation: Notation | None, derivation: Derivation):
+    """Put ``notation`` in force while ``derivation`` is rendered (base.lines and the printer read it from there)."""
+    return using(for_derivation(notation, derivation))
 
 
-def chain(derivation: Derivation, results: list[StepResult], notation=None) -> list[base.Line]:
-    _no_notation_yet(notation)
-    return base.lines(derivation, results)
+def fragment(derivation: Derivation, results: list[StepResult], notation: Notation | None = None) -> str:
+    return render_fragment(derivation, results, notation)
 
 
-def opening(derivation: Derivation, notation=None) -> tuple[str, str] | None:
-    _no_notation_yet(notation)
-    return base.first_line(derivation)
+def chain(derivation: Derivation, results: list[StepResult], notation: Notation | None = None) -> list[base.Line]:
+    with in_notation(notation, derivation):
+        return base.lines(derivation, results)
 
 
-def _no_notation_yet(notation) -> None:
-    if notation is not None:
-        raise NotImplementedError("notation= is not supported by the LaTeX renderers yet")
+def opening(derivation: Derivation, notation: Notation | None = None) -> tuple[str, str] | None:
+    with in_notation(notation, derivation):
+        return base.first_line(derivation)
 
 
 # -- the document -------------------------------------------------------------------------------------------------
-def render_notes(checked: Sequence[Checked], title: str = TITLE, notation=None) -> str:
+def render_notes(checked: Sequence[Checked], title: str = TITLE, notation: Notation | None = None) -> str:
     """All ``checked`` derivations as one standalone LaTeX article, in the order given.
 
     Args:
         checked: ``(derivation, results)`` pairs, one ``StepResult`` per step of each derivation.
         title: the title on the title page and in the PDF's metadata.
-        notation: reserved for the renderers' notation settings; must be None for now.
+        notation: symbol names and logarithms for the output (:class:`~derive.render.notation.Notation`).
 
     Returns:
         LaTeX source ending in a newline; the same input always gives the same bytes (no date, no timing).
@@ -183,11 +181,12 @@ def _legend() -> str:
 
 
 def _section(d: Derivation, results: list[StepResult], notation) -> str:
-    heading = rf"\section{{\texorpdfstring{{{latex_text(d.title)}}}{{{pdf_text(d.title)}}}}}"
-    parts = [heading + rf"\label{{{section_label(d)}}}"]
-    parts.extend(latex_text(p) for p in paragraphs(d.intro))
-    parts.append(fragment(d, results, notation).rstrip("\n"))
-    parts.extend(latex_text(p) for p in paragraphs(d.closing))
+    with in_notation(notation, d):
+        heading = rf"\section{{\texorpdfstring{{{latex_text(d.title)}}}{{{pdf_text(d.title)}}}}}"
+        parts = [heading + rf"\label{{{section_label(d)}}}"]
+        parts.extend(latex_text(p) for p in paragraphs(d.intro))
+        parts.append(fragment(d, results, notation).rstrip("\n"))
+        parts.extend(latex_text(p) for p in paragraphs(d.closing))
     return "\n\n".join(parts)
 
 
@@ -244,8 +243,10 @@ def _questions(checked: Sequence[Checked], notation) -> str:
     items = []
     for d, results in checked:
         for q in questions(d, results, notation):
-            answer = f" {latex_text(q.answer)}" if q.answer else ""
-            items.append(rf"  \item \emph{{{latex_text(q.question)}}}{answer} (See {q.ref}.)")
+            with in_notation(notation, d):
+                answer = f" {latex_text(q.answer)}" if q.answer else ""
+                question = latex_text(q.question)
+            items.append(rf"  \item \emph{{{question}}}{answer} (See {q.ref}.)")
     if not items:
         return ""
     return "\n".join(

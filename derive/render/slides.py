@@ -21,7 +21,8 @@ from derive import __version__
 from derive.evidence import Evidence, StepResult
 from derive.model import Derivation
 from derive.render import base
-from derive.render.notes import TITLE, Checked, chain, check_names, opening, pdf_text
+from derive.render.notation import Notation
+from derive.render.notes import TITLE, Checked, chain, check_names, in_notation, opening, pdf_text
 from derive.render.text import escape_latex, latex_text, paragraphs
 
 #: Rows one frame holds: a chain line is one row, a long justification or an example a little more.
@@ -69,13 +70,13 @@ PREAMBLE = r"""\documentclass[aspectratio=169,11pt]{beamer}
 """
 
 
-def render_slides(checked: Sequence[Checked], title: str = TITLE, notation=None) -> str:
+def render_slides(checked: Sequence[Checked], title: str = TITLE, notation: Notation | None = None) -> str:
     """All ``checked`` derivations as one beamer presentation, in the order given.
 
     Args:
         checked: ``(derivation, results)`` pairs, one ``StepResult`` per step of each derivation.
         title: the title on the title frame.
-        notation: reserved for the renderers' notation settings; must be None for now.
+        notation: symbol names and logarithms for the output (:class:`~derive.render.notation.Notation`).
 
     Returns:
         LaTeX source ending in a newline; the same input always gives the same bytes.
@@ -103,15 +104,22 @@ def render_slides(checked: Sequence[Checked], title: str = TITLE, notation=None)
     return "\n\n".join(parts) + "\n"
 
 
-def derivation_frames(d: Derivation, results: list[StepResult], section: int, notation=None) -> list[str]:
+def derivation_frames(
+    d: Derivation, results: list[StepResult], section: int, notation: Notation | None = None
+) -> list[str]:
     """The frames of one derivation; ``section`` is its number in the notes (for the equation numbers)."""
+    with in_notation(notation, d):
+        return _frames(d, results, section)
+
+
+def _frames(d: Derivation, results: list[StepResult], section: int) -> list[str]:
     title = latex_text(d.title)
-    shown = chain(d, results, notation)
+    shown = chain(d, results)
     frames = []
     setting = _setting(d)
     if setting:
         frames.append(_frame(title, setting))
-    first = opening(d, notation)
+    first = opening(d)
     groups = split(shown, extra=1.0 if first else 0.0) if shown else []
     subject = first[0] if first else ""
     for n, group in enumerate(groups):

@@ -184,3 +184,14 @@ def test_no_notes_writes_only_the_per_derivation_outputs(tmp_path):
     module.write_text(GOOD)
     assert main(["build", str(module), "--out", str(out), "--no-pdf", "--no-notes"]) == ExitCode.OK
     assert (out / "split-log.tex").is_file() and not (out / "lecture-notes.tex").exists()
+
+
+def test_notation_reaches_every_line(derivation, results):
+    from derive.render.notation import Notation
+
+    plain, renamed = (
+        render_notes([(derivation, results)]),
+        render_notes([(derivation, results)], notation=Notation(log="ln")),
+    )
+    assert r"\log" in plain and r"\ln" not in plain
+    assert r"\ln" in renamed and renamed.count(r"\ln") >= plain.count(r"\log") // 2

@@ -123,3 +123,14 @@ def test_bundled_slides_compile_with_one_page_per_overlay(tmp_path):
     path.write_text(tex)
     pdf = compile_pdf(path, tmp_path / "out")
     assert page_count(pdf) == expected_pages(tex)
+
+
+def test_notation_reaches_every_line(derivation, results):
+    from derive.render.notation import Notation
+
+    plain, renamed = (
+        render_slides([(derivation, results)]),
+        render_slides([(derivation, results)], notation=Notation(log="ln")),
+    )
+    assert r"\log" in plain and r"\ln" not in plain
+    assert r"\ln" in renamed and renamed.count(r"\ln") >= plain.count(r"\log") // 2
