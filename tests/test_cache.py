@@ -73,6 +73,17 @@ def test_undecided_is_never_stored(tmp_path):
     assert cache.get("ab" * 32) is None
 
 
+def test_a_cached_counterexample_keeps_the_order_of_its_values(tmp_path):
+    from derive.evidence import Counterexample
+
+    cex = Counterexample({"N": "2", "K": "2", "x": "(1, 2)", "a": "1"}, "1", "2", "1", "2", sides=("code", "formula"))
+    cache = Cache(tmp_path)
+    cache.put("cd" * 32, StepResult(Evidence.REFUTED, "counterexample", counterexample=cex))
+    back = cache.get("cd" * 32).counterexample
+    assert list(back.values) == ["N", "K", "x", "a"] and back.sides == ("code", "formula")
+    assert back.describe() == cex.describe()
+
+
 def test_the_key_covers_the_context_and_the_seed(flagship):
     step = flagship.steps[5]
     assert step_key(flagship.context, step, 0) != step_key(flagship.context, step, 1)
