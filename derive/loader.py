@@ -18,9 +18,12 @@ import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from derive.errors import LoadError
-from derive.model import Derivation
+
+if TYPE_CHECKING:
+    from derive.model import Derivation
 
 
 @dataclass
@@ -57,7 +60,7 @@ def module_files(paths: list[str | Path]) -> list[tuple[Path, LoadError | None]]
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.glob("*.py") if _is_derivation_file(p))
+            files = sorted(p for p in path.glob("*.py") if is_derivation_file(p))
             if not files:
                 out.append((path, LoadError(f"{display_path(path)}: no derivation modules (*.py) in this folder")))
             out.extend((p, None) for p in files)
@@ -68,7 +71,8 @@ def module_files(paths: list[str | Path]) -> list[tuple[Path, LoadError | None]]
     return out
 
 
-def _is_derivation_file(p: Path) -> bool:
+def is_derivation_file(p: Path) -> bool:
+    """Whether a folder's ``p`` is a derivation module (the pytest plugin uses this rule too; no SymPy needed)."""
     return not p.name.startswith("_") and p.name != "conftest.py" and not p.name.startswith("test_")
 
 
@@ -95,6 +99,8 @@ def load_module(path: Path) -> Loaded:
     except Exception as exc:  # noqa: BLE001 - any failure in a user's module is reported, not raised
         sys.modules.pop(name, None)
         return Loaded(path, error=LoadError(f"{shown}: failed to import: {_where(exc, path)}"))
+    from derive.model import Derivation  # here, so that importing the loader does not import SymPy
+
     found = [v for v in vars(module).values() if isinstance(v, Derivation)]
     if not found:
         return Loaded(path, error=LoadError(f"{shown}: defines no derivation (no Derivation object at module level)"))

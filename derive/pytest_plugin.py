@@ -150,8 +150,10 @@ def _configured_paths(root: Path) -> list[str]:
 
 
 def _module_name_ok(path: Path) -> bool:
-    """The loader's rule for the modules of a folder (derive.loader.module_files), without importing it."""
-    return not path.name.startswith("_") and path.name != "conftest.py" and not path.name.startswith("test_")
+    """The loader's rule for the modules of a folder (importing the loader does not import SymPy)."""
+    from derive.loader import is_derivation_file
+
+    return is_derivation_file(path)
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:

@@ -1,4 +1,4 @@
-"""derive.render.reference: the reference-implementation section of the write-ups (latexify-py output and what we do to it)."""
+"""derive.render.reference: the code section of the write-ups (latexify-py output and what we do to it)."""
 
 from __future__ import annotations
 
