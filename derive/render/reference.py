@@ -113,7 +113,48 @@ def source_without_docstring(function) -> str:
     if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
         doc = body[0]
         del lines[doc.lineno - 1 : doc.end_lineno]
-    return "\n".join(lines).strip() + "\n"
+    return _wrap("\n".join(lines).strip() + "\n")
+
+
+#: Characters of code that fit the text width in the write-ups' small typewriter type.
+CODE_WIDTH = 88
+
+
+def _wrap(source: str) -> str:
+    """Break lines longer than :data:`CODE_WIDTH` at a space inside brackets, so that the code still parses
+    (Python continues a line inside brackets); a line that cannot be broken so stays as it is."""
+    out = []
+    for line in source.splitlines():
+        while len(line) > CODE_WIDTH:
+            indent = len(line) - len(line.lstrip()) + 8
+            cut = _break_at(line, indent)
+            if cut is None:
+                break
+            out.append(line[:cut].rstrip())
+            line = " " * indent + line[cut:].lstrip()
+        out.append(line)
+    wrapped = "\n".join(out) + "\n"
+    try:
+        ast.parse(wrapped)
+    except SyntaxError:
+        return source
+    return wrapped
+
+
+#: Where a line of code reads best when broken: before a generator's ``for``, then at an operator or a comma.
+BREAKS = (" for ", " + ", " - ", ", ", " ")
+
+
+def _break_at(line: str, indent: int) -> int | None:
+    for token in BREAKS:
+        for cut in range(CODE_WIDTH - len(token.rstrip()), indent, -1):
+            if line.startswith(token, cut) and _open_brackets(line[:cut]) > 0:
+                return cut + 1 if token == ", " else cut  # a comma stays at the end of its line
+    return None
+
+
+def _open_brackets(text: str) -> int:
+    return sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")
 
 
 def _params(function) -> list[str]:

@@ -124,7 +124,7 @@ _MARKDOWN_SPECIALS = {"\\": r"\\", "`": r"\`", "*": r"\*", "_": r"\_", "$": r"\$
 _HTML_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")  # "&amp;" would print as "&": escape only what looks like one
 
 # -- recognising math in plain text --------------------------------------------------------------------------------
-_LETTER = r"[A-Za-z\u0370-\u03ff]"
+_LETTER = r"(?:[A-Za-z]hat(?![A-Za-z])|[A-Za-z\u0370-\u03ffŷĉ])"  # yhat_i: a SymPy name for ŷ_i
 _SCRIPT = r"(?:\{[^{}\n]*\}|[A-Za-z0-9]+)"
 _SYMBOLS = "".join(re.escape(c) for c in MATH_UNICODE if c not in "−…′²³⁻·")
 _ATOM = (
@@ -178,6 +178,7 @@ def _phrases(text: str) -> list[tuple[bool, str]]:
 
 def math_from_text(phrase: str) -> str:
     """A formula written in plain text (``p(i | θ)``, ``x_ab``) as LaTeX math (``p(i \\mid \\theta)``, ``x_{ab}``)."""
+    phrase = re.sub(r"(?<![A-Za-z\\])([A-Za-z])hat(?![A-Za-z])", r"\\hat{\1}", phrase)  # yhat → \hat{y}
     phrase = re.sub(r"([_^])([A-Za-z0-9]+)", r"\1{\2}", phrase)
     phrase = re.sub(r"(?<![\w\\])([A-Za-z\u0370-\u03ff])\[([^\[\]]+)\]", r"\1_{\2}", phrase)
     phrase = re.sub(r"\s*\|\s*", r" \\mid ", phrase)

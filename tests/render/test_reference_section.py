@@ -59,6 +59,19 @@ def test_the_source_is_shown_without_its_docstring():
     )
 
 
+def test_long_lines_of_code_break_inside_brackets_and_still_parse():
+    import ast
+
+    from derive.losses import bernoulli_log_likelihood
+
+    source = source_without_docstring(bernoulli_log_likelihood)
+    assert source.splitlines()[1:] == [
+        "    return sum(y[i] * math.log(y_hat[i]) + (1 - y[i]) * math.log(1 - y_hat[i])",
+        "            for i in range(len(y)))",
+    ]
+    ast.parse(source)
+
+
 def test_the_code_is_not_a_line_of_the_chain_but_sits_beside_its_formula_in_latex(derivation, checked):
     tex = render_fragment(derivation, checked)
     chain = tex.split(r"\end{align}")[0]

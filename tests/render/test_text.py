@@ -63,3 +63,11 @@ def test_a_hatted_letter_in_plain_text_becomes_hat_in_math():
     from derive.render.text import latex_text
 
     assert r"\hat{y}" in latex_text("the cross-entropy H(y, ŷ)")
+
+
+def test_a_subscripted_hat_and_sympys_name_for_it_are_math():
+    from derive.render.text import latex_text
+
+    assert latex_text("each Bernoulli with parameter ŷ_i") == r"each Bernoulli with parameter $\hat{y}_{i}$"
+    assert latex_text("[yhat_i < 1, yhat_i > 0]") == r"[$\hat{y}_{i} < 1$, $\hat{y}_{i} > 0$]"
+    assert latex_text("that hat") == "that hat"
