@@ -8,6 +8,7 @@ and the other modules still load.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import importlib.util
@@ -60,7 +61,7 @@ def module_files(paths: list[str | Path]) -> list[tuple[Path, LoadError | None]]
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.glob("*.py") if is_derivation_file(p))
+            files = reading_order(path, [p for p in path.glob("*.py") if is_derivation_file(p)])
             if not files:
                 out.append((path, LoadError(f"{display_path(path)}: no derivation modules (*.py) in this folder")))
             out.extend((p, None) for p in files)
@@ -69,6 +70,22 @@ def module_files(paths: list[str | Path]) -> list[tuple[Path, LoadError | None]]
         else:
             out.append((path, LoadError(f"{raw}: no such file or folder")))
     return out
+
+
+def reading_order(folder: Path, files: list[Path]) -> list[Path]:
+    """``files`` in the folder's reading order: the module names listed in ``ORDER = [...]`` in its
+    ``__init__.py`` first, in that order, then the others by name. ``ORDER`` is read, never imported."""
+    order: list[str] = []
+    init = folder / "__init__.py"
+    if init.is_file():
+        try:
+            for node in ast.parse(init.read_text(encoding="utf-8")).body:
+                if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["ORDER"]:
+                    order = [str(n) for n in ast.literal_eval(node.value)]
+        except (SyntaxError, ValueError, OSError):
+            order = []
+    rank = {name: n for n, name in enumerate(order)}
+    return sorted(files, key=lambda p: (rank.get(p.stem, len(rank)), p.name))
 
 
 def is_derivation_file(p: Path) -> bool:

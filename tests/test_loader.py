@@ -50,3 +50,20 @@ def test_a_module_that_loops_on_import_is_reported_and_the_others_still_load(tmp
     looping, fine = load([tmp_path])
     assert "did not finish importing within 0.5 s" in str(looping.error)
     assert fine.error is None and fine.derivations
+
+
+def test_a_folder_reads_in_the_order_its_init_lists_then_by_name(tmp_path):
+    from derive.loader import module_files
+
+    for name in ("alpha", "beta", "gamma"):
+        (tmp_path / f"{name}.py").write_text("")
+    (tmp_path / "__init__.py").write_text('ORDER = ["gamma", "alpha"]\nimport this_is_never_imported\n')
+    assert [p.stem for p, _ in module_files([tmp_path])] == ["gamma", "alpha", "beta"]
+    (tmp_path / "__init__.py").write_text("ORDER = not a literal(\n")
+    assert [p.stem for p, _ in module_files([tmp_path])] == ["alpha", "beta", "gamma"]
+
+
+def test_the_bundled_library_opens_with_the_seed_000_chain():
+    from derive.loader import bundled_proofs, module_files
+
+    assert module_files([bundled_proofs()])[0][0].stem == "iid_cross_entropy"
