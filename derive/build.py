@@ -43,23 +43,26 @@ COMBINED = {
 }
 
 
-def write_outputs(report: DerivationReport, out: Path, pdf: bool = True) -> list[Path]:
-    """Render ``report`` into ``out``; returns the paths written. The PDF needs latexmk or pdflatex."""
+def write_outputs(report: DerivationReport, out: Path, pdf: bool = True, notation=None) -> list[Path]:
+    """Render ``report`` into ``out`` (in ``notation``); returns the paths written. The PDF needs latexmk or
+    pdflatex."""
     from derive.render.latex import render_document, render_fragment
     from derive.render.markdown import render_markdown
 
     d, results = report.derivation, report.results
     names = output_names(d.name)
     texts = {  # rendered first: a renderer that fails leaves nothing behind
-        names["fragment"]: render_fragment(d, results),
-        names["document"]: render_document(d, results),
-        names["markdown"]: render_markdown(d, results),
+        names["fragment"]: render_fragment(d, results, notation),
+        names["document"]: render_document(d, results, notation),
+        names["markdown"]: render_markdown(d, results, notation),
         names["report"]: json.dumps(_stable(report.to_json()), indent=2, ensure_ascii=False) + "\n",
     }
     return _publish(texts, [names["document"]] if pdf else [], list(names.values()), out)
 
 
-def write_combined(reports: list[DerivationReport], out: Path, title: str, pdf: bool = True) -> list[Path]:
+def write_combined(
+    reports: list[DerivationReport], out: Path, title: str, pdf: bool = True, notation=None
+) -> list[Path]:
     """Lecture notes and slides of all ``reports`` into ``out``, as :func:`write_outputs` writes one derivation.
 
     The caller makes sure every derivation passed: the notes must not leave one out without saying so.
@@ -68,7 +71,10 @@ def write_combined(reports: list[DerivationReport], out: Path, title: str, pdf: 
     from derive.render.slides import render_slides
 
     checked = [(r.derivation, r.results) for r in reports]
-    texts = {COMBINED["notes"]: render_notes(checked, title), COMBINED["slides"]: render_slides(checked, title)}
+    texts = {
+        COMBINED["notes"]: render_notes(checked, title, notation),
+        COMBINED["slides"]: render_slides(checked, title, notation),
+    }
     return _publish(texts, list(texts) if pdf else [], list(COMBINED.values()), out)
 
 

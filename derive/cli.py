@@ -94,6 +94,24 @@ def build_parser() -> argparse.ArgumentParser:
     p_build.add_argument("--out", default="derive-out", metavar="DIR", help="output folder (default: derive-out)")
     p_build.add_argument("--no-pdf", action="store_true", help="do not run LaTeX")
     p_build.add_argument("--no-notes", action="store_true", help="do not write the combined lecture notes and slides")
+    notation = p_build.add_argument_group(
+        "notation", "how the write-ups print symbols and logarithms; also [tool.derive.notation] in pyproject.toml"
+    )
+    notation.add_argument(
+        "--rename",
+        action="append",
+        default=[],
+        metavar="NAME=LATEX",
+        help=r"print the symbol NAME as LATEX, e.g. --rename 'q=\hat{y}' (repeatable; the proofs are untouched)",
+    )
+    notation.add_argument("--log", choices=["log", "ln"], default=None, help=r"write \log (default) or \ln")
+    notation.add_argument(
+        "--log-base",
+        type=int,
+        default=None,
+        metavar="B",
+        help="write logarithms to base B in derivations whose every step holds in any base",
+    )
     return parser
 
 
@@ -240,10 +258,26 @@ def _exit(reports: list[DerivationReport], bad: bool) -> ExitCode:
     return ExitCode.OK if all(r.passed for r in reports) else ExitCode.FAILED
 
 
+def _notation(args):
+    """[tool.derive.notation] of the nearest pyproject.toml, with the command line's settings on top."""
+    from derive.config import find_pyproject, notation_from
+    from derive.render.notation import NotationError
+
+    renames = {}
+    for item in args.rename:
+        name, sep, latex = item.partition("=")
+        if not sep:
+            raise NotationError(f"--rename {item!r}: write NAME=LATEX, e.g. --rename 'q=\\hat{{y}}'")
+        renames[name.strip()] = latex.strip()
+    return notation_from(find_pyproject()).merge(symbols=renames, log=args.log, base=args.log_base)
+
+
 def cmd_build(args) -> ExitCode:
     from derive.build import output_names, remove_stale, write_outputs
+    from derive.render.notation import base_free
     from derive.render.pdf import NO_TEX_NOTICE, RenderError, tex_available
 
+    notation = _notation(args)  # before any work: a bad setting is a usage error
     loaded, bad = _load(args)
     start = time.perf_counter()
     print(HEADER)
@@ -260,7 +294,13 @@ def cmd_build(args) -> ExitCode:
                 print(f"removed stale {display_path(path)}", file=sys.stderr)
             continue
         try:
-            written = write_outputs(report, out, pdf=not args.no_pdf)
+            if notation.base is not None and not base_free(report.derivation):
+                print(
+                    f"derive: {report.derivation.name}: logarithms stay natural, not base {notation.base}: a step "
+                    "evaluates a logarithm, differentiates, uses exp or ships code calling math.log",
+                    file=sys.stderr,
+                )
+            written = write_outputs(report, out, pdf=not args.no_pdf, notation=notation)
         except RenderError as exc:  # this write-up failed; the others are still built
             print(f"derive: error: {exc}", file=sys.stderr)
             for path in remove_stale(out, list(output_names(report.derivation.name).values())):
@@ -270,7 +310,7 @@ def cmd_build(args) -> ExitCode:
         for path in written:
             print(f"wrote {display_path(path)}")
     if not args.no_notes:
-        render_failed |= not _build_combined(args, reports, bad or missing or render_failed, out)
+        render_failed |= not _build_combined(args, reports, bad or missing or render_failed, out, notation)
     if not args.no_pdf and not tex_available():
         print(NO_TEX_NOTICE, file=sys.stderr)
     _summary(reports, time.perf_counter() - start)
@@ -278,7 +318,7 @@ def cmd_build(args) -> ExitCode:
     return ExitCode.FAILED if render_failed and code is ExitCode.OK else code
 
 
-def _build_combined(args, reports: list[DerivationReport], incomplete: bool, out: Path) -> bool:
+def _build_combined(args, reports: list[DerivationReport], incomplete: bool, out: Path, notation=None) -> bool:
     """Write the lecture notes and slides of every derivation; False if LaTeX failed on them.
 
     They are written only when they can be complete: a derivation that fails, a module that did not load or a
@@ -298,7 +338,7 @@ def _build_combined(args, reports: list[DerivationReport], incomplete: bool, out
     else:
         title = GENERIC_TITLE if args.paths else TITLE
         try:
-            for path in write_combined(reports, out, title, pdf=not args.no_pdf):
+            for path in write_combined(reports, out, title, pdf=not args.no_pdf, notation=notation):
                 print(f"wrote {display_path(path)}")
             return True
         except RenderError as exc:

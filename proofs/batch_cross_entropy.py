@@ -52,6 +52,8 @@ product = Derivation(
     "Cross-entropy of product distributions adds",
     two,
     start=-Sum(Sum(p[a] * r[b] * log(q[a] * s[b]), (b, 1, L)), (a, 1, K)),
+    # the product distributions' cross-entropy, by definition the double sum it opens with (a name, not a claim)
+    subject=CrossEntropy(Symbol(r"p \otimes r"), Symbol(r"q \otimes s")),
     name="product-cross-entropy",
 )
 product.step(
@@ -65,4 +67,12 @@ product.step(
     "Σ_b r_b = 1 and Σ_a p_a = 1",
     name="marginals-sum-to-one",
 )
-product.step(CrossEntropy(p, q) + CrossEntropy(r, s), "the two cross-entropies", name="sum-of-cross-entropies")
+product.step(
+    CrossEntropy(p, q) + CrossEntropy(r, s),
+    "the two cross-entropies",
+    name="sum-of-cross-entropies",
+    prose="Is a sum of cross-entropies, each with its own model distribution, itself a cross-entropy? Yes: "
+    "the sum for two independent examples is the cross-entropy of the product of the targets relative to the "
+    "product of the predictions. Repeated over a batch, the batch NLL is the cross-entropy between the "
+    "distributions over the whole vector of outcomes.",
+)

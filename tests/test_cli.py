@@ -9,6 +9,7 @@ import textwrap
 import pytest
 
 from derive.cli import ExitCode, main
+from derive.loader import bundled_proofs
 
 WRONG = textwrap.dedent(
     """
@@ -171,3 +172,47 @@ def test_a_latex_failure_midway_leaves_no_new_or_half_written_file(tmp_path, mon
     assert main(["build", "--out", str(out)]) == ExitCode.FAILED
     assert "LaTeX failed" in capsys.readouterr().err
     assert [p.name for p in out.iterdir()] == [".derive-manifest.json"]  # stale write-ups removed, nothing staged
+
+
+FLAGSHIP_PATH = str(bundled_proofs() / "iid_cross_entropy.py")
+
+
+def test_build_writes_in_the_notation_asked_for(tmp_path, capsys):
+    out = tmp_path / "out"
+    args = ["build", FLAGSHIP_PATH, "--out", str(out), "--no-pdf", "--no-notes", "--rename", r"q=\hat{y}"]
+    assert main([*args, "--log", "ln", "--log-base", "2"]) == ExitCode.OK
+    tex = (out / "iid-cross-entropy.tex").read_text()
+    assert r"\ln \hat{y}_{i}" in tex and r"\log q_{i}" not in tex
+    # the flagship ships code calling math.log, so its logarithms are natural whatever --log-base says, and it says so
+    assert r"\log_{2}" not in tex
+    assert "iid-cross-entropy: logarithms stay natural, not base 2" in capsys.readouterr().err
+
+
+def test_build_reads_the_notation_from_pyproject_and_the_command_line_wins(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text("[tool.derive.notation]\nsymbols = { q = 'Q' }\nlog = \"ln\"\n")
+    monkeypatch.chdir(tmp_path)
+    args = ["build", FLAGSHIP_PATH, "--out", "out", "--no-pdf", "--no-notes"]
+    assert main(args) == ExitCode.OK
+    assert r"\ln Q_{i}" in (tmp_path / "out" / "iid-cross-entropy.md").read_text()
+    assert main([*args, "--log", "log"]) == ExitCode.OK
+    assert r"\log Q_{i}" in (tmp_path / "out" / "iid-cross-entropy.md").read_text()
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        (["--rename", "q"], "--rename 'q': write NAME=LATEX"),
+        (["--log-base", "1"], "base must be an integer of 2 or more"),
+    ],
+)
+def test_a_bad_notation_setting_is_bad_input_before_any_work(tmp_path, capsys, setting, message):
+    assert main(["build", FLAGSHIP_PATH, "--out", str(tmp_path), *setting]) == ExitCode.BAD_INPUT
+    captured = capsys.readouterr()
+    assert message in captured.err and "derivation" not in captured.out  # nothing was checked
+
+
+def test_a_malformed_notation_table_names_pyproject(tmp_path, monkeypatch, capsys):
+    (tmp_path / "pyproject.toml").write_text("[tool.derive.notation]\nlogs = 'ln'\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", FLAGSHIP_PATH, "--out", "out", "--no-pdf"]) == ExitCode.BAD_INPUT
+    assert "pyproject.toml: [tool.derive.notation]: unknown key 'logs'" in capsys.readouterr().err

@@ -25,7 +25,7 @@ from derive.render.text import escape_latex, latex_text, latex_tt, paragraphs
 
 #: Width of the justification column. NOTE: fixed, because the chain's width is only known to TeX; 0.34 of the
 #: line leaves room for a chain as wide as ``\frac{1}{N} \log L(\theta) = N \sum_{i=1}^{K} p_{i} \log q_{i}``.
-JUSTIFICATION_WIDTH = r"0.34\linewidth"
+JUSTIFICATION_WIDTH = r"0.30\linewidth"
 MARK_WIDTH = "2.5em"
 
 PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
