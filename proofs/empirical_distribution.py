@@ -3,8 +3,9 @@ r"""The empirical distribution as a mixture of deltas: how a sum over N examples
 The data are :math:`x_1, \ldots, x_N`, each one of :math:`K` outcomes. The empirical distribution puts mass
 :math:`1/N` on each observed example, :math:`p = \frac{1}{N} \sum_{n=1}^{N} \delta(x - x_n)`. For discrete
 outcomes the delta is the Kronecker delta :math:`[x_n = k]`, which is exactly a one-hot vector: the indicator
-of the class of example :math:`n`. (The Dirac delta is its continuous analogue, for outcomes on the real line;
-for classification it is the Kronecker delta, and the algebra below is the same.)
+of the class of example :math:`n`. Which delta is meant, Dirac or Kronecker, and does it matter? For
+classification it is the Kronecker delta; the Dirac delta is its continuous analogue, for outcomes on the real
+line, and the algebra is the same with either.
 """
 
 from sympy import IndexedBase, KroneckerDelta, Sum, Symbol, log

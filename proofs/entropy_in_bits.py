@@ -51,7 +51,7 @@ order.step(
     relation="≠",
     witness={K: 2, p[1]: half, p[2]: half, q[1]: quarter, q[2]: 3 * quarter},
     name="not-symmetric",
-    prose="Which distribution goes inside the logarithm matters: with p = (1/2, 1/2) and q = (1/4, 3/4) the two "
-    "orders give different values. The one inside the logarithm is the one the code was designed for (the "
+    prose="Why does the order of the two distributions matter? Because the cross-entropy is not symmetric: with "
+    "p = (1/2, 1/2) and q = (1/4, 3/4) the two orders give different values. The one inside the logarithm is the one the code was designed for (the "
     "model); the weights are the true frequencies.",
 )

@@ -38,8 +38,9 @@ kl.step(
     -Entropy(p) + CrossEntropy(p, q),
     "the definitions of H(p) and H(p, q)",
     name="entropy-plus-cross-entropy",
-    prose="The first sum is minus the entropy of :math:`p`; it does not involve :math:`q` at all. The second "
-    "is minus the cross-entropy.",
+    prose="The first sum is minus the entropy of :math:`p`, the second minus the cross-entropy. Why can the "
+    "entropy term be ignored? It does not involve :math:`q` at all: it is a constant with respect to the "
+    "predictions, so it changes the value of the divergence but not the :math:`q` that minimises it.",
 )
 kl.closing = (
     "Since H(p) does not depend on the model q, the q that minimises the KL divergence is the q that minimises "
