@@ -135,8 +135,9 @@ curvature.step(
 )
 curvature.closing = (
     "What changes with soft labels? Not the identities: the log-likelihood is minus the binary cross-entropy "
-    "for soft labels as for hard ones (binary-cross-entropy). What changes is the best prediction: for a soft label y in (0, 1) the "
-    "log-likelihood, a strictly concave function of ŷ on (0, 1), has its unique maximum at ŷ = y.\n\n"
+    "for soft labels as for hard ones (binary-cross-entropy). What changes is the best prediction: for a soft "
+    "label y in (0, 1) the log-likelihood, a strictly concave function of ŷ on (0, 1), has its unique maximum at "
+    "ŷ = y.\n\n"
     "For a hard label the maximum is not attained inside (0, 1): with y = 1 the "
     "log-likelihood is log ŷ, increasing, with supremum 0 approached as ŷ → 1; with y = 0 it is log(1 − ŷ), "
     "with supremum 0 approached as ŷ → 0. With soft labels the best prediction is the label itself; with hard "

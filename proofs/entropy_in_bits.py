@@ -52,6 +52,6 @@ order.step(
     witness={K: 2, p[1]: half, p[2]: half, q[1]: quarter, q[2]: 3 * quarter},
     name="not-symmetric",
     prose="Why does the order of the two distributions matter? Because the cross-entropy is not symmetric: with "
-    "p = (1/2, 1/2) and q = (1/4, 3/4) the two orders give different values. The one inside the logarithm is the one the code was designed for (the "
-    "model); the weights are the true frequencies.",
+    "p = (1/2, 1/2) and q = (1/4, 3/4) the two orders give different values. The one inside the logarithm is "
+    "the one the code was designed for (the model); the weights are the true frequencies.",
 )
