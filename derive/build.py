@@ -46,18 +46,24 @@ COMBINED = {
 def write_outputs(report: DerivationReport, out: Path, pdf: bool = True, notation=None) -> list[Path]:
     """Render ``report`` into ``out`` (in ``notation``); returns the paths written. The PDF needs latexmk or
     pdflatex."""
+    names = output_names(report.derivation.name)
+    texts = render_texts(report, notation)  # rendered first: a renderer that fails leaves nothing behind
+    return _publish(texts, [names["document"]] if pdf else [], list(names.values()), out)
+
+
+def render_texts(report: DerivationReport, notation=None) -> dict[str, str]:
+    """The text files of one derivation's write-up, by file name (what :func:`write_outputs` writes)."""
     from derive.render.latex import render_document, render_fragment
     from derive.render.markdown import render_markdown
 
     d, results = report.derivation, report.results
     names = output_names(d.name)
-    texts = {  # rendered first: a renderer that fails leaves nothing behind
+    return {
         names["fragment"]: render_fragment(d, results, notation),
         names["document"]: render_document(d, results, notation),
         names["markdown"]: render_markdown(d, results, notation),
         names["report"]: json.dumps(_stable(report.to_json()), indent=2, ensure_ascii=False) + "\n",
     }
-    return _publish(texts, [names["document"]] if pdf else [], list(names.values()), out)
 
 
 def write_combined(
@@ -67,15 +73,20 @@ def write_combined(
 
     The caller makes sure every derivation passed: the notes must not leave one out without saying so.
     """
+    texts = combined_texts(reports, title, notation)
+    return _publish(texts, list(texts) if pdf else [], list(COMBINED.values()), out)
+
+
+def combined_texts(reports: list[DerivationReport], title: str, notation=None) -> dict[str, str]:
+    """The lecture notes' and slides' LaTeX, by file name (what :func:`write_combined` writes)."""
     from derive.render.notes import render_notes
     from derive.render.slides import render_slides
 
     checked = [(r.derivation, r.results) for r in reports]
-    texts = {
+    return {
         COMBINED["notes"]: render_notes(checked, title, notation),
         COMBINED["slides"]: render_slides(checked, title, notation),
     }
-    return _publish(texts, list(texts) if pdf else [], list(COMBINED.values()), out)
 
 
 def _publish(texts: dict[str, str], typeset: list[str], names: list[str], out: Path) -> list[Path]:
@@ -138,8 +149,14 @@ def _digest(path: Path) -> str:
 
 
 def _stable(data: dict) -> dict:
-    """The JSON report without timings, so the same derivation gives a byte-identical file."""
+    """The JSON report without timings, and its proof traces as the rules used (the rewritten expressions name
+    SymPy's Dummy symbols by a counter that differs between runs; ``derive check --json`` gives them in full), so
+    the same derivation gives a byte-identical file."""
     data = dict(data)
     data["steps"] = [{k: v for k, v in s.items() if k not in ("seconds", "location", "cached")} for s in data["steps"]]
+    for step in data["steps"]:
+        if "trace" in step:
+            kept = ("rule", "side", "reverse", "assumptions")
+            step["trace"] = [{k: t[k] for k in kept if k in t} for t in step["trace"]]
     data.pop("path", None)
     return data
