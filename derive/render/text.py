@@ -85,6 +85,7 @@ MATH_UNICODE: dict[str, str] = {
     "ℤ": r"\mathbb{Z}",
     "ℚ": r"\mathbb{Q}",
     "ℂ": r"\mathbb{C}",
+    **{chr(0x2080 + d): f"_{{{d}}}" for d in range(10)},  # log₂: subscript digits
     "′": "'",
     "²": "^{2}",
     "³": "^{3}",
@@ -126,7 +127,7 @@ _HTML_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")  # "&amp;" would print as "&"
 # -- recognising math in plain text --------------------------------------------------------------------------------
 _LETTER = r"(?:[A-Za-z]hat(?![A-Za-z])|[A-Za-z\u0370-\u03ffŷĉ])"  # yhat_i: a SymPy name for ŷ_i
 _SCRIPT = r"(?:\{[^{}\n]*\}|[A-Za-z0-9]+)"
-_SYMBOLS = "".join(re.escape(c) for c in MATH_UNICODE if c not in "−…′²³⁻·")
+_SYMBOLS = "".join(re.escape(c) for c in MATH_UNICODE if c not in "−…′²³⁻·₀₁₂₃₄₅₆₇₈₉")
 _ATOM = (
     rf"(?:(?<![\w\\]){_LETTER}(?:_{_SCRIPT})?(?:\^{_SCRIPT})?\([^()\n]*\)"  # p(i | θ), H(p, q), f_1(x)
     rf"|(?<![\w\\]){_LETTER}(?:_{_SCRIPT}(?:\^{_SCRIPT})?|\^{_SCRIPT})(?!\w)"  # q_i, x_{k+1}, x^2

@@ -71,3 +71,10 @@ def test_a_subscripted_hat_and_sympys_name_for_it_are_math():
     assert latex_text("each Bernoulli with parameter ŷ_i") == r"each Bernoulli with parameter $\hat{y}_{i}$"
     assert latex_text("[yhat_i < 1, yhat_i > 0]") == r"[$\hat{y}_{i} < 1$, $\hat{y}_{i} > 0$]"
     assert latex_text("that hat") == "that hat"
+
+
+def test_subscript_digits_are_math_subscripts_in_latex():
+    from derive.render.text import latex_text
+
+    assert latex_text("log₂ 4 = 2") == "log$_{2}$ $4 = 2$"
+    assert "U+2082" not in latex_text("change of base: log₂ x = ln x / ln 2")
