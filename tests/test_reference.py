@@ -99,6 +99,20 @@ def test_outcomes_arrive_counted_from_zero_so_a_one_based_lookup_is_refuted():
     assert set(result.counterexample.values) == {"K", "N", "x", "q"}
 
 
+def test_a_size_with_too_many_data_vectors_is_named_as_left_out_never_claimed(monkeypatch):
+    import derive.reference
+
+    ctx, q, x, formula = _data()
+    monkeypatch.setattr(derive.reference, "DATA_LIMIT", 8)  # K = 3, N = 2 has 9 data vectors; K = 3, N = 3 has 27
+    result = _check(average_nll, (q, x), formula, ctx)
+    assert result.evidence is Evidence.PROVED_FOR_SIZES
+    assert "except at K = 3, N = 2; K = 3, N = 3 (more than 8 data vectors)" in result.detail
+    monkeypatch.setattr(derive.reference, "DATA_LIMIT", 0)
+    result = _check(average_nll, (q, x), formula, ctx)
+    assert result.evidence is Evidence.NUMERIC
+    assert result.detail.startswith("every small size has more than 0 data vectors")
+
+
 def test_with_no_size_one_symbolic_run_is_a_proof_and_a_swapped_log_is_refuted():
     ctx = Context()
     y, yhat = ctx.probability("y"), ctx.probability("yhat")
