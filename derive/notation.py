@@ -94,3 +94,26 @@ class KLDivergence(sp.Function):
     def _latex(self, printer, exp=None):
         p, q = (printer._print(a) for a in self.args)
         return _power(rf"D_{{\mathrm{{KL}}}}\left({p} \,\|\, {q}\right)", exp)
+
+
+class ExampleCrossEntropy(sp.Function):
+    """``H(y^(i), ŷ^(i))``: the cross-entropy of example ``i`` of a batch; made by :func:`example_cross_entropy`."""
+
+    nargs = 1
+    rule_name = "example_cross_entropy"
+    target: sp.Basic = sp.Symbol("y")
+    prediction: sp.Basic = sp.Symbol("yhat")
+
+    def _latex(self, printer, exp=None):
+        i, y, yhat = (printer._print(a) for a in (self.args[0], self.target, self.prediction))
+        return _power(rf"H({y}^{{({i})}}, {yhat}^{{({i})}})", exp)
+
+    def _sympystr(self, printer):
+        i, y, yhat = (printer._print(a) for a in (self.args[0], self.target, self.prediction))
+        return f"H({y}^({i}), {yhat}^({i}))"
+
+
+def example_cross_entropy(target: sp.IndexedBase, prediction: sp.IndexedBase) -> type[ExampleCrossEntropy]:
+    """``H(y^(i), ŷ^(i))`` for the columns of ``target`` and ``prediction`` (each indexed [outcome, example])."""
+    attrs = {"target": target.label, "prediction": prediction.label}
+    return type(f"H_{target.label}_{prediction.label}", (ExampleCrossEntropy,), attrs)

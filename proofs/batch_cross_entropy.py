@@ -6,22 +6,22 @@ per-example cross-entropies, and, as the post's edit says, the cross-entropy bet
 whole vector of outcomes, because the cross-entropy of product distributions is the sum of the cross-entropies.
 """
 
-from sympy import Function, Sum, Symbol, log
+from sympy import Sum, Symbol, log
 
 from derive import Context, Derivation
-from derive.notation import CrossEntropy
+from derive.notation import CrossEntropy, example_cross_entropy
 
 ctx = Context()
 N = ctx.size("N")  # examples in the batch
 M = ctx.size("M")  # outcomes
 y = ctx.positive("y", index=[(1, M), (1, N)], sums_to_one=True)  # y_{j,i}: target of example i
 yhat = ctx.positive("yhat", index=[(1, M), (1, N)], sums_to_one=True)  # ŷ_{j,i}: prediction for example i
-H = Function("H_example")  # H(y^(i), ŷ^(i)), the cross-entropy of example i
+H = example_cross_entropy(y, yhat)  # H(y^(i), ŷ^(i)), the cross-entropy of example i
 i, j = Symbol("i", integer=True), Symbol("j", integer=True)
 ctx.define(
     H(i),
     -Sum(y[j, i] * log(yhat[j, i]), (j, 1, M)),
-    text=r"H_i = H(y^{(i)}, \hat y^{(i)}) = -\sum_j y_{j,i} \log \hat y_{j,i}",
+    text=r"H(y^{(i)}, \hat y^{(i)}) = -\sum_{j=1}^{M} y_{j,i} \log \hat y_{j,i}",
 )
 
 batch = Derivation(
@@ -57,14 +57,14 @@ product = Derivation(
     name="product-cross-entropy",
 )
 product.step(
-    -Sum(Sum(p[a] * r[b] * log(q[a]), (b, 1, L)), (a, 1, K)) - Sum(Sum(p[a] * r[b] * log(s[b]), (b, 1, L)), (a, 1, K)),
+    -Sum(Sum(p[a] * r[b] * (log(q[a]) + log(s[b])), (b, 1, L)), (a, 1, K)),
     "log(q_a s_b) = log q_a + log s_b",
     by="log_mul",
     name="split-the-log",
 )
 product.step(
     -Sum(p[a] * log(q[a]), (a, 1, K)) - Sum(r[b] * log(s[b]), (b, 1, L)),
-    "Σ_b r_b = 1 and Σ_a p_a = 1",
+    "split the sum; Σ_b r_b = 1 and Σ_a p_a = 1",
     name="marginals-sum-to-one",
 )
 product.step(

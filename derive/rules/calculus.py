@@ -39,7 +39,8 @@ def _sum_expand(e: sp.Basic, env: Env) -> Rewrite | None:
         (var, lo, hi), *outer = e.limits
         if lo.is_Integer and hi.is_Integer and 0 <= hi - lo + 1 <= MAX_TERMS:
             terms = sp.Add(*(substitute(e.function, {var: sp.Integer(v)}) for v in range(int(lo), int(hi) + 1)))
-            return Rewrite(sp.Sum(terms, *outer) if outer else terms, (f"{lo} ≤ {var} ≤ {hi}",))
+            # var may be a Dummy (printed "_j"); its name is what the reader wrote
+            return Rewrite(sp.Sum(terms, *outer) if outer else terms, (f"{lo} ≤ {var.name} ≤ {hi}",))
     return None
 
 

@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
-from derive.notation import CrossEntropy, JointProbability, conditional
+from derive.notation import CrossEntropy, JointProbability, conditional, example_cross_entropy
 from derive.render.printer import DerivePrinter, to_latex
 
 N = sp.Symbol("N", integer=True, positive=True)
@@ -64,6 +64,7 @@ P = conditional("p", given=theta)
         (P(2) ** 2, r"p(2 \mid \theta)^{2}"),
         (L, r"L(\theta)"),
         (L**2, r"L(\theta)^{2}"),
+        (sp.Sum(example_cross_entropy(p, q)(i), (i, 1, N)), r"\sum_{i=1}^{N} H(p^{(i)}, q^{(i)})"),
     ],
 )
 def test_textbook_form(expr, expected):

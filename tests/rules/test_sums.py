@@ -82,3 +82,13 @@ def test_sum_add_and_sum_const():
     )
     c = sp.Symbol("c")
     assert RULES["sum_const"].apply(sp.Sum(c, (k, 2, N)), Env(ctx)).result == (N - 1) * c
+
+
+def test_sum_expand_writes_out_small_bounds_and_names_the_index_as_written():
+    ctx, *_ = context()
+    f = sp.IndexedBase("f")
+    j = sp.Dummy("j", integer=True)  # the canonical form renames bound indices to dummies
+    rw = RULES["sum_expand"].apply(sp.Sum(f[j], (j, 1, 2)), Env(ctx))
+    assert rw.result == f[1] + f[2]
+    assert rw.assumptions == ("1 ≤ j ≤ 2",)
+    assert RULES["sum_expand"].apply(sp.Sum(f[j], (j, 1, ctx.size("M"))), Env(ctx)) is None
