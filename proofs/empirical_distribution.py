@@ -54,10 +54,11 @@ collapse.step(
     "of :math:`k` is the one-hot encoding of its class, so the inner sum over classes keeps one term.",
 )
 collapse.closing = (
-    "The right-hand side is (1/N) times the negative log-likelihood of the data under q. So H(p, q) with the "
-    "empirical p is the average NLL, and KL(p || q) = -H(p) + H(p, q) = constant + NLL/N: see the kl-divergence "
-    "derivation, where for the empirical p the classes that never occur contribute 0 to H(p) (the convention "
-    "0 log 0 = 0)."
+    "The right-hand side is :math:`1/N` times the negative log-likelihood of the data under :math:`q`. So "
+    ":math:`H(p, q)` with the empirical :math:`p` is the average NLL, and "
+    r":math:`D_{\mathrm{KL}}(p \,\|\, q) = -H(p) + H(p, q)` = constant + NLL/:math:`N`: see the "
+    "kl-divergence derivation, where for the empirical :math:`p` the classes that never occur contribute 0 to "
+    r":math:`H(p)` (the convention :math:`0 \log 0 = 0`)."
 )
 
 # The KL divergence from the empirical distribution: a constant plus the average NLL.
