@@ -180,7 +180,7 @@ def _prove_at_sizes(instances: Instances, space: Space, ctx: Context) -> str:
 
 def prove_at_point(instances: Instances, point: Point, ctx: Context) -> bool:
     """The claim at ``point``'s sizes and data, families kept symbolic, proved by log rules and exact comparison."""
-    rules = [RULES[n] for n in ("log_prod", "log_mul", "log_pow", "mul_add")]
+    rules = [RULES[n] for n in ("log_prod", "log_mul", "log_pow", "exp_add", "mul_add")]
     a, b = instances.instantiate(point, values=False)
     try:
         a, b = (Rewriter(Env(ctx, sizes=point.sizes), rules, "lhs", []).normalize(e) for e in (a, b))

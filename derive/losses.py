@@ -41,8 +41,10 @@ def binary_cross_entropy(y, y_hat):
 
 
 def softmax(z, j):
-    """Output ``j`` of the softmax of the scores ``z``."""
-    return math.exp(z[j]) / sum(math.exp(z[k]) for k in range(len(z)))
+    """Output ``j`` of the softmax of the scores ``z``, shifted by the largest score so that ``exp`` cannot
+    overflow (``math.exp(1000.0)`` raises); the shift cancels between numerator and denominator."""
+    m = max(z)
+    return math.exp(z[j] - m) / sum(math.exp(z[k] - m) for k in range(len(z)))
 
 
 def one_hot_nll(y_hat, c):

@@ -119,9 +119,24 @@ SYMBOLIC_MATH = types.SimpleNamespace(
 )
 
 
+def _extremum(of: type) -> Callable:
+    """``max``/``min`` of Python (of an iterable, or of several arguments) as SymPy's ``Max``/``Min``."""
+
+    def extremum(*args, **kwargs):
+        if kwargs:
+            raise TypeError(f"{of.__name__.lower()}() with key= or default= has no symbolic meaning")
+        return of(*(args[0] if len(args) == 1 else args))
+
+    return extremum
+
+
+#: What Python's built-ins mean while the code runs on SymPy symbols (``max(z)`` of symbols cannot compare them).
+SYMBOLIC_BUILTINS = {"max": _extremum(sp.Max), "min": _extremum(sp.Min)}
+
+
 def symbolic(function: Callable) -> Callable:
-    """``function`` with ``math`` (and names imported from it) meaning SymPy's functions, and the plain functions
-    it calls from its module rebuilt the same way."""
+    """``function`` with ``math`` (and names imported from it) meaning SymPy's functions, ``max``/``min`` meaning
+    ``Max``/``Min``, and the plain functions it calls from its module rebuilt the same way."""
     done: dict[int, Callable] = {}
 
     def rebuild(f):
@@ -137,6 +152,8 @@ def symbolic(function: Callable) -> Callable:
                 names[key] = getattr(SYMBOLIC_MATH, key)
             elif isinstance(value, types.FunctionType) and value.__module__ == f.__module__ and value is not f:
                 names[key] = rebuild(value)
+        for key, value in SYMBOLIC_BUILTINS.items():
+            names.setdefault(key, value)  # a module that defines its own max keeps it
         names[f.__name__] = clone
         return clone
 

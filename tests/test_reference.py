@@ -8,11 +8,11 @@ from __future__ import annotations
 import math
 
 import pytest
-from sympy import Sum, Symbol, log
+from sympy import Sum, Symbol, exp, log
 
 from derive import Context, Derivation, Evidence
 from derive.errors import ModelError
-from derive.losses import average_nll, binary_cross_entropy
+from derive.losses import average_nll, binary_cross_entropy, softmax
 from derive.notation import CrossEntropy
 from derive.reference import Reference, check_reference
 
@@ -39,6 +39,11 @@ def bce_swapped(y, y_hat):
 
 def cross_entropy_branching(p, q):  # correct, but it branches on values: no symbolic run can take the branch
     return -sum(p[i] * math.log(q[i]) if p[i] < q[i] else math.log(q[i]) * p[i] for i in range(len(p)))
+
+
+def softmax_shift_forgotten_below(z, j):  # the stable softmax with the denominator left unshifted
+    m = max(z)
+    return math.exp(z[j] - m) / sum(math.exp(z[k]) for k in range(len(z)))
 
 
 def _distributions():
@@ -121,6 +126,24 @@ def test_with_no_size_one_symbolic_run_is_a_proof_and_a_swapped_log_is_refuted()
     result = _check(bce_swapped, (y, yhat), formula, ctx)
     assert result.evidence is Evidence.REFUTED
     assert set(result.counterexample.values) == {"y", "yhat"}
+
+
+def _softmax():
+    ctx = Context()
+    M = ctx.size("M")
+    z = ctx.real("z", index=(1, M))
+    o = ctx.value("o", values=(1, M))
+    k = Symbol("k", integer=True)
+    return ctx, z, o, exp(z[o]) / Sum(exp(z[k]), (k, 1, M))
+
+
+def test_the_max_shifted_softmax_is_proved_and_survives_scores_that_overflow_exp():
+    ctx, z, o, formula = _softmax()
+    assert _check(softmax, (z, o), formula, ctx).evidence is Evidence.PROVED_FOR_SIZES
+    assert softmax([1000.0, 1000.0], 0) == 0.5  # math.exp(1000.0) alone raises OverflowError
+    result = _check(softmax_shift_forgotten_below, (z, o), formula, ctx)
+    assert result.evidence is Evidence.REFUTED
+    assert result.counterexample.values["M"] == "1"  # one score: exp(z_1 - z_1)/exp(z_1) is not 1
 
 
 def test_code_that_branches_on_values_is_only_numeric_evidence():

@@ -5,6 +5,8 @@ over ``range(a, b)`` as Σ with bounds. What it cannot do is done here, on its o
 
 - ``len(q)`` becomes the size of the list, read off the declared range of the argument (``K``), so that the bound
   reads ``K - 1`` instead of ``len(q) - 1``;
+- ``max``/``min`` print as ``\mathrm{max}``; they become the operators ``\max``/``\min``;
+- assignments come as lines of an ``array`` (text style); they become lines of ``aligned`` (display style);
 - ``identifiers`` may only rename to Python names, so ``y_hat`` → :math:`\hat y` replaces ``\mathrm{y\_hat}`` in
   the LaTeX;
 - the 0-based indices of the code meet the 1-based formula in a sentence under the two (:func:`convention`):
@@ -72,7 +74,19 @@ def code_latex(ref, ctx: Context) -> str:
         if size is not None:
             call = rf"\mathrm{{len}} \mathopen{{}}\left( {_latex_name(param)} \mathclose{{}}\right)"
             latex = latex.replace(call, to_latex(size))
-    return _hats(latex)
+    for name in ("max", "min"):  # latexify-py sets Python's built-ins upright, as \mathrm{max}(z)
+        latex = latex.replace(rf"\mathrm{{{name}}} ", rf"\{name} ")
+    return _hats(_aligned(latex))
+
+
+def _aligned(latex: str) -> str:
+    r"""latexify-py sets assignments as lines of an ``array``, in text style (small fractions); ``aligned`` keeps
+    the display style and the left edge."""
+    head, tail = r"\begin{array}{l} ", r" \end{array}"
+    if not (latex.startswith(head) and latex.endswith(tail)):
+        return latex
+    lines = latex[len(head) : -len(tail)].split(r" \\ ")
+    return r"\begin{aligned} " + r" \\ ".join(f"&{line}" for line in lines) + r" \end{aligned}"
 
 
 def formula_latex(formula: sp.Expr, ctx: Context) -> str:

@@ -1,4 +1,5 @@
-"""Logarithm rules. SymPy's ``log`` is complex, so every rule needs positivity (never ``force=True``)."""
+"""Logarithm and exponential rules. SymPy's ``log`` is complex, so every log rule needs positivity (never
+``force=True``); ``exp_add`` holds for every complex exponent and needs none."""
 
 from __future__ import annotations
 
@@ -35,6 +36,14 @@ def _log_pow(e: sp.Basic, env: Env) -> Rewrite | None:
     return None
 
 
+def _exp_add(e: sp.Basic, env: Env) -> Rewrite | None:
+    # NOTE: SymPy keeps exp(a)·exp(b) apart (it merges only equal exponents, exp(a)² = exp(2a)), so this cannot
+    # loop against Mul's own simplification.
+    if isinstance(e, sp.exp) and isinstance(e.args[0], sp.Add):
+        return Rewrite(sp.Mul(*(sp.exp(t) for t in e.args[0].args)))
+    return None
+
+
 def _pair_signs(factors, env: Env) -> tuple:
     """SymPy writes ŷ(1 − ŷ) as −ŷ(ŷ − 1): fold a factor −1 into the one factor that is negative."""
     if factors[0] != -1:
@@ -49,4 +58,5 @@ RULES = [
     Rule("log_prod", "log ∏_k f_k = Σ_k log f_k", "every f_k > 0", _log_prod),
     Rule("log_mul", "log(a·b) = log a + log b", "a > 0 and b > 0", _log_mul),
     Rule("log_pow", "log(a^b) = b·log a", "a > 0 and b real", _log_pow),
+    Rule("exp_add", "exp(a + b) = exp(a)·exp(b)", "none", _exp_add),
 ]

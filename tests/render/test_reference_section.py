@@ -43,6 +43,18 @@ def test_a_hat_in_a_parameter_name_becomes_a_hat():
     assert r"\log \hat{y}" in latex and "y\\_hat" not in latex
 
 
+def test_max_is_the_operator_and_an_assignment_is_a_line_of_its_own():
+    from derive.loader import bundled_proofs, load_module
+
+    module = load_module(bundled_proofs() / "softmax_one_hot.py")
+    positive = next(d for d in module.derivations if d.name == "softmax-positive")
+    (step,) = [s for s in positive.steps if s.kind is Kind.REFERENCE]
+    latex = code_latex(step.reference, positive.context)
+    assert latex.startswith(r"\begin{aligned} &m = \max \mathopen{}\left( z \mathclose{}\right) \\ &\mathrm{softmax}")
+    assert latex.endswith(r"\end{aligned}")
+    assert r"\sum_{k = 0}^{M - 1}" in latex and r"\mathrm{max}" not in latex
+
+
 def test_the_index_convention_is_said_in_the_formulas_notation(derivation):
     (step,) = [s for s in derivation.steps if s.kind is Kind.REFERENCE]
     assert convention(step.reference, derivation.context) == (
@@ -55,7 +67,8 @@ def test_the_source_is_shown_without_its_docstring():
     from derive.losses import softmax
 
     assert source_without_docstring(softmax) == (
-        "def softmax(z, j):\n    return math.exp(z[j]) / sum(math.exp(z[k]) for k in range(len(z)))\n"
+        "def softmax(z, j):\n    m = max(z)\n"
+        "    return math.exp(z[j] - m) / sum(math.exp(z[k] - m) for k in range(len(z)))\n"
     )
 
 

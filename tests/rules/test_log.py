@@ -43,3 +43,11 @@ def test_log_prod_needs_positive_factors():
     r = sp.IndexedBase("r", real=True)
     assert apply("log_prod", sp.log(sp.Product(q[k], (k, 1, n)))).result == sp.Sum(sp.log(q[k]), (k, 1, n))
     assert apply("log_prod", sp.log(sp.Product(r[k], (k, 1, n)))) is None
+
+
+def test_exp_add_splits_any_sum_in_the_exponent_and_leaves_a_product_alone():
+    z = sp.Symbol("z")  # complex: exp(a + b) = exp(a)·exp(b) needs no assumption
+    rw = apply("exp_add", sp.exp(z - sp.Max(real_a, real_b)))
+    assert rw.result == sp.exp(z) * sp.exp(-sp.Max(real_a, real_b))
+    assert rw.assumptions == ()
+    assert apply("exp_add", sp.exp(2 * z)) is None
