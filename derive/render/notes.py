@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from derive import __version__
-from derive.evidence import StepResult
-from derive.model import Derivation
+from derive.evidence import Evidence, StepResult
+from derive.model import Derivation, Kind
 from derive.render import base
 from derive.render.latex import PREAMBLE, label, render_fragment
 from derive.render.notation import Notation, for_derivation, using
@@ -47,7 +47,8 @@ def in_notation(notation: Notation | None, derivation: Derivation):
 
 
 def fragment(derivation: Derivation, results: list[StepResult], notation: Notation | None = None) -> str:
-    return render_fragment(derivation, results, notation)
+    """The section's chain and checks, without a "Marks." paragraph: the notes explain the marks once, up front."""
+    return render_fragment(derivation, results, notation, legend=False)
 
 
 def chain(derivation: Derivation, results: list[StepResult], notation: Notation | None = None) -> list[base.Line]:
@@ -142,7 +143,17 @@ def _preamble(title: str) -> str:
 
 
 def _title_page(title: str, checked: Sequence[Checked]) -> str:
-    steps = sum(len(chain(d, r)) for d, r in checked)
+    lines = [line for d, r in checked for line in chain(d, r)]
+    assumed = sum(line.evidence is Evidence.ASSUMED for line in lines)
+    codes = sum(step.kind is Kind.REFERENCE for d, _ in checked for step in d.steps)
+    tally = f"{_count(len(checked), 'derivation')}: {_count(len(lines), 'line')}, "
+    tally += f"{len(lines) - assumed} of them checked by machine"
+    if assumed:
+        tally += f" and {assumed} stated as {'an assumption' if assumed == 1 else 'assumptions'}"
+    if codes == 1:
+        tally += r"\par 1 function checked against the formula it computes"
+    elif codes:
+        tally += rf"\par {codes} functions checked against the formulas they compute"
     return "\n".join(
         [
             r"\begin{titlepage}",
@@ -154,10 +165,14 @@ def _title_page(title: str, checked: Sequence[Checked]) -> str:
             r"\vspace{0.5em}",
             rf"version {escape_latex(__version__)}\par",
             r"\vspace{3em}",
-            rf"{len(checked)} derivations, {steps} lines, every one checked by machine\par",
+            rf"{tally}\par",
             r"\end{titlepage}",
         ]
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _legend() -> str:

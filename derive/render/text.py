@@ -136,7 +136,9 @@ _ATOM = (
     r"|(?<![\w\\])[B-HJ-Z](?![\w'])"  # a capital standing alone (A and I are words)
     r")"
 )
-_OPERAND = rf"(?:{_ATOM}|(?<![\w\\])[a-z](?![\w'])|(?<![\w.])\d+(?:\.\d+)?(?![\w]))"
+# NOTE: a bare ``yhat`` (SymPy's name for ŷ, in the checker's reasons "yhat > 0") is an operand, not an atom: as a
+# phrase of its own it stays text, so the words "that" and "what" do; only a relation makes it math.
+_OPERAND = rf"(?:{_ATOM}|(?<![\w\\])[a-z](?:hat)?(?![\w'])|(?<![\w.])\d+(?:\.\d+)?(?![\w]))"
 _PRODUCT = rf"(?:{_ATOM}(?:[ ]+{_ATOM})*)"
 _RELATION = r"(?:[ ]*(?::=|=|≤|≥|≠|≈|<|>|\+|∈|→|/|×|·)[ ]*|[ ]+[-−][ ]+)"
 _TERM = rf"(?:{_PRODUCT}|{_OPERAND})"

@@ -73,6 +73,13 @@ def test_a_subscripted_hat_and_sympys_name_for_it_are_math():
     assert latex_text("that hat") == "that hat"
 
 
+def test_sympys_bare_name_for_a_hat_is_math_in_a_relation_and_a_word_stays_a_word():
+    from derive.render.text import latex_text
+
+    assert latex_text("[y > 0, yhat > 0, yhat < 1]") == r"[$y > 0$, $\hat{y} > 0$, $\hat{y} < 1$]"
+    assert latex_text("what is that? so that N > 0") == "what is that? so that $N > 0$"
+
+
 def test_subscript_digits_are_math_subscripts_in_latex():
     from derive.render.text import latex_text
 
