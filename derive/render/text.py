@@ -127,7 +127,8 @@ _HTML_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")  # "&amp;" would print as "&"
 # -- recognising math in plain text --------------------------------------------------------------------------------
 _LETTER = r"(?:[A-Za-z]hat(?![A-Za-z])|[A-Za-z\u0370-\u03ffŷĉ])"  # yhat_i: a SymPy name for ŷ_i
 _SCRIPT = r"(?:\{[^{}\n]*\}|[A-Za-z0-9]+)"
-_SYMBOLS = "".join(re.escape(c) for c in MATH_UNICODE if c not in "−…′²³⁻·₀₁₂₃₄₅₆₇₈₉")
+# Relation signs are not atoms: "M ≥ 1" must read as M, a relation, and 1 (as atoms, "M ≥" would end the phrase).
+_SYMBOLS = "".join(re.escape(c) for c in MATH_UNICODE if c not in "−…′²³⁻·₀₁₂₃₄₅₆₇₈₉≤≥≠≈∈→×")
 _ATOM = (
     rf"(?:(?<![\w\\]){_LETTER}(?:_{_SCRIPT})?(?:\^{_SCRIPT})?\([^()\n]*\)"  # p(i | θ), H(p, q), f_1(x)
     rf"|(?<![\w\\]){_LETTER}(?:_{_SCRIPT}(?:\^{_SCRIPT})?|\^{_SCRIPT})(?!\w)"  # q_i, x_{k+1}, x^2
@@ -141,7 +142,12 @@ _ATOM = (
 _OPERAND = rf"(?:{_ATOM}|(?<![\w\\])[a-z](?:hat)?(?![\w'])|(?<![\w.])\d+(?:\.\d+)?(?![\w]))"
 _PRODUCT = rf"(?:{_ATOM}(?:[ ]+{_ATOM})*)"
 _RELATION = r"(?:[ ]*(?::=|=|≤|≥|≠|≈|<|>|\+|∈|→|/|×|·)[ ]*|[ ]+[-−][ ]+)"
-_TERM = rf"(?:{_PRODUCT}|{_OPERAND})"
+_SIMPLE_TERM = rf"(?:{_PRODUCT}|{_OPERAND})"
+# A tuple of formulas, one level deep: p = (y, 1 − y), q = (1/4, 3/4). Every part must be a formula, so a
+# parenthesised remark "(for all sizes)" or "(seed 0)" stays text.
+_FORMULA = rf"(?:{_SIMPLE_TERM}(?:{_RELATION}{_SIMPLE_TERM})*)"
+_TUPLE = rf"(?<![\w\\])\({_FORMULA}(?:,[ ]*{_FORMULA})+\)"
+_TERM = rf"(?:{_TUPLE}|{_SIMPLE_TERM})"
 _PHRASE = re.compile(rf"{_TERM}(?:{_RELATION}{_TERM})*")
 _ATOM_RE = re.compile(_ATOM)
 _RELATION_RE = re.compile(_RELATION)

@@ -85,3 +85,21 @@ def test_subscript_digits_are_math_subscripts_in_latex():
 
     assert latex_text("log₂ 4 = 2") == "log$_{2}$ $4 = 2$"
     assert "U+2082" not in latex_text("change of base: log₂ x = ln x / ln 2")
+
+
+def test_a_number_after_a_relation_sign_stays_in_the_formula():
+    from derive.render.text import markdown_text
+
+    assert markdown_text("a sum of M ≥ 1 of them") == r"a sum of $M \ge 1$ of them"
+    assert markdown_text("for 1 ≤ K ≤ 3, 1 ≤ N ≤ 3") == r"for $1 \le K \le 3$, $1 \le N \le 3$"
+    assert markdown_text("as ŷ → 1") == r"as $\hat{y} \to 1$"
+
+
+def test_a_tuple_of_formulas_is_one_formula_and_a_remark_in_brackets_stays_text():
+    from derive.render.text import markdown_text
+
+    assert markdown_text("with p = (y, 1 − y) and q = (ŷ, 1 − ŷ)") == (
+        r"with $p = (y, 1 - y)$ and $q = (\hat{y}, 1 - \hat{y})$"
+    )
+    assert markdown_text("p = (1/2, 1/2)") == "$p = (1/2, 1/2)$"
+    assert markdown_text("(for all sizes) by (seed 0)") == "(for all sizes) by (seed 0)"
