@@ -117,3 +117,24 @@ def example_cross_entropy(target: sp.IndexedBase, prediction: sp.IndexedBase) ->
     """``H(y^(i), ŷ^(i))`` for the columns of ``target`` and ``prediction`` (each indexed [outcome, example])."""
     attrs = {"target": target.label, "prediction": prediction.label}
     return type(f"H_{target.label}_{prediction.label}", (ExampleCrossEntropy,), attrs)
+
+
+class Softmax(sp.Function):
+    """``σ(z)_j``: output ``j`` of the softmax of the scores ``z``; made by :func:`softmax_of`, its meaning from a
+    context definition."""
+
+    nargs = 1
+    rule_name = "softmax"
+    scores: sp.Basic = sp.Symbol("z")
+
+    def _latex(self, printer, exp=None):
+        z, j = printer._print(self.scores), printer._print(self.args[0])
+        return _power(rf"\sigma({z})_{{{j}}}", exp)
+
+    def _sympystr(self, printer):
+        return f"sigma({printer._print(self.scores)})_{printer._print(self.args[0])}"
+
+
+def softmax_of(scores: sp.IndexedBase) -> type[Softmax]:
+    """``σ(z)_j`` for the scores ``z`` (a family indexed by output)."""
+    return type(f"softmax_{scores.label}", (Softmax,), {"scores": scores.label})

@@ -4,22 +4,22 @@ A network's last layer maps scores :math:`z_1, \ldots, z_M` to :math:`\hat y_j =
 (seed 003). If the observed outcome is :math:`c`, the target is the one-hot vector :math:`y_j = [j = c]`.
 """
 
-from sympy import Function, IndexedBase, Integer, KroneckerDelta, Product, Sum, Symbol, exp, log
+from sympy import IndexedBase, Integer, KroneckerDelta, Product, Sum, Symbol, exp, log
 
 from derive import Context, Derivation
 from derive.losses import one_hot_nll, softmax
-from derive.notation import CrossEntropy
+from derive.notation import CrossEntropy, softmax_of
 
 ctx = Context()
 M = ctx.size("M")  # the number of outcomes
 z = ctx.real("z", index=(1, M))  # the scores (logits), any real numbers
-sigma = Function("sigma")
+sigma = softmax_of(z)  # σ(z)_j
 i, j, k = Symbol("i", integer=True), Symbol("j", integer=True), Symbol("k", integer=True)
 ctx.define(
     sigma(i), exp(z[i]) / Sum(exp(z[k]), (k, 1, M)), text=r"\sigma(z)_i = \frac{e^{z_i}}{\sum_{k=1}^{M} e^{z_k}}"
 )
 
-out = ctx.value("o", values=(1, M))  # any one of the M outputs
+out = ctx.value("j", values=(1, M))  # any one of the M outputs
 positive = Derivation("Every softmax output is positive", ctx, start=sigma(out), name="softmax-positive")
 positive.step(exp(z[out]) / Sum(exp(z[k]), (k, 1, M)), "the definition of the softmax", name="definition")
 positive.step(
@@ -32,16 +32,16 @@ positive.step(
 positive.reference(softmax, args=(z, out), formula=sigma(out))
 
 normalised = Derivation(
-    "The softmax outputs sum to one", ctx, start=Sum(sigma(j), (j, 1, M)), name="softmax-sums-to-one"
+    "The softmax outputs sum to one", ctx, start=Sum(sigma(i), (i, 1, M)), name="softmax-sums-to-one"
 )
 normalised.step(
-    Sum(exp(z[j]) / Sum(exp(z[k]), (k, 1, M)), (j, 1, M)),
+    Sum(exp(z[i]) / Sum(exp(z[k]), (k, 1, M)), (i, 1, M)),
     "the definition of the softmax",
     name="definition",
 )
 normalised.step(
-    Sum(exp(z[j]), (j, 1, M)) / Sum(exp(z[k]), (k, 1, M)),
-    "the denominator does not depend on j",
+    Sum(exp(z[i]), (i, 1, M)) / Sum(exp(z[k]), (k, 1, M)),
+    "the denominator does not depend on i",
     by="mul_sum",
     name="common-denominator",
 )

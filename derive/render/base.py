@@ -167,12 +167,12 @@ def assumptions(derivation: Derivation) -> list[str]:
         out.append(f"{_and(sizes)} {verb}.")
     k, i = sp.Symbol("k", integer=True), sp.Symbol("i", integer=True)
     for spec in ctx.datasets.values():
-        indices = _indices(spec, k)
+        indices = _indices(spec, k, derivation)
         item = to_latex(spec.base[indices if len(indices) > 1 else indices[0]])
         lo, hi = (to_latex(v) for v in spec.values)
         out.append(f"Each ${item}$, for {_ranges(spec, indices)}, is an integer with ${lo} \\le {item} \\le {hi}$.")
     for spec in ctx.families.values():
-        indices = _indices(spec, i)
+        indices = _indices(spec, i, derivation)
         item = to_latex(spec.base[indices if len(indices) > 1 else indices[0]])
         ilo, ihi = (to_latex(v) for v in spec.index)
         bound = (
@@ -180,7 +180,7 @@ def assumptions(derivation: Derivation) -> list[str]:
         )
         sentence = f"${bound}$ for {_ranges(spec, indices)}"
         if spec.sums_to_one:
-            sentence += f", and $\\sum_{{i={ilo}}}^{{{ihi}}} {item} = 1$"
+            sentence += f", and $\\sum_{{{to_latex(indices[0])}={ilo}}}^{{{ihi}}} {item} = 1$"
         out.append(sentence + ".")
     for sym, (lo, hi) in ctx.integer_values.items():
         out.append(f"${to_latex(sym)}$ is an integer with ${to_latex(lo)} \\le {to_latex(sym)} \\le {to_latex(hi)}$.")
@@ -191,10 +191,29 @@ def assumptions(derivation: Derivation) -> list[str]:
     return out
 
 
-def _indices(spec, first: sp.Symbol) -> tuple[sp.Symbol, ...]:
-    """Index names for the sentences: ``k`` (or ``i``), then ``n``, ``m`` for further indices."""
+def _indices(spec, first: sp.Symbol, derivation: Derivation) -> tuple[sp.Symbol, ...]:
+    """Index names for the sentences: those the derivation writes for ``spec.base`` most often (y_n in Σ_n y_n),
+    else ``k`` (or ``i``), then ``n``, ``m`` for further indices."""
     extra = [sp.Symbol(n, integer=True) for n in ("n", "m", "l")]
-    return (first, *extra[: len(spec.ranges) - 1])
+    default = (first, *extra[: len(spec.ranges) - 1])
+    counts: list[dict[str, int]] = [{} for _ in spec.ranges]
+    for expr in _written_expressions(derivation):
+        for node in sp.preorder_traversal(expr):
+            if isinstance(node, sp.Indexed) and node.base == spec.base and len(node.indices) == len(counts):
+                for count, index in zip(counts, node.indices):
+                    if isinstance(index, sp.Symbol) and not isinstance(index, sp.Dummy):
+                        count[index.name] = count.get(index.name, 0) + 1
+    names = [max(count, key=lambda n: (count[n], n)) if count else d.name for count, d in zip(counts, default)]
+    if len(set(names)) < len(names):
+        return default
+    return tuple(sp.Symbol(n, integer=True) for n in names)
+
+
+def _written_expressions(derivation: Derivation) -> list[sp.Basic]:
+    """What the author wrote: the opening expression, every step's, and the definitions."""
+    exprs = [derivation.start, *(step.expr for step in derivation.steps)]
+    exprs += [e for d in derivation.context.definitions for e in (d.lhs, d.rhs)]
+    return [e for e in exprs if isinstance(e, sp.Basic)]
 
 
 def _ranges(spec, indices) -> str:

@@ -11,7 +11,7 @@ a page of notes writes ``N \\sum_{i=1}^{K} p_{i} \\log q_{i}``. :class:`DerivePr
 - ``[x_{k} = i]`` (Iverson) instead of ``\\delta_{i x_k}`` (``_print_KroneckerDelta``);
 - ``L(\\theta)`` instead of ``L{\\left(\\theta \\right)}`` for undefined functions (``_print_AppliedUndef``);
 - ``\\frac{1}{N} \\log L(\\theta)`` instead of ``\\frac{\\log L(\\theta)}{N}``: functions and sums stay out of a
-  fraction's numerator.
+  fraction's numerator, except ``e^{x}``, which prints as a power (the softmax is ``\\frac{e^{z_j}}{\\sum_k e^{z_k}}``).
 
 Everything else, including the settings (an unknown one raises ``TypeError``), is SymPy's.
 """
@@ -40,7 +40,7 @@ def factor_rank(factor: sp.Basic) -> int:
     base = factor.base if isinstance(factor, sp.Pow) else factor
     if base.is_Number or base.is_NumberSymbol or base is sp.I:
         return NUMBER
-    if isinstance(base, (sp.Symbol, sp.Indexed, sp.IndexedBase)):
+    if isinstance(base, (sp.Symbol, sp.Indexed, sp.IndexedBase, sp.exp)):  # exp prints as a power e^{x}
         return SYMBOL
     if isinstance(base, (sp.Sum, sp.Product, sp.Integral)):
         return BIG_OPERATOR

@@ -176,3 +176,16 @@ def test_subject_equal_to_start_opens_with_the_start():
     tex = render_fragment(d, [StepResult(Evidence.PROVED)])
     assert r"\notag" not in tex
     assert r"\log\left(N^{2}\right) &= 2 \log N && " in tex
+
+
+def test_assumptions_name_indices_as_the_derivation_writes_them():
+    ctx = Context()
+    N, K = ctx.size("N"), ctx.size("K")
+    y = ctx.data("y", index=(1, N), values=(1, K))
+    q = ctx.positive("q", index=[(1, K), (1, N)], sums_to_one=True)
+    k, n = sp.Symbol("k", integer=True), sp.Symbol("n", integer=True)
+    d = Derivation("one-hot", ctx, start=-sp.Sum(sp.log(q[y[n], n]), (n, 1, N)) / N, name="one-hot")
+    d.step(-sp.Sum(sp.KroneckerDelta(k, y[n]) * sp.log(q[k, n]), (k, 1, K), (n, 1, N)) / N, "one-hot")
+    tex = render_fragment(d, [StepResult(Evidence.PROVED, "")])
+    assert r"Each $y_{n}$, for $1 \le n \le N$, is an integer with $1 \le y_{n} \le K$." in tex
+    assert r"$q_{k,n} > 0$ for $1 \le k \le K$ and $1 \le n \le N$, and $\sum_{k=1}^{K} q_{k,n} = 1$." in tex

@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
-from derive.notation import CrossEntropy, JointProbability, conditional, example_cross_entropy
+from derive.notation import CrossEntropy, JointProbability, conditional, example_cross_entropy, softmax_of
 from derive.render.printer import DerivePrinter, to_latex
 
 N = sp.Symbol("N", integer=True, positive=True)
@@ -50,6 +50,7 @@ P = conditional("p", given=theta)
         (sp.Sum(p[i], (i, 1, K)) / N, r"\frac{1}{N} \sum_{i=1}^{K} p_{i}"),
         (2 * N * sp.log(L) / (3 * K), r"\frac{2 N}{3 K} \log L(\theta)"),
         (n[i] / N, r"\frac{n_{i}}{N}"),
+        (sp.exp(q[i]) / sp.Sum(sp.exp(q[k]), (k, 1, K)), r"\frac{e^{q_{i}}}{\sum_{k=1}^{K} e^{q_{k}}}"),
         ((n[i] + 1) / N, r"\frac{n_{i} + 1}{N}"),
         # indexed symbols and Iverson brackets
         (q[i], "q_{i}"),
@@ -65,6 +66,7 @@ P = conditional("p", given=theta)
         (L, r"L(\theta)"),
         (L**2, r"L(\theta)^{2}"),
         (sp.Sum(example_cross_entropy(p, q)(i), (i, 1, N)), r"\sum_{i=1}^{N} H(p^{(i)}, q^{(i)})"),
+        (softmax_of(q)(k) ** 2, r"\sigma(q)_{k}^{2}"),
     ],
 )
 def test_textbook_form(expr, expected):
