@@ -356,10 +356,16 @@ def failure_text(item: StepItem, required: Evidence, result: StepResult) -> str:
 
     step, d = item.step, item.derivation
     strict = item.config.getoption("derive_strict")
-    verdict = (
-        "is refuted" if result.evidence is Evidence.REFUTED else f"is {result.evidence.value}, short of {required}"
-    )
-    lines = [f"{_step_where_shown(step)}: step {item.number} ({step.name}) of {d.name} {verdict}"]
+    # The first line is what pytest's short summary shows ("FAILED id - <first line>"): the verdict leads.
+    cex = result.counterexample
+    if cex is not None:
+        point = ", ".join(f"{k} = {v}" for k, v in cex.values.items())
+        verdict = f"refuted at {point}: {cex.sides[0]} = {cex.lhs_value}, {cex.sides[1]} = {cex.rhs_value}"
+    elif result.evidence is Evidence.REFUTED:
+        verdict = "refuted"
+    else:
+        verdict = f"{result.evidence.value}, short of {required.value}"
+    lines = [f"{verdict} ({_step_where_shown(step)}: step {item.number} ({step.name}) of {d.name})"]
     lines += _source_lines(step)
     lines.append("")
     lines.append(f"  before:    {_one_line(step.claim_lhs)}")

@@ -117,7 +117,8 @@ def test_a_wrong_step_fails_with_its_claim_counterexample_and_replay_line(projec
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(
         [
-            "proofs/wrong.py:10: step 2 (mistake) of wrong is refuted",
+            "refuted at K = 2, q = (1/2, 1/2): left side = -2*log(2), right side = log(2)**2 "
+            "(proofs/wrong.py:10: step 2 (mistake) of wrong)",
             ">   10  d.step(",
             '    12      "a tempting mistake",',
             "  before:    log(q[1]) + log(q[2])",
@@ -129,7 +130,7 @@ def test_a_wrong_step_fails_with_its_claim_counterexample_and_replay_line(projec
             "  left side  = *",
             "  right side = *",
             "Replay: derive check proofs/wrong.py --step mistake",
-            "*FAILED proofs/wrong.py::mistake*",
+            "FAILED proofs/wrong.py::mistake - refuted at K = 2, q = (1/2, 1/2)*",
         ]
     )
     assert "Traceback" not in result.stdout.str() and "runtest" not in result.stdout.str()
