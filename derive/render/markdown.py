@@ -9,6 +9,8 @@ numbered list whose numbers match the lines, with the evidence in words.
 
 from __future__ import annotations
 
+import re
+
 from derive.evidence import Evidence, StepResult
 from derive.model import Derivation
 from derive.render import base
@@ -17,14 +19,20 @@ from derive.render.printer import to_latex
 from derive.render.reference import Code, references
 from derive.render.text import markdown_text, paragraphs
 
+#: How math is delimited: ``dollars`` (``$...$``, ``$$...$$``: Jupyter, MkDocs, pandoc, Quarto) or ``github``.
+MATH_SYNTAXES = ("dollars", "github")
 
-def render_markdown(derivation: Derivation, results: list[StepResult], notation: Notation | None = None) -> str:
+
+def render_markdown(
+    derivation: Derivation, results: list[StepResult], notation: Notation | None = None, *, math: str = "dollars"
+) -> str:
     """The derivation as Markdown with ``$...$`` and ``$$...$$`` math.
 
     Args:
         derivation: the derivation to write up.
         results: one ``StepResult`` per step of ``derivation``, in order.
         notation: symbol names and logarithms for the output (:class:`~derive.render.notation.Notation`).
+        math: ``"dollars"``, or ``"github"`` for GitHub's own math syntax (:func:`github_math`).
 
     Returns:
         Markdown ending in a newline; the same input always gives the same bytes.
@@ -32,8 +40,44 @@ def render_markdown(derivation: Derivation, results: list[StepResult], notation:
     Raises:
         ValueError: if ``results`` does not have one entry per step.
     """
+    if math not in MATH_SYNTAXES:
+        raise ValueError(f"math must be one of {', '.join(MATH_SYNTAXES)}, not {math!r}")
     with using(for_derivation(notation, derivation)):
-        return _markdown(derivation, results)
+        text = _markdown(derivation, results)
+    return github_math(text) if math == "github" else text
+
+
+_FENCE = re.compile(r"^```.*?^```[ \t]*$", re.M | re.S)
+_DISPLAY = re.compile(r"^\$\$\n(.*?)\n\$\$$", re.M | re.S)
+_CODE_SPAN = re.compile(r"`[^`\n]+`")
+_INLINE = re.compile(r"(?<![\\$])\$(?!\$)([^$\n]+?)(?<!\\)\$")
+
+
+def github_math(markdown: str) -> str:
+    """``$$...$$`` blocks as ```` ```math ```` fences and ``$...$`` as ``$`...`$``.
+
+    GitHub applies Markdown's backslash escapes inside ``$...$`` before MathJax sees it, so ``\\{``, ``\\,``,
+    ``\\|`` and ``\\_`` lose their backslash (github/markup#1746); inside its own syntax the math is left alone.
+    Code (fenced blocks, code spans) is not touched; text never holds a bare ``$`` (``markdown_text`` escapes it).
+    """
+    out, pos = [], 0
+    for fence in _FENCE.finditer(markdown):
+        out.append(_github_prose(markdown[pos : fence.start()]))
+        out.append(fence.group(0))
+        pos = fence.end()
+    out.append(_github_prose(markdown[pos:]))
+    return "".join(out)
+
+
+def _github_prose(text: str) -> str:
+    text = _DISPLAY.sub(lambda m: f"```math\n{m.group(1)}\n```", text)
+    out, pos = [], 0
+    for span in _CODE_SPAN.finditer(text):
+        out.append(_INLINE.sub(r"$`\1`$", text[pos : span.start()]))
+        out.append(span.group(0))
+        pos = span.end()
+    out.append(_INLINE.sub(r"$`\1`$", text[pos:]))
+    return "".join(out)
 
 
 def _markdown(derivation: Derivation, results: list[StepResult]) -> str:

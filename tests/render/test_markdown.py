@@ -111,3 +111,21 @@ def test_deterministic_with_one_trailing_newline(derivation, results, render_in_
     md = render_markdown(derivation, results)
     assert md.endswith("\n") and not md.endswith("\n\n")
     assert render_in_fresh_process("render_markdown", "3") == md
+
+
+def test_github_math_uses_githubs_own_syntax_and_leaves_code_alone():
+    from derive.render.markdown import github_math
+
+    md = "Text $p \\,\\|\\, q$ and `$x$` and \\$5.\n\n$$\n\\{1, \\ldots, K\\}\n$$\n\n```python\nx = '$a$'\n```\n"
+    assert github_math(md) == (
+        "Text $`p \\,\\|\\, q`$ and `$x$` and \\$5.\n\n```math\n\\{1, \\ldots, K\\}\n```\n\n```python\nx = '$a$'\n```\n"
+    )
+
+
+def test_github_flavoured_write_up_has_no_dollar_math_left(derivation, results):
+    md = render_markdown(derivation, results, math="github")
+    assert "$$" not in md and "```math\n\\begin{aligned}" in md
+    prose = re.sub(r"\$`[^`]*`\$", "", re.sub(r"```.*?```", "", md, flags=re.S))
+    assert "$" not in prose.replace("\\$", ""), "a $ outside GitHub's $`...`$"
+    with pytest.raises(ValueError, match="math must be one of dollars, github"):
+        render_markdown(derivation, results, math="katex")
