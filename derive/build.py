@@ -94,15 +94,13 @@ def _publish(texts: dict[str, str], typeset: list[str], names: list[str], out: P
 
     Of ``names`` (every file this write-up may consist of), those not made this time are removed as stale.
     """
-    from derive.render.pdf import compile_pdf
-
     out.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".derive-stage-", dir=out))
     try:
         for name, text in texts.items():
             (stage / name).write_text(text, encoding="utf-8")
         for name in typeset:
-            compile_pdf(stage / name, stage)
+            _typeset(stage, name, out)
         made = sorted(p.name for p in stage.iterdir() if p.name in names)
         manifest = _read_manifest(out)
         written = []
@@ -115,6 +113,20 @@ def _publish(texts: dict[str, str], typeset: list[str], names: list[str], out: P
         shutil.rmtree(stage, ignore_errors=True)
     remove_stale(out, [n for n in names if n not in made], manifest)
     return written
+
+
+def _typeset(stage: Path, name: str, out: Path) -> None:
+    """The PDF of ``stage/name``; a LaTeX error names ``out/name``, the file the user asked for, not the staging
+    folder, which is gone by the time they read it."""
+    from derive.render.pdf import RenderError, compile_pdf
+
+    try:
+        compile_pdf(stage / name, stage)
+    except RenderError as exc:
+        message = str(exc)
+        for staged in (str(stage.resolve()), str(stage)):
+            message = message.replace(staged + os.sep, str(out) + os.sep)
+        raise RenderError(message) from None
 
 
 def remove_stale(out: Path, files: list[str], manifest: dict[str, str] | None = None) -> list[Path]:

@@ -1,7 +1,12 @@
 """``derive``: list, check and build derivations.
 
-Exit codes (``ExitCode``): 0 every step verified; 1 a step refuted or short of what it declared; 2 bad input
-(usage, a missing path, a module that fails to import or defines no derivation); 3 internal error.
+With no PATH, a command acts on the ``[tool.derive] paths`` of the nearest pyproject.toml, else on a ``proofs/``
+folder in the working directory, else on the bundled derivations (:func:`derive.config.default_source`), as the
+pytest plugin does; a line on stderr says which.
+
+Exit codes (``ExitCode``): 0 every step verified; 1 a step refuted or short of what it declared, or LaTeX failed on
+a write-up; 2 bad input (usage, a missing path, a module that fails to import or defines no derivation, a bad
+setting in pyproject.toml); 3 internal error.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from derive import __version__
@@ -33,14 +39,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="derive",
         description="Machine-checked derivations: verify every step symbolically, write LaTeX, Markdown and PDF.",
-        epilog="With no PATH, the commands act on the derivations bundled with the package. "
-        "Exit codes: 0 verified, 1 a step refuted or short of what it declared, 2 bad input, 3 internal error.",
+        epilog="With no PATH, the commands act on the paths of [tool.derive] in the nearest pyproject.toml, else on "
+        "a proofs/ folder here, else on the derivations bundled with derive; a line on stderr says which. "
+        "Exit codes: 0 verified, 1 a step refuted or short of what it declared (or LaTeX failed on a write-up), "
+        "2 bad input, 3 internal error.",
     )
     parser.add_argument("--version", action="version", version=f"derive {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def paths(p):
-        p.add_argument("paths", nargs="*", metavar="PATH", help="a derivation module (.py) or a folder of them")
+        p.add_argument(
+            "paths",
+            nargs="*",
+            metavar="PATH",
+            help="a derivation module (.py) or a folder of them (default: [tool.derive] paths in pyproject.toml, "
+            "else ./proofs, else the bundled derivations)",
+        )
 
     p_list = sub.add_parser("list", help="list the derivations found")
     paths(p_list)
@@ -81,19 +95,39 @@ def build_parser() -> argparse.ArgumentParser:
     p_mutate = sub.add_parser("mutate", help="plant mistakes in every step and report how many are caught")
     paths(p_mutate)
     p_mutate.add_argument("--budget", type=float, default=DEFAULT_BUDGET, metavar="SECONDS", help="per mutant")
-    p_mutate.add_argument("--seed", type=int, default=0)
-    p_mutate.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N")
+    p_mutate.add_argument("--seed", type=int, default=0, help="seed for the random points of numeric checks")
+    p_mutate.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="mutants checked in parallel (default: all cores)",
+    )
     p_mutate.add_argument("--json", action="store_true", help="print counts and every mutant as JSON")
 
     p_cache = sub.add_parser("cache", help="show or clear the verification cache")
     p_cache.add_argument("action", choices=["dir", "clear"], help="dir: print its location; clear: delete it")
     p_cache.add_argument("--cache-dir", type=Path, default=None, metavar="DIR")
 
-    p_build = sub.add_parser("build", help="verify, then write LaTeX, Markdown and PDF write-ups")
+    p_build = sub.add_parser(
+        "build",
+        help="verify, then write LaTeX, Markdown and PDF write-ups",
+        description="Verify, then write each passing derivation's write-ups and the lecture notes and slides. "
+        "Exit code 1 when a step is refuted or short of what it declared, or when LaTeX fails on a write-up "
+        "(that write-up is then not written; --no-pdf writes its .tex without typesetting it).",
+    )
     checking(p_build)
     p_build.add_argument("--out", default="derive-out", metavar="DIR", help="output folder (default: derive-out)")
     p_build.add_argument("--no-pdf", action="store_true", help="do not run LaTeX")
     p_build.add_argument("--no-notes", action="store_true", help="do not write the combined lecture notes and slides")
+    p_build.add_argument(
+        "--title",
+        type=_title_text,
+        metavar="TEXT",
+        help="title of the lecture notes and slides (default: title in [tool.derive] of pyproject.toml, else a "
+        "generic one, or the bundled derivations' own)",
+    )
     notation = p_build.add_argument_group(
         "notation", "how the write-ups print symbols and logarithms; also [tool.derive.notation] in pyproject.toml"
     )
@@ -115,6 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _title_text(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give the title of the lecture notes and slides, e.g. --title 'Entropy'")
+    return text.strip()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -127,7 +167,25 @@ def main(argv: list[str] | None = None) -> int:
         return ExitCode.FAILED
 
 
+def _paths(args) -> list:
+    """The PATHs given, else what :func:`derive.config.default_source` picks, said in one line on stderr."""
+    from derive.config import default_source
+
+    if args.paths:
+        return list(args.paths)
+    source = default_source()
+    if source.bundled:
+        print(
+            "derive: the bundled derivations (no PATH, no [tool.derive] paths, no proofs/ folder here)", file=sys.stderr
+        )
+    else:
+        shown = ", ".join(display_path(p) for p in source.paths)
+        print(f"derive: the derivations in {shown} ({source.origin})", file=sys.stderr)
+    return source.paths
+
+
 def _load(args) -> tuple[list[Loaded], bool]:
+    args.paths = _paths(args)
     loaded = load(args.paths)
     bad = False
     for item in loaded:
@@ -137,11 +195,17 @@ def _load(args) -> tuple[list[Loaded], bool]:
     return loaded, bad
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def cmd_list(args) -> ExitCode:
     loaded, bad = _load(args)
-    for item in loaded:
-        for d in item.derivations:
-            print(f"{d.name:28} {len(d.steps):3} steps  {item.display}  {d.title}")
+    found = [(item, d) for item in loaded for d in item.derivations]
+    width = max([28, *(len(d.name) for _, d in found)])
+    for item, d in found:
+        steps = "step" if len(d.steps) == 1 else "steps"
+        print(f"{d.name:{width}} {len(d.steps):3} {steps:5}  {item.display}  {d.title}")
     return ExitCode.BAD_INPUT if bad else ExitCode.OK
 
 
@@ -163,7 +227,32 @@ def _only(d, index: int):
     return view
 
 
+@dataclass(frozen=True)
+class Columns:
+    """The check table's columns: derivation and step names are as wide as the longest shown (``--step NAME``
+    needs the whole name), and never narrower than 24 characters."""
+
+    name: int = 24
+    step: int = 24
+
+    @classmethod
+    def fitting(cls, derivations: list) -> Columns:
+        names = [d.name for d in derivations]
+        steps = [s.name for d in derivations for s in d.steps]
+        return cls(max([cls.name, *map(len, names)]), max([cls.step, *map(len, steps)]))
+
+    def header(self) -> str:
+        return f"{'derivation':{self.name}} {'#':>2}  {'step':{self.step}} {'rel':3}  {'evidence':17} {'time':>7}"
+
+    def row(self, name: str, n: int, step, result) -> str:
+        time_ = "cached" if result.cached else f"{result.seconds:6.2f}s"
+        cells = f"{name:{self.name}} {n:>2}  {step.name:{self.step}} {step.relation.value:3}  "
+        return cells + f"{result.evidence.value:17} {time_:>7}"
+
+
 def _check_all(args, loaded: list[Loaded], stream) -> tuple[list[DerivationReport], bool]:
+    """Check the selected steps, printing the table to ``stream`` (None: no table). No table at all when there is
+    nothing to check: the errors already said why."""
     items, missing_step = [], False
     for item in loaded:
         for d in item.derivations:
@@ -173,12 +262,17 @@ def _check_all(args, loaded: list[Loaded], stream) -> tuple[list[DerivationRepor
                 missing_step = True
                 continue
             items.append((target, item.display))
+    if not items:
+        return [], missing_step
+    columns = Columns.fitting([d for d, _ in items])
+    if stream is not None:
+        print(columns.header(), file=stream)
 
     def progress(report, step, result):
         if stream is not None:
             d = report.derivation
             n = getattr(d, "first_index", 1) + d.steps.index(step)
-            _row(stream, d.name, n, step, result, args)
+            _row(stream, columns, d.name, n, step, result, args)
 
     cache = None if args.no_cache else Cache(args.cache_dir)
     reports = check_derivations(
@@ -187,22 +281,14 @@ def _check_all(args, loaded: list[Loaded], stream) -> tuple[list[DerivationRepor
     return reports, missing_step
 
 
-HEADER = f"{'derivation':24} {'#':>2}  {'step':24} {'rel':3}  {'evidence':17} {'time':>7}"
-
-
-def _row(stream, name, n, step, result, args) -> None:
+def _row(stream, columns: Columns, name, n, step, result, args) -> None:
     ok = result.evidence.satisfies(step.allow)
     flag = (
         ""
         if ok
         else "  <-- FAILS" + (f" (allowed: {step.allow.value})" if result.evidence is not Evidence.REFUTED else "")
     )
-    print(
-        f"{name[:24]:24} {n:>2}  {step.name[:24]:24} {step.relation.value:3}  {result.evidence.value:17} "
-        f"{'cached' if result.cached else f'{result.seconds:6.2f}s':>7}{flag}",
-        file=stream,
-        flush=True,
-    )
+    print(columns.row(name, n, step, result) + flag, file=stream, flush=True)
     if result.evidence not in (Evidence.PROVED, Evidence.ASSUMED) or getattr(args, "verbose", False):
         if result.detail and result.counterexample is None:
             print(f"    {result.detail}", file=stream)
@@ -217,10 +303,7 @@ def _row(stream, name, n, step, result, args) -> None:
 def cmd_check(args) -> ExitCode:
     loaded, bad = _load(args)
     start = time.perf_counter()
-    stream = None if args.json else sys.stdout
-    if stream:
-        print(HEADER, file=stream)
-    reports, missing = _check_all(args, loaded, stream)
+    reports, missing = _check_all(args, loaded, None if args.json else sys.stdout)
     elapsed = time.perf_counter() - start
     if args.json:
         json.dump(
@@ -234,7 +317,7 @@ def cmd_check(args) -> ExitCode:
             ensure_ascii=False,
         )
         print()
-    else:
+    elif reports:
         _summary(reports, elapsed)
     return _exit(reports, bad or missing)
 
@@ -249,7 +332,7 @@ def _summary(reports: list[DerivationReport], elapsed: float) -> None:
     cached = sum(r.cached for r in steps)
     if cached:
         tally += f"; {cached} from the cache"
-    print(f"\n{passed}/{len(reports)} derivations pass; {len(steps)} steps: {tally} ({elapsed:.1f} s)")
+    print(f"\n{passed}/{len(reports)} derivations pass; {_plural(len(steps), 'step')}: {tally} ({elapsed:.1f} s)")
 
 
 def _exit(reports: list[DerivationReport], bad: bool) -> ExitCode:
@@ -258,18 +341,70 @@ def _exit(reports: list[DerivationReport], bad: bool) -> ExitCode:
     return ExitCode.OK if all(r.passed for r in reports) else ExitCode.FAILED
 
 
+def _renames(items: list[str]) -> dict[str, str]:
+    """``--rename NAME=LATEX`` options as a mapping; a malformed one is a usage error naming the option."""
+    from derive.render.notation import NotationError, latex_problem
+
+    renames = {}
+    for item in items:
+        name, sep, latex = (part.strip() for part in item.partition("="))
+        if not sep:
+            raise NotationError(f"--rename '{item}': write NAME=LATEX, e.g. --rename 'q=\\hat{{y}}'")
+        problem = latex_problem(latex)
+        if problem:
+            raise NotationError(f"--rename '{item}': {problem}")
+        renames[name] = latex
+    return renames
+
+
 def _notation(args):
     """[tool.derive.notation] of the nearest pyproject.toml, with the command line's settings on top."""
     from derive.config import find_pyproject, notation_from
-    from derive.render.notation import NotationError
 
-    renames = {}
-    for item in args.rename:
-        name, sep, latex = item.partition("=")
-        if not sep:
-            raise NotationError(f"--rename {item!r}: write NAME=LATEX, e.g. --rename 'q=\\hat{{y}}'")
-        renames[name.strip()] = latex.strip()
+    renames = _renames(args.rename)
     return notation_from(find_pyproject()).merge(symbols=renames, log=args.log, base=args.log_base)
+
+
+def _check_renames(args, notation, loaded: list[Loaded]) -> None:
+    """A ``--rename`` of a name no derivation being built has is a usage error; one from pyproject.toml is only
+    warned about (the project's notation need not fit every PATH built). A rename that makes two symbols of one
+    derivation look the same is warned about, not refused."""
+    from derive.config import find_pyproject
+    from derive.render.notation import NotationError, clashes, symbol_names
+
+    derivations = [d for item in loaded for d in item.derivations]
+    known = set().union(*(symbol_names(d) for d in derivations))
+    given = _renames(args.rename)
+    listing = ", ".join(sorted(known, key=lambda n: (n.lower(), n))) or "none"
+    for name in sorted(set(notation.symbols) - known):
+        if name in given:
+            raise NotationError(
+                f"--rename {name}={given[name]}: no derivation being built has a symbol {name!r}; "
+                f"the symbols that can be renamed: {listing}"
+            )
+        print(
+            f"derive: warning: {display_path(find_pyproject())}: [tool.derive.notation] symbols: {name!r} is a "
+            f"symbol of no derivation being built (they have: {listing})",
+            file=sys.stderr,
+        )
+    for d in derivations:
+        for name, other, tex in clashes(notation, d):
+            print(
+                f"derive: warning: {d.name}: {name} is renamed to {tex}, which is how {other} prints there too; "
+                "the reader cannot tell them apart",
+                file=sys.stderr,
+            )
+
+
+def _title(args) -> str:
+    """--title, else ``[tool.derive] title``, else the bundled derivations' title or a generic one."""
+    from derive.config import find_pyproject, title_from
+    from derive.loader import is_bundled
+    from derive.render.notes import GENERIC_TITLE, TITLE
+
+    if args.title:
+        return args.title
+    return title_from(find_pyproject()) or (TITLE if is_bundled(args.paths) else GENERIC_TITLE)
 
 
 def cmd_build(args) -> ExitCode:
@@ -279,9 +414,13 @@ def cmd_build(args) -> ExitCode:
 
     notation = _notation(args)  # before any work: a bad setting is a usage error
     loaded, bad = _load(args)
+    if not bad:  # a module that failed to load might have had the symbol
+        _check_renames(args, notation, loaded)
+    title = _title(args)
     start = time.perf_counter()
-    print(HEADER)
     reports, missing = _check_all(args, loaded, sys.stdout)
+    if not reports:  # nothing loaded, or no derivation has the --step: the errors said so
+        return ExitCode.BAD_INPUT
     out = Path(args.out)
     render_failed = False
     for report in reports:
@@ -303,6 +442,10 @@ def cmd_build(args) -> ExitCode:
             written = write_outputs(report, out, pdf=not args.no_pdf, notation=notation)
         except RenderError as exc:  # this write-up failed; the others are still built
             print(f"derive: error: {exc}", file=sys.stderr)
+            print(
+                f"derive: {report.derivation.name}: not written (--no-pdf writes its .tex without typesetting it)",
+                file=sys.stderr,
+            )
             for path in remove_stale(out, list(output_names(report.derivation.name).values())):
                 print(f"removed stale {display_path(path)}", file=sys.stderr)
             render_failed = True
@@ -310,7 +453,8 @@ def cmd_build(args) -> ExitCode:
         for path in written:
             print(f"wrote {display_path(path)}")
     if not args.no_notes:
-        render_failed |= not _build_combined(args, reports, bad or missing or render_failed, out, notation)
+        incomplete = bad or missing or render_failed
+        render_failed |= not _build_combined(args, reports, incomplete, out, notation, title)
     if not args.no_pdf and not tex_available():
         print(NO_TEX_NOTICE, file=sys.stderr)
     _summary(reports, time.perf_counter() - start)
@@ -318,14 +462,16 @@ def cmd_build(args) -> ExitCode:
     return ExitCode.FAILED if render_failed and code is ExitCode.OK else code
 
 
-def _build_combined(args, reports: list[DerivationReport], incomplete: bool, out: Path, notation=None) -> bool:
+def _build_combined(
+    args, reports: list[DerivationReport], incomplete: bool, out: Path, notation=None, title: str | None = None
+) -> bool:
     """Write the lecture notes and slides of every derivation; False if LaTeX failed on them.
 
     They are written only when they can be complete: a derivation that fails, a module that did not load or a
     single ``--step`` would be missing from them, so then they are skipped (and derive's old copies removed).
     """
     from derive.build import COMBINED, remove_stale, write_combined
-    from derive.render.notes import GENERIC_TITLE, TITLE
+    from derive.render.notes import GENERIC_TITLE
     from derive.render.pdf import RenderError
 
     failing = [r.derivation.name for r in reports if not r.passed]
@@ -336,14 +482,13 @@ def _build_combined(args, reports: list[DerivationReport], incomplete: bool, out
     elif incomplete or not reports:
         why = "a module or a write-up failed and would be missing"
     else:
-        title = GENERIC_TITLE if args.paths else TITLE
         try:
-            for path in write_combined(reports, out, title, pdf=not args.no_pdf, notation=notation):
+            for path in write_combined(reports, out, title or GENERIC_TITLE, pdf=not args.no_pdf, notation=notation):
                 print(f"wrote {display_path(path)}")
             return True
         except RenderError as exc:
             print(f"derive: error: {exc}", file=sys.stderr)
-            why = "LaTeX failed on them"
+            why = "LaTeX failed on them (--no-pdf writes their .tex without typesetting it)"
     print(f"derive: lecture notes and slides not written: {why}", file=sys.stderr)
     for path in remove_stale(out, list(COMBINED.values())):
         print(f"removed stale {display_path(path)}", file=sys.stderr)
@@ -355,6 +500,8 @@ def cmd_mutate(args) -> ExitCode:
 
     loaded, bad = _load(args)
     derivations = [d for item in loaded for d in item.derivations]
+    if not derivations:
+        return ExitCode.BAD_INPUT
     start = time.perf_counter()
 
     def progress(result):
@@ -371,14 +518,12 @@ def cmd_mutate(args) -> ExitCode:
         )
         print()
     else:
-        print(f"\n{'derivation':28} " + " ".join(f"{k:>10}" for k in keys) + "  kill rate")
+        width = max([28, *(len(d.name) for d in derivations)])
+        print(f"\n{'derivation':{width}} " + " ".join(f"{k:>10}" for k in keys) + "  kill rate")
         for r in reports:
-            print(
-                f"{r.derivation.name[:28]:28} "
-                + " ".join(f"{r.counts()[k]:>10}" for k in keys)
-                + f"  {_rate(r.counts())}"
-            )
-        print(f"{'total':28} " + " ".join(f"{total[k]:>10}" for k in keys) + f"  {_rate(total)}")
+            counts = r.counts()
+            print(f"{r.derivation.name:{width}} " + " ".join(f"{counts[k]:>10}" for k in keys) + f"  {_rate(counts)}")
+        print(f"{'total':{width}} " + " ".join(f"{total[k]:>10}" for k in keys) + f"  {_rate(total)}")
         print(f"({time.perf_counter() - start:.1f} s)")
     if total["proved"]:
         print("derive: a false mutant was proved: this is a soundness bug in derive; please report it", file=sys.stderr)
@@ -406,6 +551,13 @@ COMMANDS = {"list": cmd_list, "check": cmd_check, "build": cmd_build, "mutate": 
 def entry() -> None:  # console script
     try:
         code = main()
+        sys.stdout.flush()  # here, so that a reader who stopped reading (derive check | head) is caught below
+    except BrokenPipeError:
+        # NOTE: as the Python docs advise (signal module, "Note on SIGPIPE"): send what is still buffered to devnull,
+        # so that the flush at exit does not raise again, and exit 1 as Python does on EPIPE.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = ExitCode.FAILED
     except Exception:  # noqa: BLE001 - an internal error: show it and say so with the exit code
         import traceback
 

@@ -2,7 +2,8 @@ r"""``[tool.derive]`` in a project's pyproject.toml: the settings the CLI and th
 
 ```toml
 [tool.derive]
-paths = ["proofs"]              # what `pytest` collects (derive.pytest_plugin)
+paths = ["proofs"]              # what `pytest` collects (derive.pytest_plugin) and `derive check` checks
+title = "Information theory"    # the title of the lecture notes and slides `derive build` writes
 
 [tool.derive.notation]          # how `derive build` writes symbols and logarithms (derive.render.notation)
 symbols = { q = '\hat{y}' }
@@ -14,6 +15,7 @@ base = 2                        # only where every step holds in any base
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 from derive.errors import DeriveError
@@ -58,3 +60,63 @@ def notation_from(pyproject: Path | None):
         return Notation.from_config(table)
     except NotationError as exc:
         raise ConfigError(f"{pyproject}: {exc}") from None
+
+
+def configured_paths(pyproject: Path | None) -> list[Path]:
+    """``[tool.derive] paths`` of ``pyproject``, relative to its folder ([] when there are none).
+
+    Raises:
+        ConfigError: ``paths`` is not a list of strings, or names a file or folder that does not exist.
+    """
+    paths = tool_table(pyproject).get("paths", [])
+    if isinstance(paths, str) or not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        raise ConfigError(f'{pyproject}: [tool.derive] paths must be a list such as ["proofs"], not {paths!r}')
+    resolved = [pyproject.parent / p for p in paths] if pyproject else []
+    for raw, path in zip(paths, resolved):
+        if not path.exists():
+            raise ConfigError(
+                f"{pyproject}: [tool.derive] paths: {raw!r} does not exist (looked for {path}); "
+                "fix the path or remove it from the list"
+            )
+    return resolved
+
+
+def title_from(pyproject: Path | None) -> str | None:
+    """``[tool.derive] title``: the title of the lecture notes and slides (None when unset)."""
+    title = tool_table(pyproject).get("title")
+    if title is not None and (not isinstance(title, str) or not title.strip()):
+        raise ConfigError(f'{pyproject}: [tool.derive] title must be a non-empty string such as "My notes"')
+    return title.strip() if title else None
+
+
+@dataclass(frozen=True)
+class Source:
+    """The derivations a command acts on when it is given no PATH, and where that choice came from."""
+
+    paths: list[Path]
+    origin: str  # "[tool.derive] paths in pyproject.toml", "the proofs/ folder", or "" for the bundled set
+
+    @property
+    def bundled(self) -> bool:
+        return not self.origin
+
+
+def default_source(start: Path | None = None) -> Source:
+    """What to act on without a PATH, the way the pytest plugin chooses: the ``[tool.derive] paths`` of the
+    nearest pyproject.toml, else a ``proofs/`` folder in ``start`` (the working directory) that holds derivation
+    modules, else the derivations bundled with derive.
+
+    Raises:
+        ConfigError: pyproject.toml is malformed or lists a path that does not exist.
+    """
+    from derive.loader import bundled_proofs, display_path, is_derivation_file
+
+    here = start or Path.cwd()
+    pyproject = find_pyproject(here)
+    configured = configured_paths(pyproject)
+    if configured:
+        return Source(configured, f"[tool.derive] paths in {display_path(pyproject)}")
+    proofs = here / "proofs"
+    if proofs.is_dir() and any(is_derivation_file(p) for p in proofs.glob("*.py")):
+        return Source([proofs], "the proofs/ folder here")
+    return Source([bundled_proofs()], "")

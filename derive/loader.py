@@ -55,6 +55,19 @@ def bundled_proofs() -> Path:
     return installed if installed.is_dir() else here.parent / "proofs"
 
 
+def is_bundled(paths: list[str | Path]) -> bool:
+    """Whether ``paths`` are the bundled derivations: their folder, or a folder whose modules are the same files
+    byte for byte (a checkout's ``proofs/`` beside an installed copy of the package)."""
+    if len(paths) != 1 or not Path(paths[0]).is_dir():
+        return False
+
+    def contents(folder: Path) -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p, error in module_files([folder]) if error is None}
+
+    folder = Path(paths[0])
+    return folder.resolve() == bundled_proofs().resolve() or contents(folder) == contents(bundled_proofs())
+
+
 def module_files(paths: list[str | Path]) -> list[tuple[Path, LoadError | None]]:
     """Expand PATHs into module files, in a stable order; a missing path becomes an error entry."""
     out: list[tuple[Path, LoadError | None]] = []

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from derive.cli import ExitCode, main
-from derive.loader import bundled_proofs
+from derive.loader import bundled_proofs, load
+from derive.render.notes import TITLE
+
+ROOT = Path(__file__).resolve().parents[1]
+needs_tex = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
 
 WRONG = textwrap.dedent(
     """
@@ -70,9 +79,13 @@ def test_replay_checks_only_the_named_step(wrong_module, capsys):
     assert "has no step 'nope'" in capsys.readouterr().err
 
 
-def test_missing_path_exits_2(tmp_path, capsys):
-    assert main(["check", str(tmp_path / "absent.py")]) == ExitCode.BAD_INPUT
-    assert "absent.py: no such file or folder" in capsys.readouterr().err
+@pytest.mark.parametrize("command", ["check", "build", "mutate", "list"])
+def test_missing_path_exits_2_printing_only_the_error(tmp_path, capsys, command):
+    out = ["--out", str(tmp_path / "out")] if command == "build" else []
+    assert main([command, str(tmp_path / "absent.py"), *out]) == ExitCode.BAD_INPUT
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no empty table, no "0/0 derivations pass"
+    assert captured.err == f"derive: error: {tmp_path / 'absent.py'}: no such file or folder\n"
 
 
 def test_module_that_raises_exits_2_and_the_others_are_still_checked(tmp_path, wrong_module, capsys):
@@ -128,6 +141,7 @@ def test_build_writes_every_write_up_atomically(tmp_path, capsys):
     for suffix in ("-fragment.tex", ".json", ".md", ".tex"):
         assert f"iid-cross-entropy{suffix}" in names and f"kl-divergence{suffix}" in names
     assert "lecture-notes.tex" in names and "slides.tex" in names  # and, with --no-pdf, no PDF of them
+    assert TITLE in (out / "lecture-notes.tex").read_text() and TITLE in (out / "slides.tex").read_text()
     names = [n for n in names if n not in ("lecture-notes.tex", "slides.tex")]
     assert len(names) == 4 * len({n.split(".")[0].removesuffix("-fragment") for n in names})
     first = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
@@ -216,3 +230,233 @@ def test_a_malformed_notation_table_names_pyproject(tmp_path, monkeypatch, capsy
     monkeypatch.chdir(tmp_path)
     assert main(["build", FLAGSHIP_PATH, "--out", "out", "--no-pdf"]) == ExitCode.BAD_INPUT
     assert "pyproject.toml: [tool.derive.notation]: unknown key 'logs'" in capsys.readouterr().err
+
+
+# -- which derivations, without a PATH -------------------------------------------------------------------------
+GOOD = WRONG.replace('d.step(log(q[1]) * log(q[2]), "a tempting mistake", name="mistake")\n', "")
+
+
+def _listed(capsys) -> tuple[list[str], str]:
+    captured = capsys.readouterr()
+    return [line.split()[0] for line in captured.out.splitlines()], captured.err
+
+
+def test_without_a_path_the_commands_use_tool_derive_paths_as_pytest_does(tmp_path, monkeypatch, capsys):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "mine.py").write_text(GOOD)
+    (tmp_path / "pyproject.toml").write_text('[tool.derive]\npaths = ["notes"]\n')
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")  # the nearest pyproject.toml is above; its paths are relative to it
+    assert main(["list"]) == ExitCode.OK
+    names, err = _listed(capsys)
+    assert names == ["wrong"]
+    assert (
+        err == f"derive: the derivations in {tmp_path / 'notes'} ([tool.derive] paths in {tmp_path}/pyproject.toml)\n"
+    )
+    assert main(["check", "--json"]) == ExitCode.OK
+    assert [d["name"] for d in json.loads(capsys.readouterr().out)["derivations"]] == ["wrong"]
+
+
+def test_without_a_path_or_tool_derive_paths_a_proofs_folder_here_is_used(tmp_path, monkeypatch, capsys):
+    (tmp_path / "proofs").mkdir()
+    (tmp_path / "proofs" / "mine.py").write_text(GOOD)
+    monkeypatch.chdir(tmp_path)
+    assert main(["list"]) == ExitCode.OK
+    assert _listed(capsys) == (["wrong"], "derive: the derivations in proofs (the proofs/ folder here)\n")
+
+
+def test_without_any_of_them_the_bundled_derivations_are_used_and_the_user_is_told(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["list"]) == ExitCode.OK
+    names, err = _listed(capsys)
+    assert names == [d.name for item in load([bundled_proofs()]) for d in item.derivations]
+    assert err.startswith("derive: the bundled derivations (no PATH, no [tool.derive] paths")
+
+
+def test_in_this_repository_tool_derive_paths_are_the_bundled_derivations(monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)  # pyproject.toml: [tool.derive] paths = ["proofs"]
+    assert main(["list"]) == ExitCode.OK
+    names, err = _listed(capsys)
+    assert names == [d.name for item in load([bundled_proofs()]) for d in item.derivations] and len(names) == 20
+    assert "([tool.derive] paths in pyproject.toml)" in err
+
+
+def test_a_configured_path_that_does_not_exist_is_bad_input_naming_pyproject(tmp_path, monkeypatch, capsys):
+    (tmp_path / "pyproject.toml").write_text('[tool.derive]\npaths = ["nothere"]\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == ExitCode.BAD_INPUT
+    captured = capsys.readouterr()
+    assert f"{tmp_path}/pyproject.toml: [tool.derive] paths: 'nothere' does not exist" in captured.err
+    assert captured.out == ""
+
+
+def test_help_says_where_derivations_come_from_without_a_path(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "[tool.derive] in the nearest pyproject.toml" in " ".join(capsys.readouterr().out.split())
+
+
+# -- the table -------------------------------------------------------------------------------------------------
+OLD_HEADER = f"{'derivation':24} {'#':>2}  {'step':24} {'rel':3}  {'evidence':17} {'time':>7}"
+
+
+def test_the_table_shows_whole_names_and_keeps_its_width_for_short_ones(tmp_path, wrong_module, capsys):
+    long = tmp_path / "long.py"
+    long.write_text(
+        GOOD.replace('name="wrong"', 'name="a-derivation-named-at-length"').replace(
+            'name="split"', 'name="split-the-log-of-the-product"'
+        )
+    )
+    assert main(["check", str(long)]) == ExitCode.OK
+    header, row = capsys.readouterr().out.splitlines()[:2]
+    assert row.startswith("a-derivation-named-at-length  1  split-the-log-of-the-product =")
+    assert header.index("rel") == row.index("=") and header.index("step") == row.index("split")
+    assert main(["check", str(wrong_module)]) == ExitCode.FAILED
+    assert capsys.readouterr().out.splitlines()[0] == OLD_HEADER
+
+
+def test_one_step_is_one_step(tmp_path, capsys):
+    module = tmp_path / "mod.py"
+    module.write_text(GOOD)
+    assert main(["check", str(module)]) == ExitCode.OK
+    assert "1/1 derivations pass; 1 step: 1 proved" in capsys.readouterr().out
+    assert main(["list", str(module)]) == ExitCode.OK
+    assert "  1 step   " in capsys.readouterr().out
+
+
+# -- --rename is checked before any work -----------------------------------------------------------------------
+def test_a_rename_with_unbalanced_braces_is_bad_input_naming_the_option_and_the_value(tmp_path, capsys):
+    args = ["build", FLAGSHIP_PATH, "--out", str(tmp_path), "--no-pdf", "--rename", r"q=\hat{y"]
+    assert main(args) == ExitCode.BAD_INPUT
+    captured = capsys.readouterr()
+    assert captured.err == "derive: error: --rename 'q=\\hat{y': its braces do not balance (a '{' is never closed)\n"
+    assert captured.out == "" and not list(tmp_path.iterdir())
+
+
+def test_unbalanced_braces_in_pyproject_are_bad_input_naming_the_key(tmp_path, monkeypatch, capsys):
+    (tmp_path / "pyproject.toml").write_text("[tool.derive.notation]\nsymbols = { q = '\\hat{y' }\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", FLAGSHIP_PATH, "--out", "out", "--no-pdf"]) == ExitCode.BAD_INPUT
+    err = capsys.readouterr().err
+    assert "pyproject.toml: [tool.derive.notation] symbols: q = '\\hat{y': its braces do not balance" in err
+
+
+def test_renaming_a_symbol_no_derivation_has_is_bad_input_listing_what_can_be_renamed(tmp_path, capsys):
+    args = ["build", FLAGSHIP_PATH, "--out", str(tmp_path), "--no-pdf", "--rename", r"zz=\alpha"]
+    assert main(args) == ExitCode.BAD_INPUT
+    captured = capsys.readouterr()
+    assert (
+        "derive: error: --rename zz=\\alpha: no derivation being built has a symbol 'zz'; "
+        "the symbols that can be renamed: i, K, k, N, n, p, q, theta, x\n"
+    ) in captured.err
+    assert captured.out == ""  # nothing was checked
+
+
+def test_a_pyproject_rename_that_fits_no_derivation_built_is_only_a_warning(tmp_path, monkeypatch, capsys):
+    (tmp_path / "pyproject.toml").write_text("[tool.derive.notation]\nsymbols = { zz = 'Z' }\n")
+    (tmp_path / "mod.py").write_text(GOOD)
+    monkeypatch.chdir(tmp_path)  # the project's notation need not fit every PATH built
+    assert main(["build", "mod.py", "--out", "out", "--no-pdf", "--no-notes"]) == ExitCode.OK
+    assert "[tool.derive.notation] symbols: 'zz' is a symbol of no derivation being built (they have: K, q)" in (
+        capsys.readouterr().err
+    )
+
+
+TWO_HATS = textwrap.dedent(
+    """
+    from derive import Context, Derivation
+
+    ctx = Context()
+    q, yhat = ctx.probability("q"), ctx.probability("yhat")
+    d = Derivation("Two predictions", ctx, start=q + yhat, name="two")
+    d.step(yhat + q, "addition commutes", name="swap")
+    """
+)
+
+
+def test_a_rename_that_makes_two_symbols_look_the_same_is_warned_about(tmp_path, capsys):
+    (tmp_path / "two.py").write_text(TWO_HATS)
+    args = ["build", str(tmp_path / "two.py"), "--out", str(tmp_path / "out"), "--no-pdf", "--no-notes"]
+    assert main([*args, "--rename", r"q=\hat{y}"]) == ExitCode.OK  # warned, not refused
+    assert (
+        "derive: warning: two: q is renamed to \\hat{y}, which is how yhat prints there too; "
+        "the reader cannot tell them apart\n"
+    ) in capsys.readouterr().err
+    assert main([*args, "--rename", r"q=\tilde{y}"]) == ExitCode.OK
+    assert "warning" not in capsys.readouterr().err
+
+
+# -- LaTeX failures ---------------------------------------------------------------------------------------------
+def test_a_latex_error_names_the_output_file_not_the_staging_folder(tmp_path, monkeypatch, capsys):
+    import derive.render.pdf as pdf
+    from derive.render.pdf import RenderError
+
+    def failing(tex, out_dir):  # as compile_pdf reports it: the resolved path of the .tex it was given
+        raise RenderError(f"{Path(tex).resolve()}: LaTeX failed: ! Undefined control sequence. (line 23)")
+
+    monkeypatch.setattr(pdf, "compile_pdf", failing)
+    out = tmp_path / "out"
+    assert main(["build", FLAGSHIP_PATH, "--out", str(out), "--no-notes"]) == ExitCode.FAILED
+    err = capsys.readouterr().err
+    assert f"derive: error: {out}/iid-cross-entropy.tex: LaTeX failed: ! Undefined control sequence. (line 23)" in err
+    assert ".derive-stage" not in err and "--no-pdf writes its .tex" in err
+
+
+@needs_tex
+def test_a_real_latex_error_names_the_output_file_and_exits_1(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    args = ["build", FLAGSHIP_PATH, "--out", "out", "--no-notes", "--rename", r"q=\nosuchmacro"]
+    assert main(args) == ExitCode.FAILED
+    err = capsys.readouterr().err
+    assert "derive: error: out/iid-cross-entropy.tex: LaTeX failed: ! Undefined control sequence." in err
+    assert ".derive-stage" not in err
+
+
+def test_build_help_documents_the_exit_code_of_a_latex_failure(capsys):
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    assert "Exit code 1 when a step is refuted or short of what it declared, or when LaTeX fails" in " ".join(
+        capsys.readouterr().out.split()
+    )
+
+
+# -- help, pipes, titles ----------------------------------------------------------------------------------------
+def test_every_mutate_option_has_help(capsys):
+    with pytest.raises(SystemExit):
+        main(["mutate", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--seed SEED seed for the random points" in text and "-j N, --jobs N mutants checked in parallel" in text
+
+
+def test_a_reader_that_stops_reading_ends_derive_quietly(wrong_module):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "derive", "list", str(wrong_module)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    proc.stdout.close()  # as `derive list | head -0` does, long before derive writes anything
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 1  # as Python itself exits on EPIPE (docs: signal, "Note on SIGPIPE")
+    assert "Traceback" not in err and "BrokenPipeError" not in err and "Exception ignored" not in err
+
+
+def test_the_notes_title_comes_from_the_command_line_then_pyproject(tmp_path, monkeypatch):
+    (tmp_path / "mod.py").write_text(GOOD)
+    (tmp_path / "pyproject.toml").write_text('[tool.derive]\ntitle = "Logarithms & products"\n')
+    monkeypatch.chdir(tmp_path)
+    args = ["build", "mod.py", "--out", "out", "--no-pdf"]
+    assert main(args) == ExitCode.OK
+    for name in ("lecture-notes.tex", "slides.tex"):
+        assert r"Logarithms \& products" in (tmp_path / "out" / name).read_text()
+    assert main([*args, "--title", "Week 3"]) == ExitCode.OK
+    for name in ("lecture-notes.tex", "slides.tex"):
+        text = (tmp_path / "out" / name).read_text()
+        assert "Week 3" in text and "Logarithms" not in text
+
+
+def test_an_empty_title_is_refused(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["build", "--title", " ", "--no-pdf"])
+    assert exc.value.code == 2 and "--title: give the title" in capsys.readouterr().err

@@ -67,3 +67,16 @@ def test_the_bundled_library_opens_with_the_seed_000_chain():
     from derive.loader import bundled_proofs, module_files
 
     assert module_files([bundled_proofs()])[0][0].stem == "iid_cross_entropy"
+
+
+def test_the_bundled_set_is_its_folder_or_a_copy_of_its_modules(tmp_path):
+    import shutil
+
+    from derive.loader import is_bundled
+
+    assert is_bundled([bundled_proofs()])
+    copy = shutil.copytree(bundled_proofs(), tmp_path / "proofs")  # a checkout's proofs/ beside an installed copy
+    assert is_bundled([copy])
+    (copy / "kl_divergence.py").write_text((copy / "kl_divergence.py").read_text() + "\n# changed\n")
+    assert not is_bundled([copy])
+    assert not is_bundled([bundled_proofs() / "kl_divergence.py"]) and not is_bundled([bundled_proofs(), copy])

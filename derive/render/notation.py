@@ -26,6 +26,8 @@ import sympy as sp
 from derive.errors import DeriveError
 
 LOGS = ("log", "ln")
+#: A symbol name a notation can rename (SymPy may name a symbol anything; ``p \otimes r`` cannot be renamed).
+NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 class NotationError(DeriveError):
@@ -53,8 +55,11 @@ class Notation:
         if self.base is not None and (not isinstance(self.base, int) or isinstance(self.base, bool) or self.base < 2):
             raise NotationError(f"notation: base must be an integer of 2 or more, not {self.base!r}")
         for name, tex in self.symbols.items():
-            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", str(name)) or not isinstance(tex, str) or not tex.strip():
+            if not NAME.fullmatch(str(name)) or not isinstance(tex, str) or not tex.strip():
                 raise NotationError(f"notation: cannot rename {name!r} to {tex!r}; use a symbol name and LaTeX")
+            problem = latex_problem(tex)
+            if problem:
+                raise NotationError(f"notation: cannot rename {name!r} to '{tex}': {problem}")
         object.__setattr__(self, "symbols", dict(self.symbols))
 
     @classmethod
@@ -63,7 +68,14 @@ class Notation:
         unknown = sorted(set(data) - {"symbols", "log", "base"})
         if unknown:
             raise NotationError(f"[tool.derive.notation]: unknown key {unknown[0]!r}; known: symbols, log, base")
-        return cls(dict(data.get("symbols", {})), data.get("log", "log"), data.get("base"))
+        symbols = data.get("symbols", {})
+        if not isinstance(symbols, Mapping):
+            raise NotationError("[tool.derive.notation] symbols must be a table such as { q = '\\hat{y}' }")
+        for name, tex in symbols.items():
+            problem = latex_problem(tex) if isinstance(tex, str) else None
+            if problem:
+                raise NotationError(f"[tool.derive.notation] symbols: {name} = '{tex}': {problem}")
+        return cls(dict(symbols), data.get("log", "log"), data.get("base"))
 
     def merge(self, *, symbols: Mapping[str, str] | None = None, log: str | None = None, base: int | None = None):
         """This notation with the given settings added (symbols) or replaced (log, base)."""
@@ -79,6 +91,25 @@ class Notation:
         if self.base is not None:
             return rf"\log_{{{self.base}}}"
         return r"\ln" if self.log == "ln" else r"\log"
+
+
+def latex_problem(tex: str) -> str | None:
+    r"""Why ``tex`` cannot stand for a symbol inside a formula (None when it can): its braces must balance, and
+    it must not contain an unescaped ``$``, ``%``, ``#`` or ``&``, which would end the formula, comment out the
+    rest of the line or break the alignment. ``\{`` and ``\}`` are literal braces."""
+    depth = 0
+    for token in re.findall(r"\\(?:[A-Za-z]+|.|$)|[{}$%#&]", tex, flags=re.S):
+        if token == "\\":
+            return "it ends in a lone backslash"
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth < 0:
+                return "its braces do not balance (a '}' closes nothing)"
+        elif len(token) == 1:
+            return f"an unescaped {token!r} would break the formula (write \\{token} for the character itself)"
+    return "its braces do not balance (a '{' is never closed)" if depth else None
 
 
 DEFAULT = Notation()
@@ -127,6 +158,40 @@ def base_free(derivation) -> bool:
         if e.has(sp.exp, sp.Derivative) or any(node.args[0].is_number for node in e.atoms(sp.log)):
             return False
     return True
+
+
+def symbol_names(derivation) -> set[str]:
+    """The names a notation can rename in ``derivation``: its symbols, its indexed families (``q`` of ``q_i``)
+    and its indices, wherever the write-ups print them (the chain, definitions, examples, assumptions)."""
+    ctx = derivation.context
+    exprs = [derivation.start, derivation.subject, *ctx.sizes, *ctx.datasets, *ctx.families, *ctx.unit_scalars]
+    exprs += [*ctx.integer_values] + [e for d in ctx.definitions for e in (d.lhs, d.rhs)]
+    for step in derivation.steps:
+        exprs += [step.expr, step.lhs, step.claim_lhs] + [e for pair in step.values for e in pair]
+    names: set[str] = set()
+    for e in exprs:
+        if isinstance(e, sp.Basic):
+            names |= {s.name for s in e.atoms(sp.Symbol) if not isinstance(s, sp.Dummy) and NAME.fullmatch(s.name)}
+    return names
+
+
+def clashes(notation: Notation, derivation) -> list[tuple[str, str, str]]:
+    r"""``(renamed, other, latex)`` for each symbol ``notation`` renames to how another symbol of ``derivation``
+    prints (``q`` → ``\hat{y}`` beside ``yhat``): allowed, but the reader can no longer tell the two apart."""
+    from derive.render.printer import plain_symbol_latex
+
+    names = symbol_names(derivation)
+
+    def printed(name: str) -> str:
+        tex = notation.symbols.get(name) or plain_symbol_latex(name)
+        return re.sub(r"[\s{}]", "", tex)  # \hat{y}, \hat y and {\hat{y}} look the same
+
+    found = []
+    for name in sorted(names & set(notation.symbols)):
+        for other in sorted(names - {name}):
+            if printed(other) == printed(name) and (other, name, notation.symbols[name]) not in found:
+                found.append((name, other, notation.symbols[name]))
+    return found
 
 
 def rename_math(latex: str) -> str:

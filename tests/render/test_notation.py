@@ -93,3 +93,50 @@ def test_from_pyproject_config_and_unknown_keys():
     assert (n.symbols, n.log, n.base) == ({"q": r"\hat{y}"}, "ln", 2)
     with pytest.raises(NotationError, match="unknown key 'logs'"):
         Notation.from_config({"logs": "ln"})
+
+
+@pytest.mark.parametrize(
+    ("tex", "problem"),
+    [
+        (r"\hat{y}", None),
+        (r"\hat{y}_{1}", None),
+        (r"\{y\}", None),  # literal braces
+        (r"y\%", None),
+        (r"\hat{y", "its braces do not balance (a '{' is never closed)"),
+        (r"y}{", "its braces do not balance (a '}' closes nothing)"),
+        ("$y$", r"an unescaped '$' would break the formula (write \$ for the character itself)"),
+        ("y % note", "an unescaped '%'"),
+        ("y\\", "it ends in a lone backslash"),
+    ],
+)
+def test_latex_problem_finds_what_would_break_the_formula(tex, problem):
+    from derive.render.notation import latex_problem
+
+    found = latex_problem(tex)
+    assert found == problem if problem is None else found is not None and found.startswith(problem)
+
+
+def test_unbalanced_braces_are_refused_naming_the_symbol_and_the_key():
+    with pytest.raises(NotationError, match=r"cannot rename 'q' to '\\hat\{y': its braces do not balance"):
+        Notation(symbols={"q": r"\hat{y"})
+    with pytest.raises(NotationError, match=r"\[tool.derive.notation\] symbols: q = '\\hat\{y': its braces"):
+        Notation.from_config({"symbols": {"q": r"\hat{y"}})
+
+
+def test_the_names_a_notation_can_rename_are_the_derivations_symbols(derivation):
+    from derive.render.notation import symbol_names
+
+    assert symbol_names(derivation) == {"K", "N", "i", "k", "n", "p", "q", "theta", "x"}
+    pair = _bundled("batch_cross_entropy.py", "product-cross-entropy")
+    assert "p" in symbol_names(pair) and r"p \otimes r" not in symbol_names(pair)  # not a name one can rename
+
+
+def test_a_rename_to_how_another_symbol_prints_is_a_clash():
+    from derive.render.notation import clashes
+
+    bce = _bundled("bernoulli_likelihood.py", "binary-cross-entropy")  # has both q and yhat
+    assert clashes(Notation(symbols={"q": r"\hat{y}"}), bce) == [("q", "yhat", r"\hat{y}")]
+    assert clashes(Notation(symbols={"q": r"\hat y"}), bce) == [("q", "yhat", r"\hat y")]  # looks the same
+    assert clashes(Notation(symbols={"q": r"\tilde{y}"}), bce) == []
+    assert clashes(Notation(symbols={"q": "Q", "p": "Q"}), bce) == [("p", "q", "Q")]  # two renamed alike
+    assert clashes(Notation(symbols={"q": r"\hat{y}", "yhat": "z"}), bce) == []  # yhat no longer prints so
