@@ -43,15 +43,17 @@ COMBINED = {
 }
 
 
-def write_outputs(report: DerivationReport, out: Path, pdf: bool = True, notation=None) -> list[Path]:
-    """Render ``report`` into ``out`` (in ``notation``); returns the paths written. The PDF needs latexmk or
-    pdflatex."""
+def write_outputs(
+    report: DerivationReport, out: Path, pdf: bool = True, notation=None, markdown_math: str = "dollars"
+) -> list[Path]:
+    """Render ``report`` into ``out`` (in ``notation``, the Markdown's math in ``markdown_math`` syntax); returns
+    the paths written. The PDF needs latexmk or pdflatex."""
     names = output_names(report.derivation.name)
-    texts = render_texts(report, notation)  # rendered first: a renderer that fails leaves nothing behind
+    texts = render_texts(report, notation, markdown_math)  # rendered first: a renderer that fails leaves nothing behind
     return _publish(texts, [names["document"]] if pdf else [], list(names.values()), out)
 
 
-def render_texts(report: DerivationReport, notation=None) -> dict[str, str]:
+def render_texts(report: DerivationReport, notation=None, markdown_math: str = "dollars") -> dict[str, str]:
     """The text files of one derivation's write-up, by file name (what :func:`write_outputs` writes)."""
     from derive.render.latex import render_document, render_fragment
     from derive.render.markdown import render_markdown
@@ -61,7 +63,7 @@ def render_texts(report: DerivationReport, notation=None) -> dict[str, str]:
     return {
         names["fragment"]: render_fragment(d, results, notation),
         names["document"]: render_document(d, results, notation),
-        names["markdown"]: render_markdown(d, results, notation),
+        names["markdown"]: render_markdown(d, results, notation, math=markdown_math),
         names["report"]: json.dumps(_stable(report.to_json()), indent=2, ensure_ascii=False) + "\n",
     }
 

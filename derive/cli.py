@@ -128,6 +128,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="title of the lecture notes and slides (default: title in [tool.derive] of pyproject.toml, else a "
         "generic one, or the bundled derivations' own)",
     )
+    p_build.add_argument(
+        "--markdown-math",
+        choices=["dollars", "github"],
+        default=None,
+        help="math in the .md files: $...$ and $$...$$ (Jupyter, MkDocs, pandoc; the default) or GitHub's own "
+        "$`...`$ and ```math, which GitHub renders without eating backslashes (default: markdown_math in "
+        "[tool.derive] of pyproject.toml, else dollars)",
+    )
     notation = p_build.add_argument_group(
         "notation", "how the write-ups print symbols and logarithms; also [tool.derive.notation] in pyproject.toml"
     )
@@ -409,10 +417,12 @@ def _title(args) -> str:
 
 def cmd_build(args) -> ExitCode:
     from derive.build import output_names, remove_stale, write_outputs
-    from derive.render.notation import base_free
+    from derive.config import find_pyproject, markdown_math_from
+    from derive.render.notation import base_free, has_logs
     from derive.render.pdf import NO_TEX_NOTICE, RenderError, tex_available
 
     notation = _notation(args)  # before any work: a bad setting is a usage error
+    markdown_math = args.markdown_math or markdown_math_from(find_pyproject())
     loaded, bad = _load(args)
     if not bad:  # a module that failed to load might have had the symbol
         _check_renames(args, notation, loaded)
@@ -433,13 +443,13 @@ def cmd_build(args) -> ExitCode:
                 print(f"removed stale {display_path(path)}", file=sys.stderr)
             continue
         try:
-            if notation.base is not None and not base_free(report.derivation):
+            if notation.base is not None and has_logs(report.derivation) and not base_free(report.derivation):
                 print(
                     f"derive: {report.derivation.name}: logarithms stay natural, not base {notation.base}: a step "
                     "evaluates a logarithm, differentiates, uses exp or ships code calling math.log",
                     file=sys.stderr,
                 )
-            written = write_outputs(report, out, pdf=not args.no_pdf, notation=notation)
+            written = write_outputs(report, out, pdf=not args.no_pdf, notation=notation, markdown_math=markdown_math)
         except RenderError as exc:  # this write-up failed; the others are still built
             print(f"derive: error: {exc}", file=sys.stderr)
             print(

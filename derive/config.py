@@ -4,6 +4,7 @@ r"""``[tool.derive]`` in a project's pyproject.toml: the settings the CLI and th
 [tool.derive]
 paths = ["proofs"]              # what `pytest` collects (derive.pytest_plugin) and `derive check` checks
 title = "Information theory"    # the title of the lecture notes and slides `derive build` writes
+markdown_math = "github"        # $`...`$ and ```math in the .md write-ups (default "dollars": $...$, $$...$$)
 
 [tool.derive.notation]          # how `derive build` writes symbols and logarithms (derive.render.notation)
 symbols = { q = '\hat{y}' }
@@ -87,6 +88,17 @@ def title_from(pyproject: Path | None) -> str | None:
     if title is not None and (not isinstance(title, str) or not title.strip()):
         raise ConfigError(f'{pyproject}: [tool.derive] title must be a non-empty string such as "My notes"')
     return title.strip() if title else None
+
+
+def markdown_math_from(pyproject: Path | None) -> str:
+    """``[tool.derive] markdown_math``: how the Markdown write-ups delimit math (``"dollars"`` when unset)."""
+    from derive.render.markdown import MATH_SYNTAXES
+
+    syntax = tool_table(pyproject).get("markdown_math", MATH_SYNTAXES[0])
+    if syntax not in MATH_SYNTAXES:
+        known = " or ".join(f'"{s}"' for s in MATH_SYNTAXES)
+        raise ConfigError(f"{pyproject}: [tool.derive] markdown_math must be {known}, not {syntax!r}")
+    return syntax
 
 
 @dataclass(frozen=True)

@@ -212,6 +212,37 @@ def test_build_reads_the_notation_from_pyproject_and_the_command_line_wins(tmp_p
     assert r"\log Q_{i}" in (tmp_path / "out" / "iid-cross-entropy.md").read_text()
 
 
+def test_log_base_says_nothing_of_a_derivation_without_logarithms(tmp_path, capsys):
+    softmax = str(bundled_proofs() / "softmax_one_hot.py")
+    assert main(["build", softmax, "--out", str(tmp_path), "--no-pdf", "--no-notes", "--log-base", "2"]) == 0
+    err = capsys.readouterr().err
+    assert "softmax-sums-to-one" not in err and "softmax-positive" not in err  # only exponentials there
+    assert "one-hot-nll: logarithms stay natural, not base 2" in err  # same module; its code calls math.log
+
+
+def test_markdown_math_in_githubs_syntax_from_the_option_or_pyproject(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = ["build", FLAGSHIP_PATH, "--out", "out", "--no-pdf", "--no-notes"]
+    md = tmp_path / "out" / "iid-cross-entropy.md"
+    assert main(args) == ExitCode.OK
+    assert "$$" in md.read_text() and "```math" not in md.read_text()
+    assert main([*args, "--markdown-math", "github"]) == ExitCode.OK
+    assert "```math" in md.read_text() and "$$" not in md.read_text()
+    (tmp_path / "pyproject.toml").write_text('[tool.derive]\nmarkdown_math = "github"\n')
+    assert main(args) == ExitCode.OK
+    assert "```math" in md.read_text()
+    assert main([*args, "--markdown-math", "dollars"]) == ExitCode.OK  # the command line wins
+    assert "```math" not in md.read_text()
+
+
+def test_an_unknown_markdown_math_in_pyproject_is_bad_input_naming_it(tmp_path, monkeypatch, capsys):
+    (tmp_path / "pyproject.toml").write_text('[tool.derive]\nmarkdown_math = "katex"\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", FLAGSHIP_PATH, "--out", "out", "--no-pdf"]) == ExitCode.BAD_INPUT
+    err = capsys.readouterr().err
+    assert "pyproject.toml: [tool.derive] markdown_math must be" in err and "'katex'" in err
+
+
 @pytest.mark.parametrize(
     ("setting", "message"),
     [

@@ -19,10 +19,12 @@ import pytest
 
 from derive.build import COMBINED, MANIFEST, combined_texts, output_names, render_texts
 from derive.checker import Options, check_derivations
+from derive.config import markdown_math_from
 from derive.loader import bundled_proofs, load
 from derive.render.notes import TITLE
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "derivations"
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs" / "derivations"
 REGENERATE = "stale: regenerate with `derive build --out docs/derivations` from the repository's root"
 
 
@@ -33,7 +35,7 @@ def expected() -> dict[str, str]:
     assert all(r.passed for r in reports), "a bundled derivation fails; the write-ups cannot be regenerated"
     texts: dict[str, str] = {}
     for report in reports:
-        texts.update(render_texts(report))
+        texts.update(render_texts(report, markdown_math=markdown_math_from(ROOT / "pyproject.toml")))
     texts.update(combined_texts(reports, TITLE))
     return texts
 

@@ -139,6 +139,14 @@ def for_derivation(notation: Notation | None, derivation) -> Notation | None:
     return replace(notation, base=None)
 
 
+def has_logs(derivation) -> bool:
+    """Whether ``derivation`` writes a logarithm anywhere (a chain of exponentials, like softmax's, does not)."""
+    exprs = [derivation.start] + [d.rhs for d in derivation.context.definitions]
+    for step in derivation.steps:
+        exprs += [step.expr, step.claim_lhs] + [v for _, v in step.values]
+    return any(isinstance(e, sp.Basic) and e.has(sp.log) for e in exprs)
+
+
 def base_free(derivation) -> bool:
     """True when every identity of the derivation holds whatever the base of its logarithms.
 
