@@ -111,7 +111,7 @@ def verify_witness(lhs: sp.Expr, rhs: sp.Expr, witness: dict, ctx: Context) -> S
     if diff == 0 or value == 0:
         return StepResult(Evidence.UNDECIDED, f"the sides agree at the witness {point}; it shows nothing")
     entry = TraceEntry(rule="witness", side="both", assumptions=(point,), target=sp.srepr(sp.Tuple(a, b)))
-    detail = f"at {point}: {sp.sstr(a)} ≈ {approx(a)} against {sp.sstr(b)} ≈ {approx(b)}"
+    detail = f"at {point}: left side ≈ {approx(a)}, right side ≈ {approx(b)}"
     return StepResult(Evidence.PROVED, detail, trace=[entry])
 
 
