@@ -98,7 +98,8 @@ def formula_latex(formula: sp.Expr, ctx: Context) -> str:
 
 
 def convention(ref, ctx: Context) -> str:
-    """How the code's 0-based indices meet the formula's: ``the code's q_i is q_{i+1}; x_n is x_{n+1} − 1``."""
+    """How the code's 0-based indices meet the formula's: ``q[i] is q_{i+1}; x[n] is x_{n+1} − 1; j is the
+    formula's j − 1``."""
     parts = []
     for param, arg in zip(_params(ref.function), ref.args):
         code = r"\mathtt{" + param.replace("_", r"\_")  # the code's names stay as written, whatever the notation
@@ -110,7 +111,8 @@ def convention(ref, ctx: Context) -> str:
             item = to_latex(arg[sp.Symbol("n") + spec.ranges[0][0]] - spec.values[0])
             parts.append(f":math:`{code}[n]}}` is :math:`{item}`")
         elif arg in ctx.integer_values:
-            parts.append(f":math:`{code}}}` is :math:`{to_latex(arg - ctx.integer_values[arg][0])}`")
+            # "the formula's": a 0-based j beside the formula's 1-based j would otherwise read "j is j - 1"
+            parts.append(f":math:`{code}}}` is the formula's :math:`{to_latex(arg - ctx.integer_values[arg][0])}`")
     if not parts:
         return ""
     return "Python counts from 0: in the code, " + "; ".join(parts) + "."

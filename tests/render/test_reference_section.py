@@ -63,6 +63,18 @@ def test_the_index_convention_is_said_in_the_formulas_notation(derivation):
     )
 
 
+def test_an_index_argument_is_said_to_be_the_formulas_index_minus_one():
+    from derive.loader import bundled_proofs, load
+
+    (module,) = load([bundled_proofs() / "softmax_one_hot.py"])
+    positive = next(d for d in module.derivations if d.name == "softmax-positive")
+    (step,) = [s for s in positive.steps if s.kind is Kind.REFERENCE]
+    assert convention(step.reference, positive.context) == (
+        r"Python counts from 0: in the code, :math:`\mathtt{z[i]}` is :math:`z_{i + 1}`; "
+        r":math:`\mathtt{j}` is the formula's :math:`j - 1`."
+    )
+
+
 def test_the_source_is_shown_without_its_docstring():
     from derive.losses import softmax
 
