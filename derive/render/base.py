@@ -182,7 +182,10 @@ def assumptions(derivation: Derivation) -> list[str]:
         if spec.sums_to_one:
             sentence += f", and $\\sum_{{{to_latex(indices[0])}={ilo}}}^{{{ihi}}} {item} = 1$"
         out.append(sentence + ".")
+    written = set().union(*(e.free_symbols for e in _written_expressions(derivation)))
     for sym, (lo, hi) in ctx.integer_values.items():
+        if sym not in written:  # declared for a sibling derivation of the same context (softmax's j); unused here
+            continue
         out.append(f"${to_latex(sym)}$ is an integer with ${to_latex(lo)} \\le {to_latex(sym)} \\le {to_latex(hi)}$.")
     for sym in sorted(ctx.unit_scalars, key=str):
         out.append(f"$0 < {to_latex(sym)} < 1$.")
@@ -212,6 +215,7 @@ def _indices(spec, first: sp.Symbol, derivation: Derivation) -> tuple[sp.Symbol,
 def _written_expressions(derivation: Derivation) -> list[sp.Basic]:
     """What the author wrote: the opening expression, every step's, and the definitions."""
     exprs = [derivation.start, *(step.expr for step in derivation.steps)]
+    exprs += [a for step in derivation.steps if step.reference is not None for a in step.reference.args]
     exprs += [e for d in derivation.context.definitions for e in (d.lhs, d.rhs)]
     return [e for e in exprs if isinstance(e, sp.Basic)]
 

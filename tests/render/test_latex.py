@@ -189,3 +189,18 @@ def test_assumptions_name_indices_as_the_derivation_writes_them():
     tex = render_fragment(d, [StepResult(Evidence.PROVED, "")])
     assert r"Each $y_{n}$, for $1 \le n \le N$, is an integer with $1 \le y_{n} \le K$." in tex
     assert r"$q_{k,n} > 0$ for $1 \le k \le K$ and $1 \le n \le N$, and $\sum_{k=1}^{K} q_{k,n} = 1$." in tex
+
+
+def test_an_integer_value_is_stated_only_where_the_derivation_uses_it():
+    ctx = Context()
+    M = ctx.size("M")
+    z = ctx.real("z", index=(1, M))
+    j = ctx.value("j", (1, M))
+    i = sp.Symbol("i", integer=True)
+    uses = Derivation("uses j", ctx, start=z[j], name="uses")
+    uses.step(z[j], "the same")
+    ignores = Derivation("ignores j", ctx, start=sp.Sum(z[i], (i, 1, M)), name="ignores")
+    ignores.step(sp.Sum(z[i], (i, 1, M)), "the same")
+    stated = r"$j$ is an integer with $1 \le j \le M$."
+    assert stated in render_fragment(uses, [StepResult(Evidence.PROVED, "")])
+    assert stated not in render_fragment(ignores, [StepResult(Evidence.PROVED, "")])
