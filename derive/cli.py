@@ -69,7 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
             help=f"time budget per step; a step that needs longer is undecided (default {DEFAULT_BUDGET:g})",
         )
         p.add_argument("--seed", type=int, default=0, help="seed for the random points of numeric checks")
-        p.add_argument("--step", metavar="NAME", help="check only the step with this name (or 1-based number)")
+        p.add_argument(
+            "--step",
+            metavar="NAME",
+            help="check only the step with this name or 1-based number, in each derivation that has one "
+            "(DERIVATION:STEP names one derivation's)",
+        )
         p.add_argument(
             "-j",
             "--jobs",
@@ -218,10 +223,15 @@ def cmd_list(args) -> ExitCode:
 
 
 def _select(d, step: str | None):
+    """``d``, or with ``--step`` a view of its one step of that name or number (``DERIVATION:STEP`` names the
+    derivation too); None when ``d`` has no such step."""
     if step is None:
         return d
+    derivation, sep, name = step.rpartition(":")
+    if sep and derivation != d.name:
+        return None
     for n, s in enumerate(d.steps, start=1):
-        if step in (s.name, str(n)):
+        if name in (s.name, str(n)):
             return _only(d, n - 1)
     return None
 
@@ -265,11 +275,13 @@ def _check_all(args, loaded: list[Loaded], stream) -> tuple[list[DerivationRepor
     for item in loaded:
         for d in item.derivations:
             target = _select(d, args.step)
-            if target is None:
-                print(f"derive: error: {item.display}: {d.name} has no step {args.step!r}", file=sys.stderr)
-                missing_step = True
-                continue
-            items.append((target, item.display))
+            if target is not None:  # a derivation without the --step is left out: a module may hold several
+                items.append((target, item.display))
+    if args.step is not None and not items and any(item.derivations for item in loaded):
+        names = [f"{d.name}:{s.name}" for item in loaded for d in item.derivations for s in d.steps]
+        shown = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
+        print(f"derive: error: no derivation has a step {args.step!r}; the steps: {shown}", file=sys.stderr)
+        missing_step = True
     if not items:
         return [], missing_step
     columns = Columns.fitting([d for d, _ in items])

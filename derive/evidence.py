@@ -114,7 +114,7 @@ class Counterexample:
         point = ", ".join(f"{k} = {v}" for k, v in self.values.items())
         width = max(len(s) for s in self.sides)
         lines = [
-            f"Counterexample: {point}",
+            f"Counterexample: {point}" if point else "Counterexample: the two sides are numbers, and they differ",
             f"  {self.sides[0]:<{width}} = {self.lhs_value}{_approx(self.lhs_value, self.lhs_approx)}",
             f"  {self.sides[1]:<{width}} = {self.rhs_value}{_approx(self.rhs_value, self.rhs_approx)}",
         ]

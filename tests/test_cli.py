@@ -76,7 +76,36 @@ def test_replay_checks_only_the_named_step(wrong_module, capsys):
     assert main(["check", str(wrong_module), "--step", "split"]) == ExitCode.OK
     assert main(["check", str(wrong_module), "--step", "mistake"]) == ExitCode.FAILED
     assert main(["check", str(wrong_module), "--step", "nope"]) == ExitCode.BAD_INPUT
-    assert "has no step 'nope'" in capsys.readouterr().err
+    assert "no derivation has a step 'nope'; the steps: " in capsys.readouterr().err
+
+
+TWO_IN_ONE = textwrap.dedent(
+    """
+    from sympy import Integer, Rational, log
+    from derive import Context, Derivation
+
+    right = Derivation("right", Context(), start=Rational(1, 2) + Rational(1, 4), name="right")
+    right.step(Rational(3, 4), "add", name="sum")
+    wrong = Derivation("wrong", Context(), start=log(Integer(4)), name="wrong")
+    wrong.step(Integer(2), "log 4 is 2 (false: that is log2)", name="mistake")
+    """
+)
+
+
+def test_the_replay_of_a_step_works_in_a_module_with_several_derivations(tmp_path, capsys):
+    module = tmp_path / "two.py"
+    module.write_text(TWO_IN_ONE)
+    assert main(["check", str(module)]) == ExitCode.FAILED
+    out = capsys.readouterr().out
+    replay = next(line.split("Replay: ")[1] for line in out.splitlines() if "Replay: " in line)
+    assert replay == f"derive check {module} --step mistake"
+    assert "Counterexample: the two sides are numbers, and they differ" in out  # no variables to name
+    assert main(replay.split()[1:]) == ExitCode.FAILED  # the other derivation, without that step, is left out
+    captured = capsys.readouterr()
+    rows = [line.split()[0] for line in captured.out.splitlines()[1:] if line and not line.startswith(" ")]
+    assert captured.err == "" and rows[0] == "wrong" and "right" not in rows and "0/1 derivations pass" in captured.out
+    assert main(["check", str(module), "--step", "right:1"]) == ExitCode.OK  # DERIVATION:STEP names one
+    assert "1/1 derivations pass" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("command", ["check", "build", "mutate", "list"])
