@@ -1,4 +1,5 @@
-"""Notation the ML derivations need that SymPy lacks: conditional probabilities p(x | θ) and the joint p(x_1..x_N | θ).
+"""Notation the ML derivations need that SymPy lacks: conditional probabilities p(x | θ), the joint p(x_1..x_N | θ),
+entropies, the softmax, and named quantities defined by a value.
 
 Each is a SymPy ``Function`` so that the rules and the evaluator treat it like any other function application;
 they only add positivity and the way they print (``_latex``, SymPy's printer hook).
@@ -36,6 +37,31 @@ class ConditionalProbability(sp.Function):
 def conditional(name: str, given: sp.Basic) -> type[ConditionalProbability]:
     """A new conditional probability ``name(· | given)``, positive wherever it is evaluated."""
     return type(f"{name}_given", (ConditionalProbability,), {"symbol_name": name, "given": given})
+
+
+class Quantity(sp.Function):
+    r"""A named positive number such as the expected code length ``\bar{\ell}``, to be given its value by a
+    definition (``ctx.define(ell, ...)``), which a plain ``Symbol`` cannot be. Made by :func:`quantity`."""
+
+    nargs = 0
+    tex = ""
+
+    def _eval_is_positive(self):
+        return True
+
+    def _eval_is_extended_real(self):
+        return True
+
+    def _latex(self, printer, exp=None):
+        return _power(self.tex, exp)
+
+    def _sympystr(self, printer):
+        return type(self).__name__
+
+
+def quantity(name: str, tex: str) -> Quantity:
+    """The quantity ``name`` (a Python identifier, what the terminal shows), printed as the LaTeX ``tex``."""
+    return type(name, (Quantity,), {"tex": tex})()
 
 
 class JointProbability(sp.Function):
