@@ -4,22 +4,37 @@ Three outcomes with probabilities :math:`\tfrac12, \tfrac14, \tfrac14` get the c
 one yes/no question settles the first outcome, two settle the others.
 """
 
-from sympy import Rational, Sum, Symbol, log
+from sympy import Add, Mul, Rational, Sum, Symbol, log
 
 from derive import Context, Derivation
-from derive.notation import CrossEntropy, Entropy
+from derive.notation import CrossEntropy, Entropy, quantity
 
 half, quarter = Rational(1, 2), Rational(1, 4)
 
-code = Derivation(
-    "The expected code length is the entropy in bits",
-    Context(),
-    start=half * 1 + quarter * 2 + quarter * 2,
-    name="expected-code-length",
+
+def expectation(*terms):
+    """Σ probability · value, kept as written: SymPy would otherwise add the numbers up to 3/2 on the spot."""
+    return Add(*(Mul(probability, value, evaluate=False) for probability, value in terms), evaluate=False)
+
+
+def log2(x):
+    return log(x, 2, evaluate=False)  # log₂ x as written, not evaluated to a number
+
+
+codes = Context()
+mean_length = quantity("mean_length", r"\bar{\ell}")
+lengths = expectation((half, 1), (quarter, 2), (quarter, 2))
+codes.define(
+    mean_length, lengths, text=r"\bar{\ell} = \sum_{\text{outcomes}} \text{probability} \times \text{code length}"
 )
+
+code = Derivation(
+    "The expected code length is the entropy in bits", codes, start=mean_length, name="expected-code-length"
+)
+code.step(lengths, "the codes 0, 10 and 11 have lengths 1, 2 and 2", name="code-lengths")
 code.step(Rational(3, 2), "one bit half of the time, two bits the other half", name="three-halves")
 code.step(
-    -(half * log(half, 2) + quarter * log(quarter, 2) + quarter * log(quarter, 2)),
+    Mul(-1, expectation((half, log2(half)), (quarter, log2(quarter)), (quarter, log2(quarter))), evaluate=False),
     "each code length is log₂ of one over the outcome's probability: 1 = log₂ 2, 2 = log₂ 4",
     by="log_rational",
     name="entropy-in-bits",

@@ -102,6 +102,8 @@ class DerivePrinter(LatexPrinter):
     # -- functions ----------------------------------------------------------------------------------------------
     def _print_log(self, expr: sp.log, exp: str | None = None) -> str:
         name = r"\ln" if self._settings["ln_notation"] else current().log_command
+        if len(expr.args) == 2:  # log(x, b) as written under evaluate(False); SymPy would print \log x, losing b
+            name = rf"\log_{{{self._print(expr.args[1])}}}"
         if exp is not None:
             name = rf"{name}^{{{exp}}}"
         arg = expr.args[0]

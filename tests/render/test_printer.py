@@ -6,7 +6,14 @@ import pytest
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
-from derive.notation import CrossEntropy, JointProbability, conditional, example_cross_entropy, softmax_of
+from derive.notation import (
+    CrossEntropy,
+    JointProbability,
+    conditional,
+    example_cross_entropy,
+    quantity,
+    softmax_of,
+)
 from derive.render.printer import DerivePrinter, to_latex
 
 N = sp.Symbol("N", integer=True, positive=True)
@@ -44,6 +51,9 @@ P = conditional("p", given=theta)
         (sp.log(N * q[i]), r"\log\left(N q_{i}\right)"),
         (sp.log(sp.exp(N * q[i]), evaluate=False), r"\log\left(e^{N q_{i}}\right)"),
         (sp.log(q[i]) ** 2, r"\log^{2} q_{i}"),
+        # log(x, b) kept as written (evaluate=False) keeps its base
+        (sp.log(sp.Rational(1, 4), 2, evaluate=False), r"\log_{2} \frac{1}{4}"),
+        (sp.log(N + 1, 2, evaluate=False), r"\log_{2}\left(N + 1\right)"),
         # fractions keep functions and sums out of the numerator
         (sp.log(L) / N, r"\frac{1}{N} \log L(\theta)"),
         (-sp.log(L) / N, r"- \frac{1}{N} \log L(\theta)"),
@@ -67,6 +77,8 @@ P = conditional("p", given=theta)
         (L**2, r"L(\theta)^{2}"),
         (sp.Sum(example_cross_entropy(p, q)(i), (i, 1, N)), r"\sum_{i=1}^{N} H(p^{(i)}, q^{(i)})"),
         (softmax_of(q)(k) ** 2, r"\sigma(q)_{k}^{2}"),
+        (quantity("mean_length", r"\bar{\ell}"), r"\bar{\ell}"),
+        (2 * quantity("mean_length", r"\bar{\ell}") ** 2, r"2 \bar{\ell}^{2}"),
     ],
 )
 def test_textbook_form(expr, expected):
