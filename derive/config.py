@@ -63,15 +63,25 @@ def notation_from(pyproject: Path | None):
         raise ConfigError(f"{pyproject}: {exc}") from None
 
 
+def paths_setting(pyproject: Path | None) -> list[str]:
+    """``[tool.derive] paths`` of ``pyproject`` as written ([] when there are none).
+
+    Raises:
+        ConfigError: pyproject.toml is malformed, or ``paths`` is not a list of strings.
+    """
+    paths = tool_table(pyproject).get("paths", [])
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        raise ConfigError(f'{pyproject}: [tool.derive] paths must be a list such as ["proofs"], not {paths!r}')
+    return paths
+
+
 def configured_paths(pyproject: Path | None) -> list[Path]:
     """``[tool.derive] paths`` of ``pyproject``, relative to its folder ([] when there are none).
 
     Raises:
-        ConfigError: ``paths`` is not a list of strings, or names a file or folder that does not exist.
+        ConfigError: as :func:`paths_setting`, or a path names a file or folder that does not exist.
     """
-    paths = tool_table(pyproject).get("paths", [])
-    if isinstance(paths, str) or not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
-        raise ConfigError(f'{pyproject}: [tool.derive] paths must be a list such as ["proofs"], not {paths!r}')
+    paths = paths_setting(pyproject)
     resolved = [pyproject.parent / p for p in paths] if pyproject else []
     for raw, path in zip(paths, resolved):
         if not path.exists():

@@ -35,7 +35,6 @@ import dataclasses
 import fnmatch
 import os
 import re
-import tomllib
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -136,17 +135,13 @@ def _below(path: Path, folder: Path) -> bool:
 
 def _configured_paths(root: Path) -> list[str]:
     """``[tool.derive] paths`` from the rootdir's pyproject.toml (relative to the rootdir)."""
+    from derive.config import ConfigError, paths_setting
+
     pyproject = root / "pyproject.toml"
-    if not pyproject.is_file():
-        return []
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise pytest.UsageError(f"derive: {_shown(pyproject)}: {exc}") from None
-    paths = data.get("tool", {}).get("derive", {}).get("paths", [])
-    if isinstance(paths, str) or not all(isinstance(p, str) for p in paths):
-        raise pytest.UsageError(f'derive: {_shown(pyproject)}: [tool.derive] paths must be a list such as ["proofs"]')
-    return list(paths)
+        return paths_setting(pyproject if pyproject.is_file() else None)
+    except ConfigError as exc:
+        raise pytest.UsageError(f"derive: {exc}") from None
 
 
 def _module_name_ok(path: Path) -> bool:
