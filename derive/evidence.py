@@ -109,9 +109,14 @@ class Counterexample:
     replay: str = ""
     sides: tuple[str, str] = ("left side", "right side")  # ("code", "formula") for a reference implementation
 
+    @property
+    def point(self) -> str:
+        """``K = 2, q = (1/2, 1/2)``; empty when the two sides have no variables."""
+        return ", ".join(f"{k} = {v}" for k, v in self.values.items())
+
     def describe(self) -> str:
         """Multi-line report in the style of a Hypothesis failure."""
-        point = ", ".join(f"{k} = {v}" for k, v in self.values.items())
+        point = self.point
         width = max(len(s) for s in self.sides)
         lines = [
             f"Counterexample: {point}" if point else "Counterexample: the two sides are numbers, and they differ",

@@ -354,8 +354,8 @@ def failure_text(item: StepItem, required: Evidence, result: StepResult) -> str:
     # The first line is what pytest's short summary shows ("FAILED id - <first line>"): the verdict leads.
     cex = result.counterexample
     if cex is not None:
-        point = ", ".join(f"{k} = {v}" for k, v in cex.values.items())
-        verdict = f"refuted at {point}: {cex.sides[0]} = {cex.lhs_value}, {cex.sides[1]} = {cex.rhs_value}"
+        at = f" at {cex.point}" if cex.point else ""
+        verdict = f"refuted{at}: {cex.sides[0]} = {cex.lhs_value}, {cex.sides[1]} = {cex.rhs_value}"
     elif result.evidence is Evidence.REFUTED:
         verdict = "refuted"
     else:

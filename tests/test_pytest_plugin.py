@@ -136,6 +136,27 @@ def test_a_wrong_step_fails_with_its_claim_counterexample_and_replay_line(projec
     assert "Traceback" not in result.stdout.str() and "runtest" not in result.stdout.str()
 
 
+NUMBERS = """
+from sympy import Integer, log
+from derive import Context, Derivation
+
+d = Derivation("numbers", Context(), start=log(Integer(4)), name="numbers")
+d.step(Integer(2), "log 4 is 2 (false: that is log2)", name="mistake")
+"""
+
+
+def test_a_wrong_step_without_variables_says_refuted_without_a_point(project):
+    write(project, "proofs/numbers.py", NUMBERS)
+    result = project.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "refuted: left side = log(4), right side = 2 (proofs/numbers.py:6: step 1 (mistake) of numbers)",
+            "Counterexample: the two sides are numbers, and they differ",
+        ]
+    )
+
+
 def test_reportinfo_gives_the_steps_file_and_line(project):
     write(project, "proofs/wrong.py", WRONG)
     items, _ = project.inline_genitems()
