@@ -139,12 +139,18 @@ def for_derivation(notation: Notation | None, derivation) -> Notation | None:
     return replace(notation, base=None)
 
 
-def has_logs(derivation) -> bool:
-    """Whether ``derivation`` writes a logarithm anywhere (a chain of exponentials, like softmax's, does not)."""
+def _chain_expressions(derivation) -> list[sp.Basic]:
+    """The expressions whose logarithms the notation rewrites: the opening line, each step's claim (both sides)
+    and example values, and the definitions' right sides."""
     exprs = [derivation.start] + [d.rhs for d in derivation.context.definitions]
     for step in derivation.steps:
         exprs += [step.expr, step.claim_lhs] + [v for _, v in step.values]
-    return any(isinstance(e, sp.Basic) and e.has(sp.log) for e in exprs)
+    return [e for e in exprs if isinstance(e, sp.Basic)]
+
+
+def has_logs(derivation) -> bool:
+    """Whether ``derivation`` writes a logarithm anywhere (a chain of exponentials, like softmax's, does not)."""
+    return any(e.has(sp.log) for e in _chain_expressions(derivation))
 
 
 def base_free(derivation) -> bool:
@@ -155,17 +161,12 @@ def base_free(derivation) -> bool:
     """
     from derive.model import Kind
 
-    exprs = [derivation.start] + [d.rhs for d in derivation.context.definitions]
-    for step in derivation.steps:
-        if step.kind is Kind.REFERENCE:
-            return False
-        exprs += [step.expr, step.claim_lhs] + [v for _, v in step.values]
-    for e in exprs:
-        if not isinstance(e, sp.Basic):
-            continue
-        if e.has(sp.exp, sp.Derivative) or any(node.args[0].is_number for node in e.atoms(sp.log)):
-            return False
-    return True
+    if any(step.kind is Kind.REFERENCE for step in derivation.steps):
+        return False
+    return not any(
+        e.has(sp.exp, sp.Derivative) or any(node.args[0].is_number for node in e.atoms(sp.log))
+        for e in _chain_expressions(derivation)
+    )
 
 
 def symbol_names(derivation) -> set[str]:
