@@ -377,15 +377,14 @@ def _renames(items: list[str]) -> dict[str, str]:
     return renames
 
 
-def _notation(args):
+def _notation(args, renames: dict[str, str]):
     """[tool.derive.notation] of the nearest pyproject.toml, with the command line's settings on top."""
     from derive.config import find_pyproject, notation_from
 
-    renames = _renames(args.rename)
     return notation_from(find_pyproject()).merge(symbols=renames, log=args.log, base=args.log_base)
 
 
-def _check_renames(args, notation, loaded: list[Loaded]) -> None:
+def _check_renames(given: dict[str, str], notation, loaded: list[Loaded]) -> None:
     """A ``--rename`` of a name no derivation being built has is a usage error; one from pyproject.toml is only
     warned about (the project's notation need not fit every PATH built). A rename that makes two symbols of one
     derivation look the same is warned about, not refused."""
@@ -394,7 +393,6 @@ def _check_renames(args, notation, loaded: list[Loaded]) -> None:
 
     derivations = [d for item in loaded for d in item.derivations]
     known = set().union(*(symbol_names(d) for d in derivations))
-    given = _renames(args.rename)
     listing = ", ".join(sorted(known, key=lambda n: (n.lower(), n))) or "none"
     for name in sorted(set(notation.symbols) - known):
         if name in given:
@@ -433,11 +431,12 @@ def cmd_build(args) -> ExitCode:
     from derive.render.notation import base_free, has_logs
     from derive.render.pdf import NO_TEX_NOTICE, RenderError, tex_available
 
-    notation = _notation(args)  # before any work: a bad setting is a usage error
+    renames = _renames(args.rename)
+    notation = _notation(args, renames)  # before any work: a bad setting is a usage error
     markdown_math = args.markdown_math or markdown_math_from(find_pyproject())
     loaded, bad = _load(args)
     if not bad:  # a module that failed to load might have had the symbol
-        _check_renames(args, notation, loaded)
+        _check_renames(renames, notation, loaded)
     title = _title(args)
     start = time.perf_counter()
     reports, missing = _check_all(args, loaded, sys.stdout)
