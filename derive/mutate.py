@@ -3,17 +3,28 @@
 Each operator rewrites one position of a step's new expression into a false variant of the kind students (and
 lecturers) write: distributions swapped, a sign flipped, a factor dropped or inverted (1/N ↔ N), an exponent
 changed, a summation bound shifted by one, log replaced by log₂ without the conversion, a term of a sum dropped,
-a Kronecker delta's index replaced by an unrelated one. Every mutant is then checked like a step. A mutant that
-is still true (an *equivalent* mutant) is recognised by a proof that it equals the original, confirmed by an
-independent evaluation at random points, and excluded with that reason. A mutant proved although the evaluation
-finds it false would be a soundness bug: it is counted as ``proved`` (which must stay 0).
+a Kronecker delta's index replaced by an unrelated one. Every mutant is then checked like a step.
+
+Building a mutant can itself be expensive (an exponent plus one of ``7**(3*10**8)`` evaluates the power), so
+nothing is built in the calling process: a mutant is *described* as data (which step, which operator, which
+output of it), first listed per step and then rebuilt and checked, each in a budgeted worker (derive.worker). A
+step whose mutants cannot be listed within the budget is reported as one ``undecided`` result.
+
+A mutant the engine proves is *equivalent* (still true, so no mistake) only when an independent guard agrees:
+for ``=``, an evaluation against the original at random points; for ``<``, ``≤``, ``>``, ``≥``, the mutated claim
+evaluated exactly at points inside the declarations; for ``≠``, the two sides re-evaluated at the witness. A
+mutant proved although the guard finds a point where it is false is a soundness bug: it is counted as ``proved``
+(which must stay 0); one the guard can evaluate nowhere is ``undecided``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import sympy as sp
 
@@ -23,19 +34,75 @@ from derive.hygiene import alpha_equal
 from derive.model import Derivation, Kind, Relation, Step
 from derive.relations import verify_inequality, verify_witness
 from derive.rewrite import replace_at
-from derive.sampling import Instances, Space, evaluate_at
+from derive.sampling import DIGITS, MAX_PRECISION, Instances, Point, Space, approx, evaluate_at
 from derive.worker import run_many
 
-ORACLE_POINTS = 12
+ORACLE_POINTS = 12  # random points at which a proved mutant is evaluated independently
+GUARD_POINTS = 24  # small, readable points tried first for an inequality, before the random ones
+UNBUILT = "building the mutants of this step"
+
+
+@dataclass(frozen=True)
+class StepRef:
+    """Which step of which derivation, as plain data that a worker resolves to the objects.
+
+    A forked worker finds the derivation in the run under way (``position`` in the list given to :func:`mutate`,
+    inherited from the parent); elsewhere it is loaded again from ``source`` by ``derivation`` (its name).
+    """
+
+    source: str
+    derivation: str
+    position: int
+    step: int
+
+    def resolve(self) -> tuple[Derivation, Step]:
+        if self.position < len(_RUN) and _RUN[self.position].name == self.derivation:
+            derivation = _RUN[self.position]
+        else:
+            derivation = _load(self.source, self.derivation)
+        return derivation, derivation.steps[self.step]
+
+
+#: The derivations of the run under way; a forked worker inherits them, so a task need not carry them.
+_RUN: list[Derivation] = []
+
+
+@contextlib.contextmanager
+def _registered(derivations: list[Derivation]) -> Iterator[None]:
+    previous = list(_RUN)
+    _RUN[:] = derivations
+    try:
+        yield
+    finally:
+        _RUN[:] = previous
+
+
+def _load(source: str, name: str) -> Derivation:
+    from derive.loader import load_module
+
+    if source:
+        loaded = load_module(Path(source))
+        for d in loaded.derivations:
+            if d.name == name:
+                return d
+    raise LookupError(f"derivation {name!r} is neither in this run nor in {source or 'a module'}")
 
 
 @dataclass(frozen=True)
 class Mutant:
+    """One planted mistake, described rather than built: the ``ordinal``-th output of ``operator`` at a step.
+
+    ``expr`` is the mutated expression as text, filled in by the worker that rebuilt and checked it. A mutant with
+    ``unbuilt`` set stands for all the mutants of a step that could not be listed, and says why.
+    """
+
     step: Step
+    where: StepRef
     operator: str
+    ordinal: int
     description: str
-    expr: sp.Expr
-    identical: bool = False  # SymPy's automatic evaluation turned the mutation back into the original
+    expr: str = ""
+    unbuilt: str = ""
 
 
 @dataclass
@@ -50,7 +117,7 @@ class MutantResult:
             "step": self.mutant.step.name,
             "operator": self.mutant.operator,
             "mutation": self.mutant.description,
-            "expr": sp.sstr(self.mutant.expr),
+            "expr": self.mutant.expr,
             "outcome": self.outcome,
             "reason": self.reason,
         }
@@ -88,7 +155,9 @@ def _positions(e: sp.Basic, path=()) -> Iterator[tuple[tuple[int, ...], sp.Basic
 
 def _swap_distributions(step: Step, ctx) -> Iterator[tuple[str, sp.Expr]]:
     # Distributions are the positive families and the defined quantities (p_i = n_i/N); never the integer data.
-    bases = sorted({a.base for a in step.expr.atoms(sp.Indexed) if a.base not in ctx.datasets}, key=str)
+    bases = {a.base for a in step.expr.atoms(sp.Indexed) if a.base not in ctx.datasets}
+    # NOTE: a mutant is rebuilt from its ordinal in another process, so the order must not depend on hashing
+    bases = sorted(bases, key=lambda b: (str(b), sp.srepr(b)))
     for n, a in enumerate(bases):
         for b in bases[n + 1 :]:
             yield f"{a} ↔ {b}", step.expr.xreplace({a: b, b: a})
@@ -171,82 +240,252 @@ OPERATORS: dict[str, Callable] = {
 }
 
 
-def mutants(derivation: Derivation) -> list[Mutant]:
-    """Every distinct mutant of every checked step, in step order."""
+# -- listing and rebuilding, each in a budgeted worker ---------------------------------------------------------
+def _outputs(step: Step, ctx) -> Iterator[tuple[str, int, str, sp.Expr]]:
+    """``(operator, ordinal, description, mutant)`` for every distinct mutant of ``step``, in a fixed order."""
+    seen = set()
+    for name, operator in OPERATORS.items():
+        for ordinal, (description, expr) in enumerate(operator(step, ctx)):
+            if expr in seen:
+                continue  # the same mutant by another route
+            seen.add(expr)
+            yield name, ordinal, description, expr
+
+
+@dataclass
+class _Listed(StepResult):
+    """A step's mutants as ``(operator, ordinal, description)``: plain data back from the worker."""
+
+    mutants: tuple[tuple[str, int, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ListMutants:
+    """Task: list the distinct mutants of one step (building each, to drop duplicates) without checking them."""
+
+    where: StepRef
+
+    def __call__(self) -> StepResult:
+        derivation, step = self.where.resolve()
+        found = tuple((op, ordinal, text) for op, ordinal, text, _ in _outputs(step, derivation.context))
+        return _Listed(Evidence.UNDECIDED, "listed", mutants=found)
+
+
+@dataclass
+class _Checked(StepResult):
+    """A mutant's outcome as plain strings, with the engine's evidence: the mutant itself may hold SymPy objects of
+    classes made at run time (p(· | θ)), which cannot be pickled, so it never leaves the worker."""
+
+    outcome: str = ""
+    reason: str = ""
+    inner: StepResult | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class CheckMutant:
+    """Task: rebuild one mutant from its description and classify it."""
+
+    where: StepRef
+    operator: str
+    ordinal: int
+    description: str
+    seed: int = 0
+
+    def __call__(self) -> StepResult:
+        derivation, step = self.where.resolve()
+        built = next(itertools.islice(OPERATORS[self.operator](step, derivation.context), self.ordinal, None), None)
+        if built is None or built[0] != self.description:
+            reason = "the mutant could not be rebuilt from its description"
+            return _Checked(Evidence.UNDECIDED, outcome="undecided", reason=reason)
+        outcome, reason, result = _classify(derivation, step, built[1], self.seed)
+        return _Checked(Evidence.UNDECIDED, outcome=outcome, reason=reason, inner=result, text=_text(built[1]))
+
+
+def _text(expr: sp.Expr) -> str:
+    try:
+        return sp.sstr(expr)
+    except ValueError:  # an integer beyond Python's limit on digits to print
+        return "(too large to print)"
+
+
+def mutants(derivation: Derivation, options: Options | None = None, jobs: int = 1) -> list[Mutant]:
+    """Every distinct mutant of every checked step, in step order, listed in budgeted workers. A step whose
+    mutants cannot be listed within ``options.budget`` gives one ``Mutant`` with ``unbuilt`` saying why."""
+    with _registered([derivation]):
+        return _listing([derivation], options or Options(), jobs)
+
+
+def _listing(derivations: list[Derivation], options: Options, jobs: int) -> list[Mutant]:
+    refs = [
+        StepRef(d.source, d.name, n, i)
+        for n, d in enumerate(derivations)
+        for i, s in enumerate(d.steps)
+        if s.kind is not Kind.ASSUME
+    ]
     out: list[Mutant] = []
-    for step in derivation.steps:
-        if step.kind is Kind.ASSUME:
-            continue
-        seen = set()
-        for name, operator in OPERATORS.items():
-            for description, expr in operator(step, derivation.context):
-                identical = alpha_equal(expr, step.expr)
-                if expr in seen:
-                    continue  # the same mutant by another route
-                seen.add(expr)
-                out.append(Mutant(step, name, description, expr, identical=identical))
+
+    def on_result(index: int, result: StepResult) -> None:
+        ref = refs[index]
+        step = derivations[ref.position].steps[ref.step]
+        if isinstance(result, _Listed):
+            out.extend(Mutant(step, ref, op, ordinal, text) for op, ordinal, text in result.mutants)
+        else:  # out of time, out of memory, or an error: reported, never skipped
+            why = "ran out of time" if result.detail.startswith("time budget") else "failed"
+            unbuilt = f"{UNBUILT} {why} ({result.detail})"
+            out.append(Mutant(step, ref, "", -1, "every mutant of this step (not built)", unbuilt=unbuilt))
+
+    run_many([ListMutants(ref) for ref in refs], options.budget, jobs, on_result)
     return out
 
 
 # -- checking -------------------------------------------------------------------------------------------------
-def _classify(derivation: Derivation, mutant: Mutant, options: Options) -> MutantResult:
-    step, ctx = mutant.step, derivation.context
-    if mutant.identical:
-        return MutantResult(mutant, "equivalent", "identical to the original once SymPy evaluates it")
+def _classify(derivation: Derivation, step: Step, mutant: sp.Expr, seed: int) -> tuple[str, str, StepResult | None]:
+    """``(outcome, reason, the engine's evidence)`` for one built mutant of ``step``."""
+    ctx = derivation.context
+    if alpha_equal(mutant, step.expr):
+        return "equivalent", "identical to the original once SymPy evaluates it", None
     lhs = step.claim_lhs if step.kind is not Kind.EXAMPLE else _example_instance(step)
     if step.kind is Kind.REFERENCE:  # the code against a planted mistake in the formula it computes
         from derive.reference import check_reference
 
-        result = check_reference(step.reference, mutant.expr, ctx, options.seed)
+        result = check_reference(step.reference, mutant, ctx, seed)
     elif step.relation is Relation.EQ:
-        result = verify_claim(lhs, mutant.expr, ctx, step.hints, options)
+        result = verify_claim(lhs, mutant, ctx, step.hints, Options(seed=seed))
     elif step.relation is Relation.NE:
-        result = verify_witness(lhs, mutant.expr, dict(step.values), ctx)
+        result = verify_witness(lhs, mutant, dict(step.values), ctx)
     else:
-        result = verify_inequality(lhs, mutant.expr, step.relation, ctx, options.seed)
+        result = verify_inequality(lhs, mutant, step.relation, ctx, seed)
     if result.evidence is Evidence.REFUTED:
-        return MutantResult(mutant, "refuted", "counterexample found", result)
+        return "refuted", "counterexample found", result
     # a reference implementation passes at the evidence it declares (proved-for-sizes): a mutant that gets it is
-    # as suspect as a proved one, and goes to the oracle below
+    # as suspect as a proved one, and goes to the guard below
     passed = result.evidence is Evidence.PROVED or (
         step.kind is Kind.REFERENCE and result.evidence.satisfies(step.allow)
     )
     if not passed:
-        return MutantResult(mutant, "undecided", f"{result.evidence.value}: {result.detail}", result)
-    if step.relation is not Relation.EQ:
-        # Still true: the witness still separates the sides, or the inequality still holds by positivity.
-        # Both proofs end in exact arithmetic or the declared signs, so the mutant is no mistake.
-        return MutantResult(mutant, "equivalent", f"the mutated line still satisfies {step.relation.value}", result)
-    # Proved. Independent oracle: the mutant against the original step's expression at random points.
-    verdict = _oracle(step.expr, mutant.expr, ctx, options.seed)
-    if verdict == "differs":
-        return MutantResult(mutant, "proved", "PROVED although a point shows it false: a soundness bug", result)
-    rules = ", ".join(t.label() for t in result.trace)
-    confirmed = (
-        "agrees at random points"
-        if verdict == "agrees"
-        else "not confirmed independently: nothing in it can be evaluated"
-    )
-    return MutantResult(mutant, "equivalent", f"proved equal to the original ({rules}); {confirmed}", result)
+        return "undecided", f"{result.evidence.value}: {result.detail}", result
+    verdict, detail = _guard(step, lhs, mutant, ctx, seed)
+    if verdict == "fails":
+        return "proved", f"PROVED although {detail}: a soundness bug", result
+    if verdict == "unknown":
+        return "undecided", f"{result.evidence.value}, but not confirmed independently: {detail}", result
+    if step.relation is Relation.EQ:
+        detail = f"proved equal to the original ({', '.join(t.label() for t in result.trace)}); {detail}"
+    return "equivalent", detail, result
 
 
 def _example_instance(step: Step) -> sp.Expr:
     return evaluate_at(step.claim_lhs, dict(step.values))
 
 
-def _oracle(original: sp.Expr, mutant: sp.Expr, ctx, seed: int) -> str:
-    """Independent evaluation of a proved mutant against the original: ``agrees``, ``differs`` (a certified
-    difference at some point: the proof was wrong) or ``unknown`` (nothing could be evaluated)."""
+def _guard(step: Step, lhs: sp.Expr, mutant: sp.Expr, ctx, seed: int) -> tuple[str, str]:
+    """Independent evidence about a mutant the engine passed: ``("agrees", why it is still true)``, ``("fails",
+    where it is false)`` or ``("unknown", why nothing could be evaluated)``."""
+    if step.relation is Relation.EQ:
+        return _against_original(step.expr, mutant, ctx, seed)
+    if step.relation is Relation.NE:
+        return _at_witness(lhs, mutant, dict(step.values), ctx)
+    return _at_points(lhs, mutant, step.relation, ctx, seed)
+
+
+def _against_original(original: sp.Expr, mutant: sp.Expr, ctx, seed: int) -> tuple[str, str]:
+    """``=``: the mutant against the original step's expression at random points (certified differences)."""
     instances, space = Instances(original, mutant, ctx), Space.of([original, mutant], ctx)
     rng = random.Random(seed + 1)
     agreed = 0
     for _ in range(ORACLE_POINTS):
         point = space.random_point(rng)
-        status = "unknown" if point is None else instances.compare(point).status
-        if status == "differ":
-            return "differs"
-        agreed += status == "equal"
-    return "agrees" if agreed else "unknown"
+        if point is None:
+            continue
+        found = instances.compare(point)
+        if found.status == "differ":
+            values = f"original ≈ {approx(found.lhs)}, mutant ≈ {approx(found.rhs)}"
+            return "fails", f"it differs from the original at {_where(point)} ({values})"
+        agreed += found.status == "equal"
+    if agreed:
+        return "agrees", f"agrees with it at {agreed} random points"
+    return "unknown", "nothing in it can be evaluated"
+
+
+def _at_points(lhs: sp.Expr, mutant: sp.Expr, relation: Relation, ctx, seed: int) -> tuple[str, str]:
+    """``<``, ``≤``, ``>``, ``≥``: the mutated claim ``lhs relation mutant`` evaluated exactly (or to certified
+    digits) at small points inside the declarations, then at random ones."""
+    sides, space = Instances(lhs, mutant, ctx), Space.of([lhs, mutant], ctx)
+    rng = random.Random(seed + 1)
+    strict = relation in (Relation.LT, Relation.GT)
+    tried = itertools.chain(
+        itertools.islice(space.points(), GUARD_POINTS), (space.random_point(rng) for _ in range(ORACLE_POINTS))
+    )
+    held = 0
+    for point in tried:
+        gap = None if point is None else _gap(sides, point, relation)
+        if gap is None:
+            continue
+        if gap < 0 or (strict and gap == 0):
+            a, b = sides.instantiate(point)
+            values = f"left side ≈ {approx(a)}, right side ≈ {approx(b)}"
+            return "fails", f"{relation.value} fails at {_where(point)} ({values})"
+        held += 1
+    if held:
+        return "agrees", f"the mutated line still satisfies {relation.value}: proved, and it holds at {held} points"
+    return "unknown", "the mutated line has a certain value at none of the points tried"
+
+
+def _gap(sides: Instances, point: Point, relation: Relation) -> sp.Expr | None:
+    """What must be positive (right − left for < and ≤, left − right for > and ≥) at ``point``: exact, or a Float
+    whose digits evalf certified; None where it has no certain real value.
+
+    NOTE: written apart from relations._sign_value on purpose, since this checks that module's verdicts."""
+    try:
+        a, b = sides.instantiate(point)
+    except (ValueError, TypeError, ZeroDivisionError):
+        return None
+    gap = b - a if relation in (Relation.LT, Relation.LE) else a - b
+    if gap.free_symbols or gap.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return None
+    if gap.is_Rational:
+        return gap
+    try:
+        value = sp.N(gap, DIGITS, strict=True, maxn=MAX_PRECISION)
+    except (sp.core.evalf.PrecisionExhausted, TypeError, ValueError):
+        return None
+    return value if value.is_Number else None  # a complex value (a log of a negative number) is not compared
+
+
+def _at_witness(lhs: sp.Expr, mutant: sp.Expr, witness: dict, ctx) -> tuple[str, str]:
+    """``≠``: both sides re-evaluated at the author's witness, through the sampler's evaluation rather than the
+    path verify_witness takes."""
+    point = _witness_point(witness, ctx)
+    found = Instances(lhs, mutant, ctx).compare(point)
+    where = _where(point)
+    if found.status == "differ":
+        values = f"{approx(found.lhs)} ≠ {approx(found.rhs)}"
+        return "agrees", f"the mutated line still differs from the left side at the witness {where} ({values})"
+    if found.status == "equal":
+        return "fails", f"the sides agree at the witness {where} (both ≈ {approx(found.lhs)})"
+    return "unknown", f"the witness {where} gives the sides no comparable values ({found.status})"
+
+
+def _witness_point(witness: dict, ctx) -> Point:
+    """The author's witness as a sampling ``Point``: sizes, data and family entries, and the other symbols."""
+    sizes, scalars, data, families = [], [], {}, {}
+    for key, value in witness.items():
+        key, value = sp.sympify(key), sp.sympify(value)
+        if key in ctx.sizes:
+            sizes.append((key, int(value)))
+        elif isinstance(key, sp.Indexed) and key.base in ctx.datasets:
+            data.setdefault(key.base, []).append((tuple(int(i) for i in key.indices), int(value)))
+        elif isinstance(key, sp.Indexed) and key.base in ctx.families:
+            families.setdefault(key.base, []).append((tuple(int(i) for i in key.indices), value))
+        else:
+            scalars.append((key, value))
+    grouped = [tuple((base, tuple(entries)) for base, entries in d.items()) for d in (data, families)]
+    return Point(tuple(sizes), grouped[0], grouped[1], tuple(scalars))
+
+
+def _where(point: Point) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in point.describe().items()) or "a point without variables"
 
 
 def mutate(
@@ -254,40 +493,51 @@ def mutate(
     options: Options | None = None,
     jobs: int = 1,
     progress: Callable[[MutantResult], None] | None = None,
+    sample: int | None = None,
+    seed: int | None = None,
 ) -> list[MutationReport]:
-    """Generate and check the mutants of every derivation; a mutant that runs out of time is ``undecided``."""
+    """List and check the mutants of every derivation, each in a budgeted worker.
+
+    Args:
+        options: the budget (seconds per task: listing a step's mutants, checking one) and the points' seed.
+        jobs: workers run at once.
+        progress: called with each result, in order.
+        sample: check only this many mutants, drawn from all of them with ``seed`` (default ``options.seed``):
+            a reproducible quick run for CI. A step whose mutants could not be listed is reported all the same.
+
+    A mutant (or a step's listing) that runs out of time is ``undecided``.
+    """
     options = options or Options()
+    if sample is not None and sample < 0:
+        raise ValueError(f"sample must be a number of mutants ≥ 0, not {sample}")
     reports = [MutationReport(d) for d in derivations]
-    tasks, slots = [], []
-    for report in reports:
-        for m in mutants(report.derivation):
-            tasks.append(lambda d=report.derivation, m=m: _wrap(_classify(d, m, options)))
-            slots.append((report, m))
+    with _registered(derivations):
+        listed = _listing(derivations, options, jobs)
+        if sample is not None:
+            listed = _sample(listed, sample, options.seed if seed is None else seed)
+        tasks = [
+            StepResult(Evidence.UNDECIDED, m.unbuilt)
+            if m.unbuilt
+            else CheckMutant(m.where, m.operator, m.ordinal, m.description, options.seed)
+            for m in listed
+        ]
 
-    def on_result(index: int, result: StepResult) -> None:
-        report, m = slots[index]
-        if isinstance(result, _Carrier):
-            outcome = MutantResult(m, result.outcome, result.reason, result.inner)
-        else:  # the worker ran out of time or died
-            outcome = MutantResult(m, "undecided", result.detail, result)
-        report.results.append(outcome)
-        if progress:
-            progress(outcome)
+        def on_result(index: int, result: StepResult) -> None:
+            m = listed[index]
+            if isinstance(result, _Checked):
+                outcome = MutantResult(replace(m, expr=result.text), result.outcome, result.reason, result.inner)
+            else:  # not built, or the worker ran out of time or died
+                outcome = MutantResult(m, "undecided", result.detail, result)
+            reports[m.where.position].results.append(outcome)
+            if progress:
+                progress(outcome)
 
-    run_many(tasks, options.budget, jobs, on_result)
+        run_many(tasks, options.budget, jobs, on_result)
     return reports
 
 
-class _Carrier(StepResult):
-    """Carries a mutant's outcome back from the worker as plain strings: the mutant itself holds SymPy objects
-    of classes made at run time (p(· | θ)), which cannot be pickled, so it stays in the parent."""
-
-    outcome: str = ""
-    reason: str = ""
-    inner: StepResult | None = None
-
-
-def _wrap(outcome: MutantResult) -> StepResult:
-    carrier = _Carrier(Evidence.UNDECIDED)
-    carrier.outcome, carrier.reason, carrier.inner = outcome.outcome, outcome.reason, outcome.evidence
-    return carrier
+def _sample(listed: list[Mutant], size: int, seed: int) -> list[Mutant]:
+    """``size`` of the built mutants, drawn with ``seed``, in their order; the unbuilt ones are always kept."""
+    built = [n for n, m in enumerate(listed) if not m.unbuilt]
+    chosen = set(random.Random(seed).sample(built, min(size, len(built))))
+    return [m for n, m in enumerate(listed) if m.unbuilt or n in chosen]

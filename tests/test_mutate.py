@@ -4,12 +4,16 @@ mutant is recognised with its reason."""
 from __future__ import annotations
 
 import json
+import multiprocessing
+import pickle
+import time
 
 import pytest
 import sympy as sp
 
 from derive import Context, Derivation
 from derive.checker import Options
+from derive.evidence import Evidence, StepResult
 from derive.cli import ExitCode, main
 from derive.loader import bundled_proofs, load
 from derive.mutate import mutants, mutate
@@ -85,3 +89,134 @@ def test_mutate_json_shape(capsys):
     assert "bits-and-nats" in names and all(keys <= d.keys() for d in data["derivations"])
     assert all(data["total"][k] == sum(d[k] for d in data["derivations"]) for k in keys)
     assert data["total"]["generated"] == sum(data["total"][k] for k in keys - {"generated"})
+
+
+# -- mutants are built in budgeted workers -----------------------------------------------------------------------
+def _finishes_within(seconds: float, fn):
+    """``fn()`` in a forked process, or a test failure once ``seconds`` pass (a hang must fail, not hang)."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    proc = context.Process(target=lambda: send.send(fn()))
+    proc.start()
+    send.close()
+    try:
+        if not receive.poll(seconds):
+            pytest.fail(f"did not finish within {seconds} s")
+        return receive.recv()
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+
+
+def test_a_step_whose_mutants_are_too_costly_to_build_is_reported_undecided_within_the_budget():
+    # "exponent plus one" evaluates 7**(3*10**8 + 1): built in the parent, this hung mutate for minutes
+    ctx = Context()
+    big = sp.Pow(7, 3 * 10**8, evaluate=False)
+    huge = Derivation("huge", ctx, start=big)
+    huge.step(big, "as written", name="as-written")
+    c = sp.Symbol("c", positive=True)
+    small = Derivation("small", ctx, start=2 * c + 1)
+    small.step(2 * c, "drop the 1", relation=">", name="smaller")
+
+    def run():
+        reports = mutate([huge, small], Options(budget=2), jobs=2)
+        return [(r.derivation.name, m.mutant.step.name, m.outcome, m.reason) for r in reports for m in r.results]
+
+    start = time.perf_counter()
+    results = _finishes_within(60, run)
+    assert time.perf_counter() - start < 30
+    (unbuilt,) = [r for r in results if r[0] == "huge"]
+    assert unbuilt[1:3] == ("as-written", "undecided")
+    assert unbuilt[3].startswith("building the mutants of this step ran out of time")
+    assert len([r for r in results if r[0] == "small"]) == 5  # the other derivation is checked all the same
+
+
+def test_a_mutant_task_is_data_that_a_fresh_process_can_rebuild_from_the_module(monkeypatch):
+    import derive.mutate as mutate_module
+
+    path = str(bundled_proofs() / "entropy_in_bits.py")
+    task = mutate_module.CheckMutant(mutate_module.StepRef(path, "bits-and-nats", 99, 0), "flip_sign", 0, "sign flipped")
+    monkeypatch.setattr(mutate_module, "_RUN", [])  # nothing inherited: the derivation is loaded again by name
+    result = pickle.loads(pickle.dumps(task))()
+    assert (result.outcome, result.reason) == ("refuted", "counterexample found")
+    assert result.text == "Sum(log(p[k])*p[k], (k, 1, K))/log(2)"  # the step's −Σ p_k log p_k / log 2, negated
+
+
+# -- an independent guard before "equivalent" --------------------------------------------------------------------
+def _proved_anything(*args, **kwargs) -> StepResult:
+    return StepResult(Evidence.PROVED, "a broken engine that proves anything")
+
+
+def _outcomes(report) -> dict[str, tuple[str, str]]:
+    return {m.mutant.description: (m.outcome, m.reason) for m in report.results}
+
+
+def test_a_false_mutant_of_an_inequality_that_the_engine_proves_is_a_soundness_bug_not_equivalent(monkeypatch):
+    import derive.mutate as mutate_module
+
+    monkeypatch.setenv("DERIVE_NO_FORK", "1")
+    monkeypatch.setattr(mutate_module, "verify_inequality", _proved_anything)
+    ctx = Context()
+    c = sp.Symbol("c", positive=True)
+    d = Derivation("gap", ctx, start=2 * c + 1)
+    d.step(2 * c, "drop the 1", relation=">")
+    (report,) = mutate([d], Options(budget=20))
+    outcomes = _outcomes(report)
+    # 2c + 1 > 2 and 2c + 1 > 2/c both fail at c = 1/2: proved by the broken engine, caught by the guard
+    for false in ("factor c dropped", "factor c inverted"):
+        assert outcomes[false][0] == "proved"
+        assert "fails at c = " in outcomes[false][1] and "soundness bug" in outcomes[false][1]
+    # weaker but still true: 2c + 1 > −2c, > c, > c/2
+    for weaker in ("sign flipped", "factor 2 dropped", "factor 2 inverted"):
+        assert outcomes[weaker][0] == "equivalent", outcomes[weaker]
+        assert "still satisfies >" in outcomes[weaker][1]
+
+
+def test_a_mutant_of_a_not_equal_step_whose_sides_agree_at_the_witness_is_a_soundness_bug(monkeypatch):
+    import derive.mutate as mutate_module
+
+    monkeypatch.setenv("DERIVE_NO_FORK", "1")
+    monkeypatch.setattr(mutate_module, "verify_witness", _proved_anything)
+    ctx = Context()
+    c = sp.Symbol("c", positive=True)
+    d = Derivation("apart", ctx, start=c)
+    d.step(c**2 + 1, "one more than a square", relation="≠", witness={c: 1})
+    (report,) = mutate([d], Options(budget=20))
+    outcomes = _outcomes(report)
+    for false in ("term 1 dropped", "term c**2 dropped"):  # c = 1 makes c**2 and 1 both equal to c
+        assert outcomes[false][0] == "proved"
+        assert "agree at the witness c = 1" in outcomes[false][1]
+    assert outcomes["sign flipped"][0] == "equivalent"  # −2 ≠ 1
+    assert "still differs" in outcomes["sign flipped"][1]
+
+
+def test_a_proved_mutant_that_nothing_can_evaluate_is_undecided_not_equivalent(monkeypatch):
+    import derive.mutate as mutate_module
+
+    monkeypatch.setenv("DERIVE_NO_FORK", "1")
+    monkeypatch.setattr(mutate_module, "verify_claim", _proved_anything)
+    f, x = sp.Function("f"), sp.Symbol("x", positive=True)
+    d = Derivation("model", Context(), start=2 * f(x))
+    d.step(2 * f(x), "as it was")
+    (report,) = mutate([d], Options(budget=20))
+    assert report.results and all(m.outcome == "undecided" for m in report.results), _outcomes(report)
+    assert all("not confirmed independently" in m.reason for m in report.results)
+
+
+def test_a_seeded_sample_of_mutants_is_reproducible():
+    ctx = Context()
+    c = sp.Symbol("c", positive=True)
+    d = Derivation("gap", ctx, start=2 * c + 1)
+    d.step(2 * c, "drop the 1", relation=">")
+
+    def picked(**kwargs) -> list[str]:
+        (report,) = mutate([d], Options(budget=20), **kwargs)
+        return [m.mutant.description for m in report.results]
+
+    everything = picked()
+    first = picked(sample=2, seed=3)
+    assert len(everything) == 5 and len(first) == 2 and set(first) <= set(everything)
+    assert picked(sample=2, seed=3) == first
+    assert picked(sample=10, seed=3) == everything
+    assert picked(sample=0) == []
