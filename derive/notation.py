@@ -20,6 +20,10 @@ class ConditionalProbability(sp.Function):
     symbol_name = "p"
     given: sp.Basic = sp.Symbol("theta")
 
+    def depends_on(self) -> set:
+        """θ is not among the arguments, yet p(a | θ) depends on it (differentiation must see that)."""
+        return set(sp.sympify(self.given).free_symbols)
+
     def _eval_is_positive(self):
         return True
 
@@ -46,6 +50,10 @@ class Quantity(sp.Function):
     nargs = 0
     tex = ""
 
+    def depends_on(self) -> set:
+        """A constant: its value comes from a definition, not from any symbol."""
+        return set()
+
     def _eval_is_positive(self):
         return True
 
@@ -69,6 +77,9 @@ class JointProbability(sp.Function):
 
     nargs = 3
 
+    def depends_on(self) -> set:
+        return set()  # everything it depends on is an argument
+
     def _eval_is_positive(self):
         return True
 
@@ -85,6 +96,10 @@ class CrossEntropy(sp.Function):
     """``H(p, q)``: the cross-entropy of ``q`` relative to ``p``; its meaning comes from a context definition."""
 
     nargs = 2
+
+    def depends_on(self) -> set:
+        return set()  # its arguments, through the definition that gives its meaning
+
     symbol_name = "H"
     rule_name = "cross_entropy"  # its definition unfolds as rule cross_entropy_def
 
@@ -103,6 +118,10 @@ class Entropy(sp.Function):
     """``H(p)``: the entropy of ``p``; its meaning comes from a context definition."""
 
     nargs = 1
+
+    def depends_on(self) -> set:
+        return set()  # its arguments, through the definition that gives its meaning
+
     symbol_name = "H"
     rule_name = "entropy"
 
@@ -114,6 +133,10 @@ class KLDivergence(sp.Function):
     """``D_KL(p ‖ q)``: the Kullback–Leibler divergence of ``q`` from ``p``; meaning from a context definition."""
 
     nargs = 2
+
+    def depends_on(self) -> set:
+        return set()  # its arguments, through the definition that gives its meaning
+
     symbol_name = "KL"
     rule_name = "kl"
 
@@ -129,6 +152,10 @@ class ExampleCrossEntropy(sp.Function):
     rule_name = "example_cross_entropy"
     target: sp.Basic = sp.Symbol("y")
     prediction: sp.Basic = sp.Symbol("yhat")
+
+    def depends_on(self) -> set:
+        """The columns of the target and prediction families, which are not arguments."""
+        return {self.target, self.prediction}
 
     def _latex(self, printer, exp=None):
         i, y, yhat = (printer._print(a) for a in (self.args[0], self.target, self.prediction))
@@ -152,6 +179,10 @@ class Softmax(sp.Function):
     nargs = 1
     rule_name = "softmax"
     scores: sp.Basic = sp.Symbol("z")
+
+    def depends_on(self) -> set:
+        """Every score z_k, which is not an argument."""
+        return {self.scores}
 
     def _latex(self, printer, exp=None):
         z, j = printer._print(self.scores), printer._print(self.args[0])

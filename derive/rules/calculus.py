@@ -13,6 +13,7 @@ import sympy as sp
 from derive.facts import Env
 from derive.hygiene import substitute
 from derive.rules import Rewrite, Rule
+from derive.smoothness import why_not_differentiable
 
 MAX_TERMS = 16
 
@@ -25,6 +26,8 @@ def _diff(e: sp.Basic, env: Env) -> Rewrite | None:
     if any(env.ctx.definition_for(node) is not None for node in sp.preorder_traversal(e.expr)):
         return None
     variables = {v for v, _ in e.variable_count}
+    if why_not_differentiable(e.expr, variables):
+        return None  # a kink, a jump or a hidden parameter: SymPy's derivative would be wrong somewhere
     for node in sp.preorder_traversal(e.expr):
         if isinstance(node, (sp.Sum, sp.Product)) and any(
             variables & (lo.free_symbols | hi.free_symbols) for _, lo, hi in node.limits
@@ -58,7 +61,7 @@ RULES = [
     Rule(
         "diff",
         "d/dθ f(θ) evaluated by the rules of differentiation",
-        "θ in no summation bound; every definition inside unfolded",
+        "θ in no summation bound; every definition inside unfolded; f smooth in θ and no hidden dependence on θ",
         _diff,
     ),
     Rule("sum_expand", "Σ_{k=a}^{b} f_k = f_a + … + f_b", f"a, b integers, at most {MAX_TERMS} terms", _sum_expand),
