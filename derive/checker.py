@@ -17,15 +17,17 @@ import sympy as sp
 
 from derive.cache import Cache, step_key
 from derive.compare import exactly_equal
+from derive.domain import violation
 from derive.evidence import Counterexample, Evidence, StepResult, TraceEntry
 from derive.facts import Env
-from derive.hygiene import freshen
+from derive.guard import guarded
+from derive.hygiene import exact_decimals, freshen
 from derive.model import Context, Derivation, Kind, Relation, Step
 from derive.prove import prove_equal
 from derive.relations import verify_inequality, verify_witness
 from derive.rewrite import EngineError, Rewriter
 from derive.rules import RULES
-from derive.sampling import Instances, Point, Space, approx, evaluate_at
+from derive.sampling import Instances, Point, Space, counterexample, evaluate_at
 from derive.wellformed import unsupported
 from derive.worker import Task, run_isolated, run_many
 
@@ -34,7 +36,6 @@ SIZES_SPAN = 2  # proved-for-sizes: each size from its minimum to minimum + SIZE
 EXHAUSTIVE_LIMIT = 256  # data vectors per size; beyond this a size cannot be covered exhaustively
 NUMERIC_POINTS = 40
 SEARCH_LIMIT = 600  # points tried when searching for a counterexample
-SANITY_LIMIT = 40  # points tried after a symbolic proof, as a guard against engine bugs
 
 
 @dataclass
@@ -85,8 +86,14 @@ def verify_claim(
 ) -> StepResult:
     """Check ``lhs = rhs`` in-process (no time limit): the evidence ladder described in the module docstring."""
     options = options or Options()
-    infinite = [side.has(sp.nan, sp.zoo, sp.oo, -sp.oo) for side in (lhs, rhs)]
-    if infinite[0] != infinite[1]:
+    try:
+        lhs, rhs = exact_decimals(lhs), exact_decimals(rhs)
+    except ValueError as exc:
+        return StepResult(Evidence.UNDECIDED, f"outside what derive checks: {exc}")
+    # A side that is itself undefined (SymPy made 1/0 into zoo): the claim fails wherever the other is finite.
+    # An infinity inside a side (a bound, a limit point, a branch) is not that: it is outside what derive checks.
+    undefined = [side in (sp.nan, sp.zoo, sp.oo, -sp.oo) for side in (lhs, rhs)]
+    if undefined[0] != undefined[1] and not (lhs if undefined[1] else rhs).has(sp.nan, sp.zoo, sp.oo, -sp.oo):
         return _one_side_undefined(lhs, rhs, ctx, options)
     reason = unsupported(lhs, rhs, ctx)
     if reason:
@@ -99,18 +106,15 @@ def verify_claim(
         return StepResult(Evidence.UNDECIDED, "a definition does not terminate (it refers to itself?)")
     trace = prove_equal(lhs, rhs, ctx, hints)
     if trace is not None:
-        cex = _search(instances, space, options, SANITY_LIMIT)
-        if cex is not None:
-            return StepResult(
-                Evidence.REFUTED, "engine inconsistency: a symbolic proof was contradicted", counterexample=cex
-            )
-        return StepResult(Evidence.PROVED, "for all sizes", trace=trace)
-    cex = _search(instances, space, options, SEARCH_LIMIT)
-    if cex is not None:
-        return StepResult(Evidence.REFUTED, "counterexample found", counterexample=cex)
+        proof = StepResult(Evidence.PROVED, "for all sizes", trace=trace)
+        return guarded(proof, lhs, rhs, Relation.EQ, ctx, options.seed, options.replay)
+    found = _search(instances, space, options, SEARCH_LIMIT)
+    if found is not None:
+        return StepResult(Evidence.REFUTED, "counterexample found", counterexample=found)
     sizes = _prove_at_sizes(instances, space, ctx)
     if sizes:
-        return StepResult(Evidence.PROVED_FOR_SIZES, sizes)
+        proof = StepResult(Evidence.PROVED_FOR_SIZES, sizes)
+        return guarded(proof, lhs, rhs, Relation.EQ, ctx, options.seed, options.replay)
     return _numeric(instances, space, options)
 
 
@@ -128,7 +132,7 @@ def _one_side_undefined(lhs: sp.Expr, rhs: sp.Expr, ctx: Context, options: Optio
             return StepResult(
                 Evidence.REFUTED,
                 "one side is undefined everywhere",
-                counterexample=_counterexample(point, a, b, options),
+                counterexample=counterexample(point, a, b, ctx, options.replay),
             )
     return StepResult(Evidence.UNDECIDED, "outside what derive checks: a side is infinite or undefined")
 
@@ -139,28 +143,8 @@ def _search(instances: Instances, space: Space, options: Options, limit: int) ->
             return None
         cmp = instances.compare(point)
         if cmp.status == "differ":
-            return _counterexample(point, cmp.lhs, cmp.rhs, options)
+            return counterexample(point, cmp.lhs, cmp.rhs, space.ctx, options.replay)
     return None
-
-
-def _counterexample(point: Point, lhs: sp.Expr, rhs: sp.Expr, options: Options) -> Counterexample:
-    return Counterexample(
-        values=point.describe(),
-        lhs_value=_text(lhs),
-        rhs_value=_text(rhs),
-        lhs_approx=approx(lhs),
-        rhs_approx=approx(rhs),
-        replay=options.replay,
-    )
-
-
-def _text(value: sp.Expr, limit: int = 200) -> str:
-    """The exact value as text, or its size when it is too long to read (a 5000-digit integer)."""
-    try:
-        text = sp.sstr(value)
-    except ValueError:  # Python refuses to print integers of more than 4300 digits
-        return "(an exact value too long to print)"
-    return text if len(text) <= limit else text[: limit - 20] + f"... ({len(text)} characters)"
 
 
 def _prove_at_sizes(instances: Instances, space: Space, ctx: Context) -> str:
@@ -201,7 +185,7 @@ def _numeric(instances: Instances, space: Space, options: Options) -> StepResult
             return StepResult(
                 Evidence.REFUTED,
                 "counterexample found at a random point",
-                counterexample=_counterexample(point, cmp.lhs, cmp.rhs, options),
+                counterexample=counterexample(point, cmp.lhs, cmp.rhs, space.ctx, options.replay),
             )
         if cmp.status == "equal":
             agreed += 1
@@ -244,15 +228,20 @@ def check_step(derivation: Derivation, step: Step, options: Options | None = Non
 
 def _check_example(ctx: Context, step: Step, options: Options) -> StepResult:
     """Evaluate the previous line at the example's values and compare with the stated result."""
-    values = dict(step.values)
-    instance = evaluate_at(step.claim_lhs, values)
+    values = {k: exact_decimals(v) for k, v in step.values}
+    problem = violation(values, ctx)
+    if problem:
+        return StepResult(Evidence.UNDECIDED, f"the example's values are outside the declarations: {problem}")
+    instance = evaluate_at(exact_decimals(step.claim_lhs), values)
+    expr = exact_decimals(step.expr)
     point = ", ".join(f"{sp.sstr(s)} = {sp.sstr(v)}" for s, v in values.items())
     entry = TraceEntry(
         rule="evaluate", side="lhs", assumptions=(point,), target=sp.srepr(step.claim_lhs), result=sp.srepr(instance)
     )
-    if exactly_equal(instance, step.expr, ctx):
-        return StepResult(Evidence.PROVED, "by evaluation at the stated values", trace=[entry])
-    result = verify_claim(instance, step.expr, ctx, step.hints, options)
+    if exactly_equal(instance, expr, ctx):
+        proof = StepResult(Evidence.PROVED, "by evaluation at the stated values", trace=[entry])
+        return guarded(proof, instance, expr, Relation.EQ, ctx, options.seed, options.replay)
+    result = verify_claim(instance, expr, ctx, step.hints, options)
     if result.evidence is Evidence.PROVED:
         result.trace = [entry] + result.trace
     return result

@@ -6,7 +6,8 @@ pytest plugin does; a line on stderr says which.
 
 Exit codes (``ExitCode``): 0 every step verified; 1 a step refuted or short of what it declared, or LaTeX failed on
 a write-up; 2 bad input (usage, a missing path, a module that fails to import or defines no derivation, a bad
-setting in pyproject.toml); 3 internal error.
+setting in pyproject.toml); 3 internal error, or an engine inconsistency (a proof the independent guard
+contradicts).
 """
 
 from __future__ import annotations
@@ -314,7 +315,11 @@ def _row(stream, columns: Columns, name, n, step, result, args) -> None:
             print(f"    {result.detail}", file=stream)
         if getattr(args, "verbose", False) and result.trace:
             print("    by " + ", ".join(t.label() for t in result.trace), file=stream)
-    if result.counterexample is not None:
+    if result.inconsistent:
+        print(f"  {step.where}: step {n} ({step.name}): {result.detail}", file=stream)
+        for line in result.counterexample.describe().splitlines() if result.counterexample else ():
+            print(f"    {line}", file=stream)
+    elif result.counterexample is not None:
         print(f"  {step.where}: step {n} ({step.name}) is refuted", file=stream)
         for line in result.counterexample.describe().splitlines():
             print(f"    {line}", file=stream)
@@ -356,6 +361,8 @@ def _summary(reports: list[DerivationReport], elapsed: float) -> None:
 
 
 def _exit(reports: list[DerivationReport], bad: bool) -> ExitCode:
+    if any(r.inconsistent for rep in reports for r in rep.results):
+        return ExitCode.INTERNAL  # the engine contradicted itself: worse than any failing step
     if bad:
         return ExitCode.BAD_INPUT
     return ExitCode.OK if all(r.passed for r in reports) else ExitCode.FAILED

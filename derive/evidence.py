@@ -154,6 +154,8 @@ class StepResult:
     counterexample: Counterexample | None = None
     seconds: float = 0.0
     cached: bool = False  # True when read from the verification cache instead of re-verified
+    # The engine contradicted itself (a proof against the independent guard): never a pass; derive check exits 3.
+    inconsistent: bool = False
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -165,6 +167,8 @@ class StepResult:
         }
         if self.counterexample is not None:
             out["counterexample"] = self.counterexample.to_json()
+        if self.inconsistent:
+            out["inconsistent"] = True
         return out
 
     @classmethod
@@ -179,4 +183,5 @@ class StepResult:
             if cex is not None
             else None,
             seconds=float(data["seconds"]),
+            inconsistent=bool(data.get("inconsistent", False)),
         )

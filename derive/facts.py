@@ -43,6 +43,12 @@ def positive(expr: sp.Basic, env: Env) -> Reasons | None:
         return None  # q_0 or q_{K+1}: no positivity was declared there
     if isinstance(expr, sp.Indexed) and expr.base in env.ctx.families and env.ctx.families[expr.base].real_valued:
         return None
+    if isinstance(expr, sp.Symbol) and _binding(expr, env) is not None:
+        # a summation index: its sign comes from its range, never from its own SymPy flags
+        lo, hi = _binding(expr, env)
+        if nonnegative(hi - lo + 1, env) and nonnegative(lo - 1, env):
+            return (f"{lo} ≤ {expr.name} ≤ {hi}",)
+        return None
     if isinstance(expr, (sp.Indexed, sp.Symbol)):
         return (_base_fact(expr, env),) if expr.is_positive else None
     if isinstance(expr, sp.exp):
@@ -148,6 +154,14 @@ def sign(expr: sp.Expr, env: Env) -> tuple[int, Reasons] | None:
         return 1, why
     why = positive(sp.expand(-expr), env) if isinstance(expr, sp.Add) else None
     return (-1, why) if why is not None else None
+
+
+def _binding(var: sp.Symbol, env: Env) -> tuple[sp.Expr, sp.Expr] | None:
+    """The range of the innermost enclosing sum or product that binds ``var``, or None when it is free."""
+    for v, lo, hi in reversed(env.bounds):
+        if v == var:
+            return lo, hi
+    return None
 
 
 def _below_one_gap(expr: sp.Add, env: Env) -> Reasons | None:

@@ -82,3 +82,21 @@ def alpha_equal(a: sp.Basic, b: sp.Basic) -> bool:
     """``a`` and ``b`` are the same up to the names of bound indices."""
     prefix = fresh_prefix(a, b)
     return canonical(a, prefix) == canonical(b, prefix)
+
+
+def exact_decimals(expr: sp.Basic) -> sp.Basic:
+    """Every floating-point number in ``expr`` as exactly the decimal the author typed: ``0.1`` is 1/10 and
+    ``1e-20`` is 10⁻²⁰, never the binary neighbour a float stores nor a number rounded away (a claim
+    ``y + 1e-25 = y`` is false, and stays false). A SymPy ``Float`` made from a Python float has 53 bits; its
+    shortest round-trip text (``repr``) is what was typed. A ``Float`` of more precision is read from its own
+    digits. Infinite or undefined floats have no decimal: ``ValueError`` with the fix."""
+    floats = expr.atoms(sp.Float) if isinstance(expr, sp.Basic) else set()
+    if not floats:
+        return expr
+    exact = {}
+    for f in floats:
+        if not f.is_finite:
+            raise ValueError(f"the number {f} is not finite; write sympy.oo or leave it out")
+        text = repr(float(f)) if f._prec <= 53 else sp.Float(f, sp.core.numbers.prec_to_dps(f._prec)).__str__()
+        exact[f] = sp.Rational(text)
+    return expr.xreplace(exact)

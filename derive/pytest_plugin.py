@@ -353,7 +353,11 @@ def failure_text(item: StepItem, required: Evidence, result: StepResult) -> str:
     strict = item.config.getoption("derive_strict")
     # The first line is what pytest's short summary shows ("FAILED id - <first line>"): the verdict leads.
     cex = result.counterexample
-    if cex is not None:
+    if result.inconsistent:
+        verdict = "ENGINE INCONSISTENCY: a proof contradicted by the independent guard" + (
+            f" at {cex.point}" if cex is not None and cex.point else ""
+        )
+    elif cex is not None:
         at = f" at {cex.point}" if cex.point else ""
         verdict = f"refuted{at}: {cex.sides[0]} = {cex.lhs_value}, {cex.sides[1]} = {cex.rhs_value}"
     elif result.evidence is Evidence.REFUTED:

@@ -17,8 +17,11 @@ from fractions import Fraction
 
 import sympy as sp
 
+from derive.domain import point_violation
+from derive.evidence import Counterexample
 from derive.hygiene import substitute
 from derive.model import Context
+from derive.smoothness import why_not_differentiable
 
 DIGITS = 30  # certified digits when deciding that two values differ
 MAX_PRECISION = 2000  # bits of working precision evalf may use to certify a difference
@@ -50,6 +53,28 @@ class Point:
 
     def size_map(self) -> dict:
         return {s: sp.Integer(v) for s, v in self.sizes}
+
+
+def point_from(values: dict, ctx: Context) -> Point:
+    """The ``Point`` of a mapping such as an author's witness: sizes, ``x[k]`` data, ``q[i]`` members, scalars."""
+    sizes = tuple((k, int(v)) for k, v in values.items() if k in ctx.sizes)
+    data: dict = {}
+    families: dict = {}
+    scalars = []
+    for k, v in values.items():
+        if k in ctx.sizes:
+            continue
+        if isinstance(k, sp.Indexed) and (k.base in ctx.datasets or k.base in ctx.families):
+            bucket = data if k.base in ctx.datasets else families
+            bucket.setdefault(k.base, []).append((tuple(k.indices), int(v) if k.base in ctx.datasets else v))
+        else:
+            scalars.append((k, v))
+    return Point(
+        sizes,
+        tuple((b, tuple(e)) for b, e in data.items()),
+        tuple((b, tuple(e)) for b, e in families.items()),
+        tuple(scalars),
+    )
 
 
 def _entries(entries) -> str:
@@ -124,16 +149,27 @@ def evaluate_at(expr: sp.Expr, values: dict) -> sp.Expr:
 
 
 def _differentiate(e: sp.Expr) -> sp.Expr:
-    return e.replace(lambda n: isinstance(n, sp.Derivative), lambda n: n.doit()) if e.has(sp.Derivative) else e
+    """Derivatives taken exactly where SymPy's rules hold (derive.smoothness); elsewhere left standing, so that
+    the value cannot be computed and nothing is concluded from it."""
+    if not e.has(sp.Derivative):
+        return e
+
+    def take(n: sp.Derivative) -> sp.Expr:
+        return n if why_not_differentiable(n.expr, [v for v, _ in n.variable_count]) else n.doit()
+
+    return e.replace(lambda n: isinstance(n, sp.Derivative), take)
 
 
 class Instances:
     """A claim's two sides, unfolded once and expanded once per size, ready to evaluate at many points."""
 
-    def __init__(self, lhs: sp.Expr, rhs: sp.Expr, ctx: Context):
+    def __init__(self, lhs: sp.Expr, rhs: sp.Expr, ctx: Context, *, differentiate: bool = True):
         self.ctx = ctx
-        # derivatives are evaluated before values are put in (d/dθ at θ = 0 is not "d/d0")
-        self.sides = tuple(_differentiate(unfold_all(e, ctx)) for e in (lhs, rhs))
+        # derivatives are evaluated before values are put in (d/dθ at θ = 0 is not "d/d0"); the guard
+        # (derive.guard) keeps them and differentiates numerically instead
+        self.claim = (lhs, rhs)
+        sides = (unfold_all(e, ctx) for e in (lhs, rhs))
+        self.sides = tuple(_differentiate(e) if differentiate else e for e in sides)
         self._expanded: dict = {}
 
     def at_sizes(self, point: Point) -> tuple[sp.Expr, sp.Expr]:
@@ -217,8 +253,9 @@ def _prime_powers(r: sp.Rational):
 
 
 def _closed(e: sp.Expr) -> bool:
-    """No symbols left: the value is a definite number."""
-    return not e.free_symbols
+    """No symbols left, and nothing whose value only quadrature or a limit process would estimate: the value is
+    a definite number that exact arithmetic or certified evalf can decide."""
+    return not e.free_symbols and not e.has(sp.Integral, sp.Limit, sp.Derivative)
 
 
 def approx(e: sp.Expr) -> str:
@@ -226,6 +263,37 @@ def approx(e: sp.Expr) -> str:
         return str(sp.N(e, 12, strict=True))
     except Exception:  # noqa: BLE001 - the decimal is only an aid to the exact value beside it
         return str(sp.N(e, 12))
+
+
+class OutsideDeclarations(AssertionError):
+    """A point about to be reported lies outside the declarations: an engine bug, never a counterexample."""
+
+
+def counterexample(point: Point, lhs: sp.Expr, rhs: sp.Expr, ctx: Context, replay: str = "") -> Counterexample:
+    """The report of a point where the two sides differ: the point, both exact values and their decimals.
+
+    Raises ``OutsideDeclarations`` for a point the declarations do not allow (the worker reports it as an
+    internal error, undecided): a claim is only ever refuted inside what its author declared."""
+    problem = point_violation(point, ctx)
+    if problem:
+        raise OutsideDeclarations(f"a counterexample outside the declarations: {problem}")
+    return Counterexample(
+        values=point.describe(),
+        lhs_value=exact_text(lhs),
+        rhs_value=exact_text(rhs),
+        lhs_approx=approx(lhs),
+        rhs_approx=approx(rhs),
+        replay=replay,
+    )
+
+
+def exact_text(value: sp.Expr, limit: int = 200) -> str:
+    """The exact value as text, or its size when it is too long to read (a 5000-digit integer)."""
+    try:
+        text = sp.sstr(value)
+    except ValueError:  # Python refuses to print integers of more than 4300 digits
+        return "(an exact value too long to print)"
+    return text if len(text) <= limit else text[: limit - 20] + f"... ({len(text)} characters)"
 
 
 # -- the points to try -----------------------------------------------------------------------------------------
@@ -342,15 +410,30 @@ class Space:
         return readable_scalars(s)
 
     def points(self, span: int = 2, data_limit: int = 64) -> Iterator[Point]:
-        """Small, readable points first: the first that refutes a claim is its counterexample."""
+        """Small, readable points first: the first that refutes a claim is its counterexample. Only points inside
+        the declarations (derive.domain) are offered."""
         for sizes in self.size_choices(span):
-            sm = dict(sizes)
-            for data in self.data_choices(sm, data_limit):
-                for fams in self.family_choices(sm):
-                    for scalars in self.scalar_choices(sm):
-                        yield Point(sizes, tuple(data), tuple(fams), tuple(scalars))
+            yield from self.points_at(sizes, data_limit)
 
-    def random_point(self, rng: random.Random, span: int = 4) -> Point | None:
+    def points_at(self, sizes: tuple, data_limit: int = 64) -> Iterator[Point]:
+        """The readable points at the given sizes, inside the declarations."""
+        sm = dict(sizes)
+        for data in self.data_choices(sm, data_limit):
+            for fams in self.family_choices(sm):
+                for scalars in self.scalar_choices(sm):
+                    point = Point(sizes, tuple(data), tuple(fams), tuple(scalars))
+                    if not point_violation(point, self.ctx):
+                        yield point
+
+    def random_point(self, rng: random.Random, span: int = 4, tries: int = 20) -> Point | None:
+        """A random point inside the declarations, or None when ``tries`` draws found none."""
+        for _ in range(tries):
+            point = self._draw(rng, span)
+            if point is not None and not point_violation(point, self.ctx):
+                return point
+        return None
+
+    def _draw(self, rng: random.Random, span: int) -> Point | None:
         sizes = tuple((s, rng.randint(self.ctx.sizes[s], self.ctx.sizes[s] + span)) for s in self.sizes)
         sm = dict(sizes)
         data = []
@@ -405,11 +488,14 @@ def readable_vectors(length: int, sums_to_one: bool, below_one: bool = False) ->
             if vec not in out:
                 out.append(vec)
     if below_one:  # a probability: strictly inside (0, 1)
-        out = [v for v in out if all(0 < c < 1 for c in v)] + [
+        extras = [
             tuple(sp.Rational(1, 3) for _ in range(length)),
             tuple(sp.Rational(j + 1, length + 2) for j in range(length)),
         ]
+        out = [v for v in out + extras if all(0 < c < 1 for c in v)]
         out = list(dict.fromkeys(out))
+    if sums_to_one:  # every vector offered is a distribution, extras included (none exists for length 1 below one)
+        out = [v for v in out if sum(v) == 1]
     return out
 
 

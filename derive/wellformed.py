@@ -16,7 +16,10 @@ def unsupported(lhs: sp.Expr, rhs: sp.Expr, ctx: Context) -> str:
     """Why the claim ``lhs = rhs`` is outside what the checker handles, or '' when it is fine."""
     for side in (lhs, rhs):
         if side.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-            return "the claim contains an infinity or nan"
+            return "the claim contains an infinity or nan (no rule proves it, and no evaluation can)"
+        for kind in (sp.Integral, sp.Limit):
+            if side.has(kind):
+                return f"the claim contains {'an integral' if kind is sp.Integral else 'a limit'} (no rule proves it)"
         for node in sp.preorder_traversal(side):
             if isinstance(node, (sp.Sum, sp.Product)):
                 for var, lo, hi in node.limits:
@@ -24,6 +27,9 @@ def unsupported(lhs: sp.Expr, rhs: sp.Expr, ctx: Context) -> str:
                         return f"the index {var} of a sum or product is not a symbol"
                     if var in ctx.sizes:
                         return f"the size {var} is used as a summation index"
+                    problem = index_assumptions(var, lo, hi, ctx)
+                    if problem:
+                        return problem
                     for bound in (lo, hi):
                         if bound.is_integer is not True or bound.is_finite is False:
                             kind = type(node).__name__.lower()
@@ -37,3 +43,43 @@ def unsupported(lhs: sp.Expr, rhs: sp.Expr, ctx: Context) -> str:
             if other != s:
                 return f"two different symbols are both named {s.name} (different assumptions?)"
     return ""
+
+
+#: What an index's range can imply about it: it runs over integers, so these always hold.
+_ALWAYS = {"integer": True}
+
+
+def index_assumptions(var: sp.Symbol, lo: sp.Expr, hi: sp.Expr, ctx: Context) -> str:
+    """Why the SymPy assumptions of the summation index ``var`` are not implied by its range ``lo..hi``, or ''.
+
+    SymPy applies an index's own flags while it builds an expression (with k positive, ``Sum(Abs(k), (k, -3,
+    3))`` is already ``Sum(k, ...)``), and the rules read them; so an index may only claim what its range
+    guarantees: integer always; positive, nonnegative, negative, nonpositive or nonzero when the declared
+    sizes bound the range so (and the range cannot run backwards).
+    """
+    from derive.facts import Env, nonnegative  # facts imports the model; this module stays light to import
+
+    env = Env(ctx)
+    lo, hi = sp.sympify(lo), sp.sympify(hi)
+    implied = dict(_ALWAYS)
+    if nonnegative(hi - lo + 1, env):
+        if nonnegative(lo - 1, env):
+            implied["positive"] = True
+        elif nonnegative(lo, env):
+            implied["nonnegative"] = True
+        if nonnegative(-1 - hi, env):
+            implied["negative"] = True
+        elif nonnegative(-hi, env):
+            implied["nonpositive"] = True
+    closure = sp.Dummy(**implied).assumptions0
+    claimed = {f: v for f, v in var.assumptions0.items() if f != "commutative"}
+    extra = sorted(f for f, v in claimed.items() if closure.get(f) != v)
+    if not extra:
+        return ""
+    typed = getattr(var, "_assumptions_orig", None) or claimed  # what the author wrote, before SymPy's closure
+    shown = [f for f in typed if f != "commutative" and closure.get(f) != typed[f]] or extra
+    flags = ", ".join(f"{f}={typed.get(f, claimed.get(f))}" for f in shown)
+    return (
+        f"the summation index {var} is declared {flags}, which its range {lo}..{hi} does not imply; "
+        f"declare it Symbol({var.name!r}, integer=True)"
+    )

@@ -81,7 +81,7 @@ def test_a_witness_that_does_not_separate_or_breaks_the_declarations_proves_noth
     assert verify_witness(H(p, q), H(q, p), same, ctx).evidence is Evidence.UNDECIDED
     not_a_distribution = {K: 2, p[1]: half, p[2]: half, q[1]: half, q[2]: 1}
     result = verify_witness(H(p, q), H(q, p), not_a_distribution, ctx)
-    assert result.evidence is Evidence.UNDECIDED and "summing to 1" in result.detail
+    assert result.evidence is Evidence.UNDECIDED and "sum to 1" in result.detail
 
 
 def test_a_not_equal_step_needs_a_witness_and_is_checked_in_a_derivation():

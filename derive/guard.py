@@ -1,0 +1,262 @@
+"""The independent guard behind every verdict: evaluation at points inside the declarations, sharing nothing
+with the proof.
+
+A proof is a chain of rule applications (derive.rules) ending in an exact comparison. The guard never calls a
+rule: it unfolds the definitions, puts numbers in for every declared symbol (points from derive.sampling, all
+inside the declarations, derive.domain), expands every finite sum and product term by term, and compares the
+two sides by exact arithmetic, or certified ``evalf``. A derivative is not taken by SymPy here but numerically,
+by mpmath's ``diff`` at two working precisions; such a value is an estimate, so a difference counts only when it
+is far larger than the two estimates disagree by. Sizes include the ones where a shifted bound (``5 − N``)
+crosses zero, where a rule that forgot the Karr convention or a sign would go wrong.
+
+Whenever the guard finds a point where a ``proved`` claim fails, the verdict is an *engine inconsistency*:
+``undecided``, flagged, and ``derive check`` exits 3. It is never a pass.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass
+
+import mpmath
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from derive.evidence import Evidence, StepResult
+from derive.model import Context, Relation
+from derive.sampling import Instances, Point, Space, counterexample, unfold_all
+
+READABLE_POINTS = 40  # the smallest readable points, as the counterexample search orders them
+CRITICAL_POINTS = 4  # points at each size where a bound crosses zero
+RANDOM_POINTS = 8  # random values, at the sizes the readable points used (expanded once per size)
+CRITICAL_SPAN = 40  # sizes up to minimum + CRITICAL_SPAN are tried where a bound crosses zero
+PRECISIONS = (30, 50)  # decimal digits of the two numeric evaluations
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A point inside the declarations where the claim fails, with both sides' values there."""
+
+    point: Point
+    lhs: sp.Expr
+    rhs: sp.Expr
+    how: str  # "exactly" or "numerically (…)"
+
+
+def guard(lhs: sp.Expr, rhs: sp.Expr, relation: Relation, ctx: Context, seed: int = 0) -> Disagreement | None:
+    """A point where ``lhs relation rhs`` fails, found by evaluation alone; None when none is found."""
+    numeric = lhs.has(sp.Derivative) or rhs.has(sp.Derivative)
+    sides = Instances(lhs, rhs, ctx, differentiate=not numeric)
+    space = Space.of([lhs, rhs], ctx)
+    for point in guard_points(space, [lhs, rhs], ctx, seed):
+        found = _fails(sides, point, relation, numeric)
+        if found is not None:
+            return found
+    return None
+
+
+def guarded(
+    result: StepResult, lhs: sp.Expr, rhs: sp.Expr, relation: Relation, ctx: Context, seed: int = 0, replay: str = ""
+) -> StepResult:
+    """``result`` (a proof) once the guard finds no point where the claim fails; else an engine inconsistency:
+    undecided, flagged, with the point and both sides' values."""
+    found = guard(lhs, rhs, relation, ctx, seed)
+    if found is None:
+        return result
+    rules = ", ".join(dict.fromkeys(t.rule for t in result.trace)) or result.detail
+    return StepResult(
+        Evidence.UNDECIDED,
+        f"engine inconsistency: {result.evidence.value} ({rules}), but the independent guard finds "
+        f"{relation.value} false {found.how} at a point inside the declarations; please report this",
+        counterexample=counterexample(found.point, found.lhs, found.rhs, ctx, replay),
+        inconsistent=True,
+    )
+
+
+def refutation(
+    cex_point: Point, lhs: sp.Expr, rhs: sp.Expr, relation: Relation, ctx: Context, result: StepResult
+) -> StepResult:
+    """``result`` (a refutation at ``cex_point``) once the guard's own evaluation, numeric and at two
+    precisions, does not find the claim holding there; else an engine inconsistency.
+
+    Numbers can show a difference or a sign, never an equality: a refuted '=' (a certified nonzero difference,
+    however small: 1e-20) cannot be contradicted numerically, so only a refuted inequality or '≠' is re-checked.
+    """
+    if relation is Relation.EQ:
+        return result
+    sides = Instances(lhs, rhs, ctx, differentiate=False)
+    values = [numeric_sides(sides, cex_point, dps) for dps in PRECISIONS]
+    if any(v is None for v in values):
+        return result  # nothing the guard can evaluate: the exact, certified comparison stands alone
+    (a1, b1), (a2, b2) = values
+    error = abs(a1 - a2) + abs(b1 - b2)
+    tolerance = max(100 * error, max(1, abs(a2), abs(b2)) * mpmath.mpf(10) ** (-20))
+    gap = a2 - b2
+    if relation in (Relation.LT, Relation.LE):
+        gap = -gap
+    holds = abs(gap) > tolerance if relation is Relation.NE else not isinstance(gap, mpmath.mpc) and gap > tolerance
+    if not holds:
+        return result
+    return StepResult(
+        Evidence.UNDECIDED,
+        f"engine inconsistency: refuted at a point where the guard's numeric evaluation finds {relation.value} "
+        "holding; please report this",
+        counterexample=result.counterexample,
+        inconsistent=True,
+    )
+
+
+def guard_points(space: Space, exprs, ctx: Context, seed: int):
+    """Readable points, then points at the sizes where a bound crosses zero, then random points."""
+    yield from itertools.islice(space.points(span=3), READABLE_POINTS)
+    for sizes in critical_sizes(space, exprs, ctx):
+        yield from itertools.islice(space.points_at(sizes, data_limit=CRITICAL_POINTS), CRITICAL_POINTS)
+    rng = random.Random(seed + 7919)
+    for _ in range(RANDOM_POINTS):
+        point = space.random_point(rng, span=1)
+        if point is not None:
+            yield point
+
+
+def critical_sizes(space: Space, exprs, ctx: Context) -> list[tuple]:
+    """Size assignments at which a summation bound, or a range's length, is −1, 0 or 1 (the others at their
+    minimum), beyond the small sizes every search already tries."""
+    wanted: dict = {s: set() for s in space.sizes}
+    for e in exprs:
+        for node in sp.preorder_traversal(unfold_all(e, ctx)):
+            if not isinstance(node, (sp.Sum, sp.Product)):
+                continue
+            for _, lo, hi in node.limits:
+                for bound in (lo, hi, hi - lo + 1):
+                    for s in bound.free_symbols & set(wanted):
+                        others = {o: ctx.sizes[o] for o in wanted if o != s}
+                        line = sp.expand(bound.xreplace(others))
+                        slope = line.coeff(s)
+                        if not (line.free_symbols <= {s} and slope.is_Rational and slope != 0):
+                            continue
+                        for c in (-1, 0, 1):
+                            root = (c - line.subs(s, 0)) / slope
+                            for v in (sp.floor(root) - 1, sp.floor(root), sp.ceiling(root), sp.ceiling(root) + 1):
+                                if v.is_Integer and ctx.sizes[s] + 3 < v <= ctx.sizes[s] + CRITICAL_SPAN:
+                                    wanted[s].add(int(v))
+    out = []
+    for s, values in wanted.items():
+        for v in sorted(values):
+            out.append(tuple((o, v if o == s else ctx.sizes[o]) for o in space.sizes))
+    return out
+
+
+def _fails(sides: Instances, point: Point, relation: Relation, numeric: bool) -> Disagreement | None:
+    if not numeric:
+        cmp = sides.compare(point)
+        if relation is Relation.EQ:
+            return Disagreement(point, cmp.lhs, cmp.rhs, "exactly") if cmp.status == "differ" else None
+        if cmp.status in ("unknown", "undefined"):
+            return None
+        return _sign_fails(point, cmp.lhs, cmp.rhs, relation)
+    values = [numeric_sides(sides, point, dps) for dps in PRECISIONS]
+    if any(v is None for v in values):
+        return None
+    (a1, b1), (a2, b2) = values
+    error = abs(a1 - a2) + abs(b1 - b2)
+    scale = max(1, abs(a2), abs(b2))
+    tolerance = max(100 * error, scale * mpmath.mpf(10) ** (-20))
+    how = f"numerically (mpmath, {PRECISIONS[0]} and {PRECISIONS[1]} digits, estimates within {mpmath.nstr(error, 3)})"
+    gap = a2 - b2
+    if relation is Relation.EQ:
+        return Disagreement(point, _number(a2), _number(b2), how) if abs(gap) > tolerance else None
+    if relation is Relation.NE:
+        return Disagreement(point, _number(a2), _number(b2), how) if abs(gap) <= tolerance else None
+    if isinstance(gap, mpmath.mpc):
+        return None
+    if relation in (Relation.LT, Relation.LE):
+        gap = -gap
+    # only a violation far beyond the estimates' error counts (a tie under < cannot be shown numerically)
+    return Disagreement(point, _number(a2), _number(b2), how) if gap < -tolerance else None
+
+
+def _sign_fails(point: Point, a: sp.Expr, b: sp.Expr, relation: Relation) -> Disagreement | None:
+    """Exact values: whether ``a relation b`` fails, decided by exact arithmetic or certified digits."""
+    if relation is Relation.NE:
+        gap = a - b
+        return Disagreement(point, a, b, "exactly") if gap == 0 else None
+    gap = b - a if relation in (Relation.LT, Relation.LE) else a - b
+    if gap == 0:
+        return Disagreement(point, a, b, "exactly") if relation in (Relation.LT, Relation.GT) else None
+    if not gap.is_extended_real:
+        return None
+    try:
+        value = sp.N(gap, 30, strict=True, maxn=2000)
+    except (sp.core.evalf.PrecisionExhausted, TypeError, ValueError):
+        return None
+    return Disagreement(point, a, b, "exactly") if value.is_Number and value < 0 else None
+
+
+def numeric_sides(sides: Instances, point: Point, dps: int):
+    """Both sides at ``point`` as mpmath numbers at ``dps`` digits, derivatives taken by ``mpmath.diff``; None
+    when a side cannot be evaluated there."""
+    try:
+        a, b = sides.instantiate(point, values=False)
+    except (ValueError, TypeError):
+        return None
+    values = {**point.mapping(), **dict(point.scalars)}
+    out = []
+    for side in (a, b):
+        value = _numeric(side, values, dps)
+        if value is None:
+            return None
+        out.append(value)
+    return tuple(out)
+
+
+def _numeric(e: sp.Expr, values: dict, dps: int):
+    try:
+        e = e.replace(lambda n: isinstance(n, sp.Derivative), lambda n: _nderiv(n, values, dps))
+    except _Unknown:
+        return None
+    e = e.xreplace(values)
+    if e.free_symbols or e.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.Derivative):
+        return None
+    try:
+        with mpmath.workdps(dps):
+            value = sp.N(e, dps)
+            if not value.is_number or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+                return None
+            re, im = value.as_real_imag()
+            re, im = mpmath.mpf(sp.Float(re, dps)._mpf_), mpmath.mpf(sp.Float(im, dps)._mpf_)
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return mpmath.mpc(re, im) if im != 0 else re
+
+
+class _Unknown(Exception):
+    """A derivative the guard cannot evaluate numerically at this point."""
+
+
+def _nderiv(d: sp.Derivative, values: dict, dps: int) -> sp.Expr:
+    variables = [v for v, _ in d.variable_count]
+    orders = [int(n) for _, n in d.variable_count]
+    if d.expr.has(sp.Derivative) or any(v not in values for v in variables):
+        raise _Unknown
+    stand_ins = [sp.Dummy() for _ in variables]
+    body = d.expr.xreplace({k: v for k, v in values.items() if k not in variables})
+    body = body.xreplace(dict(zip(variables, stand_ins, strict=True)))
+    if body.free_symbols - set(stand_ins) or body.has(sp.Derivative) or body.atoms(AppliedUndef):
+        raise _Unknown  # something without a numeric value (an undefined function f)
+    f = sp.lambdify(stand_ins, body, modules="mpmath")
+    try:
+        with mpmath.workdps(dps):
+            at = [mpmath.mpmathify(sp.N(values[v], dps + 10)) for v in variables]
+            value = mpmath.diff(f, at if len(at) > 1 else at[0], orders if len(orders) > 1 else orders[0])
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, NameError):
+        raise _Unknown from None
+    return _number(value, dps)
+
+
+def _number(value, dps: int = PRECISIONS[-1]) -> sp.Expr:
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, mpmath.mpc):
+        return sp.Float(value.real, dps) + sp.I * sp.Float(value.imag, dps)
+    return sp.Float(value, dps)
