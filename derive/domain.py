@@ -85,8 +85,10 @@ def _entry(key: sp.Basic, value: sp.Basic, values: dict, sizes: dict, ctx: Conte
             return f"{shown}, but {key.base}_i is declared below 1"
         return ""
     if isinstance(key, (sp.Symbol, sp.Indexed)):
-        wanted = key.assumptions0 if isinstance(key, sp.Symbol) else key.base.assumptions0
-        for fact, truth in wanted.items():
+        declared = key if isinstance(key, sp.Symbol) else key.base
+        # what the author typed first (positive=True), so the message names it, then everything it implies
+        typed = getattr(declared, "_assumptions_orig", None) or {}
+        for fact, truth in [*typed.items(), *declared.assumptions0.items()]:
             if fact not in _IGNORED and getattr(value, f"is_{fact}", None) is not truth:
                 return f"{shown}, but {sp.sstr(key)} is declared {_fact(fact, truth)}"
         return ""

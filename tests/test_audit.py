@@ -1,0 +1,199 @@
+"""Regression tests from the second soundness audit (issue 11): one or more cases per class of hole. Each once came
+out ``proved`` although false, or ``refuted`` although true; none may again."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derive.checker import Options, check_derivations, verify_claim
+from derive.evidence import Evidence, StepResult, TraceEntry
+from derive.model import Context, Derivation, Relation
+from derive.notation import conditional, quantity
+from derive.relations import verify_inequality, verify_witness
+
+VERIFIED = (Evidence.PROVED, Evidence.PROVED_FOR_SIZES, Evidence.NUMERIC)
+k = sp.Symbol("k", integer=True)
+
+
+def not_verified(result: StepResult) -> StepResult:
+    assert result.evidence not in VERIFIED, (result.evidence, result.detail, [t.label() for t in result.trace])
+    return result
+
+
+# -- 1. differentiation through opaque notation and non-smooth functions ---------------------------------------
+def test_a_parameter_outside_the_arguments_is_not_differentiated_away():
+    ctx = Context()
+    N = ctx.size("N")
+    x = ctx.data("x", index=(1, N), values=(1, 3))
+    theta = sp.Symbol("theta", real=True)
+    P = conditional("p", given=theta)
+    not_verified(verify_claim(sp.Derivative(sp.log(sp.Product(P(x[k]), (k, 1, N))), theta), sp.Integer(0), ctx))
+
+
+def test_non_smooth_functions_are_not_differentiated_branch_by_branch():
+    ctx, t = Context(), sp.Symbol("t", real=True)
+    cases = [
+        (sp.Derivative(sp.Abs(t), t), sp.sign(t)),
+        (sp.Derivative(sp.Max(t, 0), t), sp.Heaviside(t)),
+        (sp.Derivative(sp.Piecewise((t, t < 0), (t + 1, True)), t), sp.Integer(1)),
+    ]
+    for lhs, rhs in cases:
+        not_verified(verify_claim(lhs, rhs, ctx))
+
+
+def test_smooth_derivatives_are_still_proved():
+    ctx, t = Context(), sp.Symbol("t", real=True)
+    assert verify_claim(sp.Derivative(t**3 * sp.exp(t), t), 3 * t**2 * sp.exp(t) + t**3 * sp.exp(t), ctx).evidence is (
+        Evidence.PROVED
+    )
+
+
+# -- 2. points outside the declarations ------------------------------------------------------------------------
+def test_a_witness_outside_the_declarations_proves_no_inequality():
+    ctx = Context()
+    M = ctx.size("M")
+    a, b = sp.Symbol("a", positive=True), sp.Symbol("b", positive=True)
+    not_verified(verify_witness(sp.log(a * b), sp.log(a) + sp.log(b) + 1, {a: -1, b: -1}, ctx))
+    c = ctx.value("c", (1, M))
+    not_verified(verify_witness(c, sp.Integer(5), {M: 3, c: 5}, ctx))
+    y = ctx.probability("y")
+    not_verified(verify_witness(y, sp.Integer(3), {y: 2}, ctx))
+    N = ctx.size("N")
+    x = ctx.data("x", index=(1, N), values=(1, 2))
+    not_verified(verify_witness(x[1], sp.Integer(0), {N: 1, x[1]: 7}, ctx))
+    not_verified(verify_witness(x[1], sp.Integer(0), {N: 1, x[1]: sp.Rational(3, 2)}, ctx))
+
+
+def test_an_example_outside_the_declarations_is_not_accepted():
+    ctx = Context()
+    a, b = sp.Symbol("a", positive=True), sp.Symbol("b", positive=True)
+    d = Derivation("example outside", ctx, start=sp.log(a * b))
+    d.example({a: -1, b: -1}, sp.log(-1) + sp.log(-1), "at a = b = −1")
+    (report,) = check_derivations([(d, "")], Options(budget=20))
+    result = not_verified(report.results[0])
+    assert "outside the declarations" in result.detail
+
+
+# -- 3. a summation index's own flags -------------------------------------------------------------------------
+def test_a_positive_index_over_a_range_crossing_zero_is_not_trusted():
+    ctx = Context()
+    N = ctx.size("N")
+    kp = sp.Symbol("k", integer=True, positive=True)
+    not_verified(verify_inequality(sp.Integer(0), sp.Sum(kp, (kp, -N - 2, 1)), Relation.LT, ctx))
+    half = sp.Rational(1, 2)
+    lhs = sp.Sum(sp.log((kp + half) ** 2), (kp, 5 - N, 5))
+    result = not_verified(verify_claim(lhs, sp.Sum(2 * sp.log(kp + half), (kp, 5 - N, 5)), ctx))
+    assert "range" in result.detail
+
+
+# -- 4. floating-point constants -------------------------------------------------------------------------------
+def test_floats_are_the_decimals_typed():
+    ctx = Context()
+    N = ctx.size("N")
+    y = sp.Symbol("y", positive=True)
+    assert verify_claim(sp.Sum(1 / N, (k, 1, N)) + 1e-20, sp.Integer(1), ctx).evidence is Evidence.REFUTED
+    assert verify_claim(y + 1e-25, y, ctx).evidence is Evidence.REFUTED
+    assert verify_claim(0.1 * y, y / 10, ctx).evidence is Evidence.PROVED
+
+
+# -- 5. definitions that contradict a declared sign ------------------------------------------------------------
+def test_a_definition_contradicting_a_declared_sign_is_an_inconsistency():
+    ctx = Context()
+    ell = quantity("ell", r"\ell")
+    ctx.define(ell, sp.Integer(-1))
+    result = not_verified(verify_inequality(sp.Integer(0), ell, Relation.LT, ctx))
+    assert result.inconsistent
+    ctx = Context()
+    K = ctx.size("K")
+    w = ctx.positive("w", index=(1, K))
+    i = sp.Symbol("i", integer=True)
+    ctx.define(w[i], -i)
+    result = not_verified(verify_inequality(sp.Integer(0), sp.Sum(w[k], (k, 1, K)), Relation.LT, ctx))
+    assert result.inconsistent
+
+
+# -- the guard itself: a wrong proof is caught, for every relation ------------------------------------------------
+def _fake_proof(monkeypatch):
+    """Every '=' claim 'proved' by a rule that does not exist: what a broken rule would do."""
+    fake = [TraceEntry(rule="broken_rule", side="both")]
+    monkeypatch.setattr("derive.checker.prove_equal", lambda *a, **k: fake)
+
+
+def test_the_guard_catches_a_wrong_equality_proof(monkeypatch):
+    _fake_proof(monkeypatch)
+    ctx = Context()
+    N = ctx.size("N")
+    result = not_verified(verify_claim(sp.Sum(k, (k, 1, N)), N**2, ctx))
+    assert result.inconsistent and result.counterexample is not None
+    assert "broken_rule" in result.detail
+
+
+def test_the_guard_differentiates_numerically(monkeypatch):
+    _fake_proof(monkeypatch)
+    ctx, t = Context(), sp.Symbol("t", real=True)
+    result = not_verified(verify_claim(sp.Derivative(sp.exp(t**2), t), t * sp.exp(t**2), ctx))
+    assert result.inconsistent and "mpmath" in result.detail
+
+
+def test_the_guard_tries_sizes_where_a_shifted_bound_crosses_zero(monkeypatch):
+    """k and k + k(k − 1)…(k − 8) agree on 0..8, so their sums over 8 − N..8 agree for N ≤ 8 (every size the
+    readable and random points try) and differ from N = 9 on, where the range reaches k = −1."""
+    _fake_proof(monkeypatch)
+    ctx = Context()
+    N = ctx.size("N")
+    vanishes = sp.Mul(*(k - j for j in range(9)))
+    result = not_verified(verify_claim(sp.Sum(k, (k, 8 - N, 8)), sp.Sum(k + vanishes, (k, 8 - N, 8)), ctx))
+    assert result.inconsistent and "N = 9" in result.counterexample.point
+
+
+def test_the_guard_catches_a_wrong_inequality_proof(monkeypatch):
+    monkeypatch.setattr("derive.relations.positive", lambda *a, **k: ("broken",))
+    ctx = Context()
+    N = ctx.size("N")
+    for relation in (Relation.LT, Relation.LE, Relation.GT, Relation.GE):
+        lhs, rhs = (N, N - 1) if relation in (Relation.LT, Relation.LE) else (N - 1, N)
+        result = not_verified(verify_inequality(lhs, rhs, relation, ctx))
+        assert result.inconsistent, relation
+
+
+def test_an_inconsistency_exits_3(monkeypatch, tmp_path, capsys):
+    from derive.cli import ExitCode, main
+
+    module = tmp_path / "wrong.py"
+    module.write_text(
+        "import sympy as sp\n"
+        "from derive import Context, Derivation\n"
+        "ctx = Context()\n"
+        "N = ctx.size('N')\n"
+        "k = sp.Symbol('k', integer=True)\n"
+        "d = Derivation('wrong', ctx, start=sp.Sum(k, (k, 1, N)))\n"
+        "d.step(N**2, 'a broken rule says so')\n"
+    )
+    _fake_proof(monkeypatch)
+    monkeypatch.setenv("DERIVE_NO_FORK", "1")
+    assert main(["check", str(module), "--no-cache"]) == ExitCode.INTERNAL
+    assert "engine inconsistency" in capsys.readouterr().out
+
+
+# -- 6. infinity is undecided, never refuted ----------------------------------------------------------------------
+def test_claims_with_infinity_are_not_refuted():
+    ctx = Context()
+    x = sp.Symbol("x", real=True)
+    cases = [
+        (sp.Integral(sp.exp(-(x**2)), (x, -sp.oo, sp.oo)), sp.sqrt(sp.pi)),
+        (sp.Sum(sp.Rational(1, 2) ** k, (k, 0, sp.oo)), sp.Integer(2)),
+        (sp.Limit(sp.exp(-x), x, sp.oo), sp.Integer(0)),
+        (sp.Integral(x, (x, 0, 1)), sp.Rational(1, 2)),
+    ]
+    for lhs, rhs in cases:
+        assert verify_claim(lhs, rhs, ctx).evidence is Evidence.UNDECIDED
+
+
+# -- 7. the sampler stays inside the declarations --------------------------------------------------------------
+def test_softmax_outputs_are_sampled_as_distributions_below_one():
+    ctx = Context()
+    K = ctx.size("K", minimum=2)
+    yhat = ctx.positive("yhat", index=(1, K), sums_to_one=True, below_one=True)
+    i = sp.Symbol("i", integer=True)
+    result = verify_claim(sp.Sum(yhat[i], (i, 1, K)), sp.Integer(1), ctx)
+    assert result.evidence is Evidence.PROVED and not result.inconsistent

@@ -1,0 +1,159 @@
+"""Property tests (Hypothesis): every point the sampler offers, and every counterexample reported, lies inside the
+declarations. The declarations are checked here by a second, plain reading of them (``satisfies``), not by
+derive.domain, whose filter the sampler itself applies."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+import sympy as sp
+from hypothesis import given
+from hypothesis import strategies as st
+
+import derive.checker
+import derive.sampling
+from derive.checker import verify_claim
+from derive.domain import violation
+from derive.evidence import Evidence
+from derive.model import Context
+from derive.sampling import Space
+
+i, n = sp.Symbol("i", integer=True), sp.Symbol("n", integer=True)
+ASSUMPTIONS = [{}, {"real": True}, {"positive": True}, {"integer": True}, {"negative": True}, {"nonnegative": True}]
+
+
+@st.composite
+def declared(draw):
+    """A context with a random mix of declarations, and an expression that mentions every declared thing."""
+    ctx = Context()
+    N = ctx.size("N", minimum=draw(st.integers(1, 3)))
+    K = ctx.size("K", minimum=draw(st.integers(1, 3)))
+    terms = []
+    if draw(st.booleans()):
+        x = ctx.data("x", index=(1, N), values=draw(st.sampled_from([(1, K), (0, 1), (2, K + 1)])))
+        terms.append(sp.Sum(x[n], (n, 1, N)))
+    for name in ("q", "r"):
+        if draw(st.booleans()):
+            two = draw(st.booleans())
+            index = [(1, K), (1, N)] if two else (1, K)
+            fam = ctx.positive(name, index, sums_to_one=draw(st.booleans()), below_one=draw(st.booleans()))
+            terms.append(sp.Sum(sp.log(fam[i, n]), (i, 1, K), (n, 1, N)) if two else sp.Sum(fam[i], (i, 1, K)))
+    if draw(st.booleans()):
+        z = ctx.real("z", (1, K))
+        terms.append(sp.Sum(z[i] ** 2, (i, 1, K)))
+    if draw(st.booleans()):
+        terms.append(ctx.value("c", (1, K)))
+    if draw(st.booleans()):
+        terms.append(ctx.probability("y"))
+    for name in draw(st.lists(st.sampled_from(["a", "b", "t"]), unique=True, max_size=2)):
+        terms.append(sp.Symbol(name, **draw(st.sampled_from(ASSUMPTIONS))))
+    return ctx, sp.Add(*terms) if terms else N
+
+
+def satisfies(point, ctx: Context) -> str:
+    """The declarations read directly off ``ctx``: '' when ``point`` keeps them, else what it breaks."""
+    sizes = {s: v for s, v in point.sizes}
+    for s, v in sizes.items():
+        if v < ctx.sizes[s]:
+            return f"size {s} = {v}"
+    for base, entries in point.data:
+        spec = ctx.datasets[base]
+        lo, hi = (int(b.subs(sizes)) for b in spec.values)
+        if any(not (isinstance(v, int) or sp.sympify(v).is_Integer) or not lo <= v <= hi for _, v in entries):
+            return f"data {base}"
+    for base, entries in point.families:
+        spec = ctx.families[base]
+        values = dict(entries)
+        if spec.real_valued:
+            if not all(sp.sympify(v).is_real for v in values.values()):
+                return f"real family {base}"
+            continue
+        if not all(v > 0 and (not spec.below_one or v < 1) for v in values.values()):
+            return f"family {base} sign"
+        if spec.sums_to_one:
+            columns: dict = {}
+            for pos, v in values.items():
+                columns.setdefault(pos[1:], []).append(v)
+            if any(sum(col) != 1 for col in columns.values()):
+                return f"family {base} sum"
+    for s, v in point.scalars:
+        if s in ctx.integer_values:
+            lo, hi = (int(b.subs(sizes)) for b in ctx.integer_values[s])
+            if not (v.is_Integer and lo <= v <= hi):
+                return f"value {s}"
+        elif s in ctx.unit_scalars:
+            if not 0 < v < 1:
+                return f"probability {s}"
+        else:
+            for fact, truth in s._assumptions_orig.items():
+                if getattr(v, f"is_{fact}") is not truth:
+                    return f"{s} {fact}"
+    return ""
+
+
+@given(declared(), st.integers(0, 10**6))
+def test_every_sampled_point_is_inside_the_declarations(case, seed):
+    ctx, expr = case
+    space = Space.of([expr], ctx)
+    readable = list(itertools.islice(space.points(span=2), 40))
+    rng = random.Random(seed)
+    drawn = [p for p in (space.random_point(rng) for _ in range(10)) if p is not None]
+    for point in readable + drawn:
+        assert satisfies(point, ctx) == "", (satisfies(point, ctx), point)
+    # the filter must not make the search vacuous: every drawn context can be met (a one-entry distribution
+    # below one cannot, but K then also takes larger values)
+    assert readable, "no point offered for declarations that can be met"
+
+
+@given(declared())
+def test_every_counterexample_is_inside_the_declarations(monkeypatch_points, case):
+    ctx, expr = case
+    monkeypatch_points.clear()
+    result = verify_claim(expr, expr + sp.Rational(1, 7), ctx)
+    assert result.evidence is Evidence.REFUTED, (result.evidence, result.detail)
+    assert monkeypatch_points, "the counterexample was not built by derive.sampling.counterexample"
+    for point in monkeypatch_points:
+        assert satisfies(point, ctx) == ""
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_points():
+    """The points handed to derive.sampling.counterexample, recorded (module scope: Hypothesis calls the test
+    many times with one fixture value)."""
+    seen: list = []
+    original = derive.sampling.counterexample
+
+    def record(point, *args, **kwargs):
+        seen.append(point)
+        return original(point, *args, **kwargs)
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(derive.checker, "counterexample", record)
+    yield seen
+    patch.undo()
+
+
+def test_the_predicate_names_what_breaks_a_declaration():
+    ctx = Context()
+    N, K = ctx.size("N"), ctx.size("K")
+    x = ctx.data("x", (1, N), (1, K))
+    q = ctx.positive("q", (1, K), sums_to_one=True, below_one=True)
+    c, y = ctx.value("c", (1, K)), ctx.probability("y")
+    a = sp.Symbol("a", positive=True)
+    half = sp.Rational(1, 2)
+    assert violation({N: 2, K: 2, x[1]: 1, x[2]: 2, q[1]: half, q[2]: half, c: 2, y: half, a: 3}, ctx) == ""
+    for values, words in [
+        ({N: 0}, "≥ 1"),
+        ({N: 1, K: 2, x[1]: 3}, "integer in 1..2"),
+        ({N: 1, K: 2, x[2]: 1}, "not declared"),
+        ({K: 2, q[1]: half, q[2]: half + 1}, "below 1"),
+        ({K: 2, q[1]: sp.Rational(1, 3), q[2]: sp.Rational(1, 3)}, "sum to 1"),
+        ({K: 2, q[1]: half}, "every entry"),
+        ({K: 3, c: 5}, "integer in 1..3"),
+        ({y: 2}, "probability"),
+        ({a: -1}, "positive"),
+        ({a: sp.oo}, "finite"),
+    ]:
+        assert words in violation(values, ctx), (values, violation(values, ctx))
