@@ -209,7 +209,9 @@ class Instances:
             return Comparison("equal", a, b)
         real, imag = diff.as_real_imag()
         if real.is_Rational and imag.is_Rational:
-            return Comparison("differ", a, b)  # an exact nonzero (complex) rational difference, however small
+            # an exact (complex) rational difference, however small; as_real_imag may also show a difference
+            # that did not cancel as written to be 0 (exp(1/8 + 3i) − exp(1/8)·exp(3i))
+            return Comparison("equal" if real == 0 and imag == 0 else "differ", a, b)
         if _exactly_zero(diff):
             return Comparison("equal", a, b)
         try:

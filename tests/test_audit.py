@@ -197,3 +197,15 @@ def test_softmax_outputs_are_sampled_as_distributions_below_one():
     i = sp.Symbol("i", integer=True)
     result = verify_claim(sp.Sum(yhat[i], (i, 1, K)), sp.Integer(1), ctx)
     assert result.evidence is Evidence.PROVED and not result.inconsistent
+
+
+def test_a_zero_difference_that_only_cancels_in_real_and_imaginary_parts_is_no_counterexample():
+    """Found by the rule fuzz test: exp(1/8 + 3i) − exp(1/8)·exp(3i) has real and imaginary parts 0 and 0, once
+    taken apart; that was read as 'an exact nonzero difference', refuting a true exp_add step."""
+    t = sp.Symbol("t")  # complex
+    result = verify_claim(sp.exp(t + 3 * sp.I) + sp.I * sp.pi, sp.exp(t) * sp.exp(3 * sp.I) + sp.I * sp.pi, Context())
+    assert result.evidence is Evidence.PROVED
+    from derive.sampling import Instances, Point
+
+    a = sp.exp(sp.Rational(1, 8) + 3 * sp.I)
+    assert Instances(a, sp.exp(sp.Rational(1, 8)) * sp.exp(3 * sp.I), Context()).compare(Point()).status == "equal"
