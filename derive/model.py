@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import sympy as sp
 
+from derive import names
 from derive.errors import ModelError
 from derive.evidence import ALLOWABLE, Evidence
 from derive.hygiene import substitute
@@ -192,6 +193,8 @@ class Context:
             raise ModelError(
                 f"definition of {lhs}: its parameters must be distinct symbols (write f(i) := ..., not f(0) or n[2*i])"
             )
+        where = _caller()
+        names.check_definition(lhs, rhs, self, f"{where[0]}:{where[1]}: the definition of {lhs}")
         definition = Definition(name or f"{_head_name(head)}_def", lhs, rhs, text)
         siblings = [d for d in self.definitions if d.head == definition.head]
         if siblings:
@@ -285,6 +288,12 @@ class Derivation:
             self.subject = self.start
         if not self.name:
             self.name = _slug(self.title)
+        where = "{}:{}".format(*_caller())
+        # every name used so far, to refuse namesakes and look-alikes as steps are added (derive.names); an
+        # attribute, not a field, so that copies (dataclasses.replace) and comparisons never see it
+        self._names = names.Names(self.context)
+        self._names.check([self.start], f"{where}: the start", f"in the start ({where})")
+        self._names.check([self.subject], f"{where}: the subject", f"in the subject ({where})")
 
     # -- the chain so far ---------------------------------------------------------------------------------------
     @property
@@ -427,6 +436,8 @@ class Derivation:
         name = name or f"step-{index}"
         if any(s.name == name for s in self.steps):
             raise ModelError(f"{label}: step name {name!r} is used twice")
+        given = [x for pair in extra.get("values", ()) for x in pair]  # an example's or a witness's values
+        self._names.check([expr, claim, lhs, *given], label, f"in step {index} ({where[0]}:{where[1]})")
         step = Step(
             kind=kind,
             expr=expr,
@@ -516,10 +527,14 @@ def _caller() -> tuple[str, int]:
     # NOTE: sys._getframe, not inspect.stack(): the latter reads every frame's source and costs milliseconds a step.
     frame = sys._getframe(2)
     while frame is not None:
-        if frame.f_code.co_filename != __file__:
+        if frame.f_code.co_filename != __file__ and frame.f_code is not _DERIVATION_INIT:
             return frame.f_code.co_filename, frame.f_lineno
         frame = frame.f_back
     return "<unknown>", 0
+
+
+# the __init__ dataclasses generate for Derivation (its code lives in no file) calls __post_init__
+_DERIVATION_INIT = Derivation.__init__.__code__
 
 
 def _slug(text: str) -> str:
