@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from derive.errors import LoadError
+from derive.errors import DeriveError, LoadError
 
 if TYPE_CHECKING:
     from derive.model import Derivation
@@ -170,9 +170,17 @@ def _deadline(seconds: float):
 
 
 def _where(exc: BaseException, path: Path) -> str:
-    """``line 14: ModelError: ...``: the innermost line of the user's file, then the error."""
+    """``line 14: ModelError: step 2: ...``: the innermost line of the user's file, then the error."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path]
-    message = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    if isinstance(exc, DeriveError):
+        # derive's own errors by their short name; a message that opens with this very file and line (a step's
+        # ModelError) need not say them twice
+        text, here = str(exc), f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else None
+        if here and text.startswith(here):
+            text = text[len(here) :]
+        message = f"{type(exc).__name__}: {text}"
+    else:
+        message = traceback.format_exception_only(type(exc), exc)[-1].strip()
     return f"line {frames[-1].lineno}: {message}" if frames else message
 
 

@@ -80,3 +80,15 @@ def test_the_bundled_set_is_its_folder_or_a_copy_of_its_modules(tmp_path):
     (copy / "kl_divergence.py").write_text((copy / "kl_divergence.py").read_text() + "\n# changed\n")
     assert not is_bundled([copy])
     assert not is_bundled([bundled_proofs() / "kl_divergence.py"]) and not is_bundled([bundled_proofs(), copy])
+
+
+def test_a_step_error_names_the_line_and_step_once(tmp_path):
+    path = tmp_path / "bad.py"
+    path.write_text(
+        "from sympy import Symbol\nfrom derive import Context, Derivation\n"
+        "a = Symbol('a')\nd = Derivation('t', Context(), start=a)\nd.step(a, 'same', by='no_such_rule')\n"
+    )
+    (item,) = load([path])
+    message = str(item.error)
+    assert message.startswith(f"{path}: failed to import: line 5: ModelError: step 1: unknown rule 'no_such_rule'")
+    assert message.count(str(path)) == 1
