@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from derive.assumption_check import contradicted_assumption
 from derive.cache import Cache, step_key
 from derive.compare import exactly_equal
 from derive.domain import violation
@@ -206,7 +207,7 @@ DIGITS_TEXT = "30 certified digits"
 def step_task(derivation: Derivation, step: Step, options: Options) -> Task:
     """What checking ``step`` takes: a result known without work, or a function to run in a worker."""
     if step.kind is Kind.ASSUME:
-        return StepResult(Evidence.ASSUMED, "stated assumption, not checked")
+        return lambda: _check_assumption(derivation.context, step)
     if step.kind is Kind.REFERENCE:
         from derive.reference import check_reference
 
@@ -218,6 +219,15 @@ def step_task(derivation: Derivation, step: Step, options: Options) -> Task:
     if step.kind is Kind.EXAMPLE:
         return lambda: _check_example(derivation.context, step, options)
     return lambda: verify_claim(step.claim_lhs, step.expr, derivation.context, step.hints, options)
+
+
+def _check_assumption(ctx: Context, step: Step) -> StepResult:
+    """A stated assumption is never proved; but one whose sides differ at every point where they can be
+    evaluated is a slip, not a model, and fails (derive.assumption_check)."""
+    problem = contradicted_assumption(step.claim_lhs, step.expr, ctx)
+    if problem:
+        return StepResult(Evidence.REFUTED, problem)
+    return StepResult(Evidence.ASSUMED, "stated assumption, not checked")
 
 
 def check_step(derivation: Derivation, step: Step, options: Options | None = None) -> StepResult:

@@ -209,3 +209,16 @@ def test_a_zero_difference_that_only_cancels_in_real_and_imaginary_parts_is_no_c
 
     a = sp.exp(sp.Rational(1, 8) + 3 * sp.I)
     assert Instances(a, sp.exp(sp.Rational(1, 8)) * sp.exp(3 * sp.I), Context()).compare(Point()).status == "equal"
+
+
+# -- 11. an assumption false at every point -------------------------------------------------------------------
+def test_an_assumption_false_wherever_it_can_be_evaluated_fails_the_check():
+    ctx = Context()
+    K = ctx.size("K")
+    q = ctx.positive("q", index=(1, K), sums_to_one=True)
+    d = Derivation("a slip assumed", ctx, start=sp.Sum(q[k], (k, 1, K)))
+    d.assume(1 + sp.Sum(q[k], (k, 1, K)), "assumed, wrongly")
+    d.step(sp.Integer(2), "Σ q = 1")
+    (report,) = check_derivations([(d, "")], Options(budget=20))
+    assert report.results[0].evidence is Evidence.REFUTED and not report.passed
+    assert "K = 1" in report.results[0].detail
