@@ -6,6 +6,7 @@ Each query returns the assumptions it used, as short texts for the proof trace (
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sympy as sp
@@ -13,6 +14,20 @@ import sympy as sp
 from derive.model import Context
 
 Reasons = tuple[str, ...]
+
+
+def _declines(query):
+    """A SymPy assumption query can raise (``floor(x).is_positive`` evaluates x, and an exact irrational zero
+    exhausts evalf's precision): not shown, which is always a safe answer."""
+
+    @functools.wraps(query)
+    def safe(*args, **kwargs):
+        try:
+            return query(*args, **kwargs)
+        except (sp.core.evalf.PrecisionExhausted, RecursionError, TypeError, ValueError):
+            return None
+
+    return safe
 
 
 @dataclass(frozen=True)
@@ -35,6 +50,7 @@ def _base_fact(expr: sp.Basic, env: Env) -> str:
     return f"{expr} > 0"
 
 
+@_declines
 def positive(expr: sp.Basic, env: Env) -> Reasons | None:
     """Reasons that ``expr > 0`` for every value the assumptions allow, or None."""
     if expr.is_Number:
@@ -81,6 +97,7 @@ def positive(expr: sp.Basic, env: Env) -> Reasons | None:
     return None
 
 
+@_declines
 def real(expr: sp.Basic, env: Env) -> Reasons | None:
     """Reasons that ``expr`` is real; SymPy's assumptions on declared symbols decide the atoms."""
     if isinstance(expr, (sp.Sum, sp.Product)):
@@ -94,6 +111,7 @@ def real(expr: sp.Basic, env: Env) -> Reasons | None:
     return None
 
 
+@_declines
 def integer(expr: sp.Basic, env: Env) -> Reasons | None:
     """Reasons that ``expr`` is an integer (declared integer data, sizes, indices)."""
     if expr.is_integer:
@@ -134,6 +152,7 @@ def in_range(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr, env: Env) -> Reasons | Non
     return None
 
 
+@_declines
 def sign(expr: sp.Expr, env: Env) -> tuple[int, Reasons] | None:
     """``(+1, reasons)`` if ``expr > 0``, ``(-1, reasons)`` if ``expr < 0``, None if neither can be shown."""
     if expr.is_Number:

@@ -25,7 +25,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.evidence import Evidence, StepResult
 from derive.model import Context, Relation
-from derive.sampling import Instances, Point, Space, counterexample, unfold_all
+from derive.sampling import Instances, Point, Space, counterexample, decidable, unfold_all
 
 READABLE_POINTS = 40  # the smallest readable points, as the counterexample search orders them
 CRITICAL_POINTS = 4  # points at each size where a bound crosses zero
@@ -216,7 +216,7 @@ def _numeric(e: sp.Expr, values: dict, dps: int):
     except _Unknown:
         return None
     e = e.xreplace(values)
-    if e.free_symbols or e.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.Derivative):
+    if not decidable(e) or e.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         return None
     try:
         with mpmath.workdps(dps):

@@ -19,7 +19,7 @@ import sympy as sp
 from derive import names
 from derive.errors import ModelError
 from derive.evidence import ALLOWABLE, Evidence
-from derive.hygiene import substitute
+from derive.hygiene import exact_decimals, substitute
 
 
 class Relation(enum.StrEnum):
@@ -97,7 +97,8 @@ class Definition:
         actual = tuple(expr.indices) if isinstance(expr, sp.Indexed) else tuple(expr.args)
         if len(actual) != len(self.params):
             return None
-        return substitute(self.rhs, dict(zip(self.params, actual, strict=True)))
+        # a float in a definition is the decimal typed, as in a claim (derive.hygiene.exact_decimals)
+        return substitute(exact_decimals(self.rhs), dict(zip(self.params, actual, strict=True)))
 
     def matches(self, expr: sp.Basic) -> bool:
         if isinstance(self.lhs, sp.Indexed):

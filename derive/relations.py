@@ -29,6 +29,7 @@ from derive.sampling import (
     Space,
     approx,
     counterexample,
+    decidable,
     evaluate_at,
     point_from,
     unfold_all,
@@ -92,7 +93,7 @@ def _sign_value(sides: Instances, point, relation: Relation) -> sp.Float | None:
     except (ValueError, TypeError):
         return None
     value = b - a if relation in (Relation.LT, Relation.LE) else a - b
-    if value.free_symbols or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+    if not decidable(value) or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         return None
     if value == 0:
         return sp.Integer(0)
@@ -121,12 +122,15 @@ def verify_witness(lhs: sp.Expr, rhs: sp.Expr, witness: dict, ctx: Context) -> S
     problem = violation(witness, ctx)
     if problem:
         return StepResult(Evidence.UNDECIDED, f"the witness is not inside the declarations: {problem}")
-    a, b = (evaluate_at(unfold_all(e, ctx), witness) for e in (lhs, rhs))
+    # freshened first: a witness names free symbols only, never a summation index
+    a, b = (evaluate_at(unfold_all(freshen(e), ctx), witness) for e in (lhs, rhs))
     point = ", ".join(f"{sp.sstr(k)} = {sp.sstr(v)}" for k, v in witness.items())
     if a.free_symbols or b.free_symbols:
         return StepResult(Evidence.UNDECIDED, f"the witness leaves {sorted(map(str, (a - b).free_symbols))} unset")
     if any(side.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not side.is_number for side in (a, b)):
         return StepResult(Evidence.UNDECIDED, f"a side has no finite value at the witness {point}")
+    if not decidable(a - b):
+        return StepResult(Evidence.UNDECIDED, f"the sides at the witness {point} cannot be told apart exactly")
     diff = a - b
     try:
         value = sp.N(diff, DIGITS, strict=True, maxn=MAX_PRECISION)

@@ -254,10 +254,38 @@ def _prime_powers(r: sp.Rational):
     return sorted({**sp.factorint(r.p), **{p: -k for p, k in sp.factorint(r.q).items()}}.items())
 
 
+#: Functions that jump: ``evalf(strict=True)`` certifies the digits of their value, not the side of the jump
+#: their argument is on, so sign(atan(2) + atan(1/2) − π/2) comes out 1 although the argument is exactly 0.
+DISCONTINUOUS = (
+    sp.sign,
+    sp.floor,
+    sp.ceiling,
+    sp.frac,
+    sp.Mod,
+    sp.Heaviside,
+    sp.Piecewise,
+    sp.arg,
+    sp.atan2,
+    sp.acot,
+    sp.acoth,
+    sp.DiracDelta,
+    sp.SingularityFunction,
+    sp.KroneckerDelta,
+)
+
+
 def _closed(e: sp.Expr) -> bool:
-    """No symbols left, and nothing whose value only quadrature or a limit process would estimate: the value is
-    a definite number that exact arithmetic or certified evalf can decide."""
-    return not e.free_symbols and not e.has(sp.Integral, sp.Limit, sp.Derivative)
+    """No symbols left, and nothing whose value only quadrature, a limit, an unexpanded sum (Euler–Maclaurin,
+    SYMPY_PITFALLS.md item 6) or a jump at an argument that is not a plain rational would estimate: the value is a
+    definite number that exact arithmetic or certified evalf can decide."""
+    if e.free_symbols or e.has(sp.Integral, sp.Limit, sp.Derivative, sp.Sum, sp.Product):
+        return False
+    return all(all(a.is_Rational for a in node.args) for node in e.atoms(*DISCONTINUOUS))
+
+
+def decidable(e: sp.Expr) -> bool:
+    """Whether certified evaluation of the number ``e`` means what it says (see :func:`_closed`)."""
+    return _closed(e)
 
 
 def approx(e: sp.Expr) -> str:

@@ -13,29 +13,16 @@ from derive.model import Context
 
 
 def unsupported(lhs: sp.Expr, rhs: sp.Expr, ctx: Context) -> str:
-    """Why the claim ``lhs = rhs`` is outside what the checker handles, or '' when it is fine."""
+    """Why the claim ``lhs = rhs`` is outside what the checker handles, or '' when it is fine. The definitions of
+    the context are held to the same rules: a claim unfolds them."""
     for side in (lhs, rhs):
-        if side.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-            return "the claim contains an infinity or nan (no rule proves it, and no evaluation can)"
-        for kind in (sp.Integral, sp.Limit):
-            if side.has(kind):
-                return f"the claim contains {'an integral' if kind is sp.Integral else 'a limit'} (no rule proves it)"
-        for node in sp.preorder_traversal(side):
-            if isinstance(node, (sp.Sum, sp.Product)):
-                for var, lo, hi in node.limits:
-                    if not isinstance(var, sp.Symbol):
-                        return f"the index {var} of a sum or product is not a symbol"
-                    if var in ctx.sizes:
-                        return f"the size {var} is used as a summation index"
-                    problem = index_assumptions(var, lo, hi, ctx)
-                    if problem:
-                        return problem
-                    for bound in (lo, hi):
-                        if bound.is_integer is not True or bound.is_finite is False:
-                            kind = type(node).__name__.lower()
-                            return f"the bound {bound} of the {kind} over {var} is not a finite integer"
-            if isinstance(node, sp.KroneckerDelta) and len(node.args) != 2:
-                return "a Kronecker delta with a range argument"
+        problem = _outside_fragment(side, ctx, "the claim")
+        if problem:
+            return problem
+    for d in ctx.definitions:
+        problem = _outside_fragment(d.rhs, ctx, f"the definition {d.name}")
+        if problem:
+            return problem
     names: dict[str, sp.Basic] = {}
     for side in (lhs, rhs):
         for s in side.atoms(sp.Symbol):
@@ -45,8 +32,39 @@ def unsupported(lhs: sp.Expr, rhs: sp.Expr, ctx: Context) -> str:
     return ""
 
 
+def _outside_fragment(expr: sp.Expr, ctx: Context, what: str) -> str:
+    if not isinstance(expr, sp.Basic):
+        return ""
+    if expr.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return f"{what} contains an infinity or nan (no rule proves it, and no evaluation can)"
+    for kind in (sp.Integral, sp.Limit):
+        if expr.has(kind):
+            return f"{what} contains {'an integral' if kind is sp.Integral else 'a limit'} (no rule proves it)"
+    for node in sp.preorder_traversal(expr):
+        if node.is_commutative is False:
+            # the rules reorder factors (c·Σ f = Σ c·f): sound for numbers, not for matrices or operators
+            return f"{what} has the non-commutative {node}; derive reasons about numbers, which commute"
+        if isinstance(node, (sp.Sum, sp.Product)):
+            for var, lo, hi in node.limits:
+                if not isinstance(var, sp.Symbol):
+                    return f"the index {var} of a sum or product is not a symbol"
+                if var in ctx.sizes:
+                    return f"the size {var} is used as a summation index"
+                for bound in (lo, hi):
+                    if bound.is_integer is not True or bound.is_finite is False:
+                        kind = type(node).__name__.lower()
+                        return f"the bound {bound} of the {kind} over {var} in {what} is not a finite integer"
+                problem = index_assumptions(var, lo, hi, ctx)
+                if problem:
+                    return problem
+        if isinstance(node, sp.KroneckerDelta) and len(node.args) != 2:
+            return "a Kronecker delta with a range argument"
+    return ""
+
+
 #: What an index's range can imply about it: it runs over integers, so these always hold.
 _ALWAYS = {"integer": True}
+_INTEGER_ONLY = set(sp.Dummy(integer=True).assumptions0.items()) | {("commutative", True)}
 
 
 def index_assumptions(var: sp.Symbol, lo: sp.Expr, hi: sp.Expr, ctx: Context) -> str:
@@ -58,6 +76,9 @@ def index_assumptions(var: sp.Symbol, lo: sp.Expr, hi: sp.Expr, ctx: Context) ->
     sizes bound the range so (and the range cannot run backwards).
     """
     from derive.facts import Env, nonnegative  # facts imports the model; this module stays light to import
+
+    if set(var.assumptions0.items()) <= _INTEGER_ONLY:
+        return ""  # claims nothing a range of integers does not give (most indices: Symbol("k", integer=True))
 
     env = Env(ctx)
     lo, hi = sp.sympify(lo), sp.sympify(hi)

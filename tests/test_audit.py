@@ -222,3 +222,66 @@ def test_an_assumption_false_wherever_it_can_be_evaluated_fails_the_check():
     (report,) = check_derivations([(d, "")], Options(budget=20))
     assert report.results[0].evidence is Evidence.REFUTED and not report.passed
     assert "K = 1" in report.results[0].detail
+
+
+# -- found by the adversarial review of this change -----------------------------------------------------------
+def test_definitions_are_held_to_the_same_fragment_as_claims():
+    ctx = Context()
+    N = ctx.size("N")
+    g, h = sp.Function("g"), sp.Function("h")
+    n, j = sp.Symbol("n", integer=True), sp.Symbol("j", integer=True)
+    kp = sp.Symbol("k", integer=True, positive=True)
+    ctx.define(h(n), sp.Sum(sp.Sum(1, (j, 1, kp)), (kp, -2, 0)))
+    assert "range" in not_verified(verify_claim(h(N) * g(N), -3 * g(N), ctx)).detail
+    ctx = Context()
+    N = ctx.size("N")
+    ctx.define(h(n), sp.Sum(1, (j, 1, n / 2)))
+    assert "not a finite integer" in not_verified(verify_claim(h(N) * g(N), N / 2 * g(N), ctx)).detail
+
+
+def test_floats_in_definitions_are_the_decimals_typed():
+    ctx = Context()
+    N = ctx.size("N")
+    P, n = sp.Function("P"), sp.Symbol("n", integer=True)
+    ctx.define(P(n), 0.5 * n)
+    assert verify_claim(P(N), N / 2 + sp.Rational(1, 10**17), ctx).evidence is Evidence.REFUTED
+    assert verify_claim(P(N), N / 2, ctx).evidence is Evidence.PROVED
+
+
+def test_a_jump_at_an_exact_irrational_zero_is_not_evaluated_by_evalf():
+    """sign(atan q + atan(1/q) − π/2) is sign(0) = 0 for q > 0, but evalf(strict=True) says ±1."""
+    ctx = Context()
+    K = ctx.size("K")
+    q = ctx.positive("q", (1, K))
+    zero = sp.sign(sp.atan(q[1]) + sp.atan(1 / q[1]) - sp.pi / 2)
+    assert verify_claim(zero, sp.Integer(0), ctx).evidence is not Evidence.REFUTED
+    assert verify_inequality(zero, sp.Rational(1, 2), Relation.LT, ctx).evidence is not Evidence.REFUTED
+    assert verify_witness(zero, sp.Integer(0), {K: 1, q[1]: sp.Rational(1, 2)}, ctx).evidence is not Evidence.PROVED
+
+
+def test_only_functions_known_to_be_smooth_are_differentiated():
+    t, w = sp.Symbol("t", real=True), sp.Symbol("w")
+    for lhs, rhs in [
+        (sp.Derivative(sp.atan2(t, -1), t), -1 / (1 + t**2)),
+        (sp.Derivative(sp.acot(t), t), -1 / (1 + t**2)),
+        (sp.Derivative(sp.acoth(t), t), 1 / (1 - t**2)),
+        (sp.Derivative(sp.log(w**2), w), 2 / w),  # a complex w crosses log's branch cut at w = i
+    ]:
+        not_verified(verify_claim(lhs, rhs, Context()))
+    assert verify_claim(sp.Derivative(sp.log(t**2), t), 2 / t, Context()).evidence is Evidence.PROVED
+
+
+def test_non_commutative_symbols_are_outside_the_fragment():
+    ctx = Context()
+    N = ctx.size("N")
+    A, B = sp.symbols("A B", commutative=False)
+    C = sp.IndexedBase("C", commutative=False)
+    result = not_verified(verify_claim(sp.Sum(A * C[k] * B, (k, 1, N)), A * B * sp.Sum(C[k], (k, 1, N)), ctx))
+    assert "non-commutative" in result.detail
+
+
+def test_a_witness_naming_a_summation_index_does_not_crash():
+    ctx = Context()
+    N = ctx.size("N")
+    result = verify_witness(sp.Sum(k**2, (k, 1, N)), sp.Integer(0), {N: 2, k: 3}, ctx)
+    assert result.evidence is Evidence.PROVED  # 1 + 4 ≠ 0; k is bound, so its value is beside the point
