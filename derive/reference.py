@@ -39,12 +39,11 @@ import textwrap
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import mpmath
 import sympy as sp
 
-from derive.cache import project_module
+from derive.cache import project_module, source_fingerprint
 from derive.checker import prove_at_point
 from derive.compare import exactly_equal
 from derive.domain import point_violation
@@ -79,13 +78,11 @@ class Reference:
         return textwrap.dedent(inspect.getsource(self.function)).strip() + "\n"
 
     def fingerprint(self) -> str:
-        """A hash of the module that defines the function: a change to it, or to a helper it calls, re-checks."""
-        try:
-            text = Path(inspect.getsourcefile(self.function) or "").read_bytes()
-        except (OSError, TypeError):
-            text = self.source().encode()
+        """A hash of the code the function runs: its module and every project-local module, function and class
+        it reaches (a helper module it imports, transitively), so that a change to any of them re-checks it."""
         args = ";".join(sp.srepr(a) for a in self.args)
-        return hashlib.sha256(text + f"{self.function.__qualname__}({args})".encode()).hexdigest()
+        text = f"{source_fingerprint(self.function)} {self.function.__qualname__}({args})"
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 def validate(ref: Reference, formula: sp.Expr, ctx: Context) -> None:

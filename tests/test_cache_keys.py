@@ -3,11 +3,16 @@ never the old one. Each test checks, changes one thing, and checks again with th
 
 from __future__ import annotations
 
+import sys
+import textwrap
+
+import pytest
 import sympy as sp
 
 from derive import Context, Derivation, Evidence
 from derive.cache import Cache, step_key
 from derive.checker import Options, check_derivations
+from derive.loader import load_module
 
 
 def run(derivation, cache):
@@ -34,6 +39,66 @@ def test_a_context_declared_again_after_a_check_is_checked_again(tmp_path):
     again = run(d, cache)
     assert not again[0].cached
     assert evidence(again) == evidence(run(d, None)) == [Evidence.REFUTED]
+
+
+HELPER = """
+import math
+
+def nlog(v):
+    return -math.log(v){change}
+"""
+
+PROOF = """
+{imports}
+from sympy import log
+
+from derive import Context, Derivation
+
+ctx = Context()
+y = ctx.probability("y")
+surprise = Derivation("surprise", ctx, start=-log(y))
+
+
+def nll(y):
+{body}
+
+
+surprise.reference(nll, args=(y,))
+"""
+
+STYLES = {  # how the reference reaches the helper, and what its first check shows
+    "through_the_module": ("import cache_key_helper", "    return cache_key_helper.nlog(y)", Evidence.PROVED),
+    "imported_by_name": ("from cache_key_helper import nlog", "    return nlog(y)", Evidence.PROVED),
+    # imported when it runs: not yet when the key is made; the import is not plain arithmetic, so only numeric
+    "imported_in_the_body": ("", "    from cache_key_helper import nlog\n\n    return nlog(y)", Evidence.NUMERIC),
+}
+
+
+@pytest.mark.parametrize("style", list(STYLES))
+def test_a_change_to_a_helper_module_the_reference_imports_is_checked_again(style, tmp_path, monkeypatch):
+    imports, body, first = STYLES[style]
+    helper, proof = tmp_path / "cache_key_helper.py", tmp_path / "surprise.py"
+    proof.write_text(PROOF.format(imports=imports, body=body))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    cache = Cache(tmp_path / "cache")
+
+    def check(change: str):
+        helper.write_text(textwrap.dedent(HELPER.format(change=change)))
+        sys.modules.pop("cache_key_helper", None)  # what a new `derive check` process would (not yet) import
+        loaded = load_module(proof)
+        assert loaded.error is None, loaded.error
+        (derivation,) = loaded.derivations
+        return run(derivation, cache), run(derivation, None)
+
+    try:
+        cached, fresh = check("")
+        assert evidence(cached) == evidence(fresh) == [first]
+        cached, fresh = check(" + 1")  # the helper is now wrong by 1
+        assert not cached[0].cached
+        assert evidence(cached) == evidence(fresh) == [Evidence.REFUTED]
+    finally:
+        sys.modules.pop("cache_key_helper", None)
 
 
 def make_rate(positive: bool) -> type:
