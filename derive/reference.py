@@ -136,6 +136,17 @@ def _perm(n, k=None):
     return sp.factorial(n) if k is None else sp.ff(n, k)
 
 
+def _exact_arguments(f: Callable) -> Callable:
+    """``f`` with a float argument taken as the exact binary fraction it is, so that SymPy does not evaluate
+    ``log(2.0)`` to a decimal that can no longer equal ``log(2)``."""
+
+    @functools.wraps(f)
+    def exact(*args, **kwargs):
+        return f(*(sp.Rational(a) if isinstance(a, float) and math.isfinite(a) else a for a in args), **kwargs)
+
+    return exact
+
+
 #: What ``math`` means while the code runs on SymPy symbols: every function and constant with an exact SymPy
 #: meaning.
 _SYMPY_MATH = {
@@ -187,9 +198,13 @@ _SYMPY_MATH = {
 #: ``math`` on symbols: SymPy's meaning where there is one; the rest (``isclose``, ``copysign``, ``gcd``, …) stay
 #: Python's own, which raise on a symbol (that only stops the symbolic run) and compute on numbers what the real
 #: run computes.
+_PYTHON_MATH = {name: getattr(math, name) for name in dir(math) if not name.startswith("_")}
 SYMBOLIC_MATH = types.SimpleNamespace(
-    **{**{name: getattr(math, name) for name in dir(math) if not name.startswith("_")}, **_SYMPY_MATH}
+    **{**_PYTHON_MATH, **{name: _exact_arguments(f) if callable(f) else f for name, f in _SYMPY_MATH.items()}}
 )
+#: ``math`` for the run on exact numbers: SymPy's meanings, but a float stays a float (``log(0.5)`` a decimal),
+#: so that a value the code computed in floating point is compared with a tolerance, never taken as exact.
+VALUES_MATH = types.SimpleNamespace(**{**_PYTHON_MATH, **_SYMPY_MATH})
 #: The float constants of ``math``, which ``from math import pi`` copies into a module.
 _MATH_CONSTANTS = {name: getattr(math, name) for name in ("pi", "e", "tau", "inf", "nan")}
 
@@ -273,9 +288,11 @@ def _rebuild(function: Callable, namespace: types.SimpleNamespace, builtin_names
     return rebuild(function)
 
 
-def _precise_math() -> types.SimpleNamespace:
+def _precise_math(floats_used: list) -> types.SimpleNamespace:
     """What ``math`` means in the high-precision run: mpmath's functions at its current working precision (made
-    afresh inside each ``workdps``, since a constant such as 2π is evaluated when it is made)."""
+    afresh inside each ``workdps``, since a constant such as 2π is evaluated when it is made). The functions
+    mpmath lacks stay Python's, which compute in floats: a call to one is noted in ``floats_used``, since its
+    result does not change with the precision and so cannot confirm anything."""
     meaning = {
         "pi": +mpmath.pi,
         "e": +mpmath.e,
@@ -293,6 +310,8 @@ def _precise_math() -> types.SimpleNamespace:
         "cbrt": mpmath.cbrt,
         "pow": mpmath.power,
         "fabs": mpmath.fabs,
+        "floor": lambda x: int(mpmath.floor(x)),
+        "ceil": lambda x: int(mpmath.ceil(x)),
         "prod": lambda terms, *, start=1: mpmath.fprod([start, *terms]),
         "fsum": mpmath.fsum,
         "hypot": lambda *xs: mpmath.sqrt(mpmath.fsum(x**2 for x in xs)),
@@ -303,7 +322,19 @@ def _precise_math() -> types.SimpleNamespace:
         **{f: getattr(mpmath, f) for f in ("sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh")},
         **{f: getattr(mpmath, f) for f in ("tanh", "asinh", "acosh", "atanh", "degrees", "radians")},
     }
-    return types.SimpleNamespace(**{**{n: getattr(math, n) for n in dir(math) if not n.startswith("_")}, **meaning})
+
+    def in_floats(name: str, f: Callable) -> Callable:
+        def noted(*args, **kwargs):
+            floats_used.append(name)
+            return f(*args, **kwargs)
+
+        return noted
+
+    python = {n: getattr(math, n) for n in dir(math) if not n.startswith("_") and n not in meaning}
+    return types.SimpleNamespace(
+        **{n: in_floats(n, f) if callable(f) else f for n, f in python.items()},
+        **meaning,
+    )
 
 
 # -- can the path through the code depend on the values? ------------------------------------------------------
@@ -634,10 +665,11 @@ class _Runs:
 
     def __init__(self, ref: Reference, code: Callable, ctx: Context, formula: Instances, replay: str):
         self.ref, self.code, self.ctx, self.formula, self.replay = ref, code, ctx, formula, replay
+        self.on_values = _rebuild(ref.function, VALUES_MATH, SYMBOLIC_BUILTINS)
 
     def exact(self, at: Point):
         try:
-            return sp.sympify(self.code(*arguments(self.ref, self.ctx, at, values=True)))
+            return sp.sympify(self.on_values(*arguments(self.ref, self.ctx, at, values=True)))
         except Exception as exc:  # noqa: BLE001 - user code
             return exc
 
@@ -649,15 +681,18 @@ class _Runs:
 
     def precise(self, at: Point):
         """The value both precisions agree on, the error both raise, or None when they disagree."""
-        results = []
+        results, floats_used = [], []
         for dps in PRECISIONS:
             with mpmath.workdps(dps):
                 try:
-                    code = _rebuild(self.ref.function, _precise_math(), {})
+                    # float() made at the working precision too, so that a conversion does not round to a double
+                    code = _rebuild(self.ref.function, _precise_math(floats_used), {"float": mpmath.mpf})
                     value = code(*_precise_args(arguments(self.ref, self.ctx, at, values=True)))
                     results.append(mpmath.mpmathify(value))
                 except Exception as exc:  # noqa: BLE001 - user code
                     results.append(exc)
+        if floats_used:
+            return None
         low, high = results
         if isinstance(low, Exception) or isinstance(high, Exception):
             return high if type(low) is type(high) else None

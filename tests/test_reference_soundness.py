@@ -11,14 +11,15 @@ import sys
 import textwrap
 from math import log1p as l1p
 
+import mpmath
 import pytest
 import sympy as sp
 from sympy import Abs, Sum, Symbol, log
 
 from derive import Context, Evidence
 from derive.domain import point_violation
-from derive.reference import Reference, _edge_points, check_reference, path_dependence
-from derive.sampling import Space
+from derive.reference import Reference, _edge_points, _Runs, check_reference, path_dependence, symbolic
+from derive.sampling import Instances, Point, Space
 
 
 # -- correct references that use math beyond log/exp/sqrt ------------------------------------------------------
@@ -32,6 +33,10 @@ def bce_log1p_imported_by_another_name(y, y_hat):
 
 def bce_bits(y, y_hat):
     return -(y * math.log2(y_hat) + (1 - y) * math.log2(1 - y_hat))
+
+
+def bce_bits_float_base(y, y_hat):  # log(2.0) is not evaluated to a decimal that can no longer equal log(2)
+    return -(y * math.log(y_hat, 2.0) + (1 - y) * math.log(1 - y_hat, 2.0))
 
 
 def bce_digits(y, y_hat):
@@ -89,6 +94,7 @@ def _distributions():
         (bce_log1p, _bce(), Evidence.PROVED),
         (bce_log1p_imported_by_another_name, _bce(), Evidence.PROVED),
         (bce_bits, _bce(log(2)), Evidence.PROVED),
+        (bce_bits_float_base, _bce(log(2)), Evidence.PROVED),
         (bce_digits, _bce(log(10)), Evidence.PROVED),
         (bce_tau, _bce(), Evidence.PROVED),
         (bce_pow, _bce(), Evidence.PROVED),
@@ -108,6 +114,24 @@ def test_an_error_on_symbols_is_the_methods_failure_not_a_counterexample():
     assert result.evidence is Evidence.NUMERIC
     assert result.detail.startswith("the code cannot run on symbols (TypeError: ")
     assert "in floating point it agrees to 1e-09 at 20 random inputs" in result.detail
+
+
+def bce_fmod(y, y_hat):  # fmod has no mpmath meaning: Python computes it in floats at any working precision
+    return -(y * math.log(math.fmod(y_hat, 2.0)) + (1 - y) * math.log(1 - y_hat))
+
+
+def test_the_high_precision_run_never_vouches_for_a_value_computed_in_floats():
+    ctx, (y, yhat), formula = _bce()
+    point = Point(scalars=((y, sp.Rational(1, 2)), (yhat, sp.Rational(1, 3))))
+
+    def precise(function):
+        return _Runs(Reference(function, (y, yhat)), symbolic(function), ctx, Instances(formula, formula, ctx), "")
+
+    assert precise(bce_fmod).precise(point) is None
+    value = precise(bce_log1p).precise(point)  # mpmath's log1p: the same at 40 and 80 digits
+    with mpmath.workdps(60):
+        exact = mpmath.mpf(str(sp.N(formula.subs({y: sp.Rational(1, 2), yhat: sp.Rational(1, 3)}), 60)))
+        assert abs(value - exact) < mpmath.mpf(10) ** -35
 
 
 # -- references whose path depends on the values -----------------------------------------------------------
