@@ -352,12 +352,13 @@ _BRANCHES = {
     getattr(ast, "TryStar", ast.Try): "try/except",
     ast.With: "a with statement (its exit may handle an error)",
     ast.Raise: "a raise",
+    ast.Global: "a global statement (state kept between calls)",
+    ast.Nonlocal: "a nonlocal statement (state kept between calls)",
 }
 #: Constructs that compute a value from values, the same way whatever they are.
 _VALUE_NODES = {
     ast.Module, ast.Expr, ast.FunctionDef, ast.Lambda, ast.arguments, ast.arg, ast.keyword, ast.Return,
-    ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.Pass, ast.Break, ast.Continue, ast.Delete,
-    ast.Global, ast.Nonlocal, ast.Name, ast.Load, ast.Store, ast.Del, ast.Constant, ast.BinOp, ast.UnaryOp,
+    ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.Pass, ast.Break, ast.Continue, ast.Delete, ast.Name, ast.Load, ast.Store, ast.Del, ast.Constant, ast.BinOp, ast.UnaryOp,
     ast.Call, ast.Attribute, ast.Subscript, ast.Slice, ast.Tuple, ast.List, ast.Starred, ast.GeneratorExp,
     ast.ListComp, ast.comprehension, ast.NamedExpr, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod,
     ast.Pow, ast.USub, ast.UAdd,
@@ -482,7 +483,9 @@ def _inspect_names(f, tree: ast.AST, name: str, todo: list) -> str:
             chain.append(root.attr)
             root = root.value
         owner = resolve(root.id) if isinstance(root, ast.Name) and root.id in names else _MISSING
-        if owner is _MISSING or not isinstance(owner, (types.ModuleType, type)):
+        if owner is not _MISSING and not isinstance(owner, (types.ModuleType, type)):
+            return f"{name} uses .{node.attr} of the global {root.id}, whose state can change between calls"
+        if owner is _MISSING:
             if node.attr not in _LIST_METHODS or not isinstance(node.value, (ast.Name, ast.Subscript)):
                 return f"{name} uses .{node.attr} of a value, which the checker cannot follow"
             continue

@@ -216,10 +216,27 @@ def norm_or_zero(z):
     return sum(v * v for v in z) or 0
 
 
+_CALLS: list = []
+_TOTAL = 0
+
+
+def norm_counting_calls(z):  # right for its first 999 calls (every symbolic run), then off by one
+    _CALLS.append(1)
+    return sum(v * v for v in z) + len(_CALLS) // 1000
+
+
+def norm_kept_globally(z):
+    global _TOTAL
+    _TOTAL = sum(v * v for v in z)
+    return _TOTAL
+
+
 @pytest.mark.parametrize(
     ("function", "reason"),
     [
         (norm_by_loop, ""),
+        (norm_counting_calls, "norm_counting_calls uses .append of the global _CALLS, whose state can change"),
+        (norm_kept_globally, "has a global statement (state kept between calls)"),
         (norm_with_sorted, "norm_with_sorted uses sorted, which can compare, merge or test the values"),
         (norm_with_a_filter, "filters a comprehension with if"),
         (norm_or_zero, "has and/or"),
