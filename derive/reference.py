@@ -357,18 +357,18 @@ _BRANCHES = {
 }
 #: Constructs that compute a value from values, the same way whatever they are.
 _VALUE_NODES = {
-    ast.Module, ast.Expr, ast.FunctionDef, ast.Lambda, ast.arguments, ast.arg, ast.keyword, ast.Return,
-    ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.Pass, ast.Break, ast.Continue, ast.Delete, ast.Name, ast.Load, ast.Store, ast.Del, ast.Constant, ast.BinOp, ast.UnaryOp,
-    ast.Call, ast.Attribute, ast.Subscript, ast.Slice, ast.Tuple, ast.List, ast.Starred, ast.GeneratorExp,
-    ast.ListComp, ast.comprehension, ast.NamedExpr, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod,
-    ast.Pow, ast.USub, ast.UAdd,
+    getattr(ast, name)
+    for name in """Module Expr FunctionDef Lambda arguments arg keyword Return Assign AugAssign AnnAssign For Pass
+    Break Continue Delete Name Load Store Del Constant BinOp UnaryOp Call Attribute Subscript Slice Tuple List Starred
+    GeneratorExp ListComp comprehension NamedExpr Add Sub Mult Div FloorDiv Mod Pow USub UAdd""".split()
 }
 #: Built-in and library callables that compute a value from their arguments without choosing between them.
 _VALUE_CALLABLES = (
-    abs, len, sum, range, enumerate, zip, reversed, list, tuple, map, iter, next, pow, int, float, round, print,
-    max, min, functools.reduce, itertools.chain, itertools.repeat, itertools.starmap, itertools.accumulate,
-    itertools.product, operator.add, operator.sub, operator.mul, operator.truediv, operator.floordiv,
-    operator.mod, operator.pow, operator.neg, operator.pos, operator.itemgetter,
+    *(getattr(builtins, n) for n in "abs len sum range enumerate zip reversed list tuple map iter next pow".split()),
+    *(getattr(builtins, n) for n in "int float round print max min".split()),
+    *(getattr(itertools, n) for n in "chain repeat starmap accumulate product".split()),
+    *(getattr(operator, n) for n in "add sub mul truediv floordiv mod pow neg pos itemgetter".split()),
+    functools.reduce,
 )
 #: Methods of a list that do not look at the values in it.
 _LIST_METHODS = {"append", "extend", "insert", "pop", "copy", "reverse"}
@@ -511,7 +511,7 @@ def _inspect_names(f, tree: ast.AST, name: str, todo: list) -> str:
 
 def _filled(cell) -> bool:
     try:
-        cell.cell_contents
+        _ = cell.cell_contents
     except ValueError:
         return False
     return True
@@ -842,7 +842,8 @@ def _float_verdict(runs: _Runs, point: Point, edge: bool):
         if _close(precise, formula_value):
             return f"{shown}, where at {PRECISIONS[0]} digits its value is right"
         cex = runs.counterexample(point, _as_number(precise), formula_value)
-        detail = f"the code and the formula differ (the code's value is the same at {' and '.join(map(str, PRECISIONS))} digits)"
+        digits = " and ".join(map(str, PRECISIONS))
+        detail = f"the code and the formula differ (the code's value is the same at {digits} digits)"
         return StepResult(Evidence.REFUTED, detail, counterexample=cex)
     if edge:
         return f"{shown}, which neither an exact nor a high-precision run could confirm"
