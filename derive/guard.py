@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import zlib
 from dataclasses import dataclass
 
 import mpmath
@@ -32,6 +33,7 @@ CRITICAL_POINTS = 4  # points at each size where a bound crosses zero
 RANDOM_POINTS = 8  # random values, at the sizes the readable points used (expanded once per size)
 CRITICAL_SPAN = 40  # sizes up to minimum + CRITICAL_SPAN are tried where a bound crosses zero
 PRECISIONS = (30, 50)  # decimal digits of the two numeric evaluations
+NUMERIC_POINTS = 16  # points where derivatives are taken numerically (mpmath.diff at both precisions is slow)
 
 
 @dataclass(frozen=True)
@@ -47,13 +49,75 @@ class Disagreement:
 def guard(lhs: sp.Expr, rhs: sp.Expr, relation: Relation, ctx: Context, seed: int = 0) -> Disagreement | None:
     """A point where ``lhs relation rhs`` fails, found by evaluation alone; None when none is found."""
     numeric = lhs.has(sp.Derivative) or rhs.has(sp.Derivative)
-    sides = Instances(lhs, rhs, ctx, differentiate=not numeric)
-    space = Space.of([lhs, rhs], ctx)
-    for point in guard_points(space, [lhs, rhs], ctx, seed):
+    sides = Instances(lhs, rhs, ctx, differentiate=False)
+    readings: dict = {}
+    sides.sides = tuple(interpret(e, seed, readings) for e in sides.sides)
+    # the space of the sides as read: p(x | θ) read as exp(… + θ) brings θ in
+    space = Space.of([lhs, rhs, *sides.sides], ctx)
+    points = guard_points(space, [lhs, rhs], ctx, seed)
+    for point in itertools.islice(points, NUMERIC_POINTS) if numeric else points:
         found = _fails(sides, point, relation, numeric)
         if found is not None:
+            if readings:
+                read = "; ".join(f"{name} read as {sp.sstr(body)}" for name, body in readings.items())
+                found = Disagreement(found.point, found.lhs, found.rhs, f"{found.how}, with {read}")
             return found
     return None
+
+
+def interpret(expr: sp.Expr, seed: int, readings: dict) -> sp.Expr:
+    """``expr`` with every function nothing defines (an undefined f(x), p(x | θ), a quantity without a value)
+    read as a concrete smooth function that has every property declared of it: exp of an affine function of
+    its arguments and what it depends on when it is positive, that affine function when it is only real.
+
+    A rule may use only what is declared of such a function, so a proof holds for every reading; one reading
+    at which the claim fails exposes a wrong rule that the symbols alone would hide (the guard would otherwise
+    have nothing to evaluate). ``readings`` collects what each name was read as, for the report."""
+
+    def reading(node: sp.Basic) -> sp.Basic:
+        if not isinstance(node, sp.Function) or isinstance(node, sp.KroneckerDelta):
+            return node
+        hidden = _hidden(node)
+        if hidden is None or not all(_scalar(a) for a in node.args):
+            return node
+        facts = type(node).default_assumptions
+        positive = node.is_positive is True
+        shape = sp.Dummy(positive=True) if positive else sp.Dummy(real=True)
+        if any(shape.assumptions0.get(f) != v for f, v in facts.items() if f != "commutative"):
+            return node  # declared integer, or zero, or …: no affine reading has that
+        rng = random.Random(zlib.crc32(f"{type(node).__name__}:{seed}".encode()))
+        terms = [*node.args, *sorted(hidden, key=str)]
+        coefficients = [sp.Rational(rng.choice([-2, -1, 1, 2]), rng.choice([1, 2, 3])) for _ in range(len(terms) + 1)]
+        affine = coefficients[0] + sp.Add(*(c * t for c, t in zip(coefficients[1:], terms, strict=True)))
+        body = sp.exp(affine) if positive else affine
+        args = [sp.Symbol(f"a{n}") for n in range(len(node.args))]
+        generic = body.xreplace(dict(zip(node.args, args, strict=True))) if args else body
+        readings.setdefault(sp.sstr(node.func(*args)) if args else sp.sstr(node), generic)
+        return body
+
+    return expr.replace(lambda n: isinstance(n, sp.Function), reading) if expr.atoms(sp.Function) else expr
+
+
+def _hidden(node: sp.Basic) -> set | None:
+    """What a function depends on besides its arguments, when it is a function nothing defines; else None."""
+    if isinstance(node, AppliedUndef):
+        return set()
+    method = getattr(node, "depends_on", None)
+    if not callable(method) or type(node).__module__.startswith("sympy"):
+        return None
+    hidden = set(method())
+    return hidden if all(isinstance(h, sp.Symbol) for h in hidden) else None
+
+
+def _scalar(arg: sp.Basic) -> bool:
+    """An argument with a number's value at a point (not a whole vector such as the family q)."""
+    return (
+        isinstance(arg, sp.Expr)
+        and not isinstance(arg, sp.IndexedBase)
+        and not any(
+            isinstance(a, sp.IndexedBase) and a not in {i.base for i in arg.atoms(sp.Indexed)} for a in arg.atoms()
+        )
+    )
 
 
 def guarded(
@@ -86,8 +150,8 @@ def refutation(
     if relation is Relation.EQ:
         return result
     sides = Instances(lhs, rhs, ctx, differentiate=False)
-    values = [numeric_sides(sides, cex_point, dps) for dps in PRECISIONS]
-    if any(v is None for v in values):
+    values = numeric_sides(sides, cex_point)
+    if values is None:
         return result  # nothing the guard can evaluate: the exact, certified comparison stands alone
     (a1, b1), (a2, b2) = values
     error = abs(a1 - a2) + abs(b1 - b2)
@@ -155,8 +219,8 @@ def _fails(sides: Instances, point: Point, relation: Relation, numeric: bool) ->
         if cmp.status in ("unknown", "undefined"):
             return None
         return _sign_fails(point, cmp.lhs, cmp.rhs, relation)
-    values = [numeric_sides(sides, point, dps) for dps in PRECISIONS]
-    if any(v is None for v in values):
+    values = numeric_sides(sides, point)
+    if values is None:
         return None
     (a1, b1), (a2, b2) = values
     error = abs(a1 - a2) + abs(b1 - b2)
@@ -193,48 +257,53 @@ def _sign_fails(point: Point, a: sp.Expr, b: sp.Expr, relation: Relation) -> Dis
     return Disagreement(point, a, b, "exactly") if value.is_Number and value < 0 else None
 
 
-def numeric_sides(sides: Instances, point: Point, dps: int):
-    """Both sides at ``point`` as mpmath numbers at ``dps`` digits, derivatives taken by ``mpmath.diff``; None
-    when a side cannot be evaluated there."""
+def numeric_sides(sides: Instances, point: Point):
+    """Both sides at ``point`` as mpmath numbers, once at each of the PRECISIONS (a list of (lhs, rhs) pairs),
+    derivatives taken by ``mpmath.diff``; None when a side cannot be evaluated there."""
     try:
         a, b = sides.instantiate(point, values=False)
     except (ValueError, TypeError):
         return None
     values = {**point.mapping(), **dict(point.scalars)}
-    out = []
-    for side in (a, b):
-        value = _numeric(side, values, dps)
-        if value is None:
-            return None
-        out.append(value)
-    return tuple(out)
+    out = [_numeric(side, values) for side in (a, b)]
+    if any(v is None for v in out):
+        return None
+    return list(zip(*out, strict=True))
 
 
-def _numeric(e: sp.Expr, values: dict, dps: int):
+def _numeric(e: sp.Expr, values: dict):
+    """``e`` at ``values``, at each of the PRECISIONS, or None."""
+    taken: dict = {}
     try:
-        e = e.replace(lambda n: isinstance(n, sp.Derivative), lambda n: _nderiv(n, values, dps))
+        for d in [n for n in sp.preorder_traversal(e) if isinstance(n, sp.Derivative)]:
+            if d not in taken:
+                taken[d] = _nderiv(d, values)
     except _Unknown:
         return None
-    e = e.xreplace(values)
-    if not decidable(e) or e.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-        return None
-    try:
-        with mpmath.workdps(dps):
-            value = sp.N(e, dps)
-            if not value.is_number or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-                return None
-            re, im = value.as_real_imag()
-            re, im = mpmath.mpf(sp.Float(re, dps)._mpf_), mpmath.mpf(sp.Float(im, dps)._mpf_)
-    except (TypeError, ValueError, AttributeError):
-        return None
-    return mpmath.mpc(re, im) if im != 0 else re
+    out = []
+    for n, dps in enumerate(PRECISIONS):
+        at = e.xreplace({d: v[n] for d, v in taken.items()}).xreplace(values)
+        if not decidable(at) or at.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            return None
+        try:
+            with mpmath.workdps(dps):
+                value = sp.N(at, dps)
+                if not value.is_number or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+                    return None
+                re, im = value.as_real_imag()
+                re, im = mpmath.mpf(sp.Float(re, dps)._mpf_), mpmath.mpf(sp.Float(im, dps)._mpf_)
+        except (TypeError, ValueError, AttributeError):
+            return None
+        out.append(mpmath.mpc(re, im) if im != 0 else re)
+    return out
 
 
 class _Unknown(Exception):
     """A derivative the guard cannot evaluate numerically at this point."""
 
 
-def _nderiv(d: sp.Derivative, values: dict, dps: int) -> sp.Expr:
+def _nderiv(d: sp.Derivative, values: dict) -> list[sp.Expr]:
+    """The derivative ``d`` at ``values`` by ``mpmath.diff``, once at each of the PRECISIONS."""
     variables = [v for v, _ in d.variable_count]
     orders = [int(n) for _, n in d.variable_count]
     if d.expr.has(sp.Derivative) or any(v not in values for v in variables):
@@ -245,13 +314,16 @@ def _nderiv(d: sp.Derivative, values: dict, dps: int) -> sp.Expr:
     if body.free_symbols - set(stand_ins) or body.has(sp.Derivative) or body.atoms(AppliedUndef):
         raise _Unknown  # something without a numeric value (an undefined function f)
     f = sp.lambdify(stand_ins, body, modules="mpmath")
-    try:
-        with mpmath.workdps(dps):
-            at = [mpmath.mpmathify(sp.N(values[v], dps + 10)) for v in variables]
-            value = mpmath.diff(f, at if len(at) > 1 else at[0], orders if len(orders) > 1 else orders[0])
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError, NameError):
-        raise _Unknown from None
-    return _number(value, dps)
+    out = []
+    for dps in PRECISIONS:
+        try:
+            with mpmath.workdps(dps):
+                at = [mpmath.mpmathify(sp.N(values[v], dps + 10)) for v in variables]
+                value = mpmath.diff(f, at if len(at) > 1 else at[0], orders if len(orders) > 1 else orders[0])
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError, NameError):
+            raise _Unknown from None
+        out.append(_number(value, dps))
+    return out
 
 
 def _number(value, dps: int = PRECISIONS[-1]) -> sp.Expr:

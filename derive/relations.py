@@ -17,7 +17,7 @@ import sympy as sp
 from derive.domain import violation
 from derive.evidence import Evidence, StepResult, TraceEntry
 from derive.facts import Env, positive
-from derive.guard import PRECISIONS, guarded, numeric_sides, refutation
+from derive.guard import guarded, numeric_sides, refutation
 from derive.hygiene import exact_decimals, freshen
 from derive.model import Context, Relation
 from derive.rewrite import EngineError, Rewriter
@@ -148,8 +148,8 @@ def _confirmed(proof: StepResult, lhs: sp.Expr, rhs: sp.Expr, witness: dict, ctx
     must differ there too, else the engine contradicts itself."""
     sides = Instances(lhs, rhs, ctx, differentiate=False)
     point = point_from(witness, ctx)
-    values = [numeric_sides(sides, point, dps) for dps in PRECISIONS]
-    if all(v is not None for v in values):
+    values = numeric_sides(sides, point)
+    if values is not None:
         (a1, b1), (a2, b2) = values
         if abs(a2 - b2) > 100 * (abs(a1 - a2) + abs(b1 - b2)):
             return proof

@@ -7,6 +7,8 @@ would let a correct-looking rewrite state something false, or a write-up say som
 
 from __future__ import annotations
 
+import itertools
+
 import sympy as sp
 
 from derive.model import Context
@@ -20,7 +22,7 @@ def unsupported(lhs: sp.Expr, rhs: sp.Expr, ctx: Context) -> str:
         if problem:
             return problem
     for d in ctx.definitions:
-        problem = _outside_fragment(d.rhs, ctx, f"the definition {d.name}")
+        problem = _outside_fragment(d.rhs, ctx, f"the definition {d.name}") or _sign_contradicted(d, ctx)
         if problem:
             return problem
     names: dict[str, sp.Basic] = {}
@@ -59,6 +61,44 @@ def _outside_fragment(expr: sp.Expr, ctx: Context, what: str) -> str:
                     return problem
         if isinstance(node, sp.KroneckerDelta) and len(node.args) != 2:
             return "a Kronecker delta with a range argument"
+    return ""
+
+
+def _sign_contradicted(d, ctx: Context) -> str:
+    """A definition of something declared positive (a quantity, a member of a positive family, a positive
+    function) whose value is not positive at the smallest sizes: the rules would trust the declaration, and
+    prove what the definition refutes."""
+    if d.lhs.is_positive is not True:
+        return ""
+    from derive.sampling import decidable, evaluate_at, unfold_all  # the sampler imports this module's users
+
+    sizes = {s: sp.Integer(m) for s, m in ctx.sizes.items()}
+    choices: list[dict] = [{}]
+    if isinstance(d.lhs, sp.Indexed) and d.lhs.base in ctx.families:
+        ranges = ctx.families[d.lhs.base].ranges
+        spans = []
+        for (lo, hi), param in zip(ranges, d.params, strict=False):
+            lo, hi = (sp.sympify(b).xreplace(sizes) for b in (lo, hi))
+            if not (lo.is_Integer and hi.is_Integer):
+                return ""
+            spans.append([(param, sp.Integer(v)) for v in range(int(lo), min(int(hi), int(lo) + 2) + 1)])
+        choices = [dict(c) for c in itertools.product(*spans)]
+    elif d.params:
+        return ""  # a positive function of free parameters: no values to try them at
+    for values in choices:
+        try:
+            value = evaluate_at(unfold_all(d.rhs.xreplace(values), ctx), sizes)
+        except (ValueError, TypeError, RecursionError):
+            return ""
+        if not decidable(value) or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            continue
+        if value.is_extended_real is False or (value.is_extended_real and sp.N(value, 30) <= 0):
+            where = ", ".join(f"{k} = {v}" for k, v in {**sizes, **values}.items())
+            where = f" at {where}" if where else ""
+            return (
+                f"the definition {d.name} gives {sp.sstr(d.lhs.xreplace(values))} = {sp.sstr(value)}{where}, "
+                f"but {sp.sstr(d.lhs.func if not isinstance(d.lhs, sp.Indexed) else d.lhs.base)} is declared positive"
+            )
     return ""
 
 

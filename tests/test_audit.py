@@ -97,19 +97,25 @@ def test_floats_are_the_decimals_typed():
 
 
 # -- 5. definitions that contradict a declared sign ------------------------------------------------------------
-def test_a_definition_contradicting_a_declared_sign_is_an_inconsistency():
+def test_a_definition_contradicting_a_declared_sign_is_refused():
     ctx = Context()
     ell = quantity("ell", r"\ell")
     ctx.define(ell, sp.Integer(-1))
     result = not_verified(verify_inequality(sp.Integer(0), ell, Relation.LT, ctx))
-    assert result.inconsistent
+    assert "ell is declared positive" in result.detail
     ctx = Context()
     K = ctx.size("K")
     w = ctx.positive("w", index=(1, K))
     i = sp.Symbol("i", integer=True)
     ctx.define(w[i], -i)
     result = not_verified(verify_inequality(sp.Integer(0), sp.Sum(w[k], (k, 1, K)), Relation.LT, ctx))
-    assert result.inconsistent
+    assert "w is declared positive" in result.detail
+    # a positive function of a free parameter has no values to try its definition at: the guard catches it
+    ctx = Context()
+    N = ctx.size("N")
+    f, n = sp.Function("f", positive=True), sp.Symbol("n", integer=True)
+    ctx.define(f(n), -n)
+    assert not_verified(verify_inequality(sp.Integer(0), f(N), Relation.LT, ctx)).inconsistent
 
 
 # -- the guard itself: a wrong proof is caught, for every relation ------------------------------------------------
@@ -285,3 +291,27 @@ def test_a_witness_naming_a_summation_index_does_not_crash():
     N = ctx.size("N")
     result = verify_witness(sp.Sum(k**2, (k, 1, N)), sp.Integer(0), {N: 2, k: 3}, ctx)
     assert result.evidence is Evidence.PROVED  # 1 + 4 ≠ 0; k is bound, so its value is beside the point
+
+
+def test_the_guard_reads_undefined_functions_as_concrete_ones(monkeypatch):
+    """Without a reading of g and p(· | θ) the guard has nothing to evaluate, and any wrong rule stands."""
+    _fake_proof(monkeypatch)
+    ctx = Context()
+    N = ctx.size("N")
+    g = sp.Function("g")
+    result = not_verified(verify_claim(sp.Sum(g(k), (k, 1, N)), N * g(1), ctx))
+    assert result.inconsistent and "g(a0) read as" in result.detail
+    x = ctx.data("x", index=(1, N), values=(1, 3))
+    theta = sp.Symbol("theta", real=True)
+    P = conditional("p", given=theta)
+    result = not_verified(verify_claim(sp.Derivative(sp.log(P(x[1])), theta), sp.Integer(0), ctx))
+    assert result.inconsistent and "theta" in result.detail
+
+
+def test_a_definition_contradicting_a_declared_sign_is_reported_as_such():
+    ctx = Context()
+    N = ctx.size("N")
+    ell, g = quantity("ell", r"\ell"), sp.Function("g")
+    ctx.define(ell, sp.Integer(-1))
+    result = not_verified(verify_claim(sp.log(ell**2) * g(N), 2 * sp.log(ell) * g(N), ctx))
+    assert "ell is declared positive" in result.detail
