@@ -244,6 +244,7 @@ def _check_example(ctx: Context, step: Step, options: Options) -> StepResult:
         return StepResult(Evidence.UNDECIDED, f"the example's values are outside the declarations: {problem}")
     instance = evaluate_at(exact_decimals(step.claim_lhs), values)
     expr = exact_decimals(step.expr)
+    ctx = ctx.at_sizes(values)  # what is left to vary lives at the example's sizes, not at every size
     point = ", ".join(f"{sp.sstr(s)} = {sp.sstr(v)}" for s, v in values.items())
     entry = TraceEntry(
         rule="evaluate", side="lhs", assumptions=(point,), target=sp.srepr(step.claim_lhs), result=sp.srepr(instance)

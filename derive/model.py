@@ -218,6 +218,26 @@ class Context:
         """A further assumption in words (rendered, not used by the checker)."""
         self.notes.append(text)
 
+    def at_sizes(self, values: dict) -> Context:
+        """A copy of this context in which the sizes ``values`` gives are those numbers (an example at N = 2):
+        they leave the sizes, and every range and definition that mentions them reads the number instead."""
+        fixed = {s: sp.Integer(v) for s, v in values.items() if s in self.sizes}
+        if not fixed:
+            return self
+        out = Context()
+        out.sizes = {s: m for s, m in self.sizes.items() if s not in fixed}
+
+        def at(ends):
+            return tuple(tuple(sp.sympify(b).xreplace(fixed) for b in pair) for pair in ends)
+
+        out.datasets = {b: replace(d, ranges=at(d.ranges), values=at([d.values])[0]) for b, d in self.datasets.items()}
+        out.families = {b: replace(f, ranges=at(f.ranges)) for b, f in self.families.items()}
+        out.definitions = [replace(d, rhs=substitute(d.rhs, fixed)) for d in self.definitions]
+        out.unit_scalars = set(self.unit_scalars)
+        out.integer_values = {s: at([r])[0] for s, r in self.integer_values.items()}
+        out.notes = list(self.notes)
+        return out
+
     # -- queries used by the rules and the sampler -------------------------------------------------------------
     def definition_for(self, expr: sp.Basic) -> Definition | None:
         return next((d for d in self.definitions if d.matches(expr)), None)

@@ -315,3 +315,16 @@ def test_a_definition_contradicting_a_declared_sign_is_reported_as_such():
     ctx.define(ell, sp.Integer(-1))
     result = not_verified(verify_claim(sp.log(ell**2) * g(N), 2 * sp.log(ell) * g(N), ctx))
     assert "ell is declared positive" in result.detail
+
+
+def test_an_example_at_a_size_is_checked_at_that_size():
+    """The example fixes N = 2; q, declared over 1..N, must then be sampled with two entries, not three."""
+    ctx = Context()
+    N = ctx.size("N")
+    q = ctx.positive("q", (1, N), sums_to_one=True)
+    d = Derivation("example at a size", ctx, start=sp.Sum(q[k], (k, 1, N)))
+    d.example({N: 2}, sp.Integer(1), "at N = 2 the sum is q_1 + q_2 = 1")
+    d.example({N: 2}, sp.Integer(2), "a slip")
+    (report,) = check_derivations([(d, "")], Options(budget=20))
+    assert report.results[0].evidence is not Evidence.REFUTED
+    assert report.results[1].evidence is Evidence.REFUTED
