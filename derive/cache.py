@@ -15,8 +15,8 @@ from __future__ import annotations
 import ast
 import dataclasses
 import dis
-import importlib.machinery
 import hashlib
+import importlib.machinery
 import json
 import os
 import re
@@ -212,12 +212,13 @@ _LIBRARY_ROOTS = tuple(
 @memoize
 def _library(name: str, file: str | None) -> bool:
     """Whether the module ``name`` (at ``file``) is the standard library, an installed package, or SymPy: code
-    the engine fingerprint's versions stand for, not code of the project."""
+    the engine fingerprint's versions stand for, not code of the project. Where the file is known, its place
+    decides (a project's own ``code.py`` is the project's, though the standard library has a module so named)."""
     top = name.split(".")[0]
-    if top in sys.stdlib_module_names or top in ("sympy", "mpmath", "builtins"):
+    if top in ("sympy", "mpmath"):
         return True
-    if not file:
-        return False  # a notebook's __main__, or a module made at run time: the project's
+    if not file:  # a built-in module; else a notebook's __main__ or a module made at run time: the project's
+        return top in sys.stdlib_module_names or top == "builtins"
     resolved = Path(file).resolve()
     if {"site-packages", "dist-packages"} & set(resolved.parts):
         return True
