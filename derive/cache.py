@@ -413,7 +413,8 @@ def _module_source(module: types.ModuleType) -> bytes:
         text = Path(module.__file__).read_bytes()
     except (OSError, TypeError, AttributeError):
         text = b"(no source file: its functions and classes are hashed one by one)"
-    plain = sorted(f"{k}={v!r}" for k, v in vars(module).items() if _plain(v) and not k.startswith("__"))
+    # NOTE: not the names starting with _: a notebook keeps its input history there (_i, _i1, ...)
+    plain = sorted(f"{k}={v!r}" for k, v in vars(module).items() if _plain(v) and not k.startswith("_"))
     return text + "\n".join(plain).encode()
 
 
