@@ -370,13 +370,18 @@ def _imported_in(code: types.CodeType) -> list[str]:
 
 
 def _globals_used(f: types.FunctionType) -> list:
+    return [value for _, value in _globals_read(f)]
+
+
+def _globals_read(f: types.FunctionType) -> list[tuple[str, object]]:
+    """The module globals a function (and the functions nested in it) may read, by name."""
     names: set[str] = set()
     codes = [f.__code__]
     while codes:
         code = codes.pop()
         names.update(code.co_names)
         codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
-    return [f.__globals__[n] for n in sorted(names) if n in f.__globals__]
+    return [(n, f.__globals__[n]) for n in sorted(names) if n in f.__globals__]
 
 
 def source_fingerprint(root) -> str:
@@ -396,7 +401,10 @@ def _code_content(obj) -> bytes:
         return _module_source(obj)
     if isinstance(obj, type):
         return class_fingerprint(obj).encode()
-    return function_text(obj).encode()
+    # the plain constants it reads (EPS = 1e-12), as they are now: in a notebook no file records them
+    f = getattr(obj, "__func__", obj)
+    constants = [f"{n}={v!r}" for n, v in _globals_read(f) if _plain(v)] if hasattr(f, "__globals__") else []
+    return (function_text(obj) + ";".join(constants)).encode()
 
 
 def _order(obj) -> str:

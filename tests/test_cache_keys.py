@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
+import types
 
 import pytest
 import sympy as sp
@@ -153,3 +154,15 @@ def test_the_key_follows_a_method_replaced_on_the_class_and_a_class_made_with_ty
 
     first, second = made(r"\ell"), made(r"\bar{\ell}")
     assert step_key(first.context, first.steps[0], 0) != step_key(second.context, second.steps[0], 0)
+
+
+def test_a_constant_the_reference_reads_is_in_the_key_even_where_no_file_records_it(monkeypatch):
+    from derive.reference import Reference
+
+    notebook = types.ModuleType("cache_key_notebook")  # like a notebook's __main__: no file behind it
+    monkeypatch.setitem(sys.modules, notebook.__name__, notebook)
+    exec("import math\n_EPS = 1e-12\n\ndef nll(y):\n    return -math.log(y + _EPS)\n", vars(notebook))
+    y = sp.Symbol("y", positive=True)
+    before = Reference(notebook.nll, (y,)).fingerprint()
+    notebook._EPS = 1e-3  # the cell that sets it run again with another value
+    assert Reference(notebook.nll, (y,)).fingerprint() != before
