@@ -401,10 +401,11 @@ def _code_content(obj) -> bytes:
         return _module_source(obj)
     if isinstance(obj, type):
         return class_fingerprint(obj).encode()
-    # the plain constants it reads (EPS = 1e-12), as they are now: in a notebook no file records them
+    # the data it reads (EPS = 1e-12, WEIGHTS = [...]), as they are now: in a notebook no file records them
     f = getattr(obj, "__func__", obj)
-    constants = [f"{n}={v!r}" for n, v in _globals_read(f) if _plain(v)] if hasattr(f, "__globals__") else []
-    return (function_text(obj) + ";".join(constants)).encode()
+    read = _globals_read(f) if hasattr(f, "__globals__") else []
+    data = [f"{n}={describe(v)}" for n, v in read if not isinstance(v, (types.ModuleType, type)) and not callable(v)]
+    return (function_text(obj) + ";".join(data)).encode()
 
 
 def _order(obj) -> str:

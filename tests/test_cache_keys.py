@@ -161,8 +161,11 @@ def test_a_constant_the_reference_reads_is_in_the_key_even_where_no_file_records
 
     notebook = types.ModuleType("cache_key_notebook")  # like a notebook's __main__: no file behind it
     monkeypatch.setitem(sys.modules, notebook.__name__, notebook)
-    exec("import math\n_EPS = 1e-12\n\ndef nll(y):\n    return -math.log(y + _EPS)\n", vars(notebook))
+    exec("import math\n_EPS = 1e-12\nW = [1.0]\n\ndef nll(y):\n    return -W[0] * math.log(y + _EPS)\n", vars(notebook))
     y = sp.Symbol("y", positive=True)
     before = Reference(notebook.nll, (y,)).fingerprint()
     notebook._EPS = 1e-3  # the cell that sets it run again with another value
+    assert Reference(notebook.nll, (y,)).fingerprint() != before
+    before = Reference(notebook.nll, (y,)).fingerprint()
+    notebook.W[0] = 2.0  # a list changed in place
     assert Reference(notebook.nll, (y,)).fingerprint() != before
