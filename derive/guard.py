@@ -311,9 +311,12 @@ def _nderiv(d: sp.Derivative, values: dict) -> list[sp.Expr]:
     stand_ins = [sp.Dummy() for _ in variables]
     body = d.expr.xreplace({k: v for k, v in values.items() if k not in variables})
     body = body.xreplace(dict(zip(variables, stand_ins, strict=True)))
-    if body.free_symbols - set(stand_ins) or body.has(sp.Derivative) or body.atoms(AppliedUndef):
-        raise _Unknown  # something without a numeric value (an undefined function f)
-    f = sp.lambdify(stand_ins, body, modules="mpmath")
+    if body.free_symbols - set(stand_ins) or body.has(sp.Derivative, sp.zoo, sp.nan, sp.oo) or body.atoms(AppliedUndef):
+        raise _Unknown  # something without a finite numeric value (an undefined function f, 1/0)
+    try:
+        f = sp.lambdify(stand_ins, body, modules="mpmath")
+    except (KeyError, TypeError, ValueError, NameError, SyntaxError):
+        raise _Unknown from None  # nothing mpmath can compute
     out = []
     for dps in PRECISIONS:
         try:

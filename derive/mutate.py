@@ -30,11 +30,12 @@ import sympy as sp
 
 from derive.checker import Options, verify_claim
 from derive.evidence import Evidence, StepResult
+from derive.guard import interpret
 from derive.hygiene import alpha_equal
 from derive.model import Derivation, Kind, Relation, Step
 from derive.relations import verify_inequality, verify_witness
 from derive.rewrite import replace_at
-from derive.sampling import DIGITS, MAX_PRECISION, Instances, Point, Space, approx, evaluate_at
+from derive.sampling import DIGITS, MAX_PRECISION, Instances, Point, Space, approx, evaluate_at, take_derivatives
 from derive.worker import run_many
 
 ORACLE_POINTS = 12  # random points at which a proved mutant is evaluated independently
@@ -389,9 +390,17 @@ def _guard(step: Step, lhs: sp.Expr, mutant: sp.Expr, ctx, seed: int) -> tuple[s
     return _at_points(lhs, mutant, step.relation, ctx, seed)
 
 
+def _readable(lhs: sp.Expr, rhs: sp.Expr, ctx, seed: int) -> tuple[Instances, Space]:
+    """Both sides ready to evaluate, with undefined functions (f(i, θ), p(x | θ)) read as concrete smooth ones
+    (derive.guard.interpret: a claim proved for every such function holds for that one), derivatives then taken."""
+    instances = Instances(lhs, rhs, ctx, differentiate=False)
+    instances.sides = tuple(take_derivatives(interpret(e, seed, {})) for e in instances.sides)
+    return instances, Space.of([lhs, rhs, *instances.sides], ctx)
+
+
 def _against_original(original: sp.Expr, mutant: sp.Expr, ctx, seed: int) -> tuple[str, str]:
     """``=``: the mutant against the original step's expression at random points (certified differences)."""
-    instances, space = Instances(original, mutant, ctx), Space.of([original, mutant], ctx)
+    instances, space = _readable(original, mutant, ctx, seed)
     rng = random.Random(seed + 1)
     agreed = 0
     for _ in range(ORACLE_POINTS):
@@ -411,7 +420,7 @@ def _against_original(original: sp.Expr, mutant: sp.Expr, ctx, seed: int) -> tup
 def _at_points(lhs: sp.Expr, mutant: sp.Expr, relation: Relation, ctx, seed: int) -> tuple[str, str]:
     """``<``, ``≤``, ``>``, ``≥``: the mutated claim ``lhs relation mutant`` evaluated exactly (or to certified
     digits) at small points inside the declarations, then at random ones."""
-    sides, space = Instances(lhs, mutant, ctx), Space.of([lhs, mutant], ctx)
+    sides, space = _readable(lhs, mutant, ctx, seed)
     rng = random.Random(seed + 1)
     strict = relation in (Relation.LT, Relation.GT)
     tried = itertools.chain(

@@ -148,7 +148,7 @@ def evaluate_at(expr: sp.Expr, values: dict) -> sp.Expr:
     return expr
 
 
-def _differentiate(e: sp.Expr) -> sp.Expr:
+def take_derivatives(e: sp.Expr) -> sp.Expr:
     """Derivatives taken exactly where SymPy's rules hold (derive.smoothness); elsewhere left standing, so that
     the value cannot be computed and nothing is concluded from it."""
     if not e.has(sp.Derivative):
@@ -169,7 +169,7 @@ class Instances:
         # (derive.guard) keeps them and differentiates numerically instead
         self.claim = (lhs, rhs)
         sides = (unfold_all(e, ctx) for e in (lhs, rhs))
-        self.sides = tuple(_differentiate(e) if differentiate else e for e in sides)
+        self.sides = tuple(take_derivatives(e) if differentiate else e for e in sides)
         self._expanded: dict = {}
 
     def at_sizes(self, point: Point) -> tuple[sp.Expr, sp.Expr]:

@@ -136,7 +136,9 @@ def test_a_mutant_task_is_data_that_a_fresh_process_can_rebuild_from_the_module(
     import derive.mutate as mutate_module
 
     path = str(bundled_proofs() / "entropy_in_bits.py")
-    task = mutate_module.CheckMutant(mutate_module.StepRef(path, "bits-and-nats", 99, 0), "flip_sign", 0, "sign flipped")
+    task = mutate_module.CheckMutant(
+        mutate_module.StepRef(path, "bits-and-nats", 99, 0), "flip_sign", 0, "sign flipped"
+    )
     monkeypatch.setattr(mutate_module, "_RUN", [])  # nothing inherited: the derivation is loaded again by name
     result = pickle.loads(pickle.dumps(task))()
     assert (result.outcome, result.reason) == ("refuted", "counterexample found")
@@ -196,7 +198,8 @@ def test_a_proved_mutant_that_nothing_can_evaluate_is_undecided_not_equivalent(m
 
     monkeypatch.setenv("DERIVE_NO_FORK", "1")
     monkeypatch.setattr(mutate_module, "verify_claim", _proved_anything)
-    f, x = sp.Function("f"), sp.Symbol("x", positive=True)
+    # integer-valued: no smooth reading of f exists (derive.guard.interpret), so nothing can be evaluated
+    f, x = sp.Function("f", integer=True), sp.Symbol("x", positive=True)
     d = Derivation("model", Context(), start=2 * f(x))
     d.step(2 * f(x), "as it was")
     (report,) = mutate([d], Options(budget=20))
@@ -220,3 +223,17 @@ def test_a_seeded_sample_of_mutants_is_reproducible():
     assert picked(sample=2, seed=3) == first
     assert picked(sample=10, seed=3) == everything
     assert picked(sample=0) == []
+
+
+def test_the_guard_reads_an_undefined_function_to_confirm_or_catch_a_proved_mutant(monkeypatch):
+    """f(x) is read as a concrete function (derive.guard.interpret): a mutant the engine 'proves' is then seen
+    to be false (2·f(x) against f(x)), which is a soundness bug, not an equivalent mutant."""
+    import derive.mutate as mutate_module
+
+    monkeypatch.setenv("DERIVE_NO_FORK", "1")
+    monkeypatch.setattr(mutate_module, "verify_claim", _proved_anything)
+    f, x = sp.Function("f"), sp.Symbol("x", positive=True)
+    d = Derivation("model", Context(), start=2 * f(x))
+    d.step(2 * f(x), "as it was")
+    (report,) = mutate([d], Options(budget=20))
+    assert any(m.outcome == "proved" for m in report.results), _outcomes(report)
