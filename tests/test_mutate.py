@@ -13,8 +13,8 @@ import sympy as sp
 
 from derive import Context, Derivation
 from derive.checker import Options
-from derive.evidence import Evidence, StepResult
 from derive.cli import ExitCode, main
+from derive.evidence import Evidence, StepResult
 from derive.loader import bundled_proofs, load
 from derive.mutate import mutants, mutate
 
