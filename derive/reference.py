@@ -57,6 +57,7 @@ DATA_LIMIT = 64  # data vectors per size checked symbolically
 FLOAT_POINTS = 20
 FLOAT_SPAN = 3  # random sizes up to minimum + 3: one beyond the exact check
 EDGE_POINTS = 60  # at most this many points near the edges of the declarations
+READABLE_POINTS = 24  # the counterexample search's first points, run on floats too
 REL_TOL = 1e-9
 ABS_TOL = 1e-12
 SIDES = ("code", "formula")
@@ -783,7 +784,10 @@ def _as_number(got) -> sp.Basic:
 
 
 def _float_check(runs: _Runs, space: Space, seed: int) -> StepResult:
-    """The function as written, on floats: at random inputs, then near the edges of the declarations."""
+    """The function as written, on floats: at the readable points the counterexample search starts from (1/4 and
+    3/4 among them, where code that SymPy simplified on symbols, 0·1/(4q − 1), still divides by zero), at random
+    inputs, then near the edges of the declarations."""
+    readable = list(itertools.islice(space.points(span=SIZES_SPAN), READABLE_POINTS))
     rng = random.Random(seed)
     randoms = []
     for _ in range(FLOAT_POINTS):
@@ -793,12 +797,13 @@ def _float_check(runs: _Runs, space: Space, seed: int) -> StepResult:
         randoms.append(point)
     agreed = 0
     unsure = ""
-    for point, edge in [(p, False) for p in randoms] + [(p, True) for p in _edge_points(space, runs.ctx)]:
+    tried = [(p, False, False) for p in readable] + [(p, False, True) for p in randoms]
+    for point, edge, counted in tried + [(p, True, False) for p in _edge_points(space, runs.ctx)]:
         verdict = _float_verdict(runs, point, edge)
         if isinstance(verdict, StepResult):
             return verdict
         if verdict == "agree":
-            agreed += not edge
+            agreed += counted  # the detail counts the random inputs, as it always has
         elif verdict != "undefined":
             unsure = unsure or verdict
     if unsure:

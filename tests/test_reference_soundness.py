@@ -16,7 +16,8 @@ import pytest
 import sympy as sp
 from sympy import Abs, Sum, Symbol, log
 
-from derive import Context, Evidence
+from derive import Context, Derivation, Evidence
+from derive.checker import Options
 from derive.domain import point_violation
 from derive.reference import Reference, _edge_points, _Runs, check_reference, path_dependence, symbolic
 from derive.sampling import Instances, Point, Space
@@ -342,3 +343,27 @@ def test_the_edge_points_lie_inside_the_declarations_and_reach_the_edges():
     assert "(100, 100)" in seen["v"] and "(1/1000, 1/1000)" in seen["v"]
     assert "(-30, -30)" in seen["z"] and "(0, 0)" in seen["z"]
     assert {"1", "2"} <= seen["c"]  # both ends of 1..K at K = 2
+
+
+def _sum_squares_dividing_by_zero(q):
+    total = 0
+    for v in q:
+        total = total + v * v
+    return total + 0 * (1 / (4 * q[0] - 1))  # 0 on symbols (SymPy folds 0·x), ZeroDivisionError at q_1 = 1/4
+
+
+def test_code_that_sympy_simplified_on_symbols_is_still_run_at_the_readable_points():
+    """Found by the adversarial review: on symbols SymPy folds 0·1/(4q − 1) to 0 and x/x to 1, so the symbolic
+    run cannot see the division by zero at q = (1/4, 3/4), a point inside the declarations."""
+    from derive.checker import check_derivations
+
+    ctx = Context()
+    K = ctx.size("K", 2)
+    q = ctx.positive("q", (1, K), sums_to_one=True)
+    k = sp.Symbol("k", integer=True)
+    d = Derivation("sum of squares", ctx, start=sp.Sum(q[k] ** 2, (k, 1, K)))
+    d.reference(_sum_squares_dividing_by_zero, args=(q,))
+    (report,) = check_derivations([(d, "")], Options(budget=60))
+    result = report.results[0]
+    assert result.evidence is Evidence.REFUTED, (result.evidence, result.detail)
+    assert "ZeroDivisionError" in result.counterexample.lhs_value and "1/4" in result.counterexample.point
