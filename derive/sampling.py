@@ -123,16 +123,34 @@ def expand_finite(e: sp.Basic) -> sp.Basic:
     write-up's. The rules that prove steps hold under both this and SymPy's Karr reading. A limit whose bounds are
     not integers stays, with what is inside it expanded as far as possible.
     """
-    if isinstance(e, (sp.Sum, sp.Product)):
-        *inner, (var, lo, hi) = e.limits
-        if not (lo.is_Integer and hi.is_Integer):
-            return e.func(expand_finite(e.function), *e.limits)
-        body = e.func(e.function, *inner) if inner else e.function
-        op = sp.Add if isinstance(e, sp.Sum) else sp.Mul
-        return expand_finite(op(*(substitute(body, {var: sp.Integer(v)}) for v in range(int(lo), int(hi) + 1))))
+    return put(e, {})
+
+
+def put(e: sp.Basic, values: dict) -> sp.Basic:
+    """``e`` with ``values`` (symbol or ``x[k]`` → number) put in and every sum or product that makes finite
+    expanded, from the leaves up: a node is rebuilt only once what is inside it is a number or expanded.
+
+    Not ``xreplace`` and then expand: SymPy evaluates each node as it is rebuilt, and an unexpanded empty product
+    misleads it (``Product(2, (m, 1, 0)).is_extended_nonpositive`` is True in SymPy 1.14, so ``log`` of it
+    becomes iπ + …, where the empty product is 1 and its log 0). Numbers cannot be captured by a bound index;
+    a value for a name a sum binds is not put inside that sum.
+    """
+    if e in values:
+        return values[e]
     if not e.args:
         return e
-    return e.func(*(expand_finite(a) for a in e.args))
+    if isinstance(e, (sp.Sum, sp.Product)):
+        bound = {limit[0] for limit in e.limits}
+        inner = {k: v for k, v in values.items() if not ({k} | k.free_symbols) & bound}
+        limits = [(var, put(lo, inner), put(hi, inner)) for var, lo, hi in e.limits]
+        body = put(e.function, inner)
+        *rest, (var, lo, hi) = limits
+        if not (lo.is_Integer and hi.is_Integer):
+            return e.func(body, *limits)
+        op = sp.Add if isinstance(e, sp.Sum) else sp.Mul
+        within = e.func(body, *rest) if rest else body
+        return op(*(put(within, {var: sp.Integer(v)}) for v in range(int(lo), int(hi) + 1)))
+    return e.func(*(put(a, values) for a in e.args))
 
 
 def evaluate_at(expr: sp.Expr, values: dict) -> sp.Expr:
@@ -140,8 +158,7 @@ def evaluate_at(expr: sp.Expr, values: dict) -> sp.Expr:
     repeated, since a value can turn a bound into an integer or an index into a data value (q[x[1]] → q[2])."""
     numbers = all(isinstance(v, sp.Basic) and v.is_number for v in values.values())
     for _ in range(MAX_UNFOLD):
-        # Numbers cannot be captured by a bound index, so plain xreplace is hygienic for them.
-        new = expand_finite(expr.xreplace(values) if numbers else substitute(expr, values))
+        new = put(expr, values) if numbers else expand_finite(substitute(expr, values))
         if new == expr:
             return new
         expr = new
@@ -176,7 +193,7 @@ class Instances:
         key = point.sizes
         if key not in self._expanded:
             sizes = point.size_map()
-            self._expanded[key] = tuple(expand_finite(e.xreplace(sizes)) for e in self.sides)
+            self._expanded[key] = tuple(put(e, sizes) for e in self.sides)
         return self._expanded[key]
 
     def instantiate(self, point: Point, *, values: bool = True) -> tuple[sp.Expr, sp.Expr]:
@@ -188,8 +205,8 @@ class Instances:
         out = []
         for e in self.at_sizes(point):
             e = evaluate_at(e, mapping)  # q[x[1]] becomes q[2], a bound x[1] an integer
-            if values:
-                e = e.xreplace(fam).xreplace(dict(point.scalars))
+            if values:  # a scalar may be a bound too (Σ_{k=0}^{n} with n = 2)
+                e = evaluate_at(evaluate_at(e, fam), dict(point.scalars))
             out.append(e)
         return out[0], out[1]
 

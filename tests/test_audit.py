@@ -328,3 +328,20 @@ def test_an_example_at_a_size_is_checked_at_that_size():
     (report,) = check_derivations([(d, "")], Options(budget=20))
     assert report.results[0].evidence is not Evidence.REFUTED
     assert report.results[1].evidence is Evidence.REFUTED
+
+
+def test_an_empty_product_is_one_when_the_sampler_evaluates_it():
+    """SymPy 1.14 calls Product(2, (m, 1, 0)) nonpositive while it rebuilds log(…) around it, so substituting K = 1
+    first and expanding after made log ∏_{m=1}^{K−1} 2 come out iπ + … (found by the rule fuzz test); values are
+    now put in from the leaves up, each sum or product expanded before what contains it is rebuilt."""
+    from derive.sampling import Instances, Point
+
+    ctx = Context()
+    K = ctx.size("K")
+    m = sp.Symbol("m", integer=True)
+    sides = Instances(sp.log(sp.Product(2, (m, 1, K - 1))), (K - 1) * sp.log(2), ctx)
+    for size in (1, 2, 3):
+        assert sides.compare(Point(sizes=((K, size),))).status == "equal"
+    assert verify_claim(sp.log(sp.Product(2, (m, 1, K - 1))), (K - 1) * sp.log(2), ctx).evidence is not (
+        Evidence.REFUTED
+    )

@@ -34,7 +34,12 @@ def mutants(d):
         "divide-by-n": ("1/N dropped", N * sp.Sum(p[i] * sp.log(q[i]), (i, 1, K))),
         "cross-entropy": ("sign flipped", -_step(d, "cross-entropy").expr),
         "average-nll": ("p and q swapped", CrossEntropy(q, p)),
-        "worked-example": ("exponent changed", d.steps[1].expr.subs(sp.Integer(2), 3)),
+        # the exponent only: subs(2, 3) would also make p(2 | θ) into p(3 | θ), which at the example's K = 2 is
+        # no declared outcome (undecided, not refuted, since the example fixes K)
+        "worked-example": (
+            "exponent changed",
+            d.steps[1].expr.replace(lambda e: e.is_Pow and e.exp == 2, lambda e: e.base**3),
+        ),
     }
 
 
