@@ -20,7 +20,7 @@ from derive.cache import Cache, step_key
 from derive.compare import exactly_equal
 from derive.domain import violation
 from derive.evidence import Counterexample, Evidence, StepResult, TraceEntry
-from derive.facts import Env
+from derive.facts import Env, nonnegative
 from derive.guard import guarded
 from derive.hygiene import exact_decimals, freshen
 from derive.model import Context, Derivation, Kind, Relation, Step
@@ -91,9 +91,10 @@ def verify_claim(
         lhs, rhs = exact_decimals(lhs), exact_decimals(rhs)
     except ValueError as exc:
         return StepResult(Evidence.UNDECIDED, f"outside what derive checks: {exc}")
-    # A side that is itself undefined (SymPy made 1/0 into zoo): the claim fails wherever the other is finite.
-    # An infinity inside a side (a bound, a limit point, a branch) is not that: it is outside what derive checks.
-    undefined = [side in (sp.nan, sp.zoo, sp.oo, -sp.oo) for side in (lhs, rhs)]
+    # A side that is undefined as written (SymPy made log 0 into zoo, and a sum or product with it stays zoo or
+    # nan): the claim fails wherever the other is finite. An infinity anywhere else (a bound, a limit point, a
+    # branch of a Piecewise) is not that: it is outside what derive checks.
+    undefined = [undefined_everywhere(side, ctx) for side in (lhs, rhs)]
     if undefined[0] != undefined[1] and not (lhs if undefined[1] else rhs).has(sp.nan, sp.zoo, sp.oo, -sp.oo):
         return _one_side_undefined(lhs, rhs, ctx, options)
     reason = unsupported(lhs, rhs, ctx)
@@ -117,6 +118,20 @@ def verify_claim(
         proof = StepResult(Evidence.PROVED_FOR_SIZES, sizes)
         return guarded(proof, lhs, rhs, Relation.EQ, ctx, options.seed, options.replay)
     return _numeric(instances, space, options)
+
+
+def undefined_everywhere(side: sp.Expr, ctx: Context | None = None) -> bool:
+    """``side`` has no finite value anywhere: an infinity or nan reached from its top through sums and products
+    only (zoo + x is zoo, zoo·x is zoo or nan), or in every term of a Σ or factor of a ∏ over a range the sizes
+    make nonempty; not inside a function, a bound, a limit or a branch."""
+    if side in (sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return True
+    if isinstance(side, (sp.Add, sp.Mul)):
+        return any(undefined_everywhere(a, ctx) for a in side.args)
+    if isinstance(side, (sp.Sum, sp.Product)) and ctx is not None:
+        nonempty = all(nonnegative(hi - lo, Env(ctx)) for _, lo, hi in side.limits)
+        return nonempty and undefined_everywhere(side.function, ctx)
+    return False
 
 
 def _one_side_undefined(lhs: sp.Expr, rhs: sp.Expr, ctx: Context, options: Options) -> StepResult:

@@ -44,7 +44,7 @@ import mpmath
 import sympy as sp
 
 from derive.cache import project_module, source_fingerprint
-from derive.checker import prove_at_point
+from derive.checker import prove_at_point, undefined_everywhere
 from derive.compare import exactly_equal
 from derive.domain import point_violation
 from derive.errors import ModelError
@@ -574,6 +574,8 @@ def check_reference(ref: Reference, formula: sp.Expr, ctx: Context, seed: int = 
     """The evidence that ``ref`` computes ``formula``: exact at small sizes, then in floating point."""
     runs = _Runs(ref, symbolic(ref.function), ctx, Instances(formula, formula, ctx), replay)
     space = Space.of([formula], ctx)
+    if undefined_everywhere(formula, ctx):  # log(1 − 1) as written: no input gives the formula a value
+        return _against_no_value(runs, space)
     counted = [s for s in space.scalars if s in ctx.integer_values]
     covered: dict = {}
     failed = ""  # why the code could not run on symbols somewhere (the symbolic method failed, not the code)
@@ -632,6 +634,19 @@ def check_reference(ref: Reference, formula: sp.Expr, ctx: Context, seed: int = 
         Evidence.PROVED_FOR_SIZES,
         f"the code equals the formula exactly for {where}{every}{left_out}; {floats.detail}",
     )
+
+
+def _against_no_value(runs: _Runs, space: Space) -> StepResult:
+    """The formula is undefined as written (zoo or nan at every point); code that returns a finite number at a
+    point inside the declarations does not compute it, as a chain line with an undefined side is refuted."""
+    for point in itertools.islice(space.points(span=SIZES_SPAN), READABLE_POINTS):
+        got = runs.float(point)
+        if isinstance(got, (int, float)) and math.isfinite(got):
+            cex = runs.counterexample(point, _as_number(got), sp.zoo)
+            return StepResult(
+                Evidence.REFUTED, "the formula is undefined as written, and the code has a value", counterexample=cex
+            )
+    return StepResult(Evidence.UNDECIDED, "the formula is undefined as written, and so is the code")
 
 
 def _equal(got: sp.Expr, expected: sp.Expr, point: Point, ctx: Context) -> bool:

@@ -345,3 +345,17 @@ def test_an_empty_product_is_one_when_the_sampler_evaluates_it():
     assert verify_claim(sp.log(sp.Product(2, (m, 1, K - 1))), (K - 1) * sp.log(2), ctx).evidence is not (
         Evidence.REFUTED
     )
+
+
+def test_a_side_undefined_as_written_is_refuted_but_an_infinity_in_a_bound_is_not():
+    """log(1 − 1) is zoo at every point, also inside a sum over a nonempty range: such a side is refuted against a
+    finite one. An infinity as a bound, a limit point or a branch is something else (undecided, above)."""
+    ctx = Context()
+    N = ctx.size("N")
+    y = ctx.data("y", (1, N), (0, 1))
+    yhat = ctx.positive("yhat", (1, N), below_one=True)
+    i = sp.Symbol("i", integer=True)
+    good = sp.Sum(y[i] * sp.log(yhat[i]) + (1 - y[i]) * sp.log(1 - yhat[i]), (i, 1, N))
+    dropped = sp.Sum(y[i] * sp.log(yhat[i]) + (1 - y[i]) * sp.log(1 - 1), (i, 1, N))  # zoo in every term
+    assert verify_claim(good, dropped, ctx).evidence is Evidence.REFUTED
+    assert not_verified(verify_claim(sp.Piecewise((1, y[1] > 0), (sp.oo, True)), sp.Integer(1), ctx))

@@ -367,3 +367,19 @@ def test_code_that_sympy_simplified_on_symbols_is_still_run_at_the_readable_poin
     result = report.results[0]
     assert result.evidence is Evidence.REFUTED, (result.evidence, result.detail)
     assert "ZeroDivisionError" in result.counterexample.lhs_value and "1/4" in result.counterexample.point
+
+
+def _bce(y, y_hat):
+    return -(y * math.log(y_hat) + (1 - y) * math.log(1 - y_hat))
+
+
+def test_a_formula_undefined_as_written_is_not_what_finite_code_computes():
+    """The formula with ŷ dropped has log(1 − 1) in it: no input gives it a value, while the code returns one."""
+    ctx = Context()
+    y, y_hat = ctx.probability("y"), ctx.probability("y_hat")
+    broken = -(y * sp.log(y_hat) + (1 - y) * sp.log(1 - 1))
+    result = check_reference(Reference(_bce, (y, y_hat)), broken, ctx)
+    assert result.evidence is Evidence.REFUTED, (result.evidence, result.detail)
+    assert check_reference(
+        Reference(_bce, (y, y_hat)), -(y * sp.log(y_hat) + (1 - y) * sp.log(1 - y_hat)), ctx
+    ).evidence is (Evidence.PROVED)
