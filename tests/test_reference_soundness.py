@@ -369,7 +369,7 @@ def test_code_that_sympy_simplified_on_symbols_is_still_run_at_the_readable_poin
     assert "ZeroDivisionError" in result.counterexample.lhs_value and "1/4" in result.counterexample.point
 
 
-def _bce(y, y_hat):
+def _cross_entropy_of_two(y, y_hat):
     return -(y * math.log(y_hat) + (1 - y) * math.log(1 - y_hat))
 
 
@@ -378,8 +378,8 @@ def test_a_formula_undefined_as_written_is_not_what_finite_code_computes():
     ctx = Context()
     y, y_hat = ctx.probability("y"), ctx.probability("y_hat")
     broken = -(y * sp.log(y_hat) + (1 - y) * sp.log(1 - 1))
-    result = check_reference(Reference(_bce, (y, y_hat)), broken, ctx)
+    result = check_reference(Reference(_cross_entropy_of_two, (y, y_hat)), broken, ctx)
     assert result.evidence is Evidence.REFUTED, (result.evidence, result.detail)
     assert check_reference(
-        Reference(_bce, (y, y_hat)), -(y * sp.log(y_hat) + (1 - y) * sp.log(1 - y_hat)), ctx
+        Reference(_cross_entropy_of_two, (y, y_hat)), -(y * sp.log(y_hat) + (1 - y) * sp.log(1 - y_hat)), ctx
     ).evidence is (Evidence.PROVED)
