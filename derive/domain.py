@@ -152,5 +152,12 @@ def point_values(point) -> dict:
 
 
 def point_violation(point, ctx: Context) -> str:
-    """:func:`violation` of a sampler ``Point``."""
+    """:func:`violation` of a sampler ``Point``; a distribution it gives over an empty range (q over 2..N at
+    N = 1) keeps no declaration, since nothing sums to 1 there."""
+    sizes = {s: sp.Integer(v) for s, v in point.sizes}
+    for base, entries in point.families:
+        spec = ctx.families.get(base)
+        if spec is not None and spec.sums_to_one and not entries:
+            lo, hi = _range(spec.ranges[0], sizes)
+            return f"{base} is declared to sum to 1, but its range {lo}..{hi} is empty"
     return violation(point_values(point), ctx)

@@ -86,7 +86,9 @@ def interpret(expr: sp.Expr, seed: int, readings: dict) -> sp.Expr:
         if any(shape.assumptions0.get(f) != v for f, v in facts.items() if f != "commutative"):
             return node  # declared integer, or zero, or …: no affine reading has that
         rng = random.Random(zlib.crc32(f"{type(node).__name__}:{seed}".encode()))
-        terms = [*node.args, *sorted(hidden, key=str)]
+        # real parts of what may be complex (θ = 4i among the readable values): exp of a real number stays
+        # positive, as the declaration says, wherever the function is evaluated
+        terms = [t if t.is_extended_real else sp.re(t) for t in (*node.args, *sorted(hidden, key=str))]
         coefficients = [sp.Rational(rng.choice([-2, -1, 1, 2]), rng.choice([1, 2, 3])) for _ in range(len(terms) + 1)]
         affine = coefficients[0] + sp.Add(*(c * t for c, t in zip(coefficients[1:], terms, strict=True)))
         body = sp.exp(affine) if positive else affine

@@ -85,18 +85,26 @@ def alpha_equal(a: sp.Basic, b: sp.Basic) -> bool:
 
 
 def exact_decimals(expr: sp.Basic) -> sp.Basic:
-    """Every floating-point number in ``expr`` as exactly the decimal the author typed: ``0.1`` is 1/10 and
-    ``1e-20`` is 10⁻²⁰, never the binary neighbour a float stores nor a number rounded away (a claim
-    ``y + 1e-25 = y`` is false, and stays false). A SymPy ``Float`` made from a Python float has 53 bits; its
-    shortest round-trip text (``repr``) is what was typed. A ``Float`` of more precision is read from its own
-    digits. Infinite or undefined floats have no decimal: ``ValueError`` with the fix."""
+    """Every floating-point number in ``expr`` as exactly the number the author wrote: ``0.1`` is 1/10 and
+    ``1e-20`` is 10⁻²⁰, never a binary neighbour nor a number rounded away (a claim ``y + 1e-25 = y`` is false,
+    and stays false).
+
+    A SymPy ``Float`` made from a Python float has 53 bits. When its shortest round-trip text (``repr``) has at
+    most 15 significant digits, that text is what was typed (``0.1``, ``2.5e-3``); a longer one (``2**-60``
+    is 8.673617379884035e-19) was computed, and its exact binary value is what the author's Python held. A
+    ``Float`` that is no double (``Float('1e-400')``, ``Float('0.1', 30)``) is read from its own digits.
+    Infinite or undefined floats have no value: ``ValueError`` with the fix."""
     floats = expr.atoms(sp.Float) if isinstance(expr, sp.Basic) else set()
     if not floats:
         return expr
-    exact = {}
-    for f in floats:
-        if not f.is_finite:
-            raise ValueError(f"the number {f} is not finite; write sympy.oo or leave it out")
-        text = repr(float(f)) if f._prec <= 53 else sp.Float(f, sp.core.numbers.prec_to_dps(f._prec)).__str__()
-        exact[f] = sp.Rational(text)
-    return expr.xreplace(exact)
+    return expr.xreplace({f: _exact(f) for f in floats})
+
+
+def _exact(f: sp.Float) -> sp.Rational:
+    if not f.is_finite:
+        raise ValueError(f"the number {f} is not finite; write sympy.oo or leave it out")
+    if f._prec == 53 and float(f) == f and (f == 0 or float(f) != 0):  # a double, as Python holds it
+        text = repr(float(f))
+        digits = text.split("e")[0].replace("-", "").replace(".", "").strip("0")
+        return sp.Rational(text) if len(digits) <= 15 else sp.Rational(*float(f).as_integer_ratio())
+    return sp.Rational(str(f))

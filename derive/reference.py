@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import builtins
 import dis
+import fractions
 import functools
 import hashlib
 import inspect
@@ -534,7 +535,24 @@ def _classify(value, where: str, todo: list) -> str:
         return f"{where}, which can compare, merge or test the values it is given"
     if callable(value):
         return f"{where}, whose code the checker cannot read"
+    if not _plain_data(value):
+        # W[y] with a project object W, or a dict looked up by a value: __getitem__, __mul__, a hash lookup
+        # compare the values they are given, and no AST of the caller shows it
+        return f"{where}, a {type(value).__name__} whose operations can depend on the values"
     return ""
+
+
+#: Data whose every operation is arithmetic or indexing by position: it cannot choose a path by a value.
+_PLAIN = (int, float, complex, str, bytes, bool, type(None), fractions.Fraction, sp.Basic)
+
+
+def _plain_data(value, depth: int = 0) -> bool:
+    """Numbers, strings, SymPy objects, and lists or tuples of them (a list of weights)."""
+    if isinstance(value, _PLAIN):
+        return True
+    if type(value) in (list, tuple) and depth < 3:
+        return all(_plain_data(v, depth + 1) for v in value)
+    return False
 
 
 def arguments(ref: Reference, ctx: Context, point: Point, *, values: bool) -> list:

@@ -32,6 +32,7 @@ from derive.sampling import (
     decidable,
     evaluate_at,
     point_from,
+    take_derivatives,
     unfold_all,
 )
 from derive.wellformed import unsupported
@@ -123,7 +124,7 @@ def verify_witness(lhs: sp.Expr, rhs: sp.Expr, witness: dict, ctx: Context) -> S
     if problem:
         return StepResult(Evidence.UNDECIDED, f"the witness is not inside the declarations: {problem}")
     # freshened first: a witness names free symbols only, never a summation index
-    a, b = (evaluate_at(unfold_all(freshen(e), ctx), witness) for e in (lhs, rhs))
+    a, b = (evaluate_at(take_derivatives(unfold_all(freshen(e), ctx)), witness) for e in (lhs, rhs))
     point = ", ".join(f"{sp.sstr(k)} = {sp.sstr(v)}" for k, v in witness.items())
     if a.free_symbols or b.free_symbols:
         return StepResult(Evidence.UNDECIDED, f"the witness leaves {sorted(map(str, (a - b).free_symbols))} unset")

@@ -234,7 +234,9 @@ class Instances:
         try:
             value = sp.N(diff, DIGITS, strict=True, maxn=MAX_PRECISION)
         except sp.core.evalf.PrecisionExhausted:
-            # No nonzero digit even at MAX_PRECISION bits of working precision: equal as far as numbers tell.
+            # No digit certified even at MAX_PRECISION bits: the difference is below 2^-MAX_PRECISION, equal as
+            # far as numbers tell. (A point on a branch cut or at a jump, where evalf cannot tell the side and
+            # would raise the same, never gets here: _closed has declined it.)
             return Comparison("equal", a, b)
         except (TypeError, ValueError):
             return Comparison("unknown", a, b)
@@ -291,13 +293,54 @@ DISCONTINUOUS = (
 )
 
 
+#: Functions with a branch cut: on the cut, evalf picks a side from digits it cannot certify (asin(2 + i·w) for an
+#: exact zero w comes out with the wrong sign of its imaginary part), so their argument must be real or exact.
+BRANCHED = (
+    sp.log,
+    sp.asin,
+    sp.acos,
+    sp.atan,
+    sp.asinh,
+    sp.acosh,
+    sp.atanh,
+    sp.asec,
+    sp.acsc,
+    sp.LambertW,
+    sp.Ei,
+    sp.li,
+    sp.loggamma,
+    sp.expint,
+    sp.Chi,
+    sp.Ci,
+)
+
+
+def _off_the_cut(node: sp.Basic) -> bool:
+    """A branched function's argument (a power's base) is real, or an exact (complex) rational."""
+
+    def plain(a: sp.Basic) -> bool:
+        # NOTE: not a.is_extended_real: SymPy decides that by evaluating, and calls 2 + i·w real when w is an
+        # exact zero it cannot show, which is the very case evalf gets wrong. Written without i, the argument is
+        # on the real line, where evalf takes the one principal value.
+        if not a.has(sp.I):
+            return True
+        re, im = a.as_real_imag()
+        return bool(re.is_Rational and im.is_Rational)
+
+    if isinstance(node, sp.Pow):
+        return node.exp.is_integer is True or plain(node.base)
+    return all(plain(a) for a in node.args)
+
+
 def _closed(e: sp.Expr) -> bool:
     """No symbols left, and nothing whose value only quadrature, a limit, an unexpanded sum (Euler–Maclaurin,
-    SYMPY_PITFALLS.md item 6) or a jump at an argument that is not a plain rational would estimate: the value is a
-    definite number that exact arithmetic or certified evalf can decide."""
+    SYMPY_PITFALLS.md item 6), a jump at an argument that is not a plain rational, or a branch cut an argument may
+    sit on would estimate: the value is a definite number that exact arithmetic or certified evalf can decide."""
     if e.free_symbols or e.has(sp.Integral, sp.Limit, sp.Derivative, sp.Sum, sp.Product):
         return False
-    return all(all(a.is_Rational for a in node.args) for node in e.atoms(*DISCONTINUOUS))
+    if not all(all(a.is_Rational for a in node.args) for node in e.atoms(*DISCONTINUOUS)):
+        return False
+    return all(_off_the_cut(node) for node in e.atoms(sp.Pow, *BRANCHED))
 
 
 def decidable(e: sp.Expr) -> bool:

@@ -64,42 +64,72 @@ def _outside_fragment(expr: sp.Expr, ctx: Context, what: str) -> str:
     return ""
 
 
+SIGN_SPAN = 3  # sizes tried from their minimum up, besides those where a definition's value crosses zero
+SIGN_TRIES = 40
+
+
 def _sign_contradicted(d, ctx: Context) -> str:
     """A definition of something declared positive (a quantity, a member of a positive family, a positive
-    function) whose value is not positive at the smallest sizes: the rules would trust the declaration, and
-    prove what the definition refutes."""
+    function) whose value is not positive at some sizes and indices: the rules would trust the declaration, and
+    prove what the definition refutes. Tried at the smallest sizes and indices, a few more, and wherever the
+    value, read as linear in one size or index, crosses zero (10 − N is tried at N = 11)."""
     if d.lhs.is_positive is not True:
         return ""
     from derive.sampling import decidable, evaluate_at, unfold_all  # the sampler imports this module's users
 
-    sizes = {s: sp.Integer(m) for s, m in ctx.sizes.items()}
-    choices: list[dict] = [{}]
-    if isinstance(d.lhs, sp.Indexed) and d.lhs.base in ctx.families:
-        ranges = ctx.families[d.lhs.base].ranges
-        spans = []
-        for (lo, hi), param in zip(ranges, d.params, strict=False):
-            lo, hi = (sp.sympify(b).xreplace(sizes) for b in (lo, hi))
-            if not (lo.is_Integer and hi.is_Integer):
-                return ""
-            spans.append([(param, sp.Integer(v)) for v in range(int(lo), min(int(hi), int(lo) + 2) + 1)])
-        choices = [dict(c) for c in itertools.product(*spans)]
-    elif d.params:
+    family = isinstance(d.lhs, sp.Indexed) and d.lhs.base in ctx.families
+    if d.params and not family:
         return ""  # a positive function of free parameters: no values to try them at
-    for values in choices:
+    rhs = unfold_all(d.rhs, ctx)
+    ranges = dict(zip(d.params, ctx.families[d.lhs.base].ranges, strict=False)) if family else {}
+    minimum = {s: sp.Integer(m) for s, m in ctx.sizes.items()}
+    at_least = {**minimum, **{p: sp.sympify(lo).xreplace(minimum) for p, (lo, _) in ranges.items()}}
+    options = {v: {int(m) + n for n in range(SIGN_SPAN + 1)} for v, m in at_least.items() if m.is_Integer}
+    for v in options:
+        line = sp.expand(rhs.xreplace({o: m for o, m in at_least.items() if o != v}))
+        slope = line.coeff(v) if line.free_symbols <= {v} else 0
+        if slope.is_Rational and slope != 0:
+            root = -line.subs(v, 0) / slope
+            options[v] |= {int(sp.floor(root)) + n for n in (0, 1, 2) if int(sp.floor(root)) + n >= at_least[v]}
+    for values in itertools.islice(_combinations(options, at_least, ranges), SIGN_TRIES):
         try:
-            value = evaluate_at(unfold_all(d.rhs.xreplace(values), ctx), sizes)
+            value = evaluate_at(rhs.xreplace({p: values[p] for p in ranges}), values)
         except (ValueError, TypeError, RecursionError):
             return ""
         if not decidable(value) or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             continue
         if value.is_extended_real is False or (value.is_extended_real and sp.N(value, 30) <= 0):
-            where = ", ".join(f"{k} = {v}" for k, v in {**sizes, **values}.items())
+            where = ", ".join(f"{k} = {v}" for k, v in values.items() if k in ctx.sizes or k in ranges)
             where = f" at {where}" if where else ""
+            lhs = d.lhs.xreplace({p: values[p] for p in ranges})
             return (
-                f"the definition {d.name} gives {sp.sstr(d.lhs.xreplace(values))} = {sp.sstr(value)}{where}, "
-                f"but {sp.sstr(d.lhs.func if not isinstance(d.lhs, sp.Indexed) else d.lhs.base)} is declared positive"
+                f"the definition {d.name} gives {sp.sstr(lhs)} = {sp.sstr(value)}{where}, "
+                f"but {sp.sstr(d.lhs.func if not family else d.lhs.base)} is declared positive"
             )
     return ""
+
+
+def _combinations(options: dict, at_least: dict, ranges: dict):
+    """One symbol at a time moved to each of its options, the others at their least, sizes raised where an index
+    needs them (q_6 exists once K ≥ 6); the point dropped when an index then lies outside its range."""
+    seen = set()
+    options = {None: {0}, **options}  # first everything at its least
+    for moved, choices in options.items():
+        for value in sorted(choices):
+            values = dict(at_least) if moved is None else {**at_least, moved: sp.Integer(value)}
+            for p, (lo, hi) in ranges.items():
+                hi = sp.sympify(hi)
+                for s in hi.free_symbols & set(values):
+                    need = sp.solve(sp.Eq(hi, values[p]), s)
+                    if need and need[0].is_Rational and need[0] > values[s]:
+                        values[s] = sp.Integer(sp.ceiling(need[0]))
+                if not (sp.sympify(lo).xreplace(values) <= values[p] <= hi.xreplace(values)):
+                    break
+            else:
+                key = tuple(sorted((str(k), int(v)) for k, v in values.items()))
+                if key not in seen:
+                    seen.add(key)
+                    yield values
 
 
 #: What an index's range can imply about it: it runs over integers, so these always hold.

@@ -359,3 +359,65 @@ def test_a_side_undefined_as_written_is_refuted_but_an_infinity_in_a_bound_is_no
     dropped = sp.Sum(y[i] * sp.log(yhat[i]) + (1 - y[i]) * sp.log(1 - 1), (i, 1, N))  # zoo in every term
     assert verify_claim(good, dropped, ctx).evidence is Evidence.REFUTED
     assert not_verified(verify_claim(sp.Piecewise((1, y[1] > 0), (sp.oo, True)), sp.Integer(1), ctx))
+
+
+# -- found by the second adversarial review -------------------------------------------------------------------
+W_ZERO = sp.sqrt(3 + 2 * sp.sqrt(2)) - 1 - sp.sqrt(2)  # exactly 0, which SymPy cannot show
+
+
+def test_a_point_on_a_branch_cut_is_neither_agreement_nor_a_counterexample():
+    ctx = Context()
+    y = ctx.probability("y")
+    for lhs, rhs in [
+        (sp.sqrt(-1 + sp.I * y * W_ZERO), -sp.I),  # was numeric: evalf's exhausted precision counted as agreement
+        (sp.log(-1 + sp.I * W_ZERO), -sp.I * sp.pi),
+        (sp.asin(2 + sp.I * W_ZERO), sp.asin(2)),  # was refuted: the wrong side of asin's cut (a true claim)
+        (sp.acos(2 + sp.I * y * W_ZERO), sp.acos(2)),
+    ]:
+        result = verify_claim(lhs, rhs, ctx)
+        assert result.evidence not in (Evidence.NUMERIC, Evidence.REFUTED), (lhs, result.evidence, result.detail)
+
+
+def test_floats_outside_the_double_range_or_computed_are_read_exactly():
+    ctx = Context()
+    y = ctx.probability("y")
+    assert verify_claim(y + sp.Float("1e-400"), y, ctx).evidence is Evidence.REFUTED  # was proved (read as 0)
+    assert verify_inequality(y, y + sp.Float("1e-400"), Relation.LT, ctx).evidence is Evidence.PROVED
+    assert verify_claim(y * 2**-60, y / sp.Integer(2) ** 60, ctx).evidence is Evidence.PROVED  # was refuted
+    assert verify_claim(y * 2.0**60, y * 2**60, ctx).evidence is Evidence.PROVED
+
+
+def test_a_positive_definition_is_tried_where_its_value_crosses_zero():
+    ctx = Context()
+    N = ctx.size("N")
+    ell = quantity("L", r"\\ell")
+    ctx.define(ell, 10 - N)  # positive up to N = 9 only
+    assert "N = 10" in not_verified(verify_inequality(ell, sp.Integer(0), Relation.GT, ctx)).detail
+    ctx = Context()
+    K = ctx.size("K")
+    q = ctx.positive("q", (1, K))
+    i = sp.Symbol("i", integer=True)
+    ctx.define(q[i], 5 - i)
+    not_verified(verify_claim(sp.Sum(sp.log(q[k] ** 2), (k, 1, K)), 2 * sp.Sum(sp.log(q[k]), (k, 1, K)), ctx))
+
+
+def test_the_guards_reading_of_a_positive_function_stays_positive_at_complex_arguments():
+    """θ = 4i is among the readable values of a complex θ; exp(… + θ) is then no positive number, and a correct
+    log_prod proof was reported as an engine inconsistency."""
+    ctx = Context()
+    N = ctx.size("N")
+    x = ctx.data("x", (1, N), (1, 3))
+    P = conditional("p", sp.Symbol("theta"))
+    result = verify_claim(sp.log(sp.Product(P(x[k]), (k, 1, N))), sp.Sum(sp.log(P(x[k])), (k, 1, N)), ctx)
+    assert result.evidence is Evidence.PROVED and not result.inconsistent
+    f, s = sp.Function("f", positive=True), sp.Symbol("s")
+    result = verify_claim(sp.log(f(s) ** 2), 2 * sp.log(f(s)), Context())
+    assert result.evidence is Evidence.PROVED and not result.inconsistent
+
+
+def test_a_distribution_over_an_empty_range_is_no_point():
+    ctx = Context()
+    N = ctx.size("N")
+    q = ctx.positive("q", (2, N), sums_to_one=True)
+    result = verify_claim(sp.Sum(q[k], (k, 2, N)), sp.Integer(1), ctx)
+    assert result.evidence is Evidence.PROVED and not result.inconsistent
