@@ -51,12 +51,7 @@ def _entry(key: sp.Basic, value: sp.Basic, values: dict, sizes: dict, ctx: Conte
             return f"{shown}, but {key} is declared an integer ≥ {ctx.sizes[key]}"
         return ""
     if key in ctx.integer_values:
-        lo, hi = _range(ctx.integer_values[key], sizes)
-        if lo is None:
-            return f"{shown}: the range of {key} needs the sizes it mentions"
-        if not (value.is_Integer and lo <= value <= hi):
-            return f"{shown}, but {key} is declared an integer in {lo}..{hi}"
-        return ""
+        return _integer_in(shown, value, ctx.integer_values[key], sizes, str(key))
     if key in ctx.unit_scalars:
         if not (value.is_Rational or value.is_real) or not (0 < value < 1):
             return f"{shown}, but {key} is declared a probability strictly between 0 and 1"
@@ -66,12 +61,7 @@ def _entry(key: sp.Basic, value: sp.Basic, values: dict, sizes: dict, ctx: Conte
         problem = _index(key, spec.ranges, sizes)
         if problem:
             return problem
-        lo, hi = _range(spec.values, sizes)
-        if lo is None:
-            return f"{shown}: the range of {key.base} needs the sizes it mentions"
-        if not (value.is_Integer and lo <= value <= hi):
-            return f"{shown}, but {key.base}_k is declared an integer in {lo}..{hi}"
-        return ""
+        return _integer_in(shown, value, spec.values, sizes, f"{key.base}_k")
     if isinstance(key, sp.Indexed) and key.base in ctx.families:
         spec = ctx.families[key.base]
         problem = _index(key, spec.ranges, sizes)
@@ -93,6 +83,16 @@ def _entry(key: sp.Basic, value: sp.Basic, values: dict, sizes: dict, ctx: Conte
                 return f"{shown}, but {sp.sstr(key)} is declared {_fact(fact, truth)}"
         return ""
     return f"{shown}: {sp.sstr(key)} is not a symbol or a declared value"
+
+
+def _integer_in(shown: str, value: sp.Basic, ends, sizes: dict, name: str) -> str:
+    """'' when ``value`` is an integer in the range ``ends`` read at ``sizes``."""
+    lo, hi = _range(ends, sizes)
+    if lo is None:
+        return f"{shown}: the range of {name} needs the sizes it mentions"
+    if not (value.is_Integer and lo <= value <= hi):
+        return f"{shown}, but {name} is declared an integer in {lo}..{hi}"
+    return ""
 
 
 def _fact(fact: str, truth: bool) -> str:

@@ -315,17 +315,27 @@ BRANCHED = (
 )
 
 
+#: Of those, the ones whose cuts lie on the imaginary axis (the others' lie on the real axis).
+IMAGINARY_CUTS = (sp.asinh, sp.atan)
+
+
 def _off_the_cut(node: sp.Basic) -> bool:
-    """A branched function's argument (a power's base) is real, or an exact (complex) rational."""
+    """A branched function's argument (a power's base) is written without i (on the real line, where evalf
+    takes the one principal value), an exact complex rational, or certainly off the axis its cuts lie on."""
+    across = 0 if isinstance(node, IMAGINARY_CUTS) else 1  # the part that must not be zero: re or im
 
     def plain(a: sp.Basic) -> bool:
         # NOTE: not a.is_extended_real: SymPy decides that by evaluating, and calls 2 + i·w real when w is an
-        # exact zero it cannot show, which is the very case evalf gets wrong. Written without i, the argument is
-        # on the real line, where evalf takes the one principal value.
+        # exact zero it cannot show, which is the very case evalf gets wrong.
         if not a.has(sp.I):
             return True
-        re, im = a.as_real_imag()
-        return bool(re.is_Rational and im.is_Rational)
+        parts = a.as_real_imag()
+        if all(p.is_Rational for p in parts):
+            return True
+        try:
+            return sp.N(parts[across], 15, strict=True, maxn=MAX_PRECISION) != 0
+        except (sp.core.evalf.PrecisionExhausted, TypeError, ValueError):
+            return False
 
     if isinstance(node, sp.Pow):
         return node.exp.is_integer is True or plain(node.base)
