@@ -6,8 +6,8 @@ own (its attributes and the code of its methods, through the MRO: p(· | θ) is 
 source of the project-local modules a reference implementation reaches, the numeric seed, the engine's version
 *and source*, and SymPy's version. Any change re-verifies that step only. A cache file carries its key and a
 checksum of its content; a file that is corrupt, truncated, foreign or from another schema
-is ignored and rewritten, never trusted. Only deterministic outcomes are stored: a step that ran out of time
-(``undecided``) is checked again next time.
+is ignored and rewritten, never trusted. Only deterministic outcomes are stored (an assumption too: whether it is
+contradicted is computed): a step that ran out of time (``undecided``) is checked again next time.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from derive.hygiene import canonical
 from derive.model import Context, Step
 
 SCHEMA = 1
-STORED = {Evidence.PROVED, Evidence.PROVED_FOR_SIZES, Evidence.NUMERIC, Evidence.REFUTED}
+STORED = {Evidence.PROVED, Evidence.PROVED_FOR_SIZES, Evidence.NUMERIC, Evidence.REFUTED, Evidence.ASSUMED}
 
 
 def default_dir() -> Path:
