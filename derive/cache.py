@@ -51,16 +51,43 @@ def default_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "derive"
 
 
+#: Modules that never decide a step's evidence: the entry points, the write-ups and the bundled proofs (a
+#: proof's own content is in its key). Editing them keeps every cached verdict. (``losses.py`` stays in: it is
+#: the code the bundled references run, and a reference's key leaves derive's own modules to this fingerprint.)
+NOT_DECIDING = frozenset(
+    {
+        "__init__.py",
+        "__main__.py",
+        "atomic.py",
+        "build.py",
+        "cli.py",
+        "config.py",
+        "loader.py",
+        "mutate.py",
+        "notebook.py",
+        "pytest_plugin.py",
+    }
+)
+
+
+def deciding_modules() -> list[Path]:
+    """The source files whose content decides a verdict: the engine, the checks, the evaluation, the model."""
+    root = Path(__file__).resolve().parent
+    return [
+        path
+        for path in sorted(root.rglob("*.py"))
+        if not {"render", "proofs"} & set(path.relative_to(root).parts) and path.name not in NOT_DECIDING
+    ]
+
+
 @memoize
 def engine_fingerprint() -> str:
-    """The package version, a hash of the engine's source files, and SymPy's version."""
+    """The package version, a hash of the source files that decide verdicts, and SymPy's version."""
     from derive import __version__
 
     root = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        if "render" in path.relative_to(root).parts or "proofs" in path.relative_to(root).parts:
-            continue  # the write-ups and the bundled proofs do not decide a step's evidence
+    for path in deciding_modules():
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return f"derive {__version__} {digest.hexdigest()[:16]} sympy {sp.__version__}"
@@ -489,13 +516,32 @@ class Cache:
         body = result.to_json()
         body.pop("cached", None)
         text = json.dumps(body, sort_keys=True)
-        record = {"schema": SCHEMA, "key": key, "checksum": _checksum(text), "result": body}
+        record = {
+            "schema": SCHEMA,
+            "key": key,
+            "engine": engine_fingerprint(),
+            "checksum": _checksum(text),
+            "result": body,
+        }
         try:
             # NOTE: not sort_keys: a counterexample's values keep their order (N, K, x, q); the checksum is over
             # the sorted form, so the order in the file does not matter to it.
             write_atomic(self._path(key), json.dumps(record))
         except OSError:
             pass  # a read-only or full disk must not fail a check; the step is simply verified again next time
+
+    def prune(self) -> int:
+        """Remove the results of other engine versions (and unreadable files); returns how many were removed."""
+        current, removed = engine_fingerprint(), 0
+        for path in self.root.rglob("*.json") if self.root.is_dir() else ():
+            try:
+                keep = json.loads(path.read_bytes()).get("engine") == current
+            except (OSError, ValueError, AttributeError):
+                keep = False
+            if not keep:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
     def clear(self) -> int:
         """Remove every cached result; returns how many there were."""

@@ -121,8 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_mutate.add_argument("--json", action="store_true", help="print counts and every mutant as JSON")
 
-    p_cache = sub.add_parser("cache", help="show or clear the verification cache")
-    p_cache.add_argument("action", choices=["dir", "clear"], help="dir: print its location; clear: delete it")
+    p_cache = sub.add_parser("cache", help="show, prune or clear the verification cache")
+    p_cache.add_argument(
+        "action",
+        choices=["dir", "prune", "clear"],
+        help="dir: print its location; prune: remove the results of other derive versions; clear: delete it",
+    )
     p_cache.add_argument("--cache-dir", type=Path, default=None, metavar="DIR")
 
     p_build = sub.add_parser(
@@ -586,6 +590,8 @@ def cmd_cache(args) -> ExitCode:
     cache = Cache(args.cache_dir)
     if args.action == "dir":
         print(cache.root)
+    elif args.action == "prune":
+        print(f"removed {cache.prune()} results of other derive versions from {cache.root}")
     else:
         print(f"removed {cache.clear()} cached results from {cache.root}")
     return ExitCode.OK

@@ -107,3 +107,26 @@ def test_cli_no_cache_and_clear(tmp_path, capsys):
     assert f"removed {len(stored)} cached results" in capsys.readouterr().out
     assert main(["check", *args]) == ExitCode.OK
     assert "from the cache" not in capsys.readouterr().out
+
+
+def test_only_the_modules_that_decide_verdicts_are_in_the_engine_fingerprint():
+    from derive.cache import deciding_modules
+
+    names = {p.name for p in deciding_modules()}
+    assert {"checker.py", "guard.py", "domain.py", "sampling.py", "facts.py", "log.py", "losses.py"} <= names
+    assert not names & {"cli.py", "config.py", "pytest_plugin.py", "notebook.py", "build.py", "mutate.py"}
+    assert not any("render" in p.parts for p in deciding_modules())
+
+
+def test_prune_removes_the_results_of_other_engine_versions(tmp_path, monkeypatch, capsys):
+    import derive.cache as cache_module
+
+    cache = Cache(tmp_path)
+    cache.put("a" * 64, StepResult(Evidence.PROVED, "for all sizes"))
+    monkeypatch.setattr(cache_module, "engine_fingerprint", lambda: "derive 9.9 other sympy 1.14")
+    cache.put("b" * 64, StepResult(Evidence.PROVED, "for all sizes"))
+    (tmp_path / "zz").mkdir()
+    (tmp_path / "zz" / "broken.json").write_text("{not json")
+    assert main(["cache", "prune", "--cache-dir", str(tmp_path)]) == ExitCode.OK
+    assert "removed 2 results" in capsys.readouterr().out
+    assert cache.get("b" * 64) is not None and cache.get("a" * 64) is None
