@@ -109,14 +109,14 @@ def verify_claim(
     trace = prove_equal(lhs, rhs, ctx, hints)
     if trace is not None:
         proof = StepResult(Evidence.PROVED, "for all sizes", trace=trace)
-        return guarded(proof, lhs, rhs, Relation.EQ, ctx, options.seed, options.replay)
+        return guarded(proof, lhs, rhs, Relation.EQ, ctx, options.seed, options.replay, instances.unfolded)
     found = _search(instances, space, options, SEARCH_LIMIT)
     if found is not None:
         return StepResult(Evidence.REFUTED, "counterexample found", counterexample=found)
     sizes = _prove_at_sizes(instances, space, ctx)
     if sizes:
         proof = StepResult(Evidence.PROVED_FOR_SIZES, sizes)
-        return guarded(proof, lhs, rhs, Relation.EQ, ctx, options.seed, options.replay)
+        return guarded(proof, lhs, rhs, Relation.EQ, ctx, options.seed, options.replay, instances.unfolded)
     return _numeric(instances, space, options)
 
 

@@ -26,7 +26,16 @@ from sympy.core.function import AppliedUndef
 
 from derive.evidence import Evidence, StepResult
 from derive.model import Context, Relation
-from derive.sampling import Instances, Point, Space, counterexample, decidable, unfold_all
+from derive.sampling import (
+    Instances,
+    Point,
+    Space,
+    certified_gap,
+    counterexample,
+    decidable,
+    linear_root,
+    unfold_all,
+)
 
 READABLE_POINTS = 40  # the smallest readable points, as the counterexample search orders them
 CRITICAL_POINTS = 4  # points at each size where a bound crosses zero
@@ -46,15 +55,18 @@ class Disagreement:
     how: str  # "exactly" or "numerically (…)"
 
 
-def guard(lhs: sp.Expr, rhs: sp.Expr, relation: Relation, ctx: Context, seed: int = 0) -> Disagreement | None:
-    """A point where ``lhs relation rhs`` fails, found by evaluation alone; None when none is found."""
+def guard(
+    lhs: sp.Expr, rhs: sp.Expr, relation: Relation, ctx: Context, seed: int = 0, unfolded: tuple | None = None
+) -> Disagreement | None:
+    """A point where ``lhs relation rhs`` fails, found by evaluation alone; None when none is found.
+    ``unfolded``: the sides with their definitions put in, when the caller has them (Instances.unfolded)."""
     numeric = lhs.has(sp.Derivative) or rhs.has(sp.Derivative)
-    sides = Instances(lhs, rhs, ctx, differentiate=False)
+    sides = Instances(lhs, rhs, ctx, differentiate=False, unfolded=unfolded)
     readings: dict = {}
-    sides.sides = tuple(interpret(e, seed, readings) for e in sides.sides)
+    sides.sides = tuple(interpret(e, seed, readings) for e in sides.unfolded)
     # the space of the sides as read: p(x | θ) read as exp(… + θ) brings θ in
-    space = Space.of([lhs, rhs, *sides.sides], ctx)
-    points = guard_points(space, [lhs, rhs], ctx, seed)
+    space = Space.of([*sides.unfolded, *sides.sides], ctx)
+    points = guard_points(space, sides.unfolded, ctx, seed)
     for point in itertools.islice(points, NUMERIC_POINTS) if numeric else points:
         found = _fails(sides, point, relation, numeric)
         if found is not None:
@@ -123,11 +135,18 @@ def _scalar(arg: sp.Basic) -> bool:
 
 
 def guarded(
-    result: StepResult, lhs: sp.Expr, rhs: sp.Expr, relation: Relation, ctx: Context, seed: int = 0, replay: str = ""
+    result: StepResult,
+    lhs: sp.Expr,
+    rhs: sp.Expr,
+    relation: Relation,
+    ctx: Context,
+    seed: int = 0,
+    replay: str = "",
+    unfolded: tuple | None = None,
 ) -> StepResult:
     """``result`` (a proof) once the guard finds no point where the claim fails; else an engine inconsistency:
     undecided, flagged, with the point and both sides' values."""
-    found = guard(lhs, rhs, relation, ctx, seed)
+    found = guard(lhs, rhs, relation, ctx, seed, unfolded)
     if found is None:
         return result
     rules = ", ".join(dict.fromkeys(t.rule for t in result.trace)) or result.detail
@@ -155,9 +174,7 @@ def refutation(
     values = numeric_sides(sides, cex_point)
     if values is None:
         return result  # nothing the guard can evaluate: the exact, certified comparison stands alone
-    (a1, b1), (a2, b2) = values
-    error = abs(a1 - a2) + abs(b1 - b2)
-    tolerance = max(100 * error, max(1, abs(a2), abs(b2)) * mpmath.mpf(10) ** (-20))
+    (a2, b2), _, tolerance = _settled(values)
     gap = a2 - b2
     if relation in (Relation.LT, Relation.LE):
         gap = -gap
@@ -197,12 +214,10 @@ def critical_sizes(space: Space, exprs, ctx: Context) -> list[tuple]:
                 for bound in (lo, hi, hi - lo + 1):
                     for s in bound.free_symbols & set(wanted):
                         others = {o: ctx.sizes[o] for o in wanted if o != s}
-                        line = sp.expand(bound.xreplace(others))
-                        slope = line.coeff(s)
-                        if not (line.free_symbols <= {s} and slope.is_Rational and slope != 0):
-                            continue
                         for c in (-1, 0, 1):
-                            root = (c - line.subs(s, 0)) / slope
+                            root = linear_root(bound - c, s, others)
+                            if root is None:
+                                break
                             for v in (sp.floor(root) - 1, sp.floor(root), sp.ceiling(root), sp.ceiling(root) + 1):
                                 if v.is_Integer and ctx.sizes[s] + 3 < v <= ctx.sizes[s] + CRITICAL_SPAN:
                                     wanted[s].add(int(v))
@@ -224,10 +239,7 @@ def _fails(sides: Instances, point: Point, relation: Relation, numeric: bool) ->
     values = numeric_sides(sides, point)
     if values is None:
         return None
-    (a1, b1), (a2, b2) = values
-    error = abs(a1 - a2) + abs(b1 - b2)
-    scale = max(1, abs(a2), abs(b2))
-    tolerance = max(100 * error, scale * mpmath.mpf(10) ** (-20))
+    (a2, b2), error, tolerance = _settled(values)
     how = f"numerically (mpmath, {PRECISIONS[0]} and {PRECISIONS[1]} digits, estimates within {mpmath.nstr(error, 3)})"
     gap = a2 - b2
     if relation is Relation.EQ:
@@ -245,18 +257,19 @@ def _fails(sides: Instances, point: Point, relation: Relation, numeric: bool) ->
 def _sign_fails(point: Point, a: sp.Expr, b: sp.Expr, relation: Relation) -> Disagreement | None:
     """Exact values: whether ``a relation b`` fails, decided by exact arithmetic or certified digits."""
     if relation is Relation.NE:
-        gap = a - b
-        return Disagreement(point, a, b, "exactly") if gap == 0 else None
-    gap = b - a if relation in (Relation.LT, Relation.LE) else a - b
-    if gap == 0:
-        return Disagreement(point, a, b, "exactly") if relation in (Relation.LT, Relation.GT) else None
-    if not gap.is_extended_real:
+        return Disagreement(point, a, b, "exactly") if a - b == 0 else None
+    gap = certified_gap(a, b, relation)
+    if gap is None or gap > 0 or (gap == 0 and relation in (Relation.LE, Relation.GE)):
         return None
-    try:
-        value = sp.N(gap, 30, strict=True, maxn=2000)
-    except (sp.core.evalf.PrecisionExhausted, TypeError, ValueError):
-        return None
-    return Disagreement(point, a, b, "exactly") if value.is_Number and value < 0 else None
+    return Disagreement(point, a, b, "exactly")
+
+
+def _settled(values) -> tuple:
+    """The sides at the higher precision, how far the two precisions disagree, and the smallest difference that
+    counts: far beyond that disagreement, and not below 10⁻²⁰ of the sides' size."""
+    (a1, b1), (a2, b2) = values
+    error = abs(a1 - a2) + abs(b1 - b2)
+    return (a2, b2), error, max(100 * error, max(1, abs(a2), abs(b2)) * mpmath.mpf(10) ** (-20))
 
 
 def numeric_sides(sides: Instances, point: Point):

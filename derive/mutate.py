@@ -35,7 +35,16 @@ from derive.hygiene import alpha_equal
 from derive.model import Derivation, Kind, Relation, Step
 from derive.relations import verify_inequality, verify_witness
 from derive.rewrite import replace_at
-from derive.sampling import DIGITS, MAX_PRECISION, Instances, Point, Space, approx, evaluate_at, take_derivatives
+from derive.sampling import (
+    Instances,
+    Point,
+    Space,
+    approx,
+    certified_gap,
+    evaluate_at,
+    point_from,
+    take_derivatives,
+)
 from derive.worker import run_many
 
 ORACLE_POINTS = 12  # random points at which a proved mutant is evaluated independently
@@ -445,27 +454,19 @@ def _gap(sides: Instances, point: Point, relation: Relation) -> sp.Expr | None:
     """What must be positive (right − left for < and ≤, left − right for > and ≥) at ``point``: exact, or a Float
     whose digits evalf certified; None where it has no certain real value.
 
-    NOTE: written apart from relations._sign_value on purpose, since this checks that module's verdicts."""
+    NOTE: the sampler's evaluation (sampling.certified_gap), not relations._sign_value: this checks that
+    module's verdicts."""
     try:
         a, b = sides.instantiate(point)
     except (ValueError, TypeError, ZeroDivisionError):
         return None
-    gap = b - a if relation in (Relation.LT, Relation.LE) else a - b
-    if gap.free_symbols or gap.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-        return None
-    if gap.is_Rational:
-        return gap
-    try:
-        value = sp.N(gap, DIGITS, strict=True, maxn=MAX_PRECISION)
-    except (sp.core.evalf.PrecisionExhausted, TypeError, ValueError):
-        return None
-    return value if value.is_Number else None  # a complex value (a log of a negative number) is not compared
+    return certified_gap(a, b, relation)
 
 
 def _at_witness(lhs: sp.Expr, mutant: sp.Expr, witness: dict, ctx) -> tuple[str, str]:
     """``≠``: both sides re-evaluated at the author's witness, through the sampler's evaluation rather than the
     path verify_witness takes."""
-    point = _witness_point(witness, ctx)
+    point = point_from({sp.sympify(k): sp.sympify(v) for k, v in witness.items()}, ctx)
     found = Instances(lhs, mutant, ctx).compare(point)
     where = _where(point)
     if found.status == "differ":
@@ -474,23 +475,6 @@ def _at_witness(lhs: sp.Expr, mutant: sp.Expr, witness: dict, ctx) -> tuple[str,
     if found.status == "equal":
         return "fails", f"the sides agree at the witness {where} (both ≈ {approx(found.lhs)})"
     return "unknown", f"the witness {where} gives the sides no comparable values ({found.status})"
-
-
-def _witness_point(witness: dict, ctx) -> Point:
-    """The author's witness as a sampling ``Point``: sizes, data and family entries, and the other symbols."""
-    sizes, scalars, data, families = [], [], {}, {}
-    for key, value in witness.items():
-        key, value = sp.sympify(key), sp.sympify(value)
-        if key in ctx.sizes:
-            sizes.append((key, int(value)))
-        elif isinstance(key, sp.Indexed) and key.base in ctx.datasets:
-            data.setdefault(key.base, []).append((tuple(int(i) for i in key.indices), int(value)))
-        elif isinstance(key, sp.Indexed) and key.base in ctx.families:
-            families.setdefault(key.base, []).append((tuple(int(i) for i in key.indices), value))
-        else:
-            scalars.append((key, value))
-    grouped = [tuple((base, tuple(entries)) for base, entries in d.items()) for d in (data, families)]
-    return Point(tuple(sizes), grouped[0], grouped[1], tuple(scalars))
 
 
 def _where(point: Point) -> str:

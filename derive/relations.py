@@ -28,6 +28,7 @@ from derive.sampling import (
     Instances,
     Space,
     approx,
+    certified_gap,
     counterexample,
     decidable,
     evaluate_at,
@@ -86,24 +87,14 @@ def verify_inequality(lhs: sp.Expr, rhs: sp.Expr, relation: Relation, ctx: Conte
     return StepResult(Evidence.NUMERIC, f"{NUMERIC_POINTS} random points satisfy it to {DIGITS} digits (seed {seed})")
 
 
-def _sign_value(sides: Instances, point, relation: Relation) -> sp.Float | None:
-    """The certified value of the gap (rhs − lhs for < and ≤, lhs − rhs for > and ≥) at ``point``; 0 when it is
-    exactly zero, None when it cannot be told."""
+def _sign_value(sides: Instances, point, relation: Relation) -> sp.Expr | None:
+    """The certified value of the gap (rhs − lhs for < and ≤, lhs − rhs for > and ≥) at ``point``; None when it
+    cannot be told."""
     try:
         a, b = sides.instantiate(point)
     except (ValueError, TypeError):
         return None
-    value = b - a if relation in (Relation.LT, Relation.LE) else a - b
-    if not decidable(value) or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-        return None
-    if value == 0:
-        return sp.Integer(0)
-    if not value.is_extended_real:
-        return None
-    try:
-        return sp.N(value, DIGITS, strict=True, maxn=MAX_PRECISION)
-    except sp.core.evalf.PrecisionExhausted:
-        return None
+    return certified_gap(a, b, relation)
 
 
 def _refuted(point, sides: Instances, relation: Relation) -> StepResult:

@@ -180,13 +180,16 @@ def take_derivatives(e: sp.Expr) -> sp.Expr:
 class Instances:
     """A claim's two sides, unfolded once and expanded once per size, ready to evaluate at many points."""
 
-    def __init__(self, lhs: sp.Expr, rhs: sp.Expr, ctx: Context, *, differentiate: bool = True):
+    def __init__(
+        self, lhs: sp.Expr, rhs: sp.Expr, ctx: Context, *, differentiate: bool = True, unfolded: tuple | None = None
+    ):
         self.ctx = ctx
+        self.claim = (lhs, rhs)
+        # ``unfolded``: the same two sides with the definitions already put in (Instances.unfolded of this claim)
+        self.unfolded = unfolded or tuple(unfold_all(e, ctx) for e in (lhs, rhs))
         # derivatives are evaluated before values are put in (d/dθ at θ = 0 is not "d/d0"); the guard
         # (derive.guard) keeps them and differentiates numerically instead
-        self.claim = (lhs, rhs)
-        sides = (unfold_all(e, ctx) for e in (lhs, rhs))
-        self.sides = tuple(take_derivatives(e) if differentiate else e for e in sides)
+        self.sides = tuple(take_derivatives(e) if differentiate else e for e in self.unfolded)
         self._expanded: dict = {}
 
     def at_sizes(self, point: Point) -> tuple[sp.Expr, sp.Expr]:
@@ -351,6 +354,33 @@ def _closed(e: sp.Expr) -> bool:
     if not all(all(a.is_Rational for a in node.args) for node in e.atoms(*DISCONTINUOUS)):
         return False
     return all(_off_the_cut(node) for node in e.atoms(sp.Pow, *BRANCHED))
+
+
+def linear_root(expr: sp.Expr, var: sp.Symbol, others: dict) -> sp.Rational | None:
+    """Where ``expr``, with ``others`` put in, is 0 when it is linear in ``var`` with a rational slope (a shifted
+    bound 5 − N is 0 at N = 5); None otherwise."""
+    line = sp.expand(sp.sympify(expr).xreplace(others))
+    slope = line.coeff(var)
+    if not (line.free_symbols <= {var} and slope.is_Rational and slope != 0):
+        return None
+    return -line.subs(var, 0) / slope
+
+
+def certified_gap(a: sp.Expr, b: sp.Expr, relation) -> sp.Expr | None:
+    """What must be positive for ``a relation b`` (b − a for < and ≤, a − b for > and ≥) when ``a`` and ``b``
+    are numbers: exactly, or to digits evalf certified; None where it has no certain real value."""
+    gap = b - a if relation.value in ("<", "≤") else a - b
+    if not decidable(gap) or gap.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return None
+    if gap.is_Rational:
+        return gap
+    if not gap.is_extended_real:
+        return None
+    try:
+        value = sp.N(gap, DIGITS, strict=True, maxn=MAX_PRECISION)
+    except (sp.core.evalf.PrecisionExhausted, TypeError, ValueError):
+        return None
+    return value if value.is_Number else None
 
 
 def decidable(e: sp.Expr) -> bool:

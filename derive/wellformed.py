@@ -75,7 +75,7 @@ def _sign_contradicted(d, ctx: Context) -> str:
     value, read as linear in one size or index, crosses zero (10 − N is tried at N = 11)."""
     if d.lhs.is_positive is not True:
         return ""
-    from derive.sampling import decidable, evaluate_at, unfold_all  # the sampler imports this module's users
+    from derive.sampling import decidable, evaluate_at, linear_root, unfold_all  # the sampler imports its users
 
     family = isinstance(d.lhs, sp.Indexed) and d.lhs.base in ctx.families
     if d.params and not family:
@@ -86,10 +86,8 @@ def _sign_contradicted(d, ctx: Context) -> str:
     at_least = {**minimum, **{p: sp.sympify(lo).xreplace(minimum) for p, (lo, _) in ranges.items()}}
     options = {v: {int(m) + n for n in range(SIGN_SPAN + 1)} for v, m in at_least.items() if m.is_Integer}
     for v in options:
-        line = sp.expand(rhs.xreplace({o: m for o, m in at_least.items() if o != v}))
-        slope = line.coeff(v) if line.free_symbols <= {v} else 0
-        if slope.is_Rational and slope != 0:
-            root = -line.subs(v, 0) / slope
+        root = linear_root(rhs, v, {o: m for o, m in at_least.items() if o != v})
+        if root is not None:
             options[v] |= {int(sp.floor(root)) + n for n in (0, 1, 2) if int(sp.floor(root)) + n >= at_least[v]}
     for values in itertools.islice(_combinations(options, at_least, ranges), SIGN_TRIES):
         try:

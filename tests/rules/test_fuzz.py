@@ -340,9 +340,10 @@ def test_rule_preserves_value_wherever_it_fires(name):
 @pytest.mark.xfail(
     strict=True,
     reason="SymPy 1.14's Product._eval_is_extended_nonpositive answers True for an empty product (= 1). Queried "
-    "in some orders (they follow the hash seed), the assumptions then call it negative, and the sampler, which "
-    "puts in the sizes before it expands a product, evaluates log ∏_{m=1}^{K-1} 2 at K = 1 as 0, zoo or 2πi "
-    "(PYTHONHASHSEED=1: 'differ' from 0). The strategies keep products off ranges that can be exactly empty.",
+    "in some orders (they follow the hash seed), the assumptions then call it negative. The sampler used to put "
+    "in the sizes before it expanded a product and so evaluated log ∏_{m=1}^{K-1} 2 at K = 1 as 0, zoo or 2πi; "
+    "it now expands from the leaves up (sampling.put; tests/test_audit.py checks that case). The strategies "
+    "still keep products off ranges that can be exactly empty.",
 )
 def test_sympy_knows_an_empty_product_is_positive():
     m = sp.Symbol("m", integer=True)
