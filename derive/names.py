@@ -264,10 +264,13 @@ class Names:
         self._declared, self._context_version = known, version
 
     def _check_limit(self, limit: tuple, label: str) -> None:
-        from derive.wellformed import index_assumptions  # it imports the model, which imports this module
+        from derive.wellformed import (  # it imports the model, which imports this module
+            claims_only_integer,
+            index_assumptions,
+        )
 
         var, lo, hi = limit
-        if isinstance(var, sp.Symbol) and not _only_integer(var):
+        if isinstance(var, sp.Symbol) and not claims_only_integer(var):
             problem = index_assumptions(var, lo, hi, self.ctx)
             if problem:
                 raise ModelError(f"{label}: {problem}")
@@ -290,19 +293,6 @@ class Names:
             if key not in self.by_key:
                 staged.setdefault(key, (obj, origin))
         new.add(obj)
-
-
-_INTEGER = sp.Dummy(integer=True).assumptions0
-
-
-def _only_integer(var: sp.Symbol) -> bool:
-    """Whether ``var`` claims nothing an integer does not (``Symbol("k")``, ``Symbol("k", integer=True)``).
-
-    NOTE: ``index_assumptions`` finds nothing wrong with such an index whatever its range (a range implies at
-    least ``integer``), and costs about 10 ms a call (it builds an assumption closure); this shortcut keeps
-    loading fast, and tests/test_names.py checks that the two agree.
-    """
-    return all(_INTEGER.get(f) == v for f, v in var.assumptions0.items() if f != "commutative")
 
 
 def check_definition(lhs: sp.Basic, rhs: sp.Basic, ctx: Context, label: str) -> None:
