@@ -65,14 +65,18 @@ def _outside_fragment(expr: sp.Expr, ctx: Context, what: str) -> str:
 
 
 SIGN_SPAN = 3  # sizes tried from their minimum up, besides those where a definition's value crosses zero
-SIGN_TRIES = 40
+#: Further steps above the minimum, spread out, for a value that crosses zero without being linear ((7 − N)³ at
+#: N = 8, 100 − N² at N = 11, log(8 − N)).
+SIGN_SPREAD = (5, 8, 12, 16, 24, 32, 48, 64)
+SIGN_TRIES = 60
 
 
 def _sign_contradicted(d, ctx: Context) -> str:
     """A definition of something declared positive (a quantity, a member of a positive family, a positive
     function) whose value is not positive at some sizes and indices: the rules would trust the declaration, and
-    prove what the definition refutes. Tried at the smallest sizes and indices, a few more, and wherever the
-    value, read as linear in one size or index, crosses zero (10 − N is tried at N = 11)."""
+    prove what the definition refutes. Tried at the smallest sizes and indices, a few more, a spread up to 64
+    above the minimum, and wherever the value, read as linear in one size or index, crosses zero (10 − N is
+    tried at N = 10)."""
     if d.lhs.is_positive is not True:
         return ""
     from derive.sampling import decidable, evaluate_at, linear_root, unfold_all  # the sampler imports its users
@@ -84,7 +88,8 @@ def _sign_contradicted(d, ctx: Context) -> str:
     ranges = dict(zip(d.params, ctx.families[d.lhs.base].ranges, strict=False)) if family else {}
     minimum = {s: sp.Integer(m) for s, m in ctx.sizes.items()}
     at_least = {**minimum, **{p: sp.sympify(lo).xreplace(minimum) for p, (lo, _) in ranges.items()}}
-    options = {v: {int(m) + n for n in range(SIGN_SPAN + 1)} for v, m in at_least.items() if m.is_Integer}
+    steps = (*range(SIGN_SPAN + 1), *SIGN_SPREAD)
+    options = {v: {int(m) + n for n in steps} for v, m in at_least.items() if m.is_Integer}
     for v in options:
         root = linear_root(rhs, v, {o: m for o, m in at_least.items() if o != v})
         if root is not None:

@@ -421,3 +421,14 @@ def test_a_distribution_over_an_empty_range_is_no_point():
     q = ctx.positive("q", (2, N), sums_to_one=True)
     result = verify_claim(sp.Sum(q[k], (k, 2, N)), sp.Integer(1), ctx)
     assert result.evidence is Evidence.PROVED and not result.inconsistent
+
+
+def test_a_positive_definition_that_crosses_zero_without_being_linear_is_refused():
+    """Found by a third review: (7 − N)³ is −1 at N = 8, which no linear reading predicts."""
+    for value in (lambda N: (7 - N) ** 3, lambda N: 100 - N**2, lambda N: 10 - sp.sqrt(2) * N, lambda N: sp.log(8 - N)):
+        ctx = Context()
+        N = ctx.size("N")
+        c = quantity("c", "c")
+        ctx.define(c, value(N))
+        assert "c is declared positive" in not_verified(verify_inequality(c, sp.Integer(0), Relation.GT, ctx)).detail
+        not_verified(verify_claim(c, sp.Abs(c), ctx))
