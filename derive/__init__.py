@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "Context": "derive.model",
-    "Counterexample": "derive.evidence",
-    "Derivation": "derive.model",
-    "Evidence": "derive.evidence",
-    "Relation": "derive.model",
-    "Step": "derive.model",
-    "StepResult": "derive.evidence",
-    "TraceEntry": "derive.evidence",
-    "verify": "derive.checker",
+    "Context": "derive.core.model",
+    "Counterexample": "derive.core.evidence",
+    "Derivation": "derive.core.model",
+    "Evidence": "derive.core.evidence",
+    "Relation": "derive.core.model",
+    "Step": "derive.core.model",
+    "StepResult": "derive.core.evidence",
+    "TraceEntry": "derive.core.evidence",
+    "verify": "derive.run.check",
 }
 
 __all__ = [  # noqa: F822 - the names are provided by __getattr__ below
@@ -37,9 +37,9 @@ __all__ = [  # noqa: F822 - the names are provided by __getattr__ below
 ]
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time the names load lazily
-    from derive.checker import verify
-    from derive.evidence import Counterexample, Evidence, StepResult, TraceEntry
-    from derive.model import Context, Derivation, Relation, Step
+    from derive.core.evidence import Counterexample, Evidence, StepResult, TraceEntry
+    from derive.core.model import Context, Derivation, Relation, Step
+    from derive.run.check import verify
 
 
 def __getattr__(name: str):

@@ -1,3 +1,3 @@
-from derive.cli import entry
+from derive.entry.cli import entry
 
 entry()

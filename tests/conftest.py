@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT))
 
-from derive.loader import bundled_proofs, load_module  # noqa: E402
+from derive.run.loader import bundled_proofs, load_module  # noqa: E402
 
 FLAGSHIP = bundled_proofs() / "iid_cross_entropy.py"
 

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from derive.atomic import write_atomic
+from derive.core.atomic import write_atomic
 
 
 def test_writes_whole_file_with_ordinary_permissions(tmp_path):

@@ -7,10 +7,11 @@ import dataclasses
 import pytest
 import sympy as sp
 
-from derive.checker import Options, check_derivation, verify_claim
-from derive.evidence import Evidence
-from derive.model import Kind
+from derive.core.evidence import Evidence
+from derive.core.model import Kind
 from derive.notation import CrossEntropy
+from derive.run.check import check_derivation
+from derive.verify.steps import Options, verify_claim
 
 
 def _symbols(d):

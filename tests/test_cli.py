@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from derive.cli import ExitCode, main
-from derive.loader import bundled_proofs, load
+from derive.entry.cli import ExitCode, main
 from derive.render.notes import TITLE
+from derive.run.loader import bundled_proofs, load
 
 ROOT = Path(__file__).resolve().parents[1]
 needs_tex = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")

@@ -1,11 +1,11 @@
-"""derive.config: [tool.derive] in pyproject.toml, and what the CLI acts on when it is given no PATH."""
+"""derive.entry.settings: [tool.derive] in pyproject.toml, and what the CLI acts on when it is given no PATH."""
 
 from __future__ import annotations
 
 import pytest
 
-from derive.config import ConfigError, configured_paths, default_source, find_pyproject, title_from
-from derive.loader import bundled_proofs
+from derive.entry.settings import ConfigError, configured_paths, default_source, find_pyproject, title_from
+from derive.run.loader import bundled_proofs
 
 
 def _project(root, table: str):

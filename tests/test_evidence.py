@@ -6,9 +6,9 @@ import pytest
 import sympy as sp
 
 from derive import Context, Derivation
-from derive.checker import verify
-from derive.errors import ModelError
-from derive.evidence import Evidence
+from derive.core.errors import ModelError
+from derive.core.evidence import Evidence
+from derive.run.check import verify
 
 
 def test_levels_order_and_allowances():

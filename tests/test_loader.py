@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from derive.loader import bundled_proofs, load, module_files
+from derive.run.loader import bundled_proofs, load, module_files
 
 
 def test_bundled_proofs_are_found_without_a_path():
@@ -39,7 +39,7 @@ def test_the_module_docstring_is_the_intro(flagship):
 
 
 def test_a_module_that_loops_on_import_is_reported_and_the_others_still_load(tmp_path, monkeypatch):
-    import derive.loader as loader
+    import derive.run.loader as loader
 
     monkeypatch.setattr(loader, "IMPORT_TIMEOUT", 0.5)
     (tmp_path / "a_loops.py").write_text("while True:\n    pass\n")
@@ -53,7 +53,7 @@ def test_a_module_that_loops_on_import_is_reported_and_the_others_still_load(tmp
 
 
 def test_a_folder_reads_in_the_order_its_init_lists_then_by_name(tmp_path):
-    from derive.loader import module_files
+    from derive.run.loader import module_files
 
     for name in ("alpha", "beta", "gamma"):
         (tmp_path / f"{name}.py").write_text("")
@@ -64,7 +64,7 @@ def test_a_folder_reads_in_the_order_its_init_lists_then_by_name(tmp_path):
 
 
 def test_the_bundled_library_opens_with_the_seed_000_chain():
-    from derive.loader import bundled_proofs, module_files
+    from derive.run.loader import bundled_proofs, module_files
 
     assert module_files([bundled_proofs()])[0][0].stem == "iid_cross_entropy"
 
@@ -72,7 +72,7 @@ def test_the_bundled_library_opens_with_the_seed_000_chain():
 def test_the_bundled_set_is_its_folder_or_a_copy_of_its_modules(tmp_path):
     import shutil
 
-    from derive.loader import is_bundled
+    from derive.run.loader import is_bundled
 
     assert is_bundled([bundled_proofs()])
     copy = shutil.copytree(bundled_proofs(), tmp_path / "proofs")  # a checkout's proofs/ beside an installed copy

@@ -12,11 +12,11 @@ import pytest
 import sympy as sp
 
 from derive import Context, Derivation
-from derive.checker import Options
-from derive.cli import ExitCode, main
-from derive.evidence import Evidence, StepResult
-from derive.loader import bundled_proofs, load
-from derive.mutate import mutants, mutate
+from derive.core.evidence import Evidence, StepResult
+from derive.entry.cli import ExitCode, main
+from derive.entry.mutate import mutants, mutate
+from derive.run.loader import bundled_proofs, load
+from derive.verify.steps import Options
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +133,7 @@ def test_a_step_whose_mutants_are_too_costly_to_build_is_reported_undecided_with
 
 
 def test_a_mutant_task_is_data_that_a_fresh_process_can_rebuild_from_the_module(monkeypatch):
-    import derive.mutate as mutate_module
+    import derive.entry.mutate as mutate_module
 
     path = str(bundled_proofs() / "entropy_in_bits.py")
     task = mutate_module.CheckMutant(
@@ -155,7 +155,7 @@ def _outcomes(report) -> dict[str, tuple[str, str]]:
 
 
 def test_a_false_mutant_of_an_inequality_that_the_engine_proves_is_a_soundness_bug_not_equivalent(monkeypatch):
-    import derive.mutate as mutate_module
+    import derive.entry.mutate as mutate_module
 
     monkeypatch.setenv("DERIVE_NO_FORK", "1")
     monkeypatch.setattr(mutate_module, "verify_inequality", _proved_anything)
@@ -176,7 +176,7 @@ def test_a_false_mutant_of_an_inequality_that_the_engine_proves_is_a_soundness_b
 
 
 def test_a_mutant_of_a_not_equal_step_whose_sides_agree_at_the_witness_is_a_soundness_bug(monkeypatch):
-    import derive.mutate as mutate_module
+    import derive.entry.mutate as mutate_module
 
     monkeypatch.setenv("DERIVE_NO_FORK", "1")
     monkeypatch.setattr(mutate_module, "verify_witness", _proved_anything)
@@ -194,11 +194,11 @@ def test_a_mutant_of_a_not_equal_step_whose_sides_agree_at_the_witness_is_a_soun
 
 
 def test_a_proved_mutant_that_nothing_can_evaluate_is_undecided_not_equivalent(monkeypatch):
-    import derive.mutate as mutate_module
+    import derive.entry.mutate as mutate_module
 
     monkeypatch.setenv("DERIVE_NO_FORK", "1")
     monkeypatch.setattr(mutate_module, "verify_claim", _proved_anything)
-    # integer-valued: no smooth reading of f exists (derive.guard.interpret), so nothing can be evaluated
+    # integer-valued: no smooth reading of f exists (derive.verify.guard.interpret), so nothing can be evaluated
     f, x = sp.Function("f", integer=True), sp.Symbol("x", positive=True)
     d = Derivation("model", Context(), start=2 * f(x))
     d.step(2 * f(x), "as it was")
@@ -226,9 +226,9 @@ def test_a_seeded_sample_of_mutants_is_reproducible():
 
 
 def test_the_guard_reads_an_undefined_function_to_confirm_or_catch_a_proved_mutant(monkeypatch):
-    """f(x) is read as a concrete function (derive.guard.interpret): a mutant the engine 'proves' is then seen
+    """f(x) is read as a concrete function (derive.verify.guard.interpret): a mutant the engine 'proves' is then seen
     to be false (2·f(x) against f(x)), which is a soundness bug, not an equivalent mutant."""
-    import derive.mutate as mutate_module
+    import derive.entry.mutate as mutate_module
 
     monkeypatch.setenv("DERIVE_NO_FORK", "1")
     monkeypatch.setattr(mutate_module, "verify_claim", _proved_anything)

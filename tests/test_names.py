@@ -1,4 +1,4 @@
-"""Load-time checks of the names a derivation uses (derive.names): each raises a ModelError when the step is built.
+"""Load-time checks of the names a derivation uses (derive.core.names): each raises a ModelError when the step is built.
 
 Every test first builds the correct version (which must load) and then the mistake (which must not), so each
 fails on a model without the check.
@@ -11,10 +11,10 @@ import re
 import pytest
 import sympy as sp
 
-from derive.errors import ModelError
-from derive.model import Context, Derivation
-from derive.names import skeleton
-from derive.wellformed import claims_only_integer, index_assumptions, not_implied
+from derive.core.errors import ModelError
+from derive.core.model import Context, Derivation
+from derive.core.names import skeleton
+from derive.verify.wellformed import claims_only_integer, index_assumptions, not_implied
 
 i = sp.Symbol("i", integer=True)
 HERE = re.escape(__file__)

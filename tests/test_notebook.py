@@ -1,4 +1,5 @@
-"""Derivations in Jupyter (:mod:`derive.notebook`): the displays without a kernel, and the example notebook run in one.
+"""Derivations in Jupyter (:mod:`derive.entry.notebook`): the displays without a kernel, and the example notebook
+run in one.
 
 ``docs/notebooks/cross-entropy.ipynb`` is committed with its outputs so that it reads well on GitHub. The displays
 carry no timings, paths or cache hits; executing records no timing metadata and the Python version is dropped
@@ -20,7 +21,7 @@ import pytest
 from sympy import Product, Sum, Symbol, log
 
 from derive import Context, Derivation
-from derive.notebook import NOT_CHECKED, CheckReport, bundled, mathjax_text
+from derive.entry.notebook import NOT_CHECKED, CheckReport, bundled, mathjax_text
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "docs" / "notebooks" / "cross-entropy.ipynb"
@@ -68,8 +69,8 @@ def test_displays_never_run_the_checker(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a display ran the checker")
 
-    monkeypatch.setattr("derive.notebook.check_derivations", refuse)
-    monkeypatch.setattr("derive.worker.run_many", refuse)
+    monkeypatch.setattr("derive.entry.notebook.check_derivations", refuse)
+    monkeypatch.setattr("derive.run.worker.run_many", refuse)
     d = slip()
     d._repr_markdown_(), d._repr_latex_(), repr(d)
     with pytest.raises(AssertionError, match="ran the checker"):

@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from derive.checker import check_step
-from derive.evidence import Evidence
-from derive.loader import bundled_proofs, load
-from derive.model import Kind
+from derive.core.evidence import Evidence
+from derive.core.model import Kind
+from derive.run.check import check_step
+from derive.run.loader import bundled_proofs, load
 
 LOADED = load([bundled_proofs()])
 

@@ -166,15 +166,15 @@ def test_reportinfo_gives_the_steps_file_and_line(project):
 def test_k_selects_and_checks_only_the_selected_step(project, monkeypatch):
     write(project, "proofs/wrong.py", WRONG)
     checked = []
-    import derive.checker
+    import derive.run.check
 
-    real = derive.checker.check_derivations
+    real = derive.run.check.check_derivations
 
     def spy(items, *args, **kwargs):
         checked.extend(s.name for d, _ in items for s in d.steps)
         return real(items, *args, **kwargs)
 
-    monkeypatch.setattr(derive.checker, "check_derivations", spy)
+    monkeypatch.setattr(derive.run.check, "check_derivations", spy)
     result = project.runpytest("-k", "split")
     result.assert_outcomes(passed=1, deselected=2)
     assert checked == ["split"]
@@ -271,12 +271,12 @@ def test_strict_skips_an_assumption_with_its_reason(project):
 
 
 def test_strict_fails_a_step_that_is_only_proved_for_sizes(project, monkeypatch):
-    from derive.evidence import Evidence, StepResult
+    from derive.core.evidence import Evidence, StepResult
 
     write(project, "proofs/log_product.py", GOOD)
-    import derive.checker
+    import derive.run.check
 
-    real = derive.checker.check_derivations
+    real = derive.run.check.check_derivations
 
     def weaker(items, *args, **kwargs):
         reports = real(items, *args, **kwargs)
@@ -284,7 +284,7 @@ def test_strict_fails_a_step_that_is_only_proved_for_sizes(project, monkeypatch)
             report.results[:] = [StepResult(Evidence.PROVED_FOR_SIZES, "at sizes K = 2") for _ in report.results]
         return reports
 
-    monkeypatch.setattr(derive.checker, "check_derivations", weaker)
+    monkeypatch.setattr(derive.run.check, "check_derivations", weaker)
     project.runpytest().assert_outcomes(failed=2)  # the steps declare (by default) that they are proved
     write(project, "proofs/log_product.py", GOOD.replace('name="swap")', 'name="swap", allow="proved-for-sizes")'))
     project.runpytest().assert_outcomes(passed=1, failed=1)
@@ -341,7 +341,10 @@ def test_xdist_gives_the_same_outcomes(project):
 
 
 def test_importing_the_plugin_does_not_import_sympy():
-    # `import derive.pytest_plugin` runs derive/__init__.py too, whose names load lazily (PEP 562)
-    code = "import sys, derive.pytest_plugin, derive.loader; print(sorted(m for m in sys.modules if m == 'sympy'))"
+    # `import derive.entry.pytest_plugin` runs derive/__init__.py too, whose names load lazily (PEP 562)
+    code = (
+        "import sys, derive.entry.pytest_plugin, derive.run.loader; "
+        "print(sorted(m for m in sys.modules if m == 'sympy'))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ)
     assert out.stdout.strip() == "[]"

@@ -1,4 +1,4 @@
-"""derive.reference: a plain-Python function checked against the formula it claims to compute.
+"""derive.verify.code: a plain-Python function checked against the formula it claims to compute.
 
 The functions under test are defined here, at module level, because latexify-py and the checker read their source.
 """
@@ -11,10 +11,10 @@ import pytest
 from sympy import Sum, Symbol, exp, log
 
 from derive import Context, Derivation, Evidence
-from derive.errors import ModelError
+from derive.core.errors import ModelError
 from derive.losses import average_nll, binary_cross_entropy, softmax
 from derive.notation import CrossEntropy
-from derive.reference import Reference, check_reference
+from derive.verify.code import Reference, check_reference
 
 
 def cross_entropy(p, q):
@@ -105,14 +105,14 @@ def test_outcomes_arrive_counted_from_zero_so_a_one_based_lookup_is_refuted():
 
 
 def test_a_size_with_too_many_data_vectors_is_named_as_left_out_never_claimed(monkeypatch):
-    import derive.reference
+    import derive.verify.code
 
     ctx, q, x, formula = _data()
-    monkeypatch.setattr(derive.reference, "DATA_LIMIT", 8)  # K = 3, N = 2 has 9 data vectors; K = 3, N = 3 has 27
+    monkeypatch.setattr(derive.verify.code, "DATA_LIMIT", 8)  # K = 3, N = 2 has 9 data vectors; K = 3, N = 3 has 27
     result = _check(average_nll, (q, x), formula, ctx)
     assert result.evidence is Evidence.PROVED_FOR_SIZES
     assert "except at K = 3, N = 2; K = 3, N = 3 (more than 8 data vectors)" in result.detail
-    monkeypatch.setattr(derive.reference, "DATA_LIMIT", 0)
+    monkeypatch.setattr(derive.verify.code, "DATA_LIMIT", 0)
     result = _check(average_nll, (q, x), formula, ctx)
     assert result.evidence is Evidence.NUMERIC
     assert result.detail.startswith("every small size has more than 0 data vectors")
@@ -154,7 +154,7 @@ def test_code_that_branches_on_values_is_only_numeric_evidence():
 
 
 def test_the_step_is_named_for_the_function_and_fails_the_derivation_when_refuted():
-    from derive.checker import check_derivation
+    from derive.run.check import check_derivation
 
     ctx, p, q, formula = _distributions()
     K, k = list(ctx.sizes)[0], Symbol("k", integer=True)

@@ -1,4 +1,4 @@
-"""derive.reference soundness: a correct reference is never refuted because the symbolic method failed, and a
+"""derive.verify.code soundness: a correct reference is never refuted because the symbolic method failed, and a
 reference whose path depends on the values is never proved by the one path the symbolic run follows.
 
 The functions under test are defined at module level because the checker reads their source.
@@ -17,10 +17,10 @@ import sympy as sp
 from sympy import Abs, Sum, Symbol, log
 
 from derive import Context, Derivation, Evidence
-from derive.checker import Options
-from derive.domain import point_violation
-from derive.reference import Reference, _edge_points, _Runs, check_reference, path_dependence, symbolic
-from derive.sampling import Instances, Point, Space
+from derive.verify.code import Reference, _edge_points, _Runs, check_reference, path_dependence, symbolic
+from derive.verify.domain import point_violation
+from derive.verify.sampling import Instances, Point, Space
+from derive.verify.steps import Options
 
 
 # -- correct references that use math beyond log/exp/sqrt ------------------------------------------------------
@@ -334,7 +334,7 @@ def test_the_edge_points_lie_inside_the_declarations_and_reach_the_edges():
     for point in points:
         described = point.describe()
         assert _inside(described, ctx) == "", described
-        assert point_violation(point, ctx) == ""  # and by derive.domain's reading of the declarations
+        assert point_violation(point, ctx) == ""  # and by derive.verify.domain's reading of the declarations
         for name, value in described.items():
             seen.setdefault(name, set()).add(value)
     assert {"1/1000", "999/1000"} <= seen["y"]
@@ -355,7 +355,7 @@ def _sum_squares_dividing_by_zero(q):
 def test_code_that_sympy_simplified_on_symbols_is_still_run_at_the_readable_points():
     """Found by the adversarial review: on symbols SymPy folds 0·1/(4q − 1) to 0 and x/x to 1, so the symbolic
     run cannot see the division by zero at q = (1/4, 3/4), a point inside the declarations."""
-    from derive.checker import check_derivations
+    from derive.run.check import check_derivations
 
     ctx = Context()
     K = ctx.size("K", 2)

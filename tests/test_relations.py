@@ -6,11 +6,12 @@ import pytest
 import sympy as sp
 
 from derive import Context, Derivation
-from derive.checker import Options, check_derivations, verify_claim
-from derive.errors import ModelError
-from derive.evidence import Evidence
-from derive.model import Relation
-from derive.relations import verify_inequality, verify_witness
+from derive.core.errors import ModelError
+from derive.core.evidence import Evidence
+from derive.core.model import Relation
+from derive.run.check import check_derivations
+from derive.verify.relations import verify_inequality, verify_witness
+from derive.verify.steps import Options, verify_claim
 
 i = sp.Symbol("i", integer=True)
 

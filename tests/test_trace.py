@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from derive.checker import check_step
-from derive.compare import exactly_equal
-from derive.evidence import Evidence
-from derive.facts import Env
-from derive.hygiene import alpha_equal
-from derive.loader import bundled_proofs, load
-from derive.model import Kind, Relation
-from derive.rewrite import replace_at
-from derive.rules import RULES, context_rules
+from derive.core.evidence import Evidence
+from derive.core.hygiene import alpha_equal
+from derive.core.model import Kind, Relation
+from derive.engine.compare import exactly_equal
+from derive.engine.facts import Env
+from derive.engine.rewrite import replace_at
+from derive.engine.rules import RULES, context_rules
+from derive.run.check import check_step
+from derive.run.loader import bundled_proofs, load
 
 STRUCTURAL = {"log_injective", "ring_nf", "evaluate"}
 

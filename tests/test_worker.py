@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from derive.evidence import Evidence, StepResult
-from derive.worker import run_isolated
+from derive.core.evidence import Evidence, StepResult
+from derive.run.worker import run_isolated
 
 
 def test_a_check_past_its_budget_is_undecided():
@@ -33,7 +33,8 @@ def test_a_result_comes_back_from_the_worker():
 
 
 def test_parallel_results_equal_serial_and_come_in_order(flagship):
-    from derive.checker import Options, check_derivations
+    from derive.run.check import check_derivations
+    from derive.verify.steps import Options
 
     def stable(reports):
         return [[{k: v for k, v in s.items() if k != "seconds"} for s in r.to_json()["steps"]] for r in reports]
@@ -50,7 +51,7 @@ def test_parallel_results_equal_serial_and_come_in_order(flagship):
 def test_a_step_that_makes_sympy_slow_is_undecided_on_time_and_the_run_continues(tmp_path, capsys):
     import json
 
-    from derive.cli import main
+    from derive.entry.cli import main
 
     module = tmp_path / "slow.py"
     module.write_text(
@@ -71,7 +72,7 @@ def test_a_step_that_makes_sympy_slow_is_undecided_on_time_and_the_run_continues
 
 
 def test_a_step_past_the_memory_cap_is_undecided(monkeypatch):
-    import derive.worker as worker
+    import derive.run.worker as worker
 
     monkeypatch.setattr(worker, "MEMORY_LIMIT", 512 * 1024**2)
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive.evidence import Evidence, StepResult
-from derive.model import Derivation, Kind, Relation, Step
-from derive.render.notation import current, rename_math
+from derive.core.evidence import Evidence, StepResult
+from derive.core.model import Derivation, Kind, Relation, Step
 from derive.render.printer import to_latex
+from derive.render.style import current, rename_math
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def first_line(derivation: Derivation) -> tuple[str, str] | None:
 
 def lines(derivation: Derivation, results: list[StepResult]) -> list[Line]:
     """The derivation's steps as lines, each with the left side it shows (if any); reference implementations
-    are not lines of the chain (see :mod:`derive.render.reference`)."""
+    are not lines of the chain (see :mod:`derive.render.code`)."""
     check_results(derivation, results)
     out = []
     shown_start = first_line(derivation) is None  # the first chain line must show the start as its left side

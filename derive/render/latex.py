@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import re
 
-from derive.evidence import Evidence, StepResult
-from derive.model import Derivation
+from derive.core.evidence import Evidence, StepResult
+from derive.core.model import Derivation
 from derive.render import base
-from derive.render.notation import Notation, for_derivation, using
-from derive.render.reference import Code, references
+from derive.render.code import Code, references
+from derive.render.style import Notation, for_derivation, using
 from derive.render.text import escape_latex, latex_text, latex_tt, paragraphs
 
 #: Width of the justification column. NOTE: fixed, because the chain's width is only known to TeX; 0.34 of the
@@ -55,7 +55,7 @@ def render_fragment(
     Args:
         derivation: the derivation to typeset.
         results: one ``StepResult`` per step of ``derivation``, in order.
-        notation: symbol names and logarithms for the output (:class:`~derive.render.notation.Notation`).
+        notation: symbol names and logarithms for the output (:class:`~derive.render.style.Notation`).
         legend: end with the "Marks." paragraph for the marks used; a document that explains them once (the
             lecture notes) passes False.
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 
-from derive.evidence import Evidence, StepResult
-from derive.model import Derivation
+from derive.core.evidence import Evidence, StepResult
+from derive.core.model import Derivation
 from derive.render import base
-from derive.render.notation import Notation, for_derivation, using
+from derive.render.code import Code, references
 from derive.render.printer import to_latex
-from derive.render.reference import Code, references
+from derive.render.style import Notation, for_derivation, using
 from derive.render.text import markdown_text, paragraphs
 
 #: How math is delimited: ``dollars`` (``$...$``, ``$$...$$``: Jupyter, MkDocs, pandoc, Quarto) or ``github``.
@@ -31,7 +31,7 @@ def render_markdown(
     Args:
         derivation: the derivation to write up.
         results: one ``StepResult`` per step of ``derivation``, in order.
-        notation: symbol names and logarithms for the output (:class:`~derive.render.notation.Notation`).
+        notation: symbol names and logarithms for the output (:class:`~derive.render.style.Notation`).
         math: ``"dollars"``, or ``"github"`` for GitHub's own math syntax (:func:`github_math`).
 
     Returns:

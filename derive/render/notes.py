@@ -22,11 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from derive import __version__
-from derive.evidence import Evidence, StepResult
-from derive.model import Derivation, Kind
+from derive.core.evidence import Evidence, StepResult
+from derive.core.model import Derivation, Kind
 from derive.render import base
 from derive.render.latex import PREAMBLE, label, render_fragment
-from derive.render.notation import Notation, for_derivation, using
+from derive.render.style import Notation, for_derivation, using
 from derive.render.text import MATH_UNICODE, escape_latex, latex_text, paragraphs
 
 #: The title of the notes made from the bundled derivations.
@@ -68,7 +68,7 @@ def render_notes(checked: Sequence[Checked], title: str = TITLE, notation: Notat
     Args:
         checked: ``(derivation, results)`` pairs, one ``StepResult`` per step of each derivation.
         title: the title on the title page and in the PDF's metadata.
-        notation: symbol names and logarithms for the output (:class:`~derive.render.notation.Notation`).
+        notation: symbol names and logarithms for the output (:class:`~derive.render.style.Notation`).
 
     Returns:
         LaTeX source ending in a newline; the same input always gives the same bytes (no date, no timing).

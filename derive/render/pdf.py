@@ -15,8 +15,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from derive.atomic import write_atomic
-from derive.errors import DeriveError
+from derive.core.atomic import write_atomic
+from derive.core.errors import DeriveError
 
 NO_TEX_NOTICE = (
     "derive: no LaTeX found (neither latexmk nor pdflatex is on PATH), so no PDF was made; the .tex is written. "

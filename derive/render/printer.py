@@ -25,7 +25,7 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 from sympy.simplify.radsimp import fraction
 
-from derive.render.notation import current
+from derive.render.style import current
 
 # NOTE: the same test SymPy uses to put ``\cdot`` between two numbers (``2 \cdot 3^{x}``, never ``2 3^{x}``).
 _ENDS_WITH_NUMBER = re.compile(r"[0-9][} ]*$")
@@ -126,7 +126,7 @@ class DerivePrinter(LatexPrinter):
         tex = f"[{self._print(a)} = {self._print(b)}]"
         return f"{tex}^{{{exp}}}" if exp is not None else tex
 
-    # -- symbols: renamed for the output by the notation in force (derive.render.notation) -------------------------
+    # -- symbols: renamed for the output by the notation in force (derive.render.style) -------------------------
     def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
         renamed = current().symbols.get(expr.name)
         return renamed if renamed is not None else super()._print_Symbol(expr, style)

@@ -18,11 +18,11 @@ import math
 from collections.abc import Sequence
 
 from derive import __version__
-from derive.evidence import Evidence, StepResult
-from derive.model import Derivation
+from derive.core.evidence import Evidence, StepResult
+from derive.core.model import Derivation
 from derive.render import base
-from derive.render.notation import Notation
 from derive.render.notes import TITLE, Checked, chain, check_names, in_notation, opening, pdf_text
+from derive.render.style import Notation
 from derive.render.text import escape_latex, latex_text, paragraphs
 
 #: Rows one frame holds: a chain line is one row, a long justification or an example a little more.
@@ -76,7 +76,7 @@ def render_slides(checked: Sequence[Checked], title: str = TITLE, notation: Nota
     Args:
         checked: ``(derivation, results)`` pairs, one ``StepResult`` per step of each derivation.
         title: the title on the title frame.
-        notation: symbol names and logarithms for the output (:class:`~derive.render.notation.Notation`).
+        notation: symbol names and logarithms for the output (:class:`~derive.render.style.Notation`).
 
     Returns:
         LaTeX source ending in a newline; the same input always gives the same bytes.

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from derive.render.notation import rename_math
+from derive.render.style import rename_math
 
 #: Unicode symbols written in justifications, as LaTeX math.
 MATH_UNICODE: dict[str, str] = {

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from derive.evidence import Counterexample, Evidence, StepResult, TraceEntry
-from derive.model import Derivation
+from derive.core.evidence import Counterexample, Evidence, StepResult, TraceEntry
+from derive.core.model import Derivation
 
 ROOT = Path(__file__).resolve().parents[2]
 FLAGSHIP = ROOT / "proofs" / "iid_cross_entropy.py"

@@ -7,8 +7,8 @@ import re
 import pytest
 import sympy as sp
 
-from derive.evidence import Evidence, StepResult
-from derive.model import Context, Derivation, Kind
+from derive.core.evidence import Evidence, StepResult
+from derive.core.model import Context, Derivation, Kind
 from derive.render.latex import render_document, render_fragment
 
 

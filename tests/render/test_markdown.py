@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from derive.evidence import Evidence, StepResult
-from derive.model import Kind
+from derive.core.evidence import Evidence, StepResult
+from derive.core.model import Kind
 from derive.render.markdown import render_markdown
 
 

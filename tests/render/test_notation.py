@@ -1,13 +1,13 @@
-"""derive.render.notation: the reader's symbol names, \\log or \\ln, and a log base where the derivation allows it."""
+"""derive.render.style: the reader's symbol names, \\log or \\ln, and a log base where the derivation allows it."""
 
 from __future__ import annotations
 
 import pytest
 
-from derive.loader import bundled_proofs, load_module
 from derive.render.latex import render_document, render_fragment
 from derive.render.markdown import render_markdown
-from derive.render.notation import Notation, NotationError, base_free, rename_math, using
+from derive.render.style import Notation, NotationError, base_free, rename_math, using
+from derive.run.loader import bundled_proofs, load_module
 
 HAT_Y = Notation(symbols={"q": r"\hat{y}"}, log="ln")
 
@@ -57,7 +57,7 @@ def test_a_base_applies_only_where_every_step_holds_in_any_base():
 
 
 def test_a_base_is_printed_and_stated_for_a_base_free_derivation():
-    from derive.checker import check_derivation
+    from derive.run.check import check_derivation
 
     d = _bundled("batch_cross_entropy.py", "product-cross-entropy")
     results = check_derivation(d).results
@@ -110,7 +110,7 @@ def test_from_pyproject_config_and_unknown_keys():
     ],
 )
 def test_latex_problem_finds_what_would_break_the_formula(tex, problem):
-    from derive.render.notation import latex_problem
+    from derive.render.style import latex_problem
 
     found = latex_problem(tex)
     assert found == problem if problem is None else found is not None and found.startswith(problem)
@@ -124,7 +124,7 @@ def test_unbalanced_braces_are_refused_naming_the_symbol_and_the_key():
 
 
 def test_the_names_a_notation_can_rename_are_the_derivations_symbols(derivation):
-    from derive.render.notation import symbol_names
+    from derive.render.style import symbol_names
 
     assert symbol_names(derivation) == {"K", "N", "i", "k", "n", "p", "q", "theta", "x"}
     pair = _bundled("batch_cross_entropy.py", "product-cross-entropy")
@@ -132,7 +132,7 @@ def test_the_names_a_notation_can_rename_are_the_derivations_symbols(derivation)
 
 
 def test_a_rename_to_how_another_symbol_prints_is_a_clash():
-    from derive.render.notation import clashes
+    from derive.render.style import clashes
 
     bce = _bundled("bernoulli_likelihood.py", "binary-cross-entropy")  # has both q and yhat
     assert clashes(Notation(symbols={"q": r"\hat{y}"}), bce) == [("q", "yhat", r"\hat{y}")]

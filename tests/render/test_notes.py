@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from derive.cli import ExitCode, main
-from derive.evidence import Evidence, StepResult
-from derive.loader import display_path, load
+from derive.core.evidence import Evidence, StepResult
+from derive.entry.cli import ExitCode, main
 from derive.render import base
 from derive.render.latex import render_fragment
 from derive.render.notes import TITLE, questions, render_notes
 from derive.render.pdf import compile_pdf, tex_available
+from derive.run.loader import display_path, load
 
 needs_tex = pytest.mark.skipif(not tex_available(), reason="pdflatex is not installed, so no PDF can be made")
 needs_poppler = pytest.mark.skipif(
@@ -204,7 +204,7 @@ def test_no_notes_writes_only_the_per_derivation_outputs(tmp_path):
 
 
 def test_notation_reaches_every_line(derivation, results):
-    from derive.render.notation import Notation
+    from derive.render.style import Notation
 
     plain, renamed = (
         render_notes([(derivation, results)]),

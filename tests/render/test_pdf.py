@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from derive.errors import DeriveError
+from derive.core.errors import DeriveError
 from derive.render.latex import render_document, render_fragment
 from derive.render.pdf import NO_TEX_NOTICE, RenderError, compile_pdf, first_error, stable_id, tex_available
 

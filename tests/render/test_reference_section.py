@@ -1,4 +1,4 @@
-"""derive.render.reference: the code section of the write-ups (latexify-py output and what we do to it)."""
+"""derive.render.code: the code section of the write-ups (latexify-py output and what we do to it)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import dataclasses
 
 import pytest
 
-from derive.evidence import Counterexample, Evidence, StepResult
-from derive.model import Kind
+from derive.core.evidence import Counterexample, Evidence, StepResult
+from derive.core.model import Kind
+from derive.render.code import code_latex, convention, references, source_without_docstring
 from derive.render.latex import render_fragment
 from derive.render.markdown import render_markdown
-from derive.render.reference import code_latex, convention, references, source_without_docstring
 
 DETAIL = "the code equals the formula exactly for 1 ≤ K ≤ 3, 1 ≤ N ≤ 3 (every data vector); in floating point it agrees"
 
@@ -33,7 +33,7 @@ def test_latexify_output_shows_len_as_the_size_and_sums_from_zero(derivation):
 
 
 def test_a_hat_in_a_parameter_name_becomes_a_hat():
-    from derive.loader import bundled_proofs, load_module
+    from derive.run.loader import bundled_proofs, load_module
 
     (module,) = [load_module(bundled_proofs() / "bernoulli_likelihood.py")]
     bce = next(d for d in module.derivations if d.name == "binary-cross-entropy")
@@ -44,7 +44,7 @@ def test_a_hat_in_a_parameter_name_becomes_a_hat():
 
 
 def test_max_is_the_operator_and_an_assignment_is_a_line_of_its_own():
-    from derive.loader import bundled_proofs, load_module
+    from derive.run.loader import bundled_proofs, load_module
 
     module = load_module(bundled_proofs() / "softmax_one_hot.py")
     positive = next(d for d in module.derivations if d.name == "softmax-positive")
@@ -64,7 +64,7 @@ def test_the_index_convention_is_said_in_the_formulas_notation(derivation):
 
 
 def test_an_index_argument_is_said_to_be_the_formulas_index_minus_one():
-    from derive.loader import bundled_proofs, load
+    from derive.run.loader import bundled_proofs, load
 
     (module,) = load([bundled_proofs() / "softmax_one_hot.py"])
     positive = next(d for d in module.derivations if d.name == "softmax-positive")

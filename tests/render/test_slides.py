@@ -9,11 +9,11 @@ import subprocess
 
 import pytest
 
-from derive.evidence import Evidence, StepResult
-from derive.loader import load
+from derive.core.evidence import Evidence, StepResult
 from derive.render import base
 from derive.render.pdf import compile_pdf, tex_available
 from derive.render.slides import FRAME_ROWS, derivation_frames, render_slides, split, weight
+from derive.run.loader import load
 
 needs_tex = pytest.mark.skipif(not tex_available(), reason="pdflatex is not installed, so no PDF can be made")
 needs_pdfinfo = pytest.mark.skipif(
@@ -126,7 +126,7 @@ def test_bundled_slides_compile_with_one_page_per_overlay(tmp_path):
 
 
 def test_notation_reaches_every_line(derivation, results):
-    from derive.render.notation import Notation
+    from derive.render.style import Notation
 
     plain, renamed = (
         render_slides([(derivation, results)]),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import sympy as sp
 from hypothesis import strategies as st
 
-from derive.model import Context
+from derive.core.model import Context
 
 # What a plain symbol may be declared: SymPy assumptions (none: a complex number).
 ASSUMPTIONS = ({}, {"real": True}, {"positive": True}, {"negative": True}, {"integer": True})
@@ -454,7 +454,7 @@ RULE_CASES: dict[str, st.SearchStrategy[Case]] = {
     "log_rational": embedded(_log_rational, depth=(0, 1)),
 }
 
-# Rules made per context (derive.rules.context_rules), by the kind of declaration that makes them.
+# Rules made per context (derive.engine.rules.context_rules), by the kind of declaration that makes them.
 CONTEXT_CASES: dict[str, st.SearchStrategy[Case]] = {
     "definition": embedded(_definition),
     "constraint": embedded(_constraint),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from derive.rules import RULES
+from derive.engine.rules import RULES
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "writing-derivations.md"
 

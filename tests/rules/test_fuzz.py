@@ -1,15 +1,15 @@
 """Fuzz of the rule library: whenever a rule fires on a random instance, the value is unchanged at points inside
 the declarations.
 
-For every rule in ``derive.rules.RULES`` and every kind of rule ``context_rules`` makes, a Hypothesis strategy
+For every rule in ``derive.engine.rules.RULES`` and every kind of rule ``context_rules`` makes, a Hypothesis strategy
 (tests/rules/strategies.py) draws a context and an expression holding the rule's pattern. The rule is tried at
-every subterm, with the Env of the enclosing sums as derive/rewrite.py passes it; each rewrite is spliced back
-into the whole expression, and the two are evaluated exactly (derive.sampling.Instances) at the sampler's most
+every subterm, with the Env of the enclosing sums as derive/engine/rewrite.py passes it; each rewrite is spliced back
+into the whole expression, and the two are evaluated exactly (derive.verify.sampling.Instances) at the sampler's most
 readable point and at a random one, each checked here to lie inside the declarations. Members nothing is declared
 of (q_0, x_{N+1}) get arbitrary values, and definitions are put in only at numbers, so that neither the sampler's
 silence nor its own unfolding can hide a wrong rewrite. A rule that fires too rarely means its strategy is wrong.
 
-The side-condition switch tests turn each predicate a rule imported (``derive.rules.log.positive`` …) into one
+The side-condition switch tests turn each predicate a rule imported (``derive.engine.rules.log.positive`` …) into one
 that always succeeds and assert that the same fuzz then finds a value-changing rewrite: the proof that the main
 test can fail.
 """
@@ -29,11 +29,11 @@ import sympy as sp
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
-from derive.facts import Env
-from derive.model import Context
-from derive.rewrite import replace_at
-from derive.rules import RULES, Rule, context_rules
-from derive.sampling import Comparison, Instances, Space, evaluate_at
+from derive.core.model import Context
+from derive.engine.facts import Env
+from derive.engine.rewrite import replace_at
+from derive.engine.rules import RULES, Rule, context_rules
+from derive.verify.sampling import Comparison, Instances, Space, evaluate_at
 from tests.rules.strategies import CONTEXT_CASES, RULE_CASES, Case
 
 MIN_FIRED = 5  # examples (of the profile's 60) in which each rule must fire
@@ -196,8 +196,8 @@ class Firing:
 
 
 def firings(expr: sp.Basic, env: Env, rules: list[Rule]) -> list[Firing]:
-    """Every subterm some rule rewrites, innermost first, with the Env of its enclosing sums (as derive/rewrite.py
-    walks: into a Sum's or Product's body only, entering its limits)."""
+    """Every subterm some rule rewrites, innermost first, with the Env of its enclosing sums (as
+    derive/engine/rewrite.py walks: into a Sum's or Product's body only, entering its limits)."""
     out: list[Firing] = []
 
     def walk(e, env, path):
@@ -357,16 +357,16 @@ def _shown(*args, **kwargs):
 
 # (rule, the predicate its module imported, what "always succeeds" returns)
 SWITCHES = [
-    ("log_prod", "derive.rules.log.positive", _shown),
-    ("log_mul", "derive.rules.log.all_positive", _shown),
-    ("log_pow", "derive.rules.log.positive", _shown),
-    ("log_pow", "derive.rules.log.real", _shown),
-    ("sum_kronecker_delta", "derive.rules.sums.in_range", _shown),
-    ("sum_const", "derive.rules.sums.nonnegative", lambda *args: True),
-    ("constraint", "derive.rules.defs.in_range", _shown),
+    ("log_prod", "derive.engine.rules.log.positive", _shown),
+    ("log_mul", "derive.engine.rules.log.all_positive", _shown),
+    ("log_pow", "derive.engine.rules.log.positive", _shown),
+    ("log_pow", "derive.engine.rules.log.real", _shown),
+    ("sum_kronecker_delta", "derive.engine.rules.sums.in_range", _shown),
+    ("sum_const", "derive.engine.rules.sums.nonnegative", lambda *args: True),
+    ("constraint", "derive.engine.rules.defs.in_range", _shown),
     pytest.param(
         "sum_kronecker_delta",
-        "derive.rules.sums.integer",
+        "derive.engine.rules.sums.integer",
         _shown,
         marks=pytest.mark.xfail(
             strict=True,
@@ -376,7 +376,7 @@ SWITCHES = [
     ),
     pytest.param(
         "diff",
-        "derive.rules.calculus.why_not_differentiable",
+        "derive.engine.rules.calculus.why_not_differentiable",
         lambda *args: "",
         marks=pytest.mark.xfail(
             strict=True,
@@ -387,7 +387,7 @@ SWITCHES = [
     ),
     pytest.param(
         "log_mul",
-        "derive.rules.log.sign",
+        "derive.engine.rules.log.sign",
         lambda *args: (-1, ()),
         marks=pytest.mark.xfail(
             strict=True,
@@ -399,20 +399,25 @@ SWITCHES = [
 
 
 def test_every_predicate_a_rule_module_imports_is_switched():
-    """A rule module that starts to rely on another fact (``derive.facts.sign`` …) must get its switch above."""
-    import derive.facts
-    import derive.rules.calculus
-    import derive.rules.defs
-    import derive.rules.log
-    import derive.rules.sums
+    """A rule module that starts to rely on another fact (``derive.engine.facts.sign`` …) must get its switch above."""
+    import derive.engine.facts
+    import derive.engine.rules.calculus
+    import derive.engine.rules.defs
+    import derive.engine.rules.log
+    import derive.engine.rules.sums
 
     switched = {p.values[1] if hasattr(p, "values") else p[1] for p in SWITCHES}
-    modules = (derive.rules.log, derive.rules.sums, derive.rules.calculus, derive.rules.defs)
+    modules = (
+        derive.engine.rules.log,
+        derive.engine.rules.sums,
+        derive.engine.rules.calculus,
+        derive.engine.rules.defs,
+    )
     imported = {
         f"{m.__name__}.{name}"
         for m in modules
         for name, value in vars(m).items()
-        if callable(value) and getattr(value, "__module__", None) == "derive.facts" and value is not Env
+        if callable(value) and getattr(value, "__module__", None) == "derive.engine.facts" and value is not Env
     }
     assert imported <= switched, f"no switch for {sorted(imported - switched)}"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.facts import Env
-from derive.model import Context
-from derive.rules import RULES
+from derive.core.model import Context
+from derive.engine.facts import Env
+from derive.engine.rules import RULES
 
 ENV = Env(Context())
 pos_a, pos_b = sp.symbols("a b", positive=True)

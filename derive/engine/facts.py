@@ -1,0 +1,236 @@
+"""Side conditions: what the declared assumptions license (positivity, reality, integrality, ranges).
+
+Each query returns the assumptions it used, as short texts for the proof trace (``q_i > 0``,
+``1 ≤ x_k ≤ K``), or ``None`` when it cannot show the fact. ``None`` means "not shown", never "false".
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derive.core.model import Context
+
+Reasons = tuple[str, ...]
+
+
+def _declines(query):
+    """A SymPy assumption query can raise (``floor(x).is_positive`` evaluates x, and an exact irrational zero
+    exhausts evalf's precision): not shown, which is always a safe answer."""
+
+    @functools.wraps(query)
+    def safe(*args, **kwargs):
+        try:
+            return query(*args, **kwargs)
+        except (sp.core.evalf.PrecisionExhausted, RecursionError, TypeError, ValueError):
+            return None
+
+    return safe
+
+
+@dataclass(frozen=True)
+class Env:
+    """Where a subterm sits: the context and the ranges of the enclosing sums' indices."""
+
+    ctx: Context
+    bounds: tuple[tuple[sp.Symbol, sp.Expr, sp.Expr], ...] = ()
+    sizes: tuple[tuple[sp.Symbol, int], ...] = ()  # sizes fixed at values (a proof at K = 2 knows q_2 exists)
+
+    def inside(self, limits) -> Env:
+        """Enter a Sum/Product: its limits are listed innermost first, ``bounds`` keeps outermost first."""
+        return Env(self.ctx, self.bounds + tuple((v, lo, hi) for v, lo, hi in reversed(limits)), self.sizes)
+
+
+def _base_fact(expr: sp.Basic, env: Env) -> str:
+    """How a declared symbol prints in a reason: ``q_i > 0`` for a family, ``N ≥ 1`` for a size."""
+    if isinstance(expr, sp.Indexed):
+        return f"{expr.base}_i > 0"
+    return f"{expr} > 0"
+
+
+@_declines
+def positive(expr: sp.Basic, env: Env) -> Reasons | None:
+    """Reasons that ``expr > 0`` for every value the assumptions allow, or None."""
+    if expr.is_Number:
+        return () if expr.is_extended_real and expr > 0 else None
+    if isinstance(expr, sp.Indexed) and expr.base in env.ctx.families and not _declared_index(expr, env):
+        return None  # q_0 or q_{K+1}: no positivity was declared there
+    if isinstance(expr, sp.Indexed) and expr.base in env.ctx.families and env.ctx.families[expr.base].real_valued:
+        return None
+    if isinstance(expr, sp.Symbol) and _binding(expr, env) is not None:
+        # a summation index: its sign comes from its range, never from its own SymPy flags
+        lo, hi = _binding(expr, env)
+        if nonnegative(hi - lo + 1, env) and nonnegative(lo - 1, env):
+            return (f"{lo} ≤ {expr.name} ≤ {hi}",)
+        return None
+    if isinstance(expr, (sp.Indexed, sp.Symbol)):
+        return (_base_fact(expr, env),) if expr.is_positive else None
+    if isinstance(expr, sp.exp):
+        return real(expr.args[0], env)
+    if isinstance(expr, sp.Mul):
+        found = sign(expr, env)
+        return found[1] if found and found[0] > 0 else None
+    if isinstance(expr, sp.Add):
+        return _all(positive(a, env) for a in expr.args) or _below_one_gap(expr, env)
+    if isinstance(expr, sp.Pow):
+        base = positive(expr.base, env)
+        exp = real(expr.exp, env)
+        if base is not None and exp is not None:
+            return base + exp
+        if expr.exp.is_integer and expr.exp.is_even:  # an even power of a nonzero number
+            found = sign(expr.base, env)
+            return found[1] if found else None
+        return None
+    if isinstance(expr, sp.Product):
+        return positive(expr.function, env.inside(expr.limits))
+    if isinstance(expr, sp.Sum):  # a sum of positive terms over a range that is not empty
+        body = positive(expr.function, env.inside(expr.limits))
+        if body is not None and all(nonnegative(hi - lo, env) for _, lo, hi in expr.limits):
+            return body
+        return None
+    if isinstance(expr, sp.exp):
+        return real(expr.args[0], env)
+    if isinstance(expr, sp.Function) and expr.is_positive:
+        return (f"{getattr(expr.func, 'symbol_name', expr.func)}(·) > 0",)
+    return None
+
+
+@_declines
+def real(expr: sp.Basic, env: Env) -> Reasons | None:
+    """Reasons that ``expr`` is real; SymPy's assumptions on declared symbols decide the atoms."""
+    if isinstance(expr, (sp.Sum, sp.Product)):
+        return real(expr.function, env.inside(expr.limits))
+    if isinstance(expr, (sp.Add, sp.Mul)):
+        return _all(real(a, env) for a in expr.args)
+    if isinstance(expr, sp.log):
+        return positive(expr.args[0], env)
+    if expr.is_extended_real and expr.is_finite is not False:
+        return ()
+    return None
+
+
+@_declines
+def integer(expr: sp.Basic, env: Env) -> Reasons | None:
+    """Reasons that ``expr`` is an integer (declared integer data, sizes, indices)."""
+    if expr.is_integer:
+        if isinstance(expr, sp.Indexed):
+            return (f"{expr.base}_k integer",)
+        return ()
+    return None
+
+
+def nonnegative(expr: sp.Expr, env: Env) -> bool:
+    """True if ``expr ≥ 0`` follows from the declared size minimums (sizes are integers ≥ their minimum)."""
+    shifted = sp.expand(
+        expr.xreplace({s: sp.Dummy(s.name, integer=True, nonnegative=True) + m for s, m in env.ctx.sizes.items()})
+    )
+    return shifted.is_nonnegative is True
+
+
+def in_range(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr, env: Env) -> Reasons | None:
+    """Reasons that ``lo ≤ expr ≤ hi``: from a data declaration or the range of an enclosing index."""
+    ranges: list[tuple[sp.Expr, sp.Expr, str]] = []
+    if isinstance(expr, sp.Indexed) and expr.base in env.ctx.datasets and _declared_index(expr, env):
+        spec = env.ctx.datasets[expr.base]
+        ranges.append((spec.values[0], spec.values[1], f"{spec.values[0]} ≤ {expr.base}_k ≤ {spec.values[1]}"))
+    if expr in env.ctx.integer_values:
+        vlo, vhi = env.ctx.integer_values[expr]
+        ranges.append((vlo, vhi, f"{vlo} ≤ {expr} ≤ {vhi}"))
+    for var, vlo, vhi in reversed(env.bounds):  # innermost first: an inner binding shadows an outer one
+        if var == expr:
+            # Σ_{var=vlo}^{vhi} ranges over vlo..vhi only when vhi ≥ vlo - 1 (Karr: else it runs backwards).
+            if nonnegative(vhi - vlo + 1, env):
+                ranges.append((vlo, vhi, f"{vlo} ≤ {var} ≤ {vhi}"))
+            break
+    if expr.is_Integer:
+        ranges.append((expr, expr, ""))
+    for rlo, rhi, why in ranges:
+        if nonnegative(rlo - lo, env) and nonnegative(hi - rhi, env):
+            return (why,) if why else ()
+    return None
+
+
+@_declines
+def sign(expr: sp.Expr, env: Env) -> tuple[int, Reasons] | None:
+    """``(+1, reasons)`` if ``expr > 0``, ``(-1, reasons)`` if ``expr < 0``, None if neither can be shown."""
+    if expr.is_Number:
+        return (1, ()) if expr.is_positive else (-1, ()) if expr.is_negative else None
+    if isinstance(expr, sp.Mul):
+        total, reasons = 1, ()
+        for factor in expr.args:
+            found = sign(factor, env)
+            if found is None:
+                return None
+            total *= found[0]
+            reasons += tuple(r for r in found[1] if r not in reasons)
+        return total, reasons
+    if isinstance(expr, sp.Pow) and expr.exp.is_integer and expr.exp.is_odd:
+        return sign(expr.base, env)
+    why = positive(expr, env)
+    if why is not None:
+        return 1, why
+    why = positive(sp.expand(-expr), env) if isinstance(expr, sp.Add) else None
+    return (-1, why) if why is not None else None
+
+
+def _binding(var: sp.Symbol, env: Env) -> tuple[sp.Expr, sp.Expr] | None:
+    """The range of the innermost enclosing sum or product that binds ``var``, or None when it is free."""
+    for v, lo, hi in reversed(env.bounds):
+        if v == var:
+            return lo, hi
+    return None
+
+
+def _below_one_gap(expr: sp.Add, env: Env) -> Reasons | None:
+    """``c − u_1 − … − u_m + (positive terms)`` with each u_j a declared probability below one and c ≥ m:
+    positive, since every 1 − u_j > 0 (e.g. 1 − ŷ_i)."""
+    const = sum((a for a in expr.args if a.is_Number), sp.Integer(0))
+    gaps, reasons = 0, []
+    for a in expr.args:
+        if a.is_Number:
+            continue
+        coeff, rest = a.as_coeff_Mul()
+        spec = env.ctx.families.get(rest.base) if isinstance(rest, sp.Indexed) else None
+        if coeff == -1 and spec is not None and spec.below_one and _declared_index(rest, env):
+            gaps += 1
+            reasons.append(f"{rest.base}_i < 1")
+            continue
+        if coeff == -1 and rest in env.ctx.unit_scalars:
+            gaps += 1
+            reasons.append(f"{rest} < 1")
+            continue
+        why = positive(a, env)
+        if why is None:
+            return None
+        reasons.extend(why)
+    if gaps == 0 or not (const.is_real and const >= gaps):
+        return None
+    return tuple(dict.fromkeys(reasons))
+
+
+def _declared_index(expr: sp.Indexed, env: Env) -> bool:
+    """The index of a declared data value or family member lies in its declared range (x_0 is not declared)."""
+    spec = env.ctx.datasets.get(expr.base) or env.ctx.families.get(expr.base)
+    if spec is None or len(expr.indices) != len(spec.ranges):
+        return spec is None
+    fixed = {s: sp.Integer(v) for s, v in env.sizes}
+    return all(
+        in_range(i, lo.xreplace(fixed), hi.xreplace(fixed), env) is not None
+        for i, (lo, hi) in zip(expr.indices, spec.ranges)
+    )
+
+
+def all_positive(exprs, env: Env) -> Reasons | None:
+    """Reasons that every one of ``exprs`` is positive, or None."""
+    return _all(positive(e, env) for e in exprs)
+
+
+def _all(parts) -> Reasons | None:
+    out: list[str] = []
+    for p in parts:
+        if p is None:
+            return None
+        out.extend(r for r in p if r not in out)
+    return tuple(out)

@@ -1,0 +1,176 @@
+"""Write a checked derivation's write-ups (LaTeX fragment, standalone LaTeX, Markdown, JSON report and PDF), and
+the lecture notes and slides that combine all derivations of a build.
+
+Everything for one derivation is rendered in memory, written and typeset in a staging folder inside ``out``,
+and only then moved into place, so a failure midway leaves the previous write-ups untouched and no half-written
+file. ``out/.derive-manifest.json`` records each file derive wrote and its hash: a write-up that has become
+stale (its derivation now fails, or no PDF could be made this time) is removed only if it is listed there and
+unchanged since, so a file derive did not write is never deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from derive.core.atomic import write_atomic
+from derive.run.check import DerivationReport
+
+MANIFEST = ".derive-manifest.json"
+
+
+def output_names(name: str) -> dict[str, str]:
+    """The files written for the derivation ``name``."""
+    return {
+        "fragment": f"{name}-fragment.tex",
+        "document": f"{name}.tex",
+        "markdown": f"{name}.md",
+        "report": f"{name}.json",
+        "pdf": f"{name}.pdf",
+    }
+
+
+#: The combined write-ups of a whole build: every derivation in one set of notes and one slide deck.
+COMBINED = {
+    "notes": "lecture-notes.tex",
+    "notes-pdf": "lecture-notes.pdf",
+    "slides": "slides.tex",
+    "slides-pdf": "slides.pdf",
+}
+
+
+def write_outputs(
+    report: DerivationReport, out: Path, pdf: bool = True, notation=None, markdown_math: str = "dollars"
+) -> list[Path]:
+    """Render ``report`` into ``out`` (in ``notation``, the Markdown's math in ``markdown_math`` syntax); returns
+    the paths written. The PDF needs latexmk or pdflatex."""
+    names = output_names(report.derivation.name)
+    texts = render_texts(report, notation, markdown_math)  # rendered first: a renderer that fails leaves nothing behind
+    return _publish(texts, [names["document"]] if pdf else [], list(names.values()), out)
+
+
+def render_texts(report: DerivationReport, notation=None, markdown_math: str = "dollars") -> dict[str, str]:
+    """The text files of one derivation's write-up, by file name (what :func:`write_outputs` writes)."""
+    from derive.render.latex import render_document, render_fragment
+    from derive.render.markdown import render_markdown
+
+    d, results = report.derivation, report.results
+    names = output_names(d.name)
+    return {
+        names["fragment"]: render_fragment(d, results, notation),
+        names["document"]: render_document(d, results, notation),
+        names["markdown"]: render_markdown(d, results, notation, math=markdown_math),
+        names["report"]: json.dumps(_stable(report.to_json()), indent=2, ensure_ascii=False) + "\n",
+    }
+
+
+def write_combined(
+    reports: list[DerivationReport], out: Path, title: str, pdf: bool = True, notation=None
+) -> list[Path]:
+    """Lecture notes and slides of all ``reports`` into ``out``, as :func:`write_outputs` writes one derivation.
+
+    The caller makes sure every derivation passed: the notes must not leave one out without saying so.
+    """
+    texts = combined_texts(reports, title, notation)
+    return _publish(texts, list(texts) if pdf else [], list(COMBINED.values()), out)
+
+
+def combined_texts(reports: list[DerivationReport], title: str, notation=None) -> dict[str, str]:
+    """The lecture notes' and slides' LaTeX, by file name (what :func:`write_combined` writes)."""
+    from derive.render.notes import render_notes
+    from derive.render.slides import render_slides
+
+    checked = [(r.derivation, r.results) for r in reports]
+    return {
+        COMBINED["notes"]: render_notes(checked, title, notation),
+        COMBINED["slides"]: render_slides(checked, title, notation),
+    }
+
+
+def _publish(texts: dict[str, str], typeset: list[str], names: list[str], out: Path) -> list[Path]:
+    """Write ``texts`` and the PDFs of ``typeset`` in a staging folder, then move them into ``out``.
+
+    Of ``names`` (every file this write-up may consist of), those not made this time are removed as stale.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".derive-stage-", dir=out))
+    try:
+        for name, text in texts.items():
+            (stage / name).write_text(text, encoding="utf-8")
+        for name in typeset:
+            _typeset(stage, name, out)
+        made = sorted(p.name for p in stage.iterdir() if p.name in names)
+        manifest = _read_manifest(out)
+        written = []
+        for name in made:
+            os.replace(stage / name, out / name)
+            os.chmod(out / name, 0o644)
+            manifest[name] = _digest(out / name)
+            written.append(out / name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    remove_stale(out, [n for n in names if n not in made], manifest)
+    return written
+
+
+def _typeset(stage: Path, name: str, out: Path) -> None:
+    """The PDF of ``stage/name``; a LaTeX error names ``out/name``, the file the user asked for, not the staging
+    folder, which is gone by the time they read it."""
+    from derive.render.pdf import RenderError, compile_pdf
+
+    try:
+        compile_pdf(stage / name, stage)
+    except RenderError as exc:
+        message = str(exc)
+        for staged in (str(stage.resolve()), str(stage)):
+            message = message.replace(staged + os.sep, str(out) + os.sep)
+        raise RenderError(message) from None
+
+
+def remove_stale(out: Path, files: list[str], manifest: dict[str, str] | None = None) -> list[Path]:
+    """Delete those of ``files`` in ``out`` that derive wrote and nobody changed since; returns what it removed."""
+    manifest = _read_manifest(out) if manifest is None else manifest
+    removed = []
+    for name in files:
+        path = out / name
+        if name in manifest and path.is_file() and _digest(path) == manifest[name]:
+            path.unlink()
+            removed.append(path)
+        manifest.pop(name, None) if not path.exists() else None
+    _write_manifest(out, manifest)
+    return removed
+
+
+def _read_manifest(out: Path) -> dict[str, str]:
+    try:
+        data = json.loads((out / MANIFEST).read_text())
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_manifest(out: Path, manifest: dict[str, str]) -> None:
+    if out.is_dir():
+        write_atomic(out / MANIFEST, json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _stable(data: dict) -> dict:
+    """The JSON report without timings, and its proof traces as the rules used (the rewritten expressions name
+    SymPy's Dummy symbols by a counter that differs between runs; ``derive check --json`` gives them in full), so
+    the same derivation gives a byte-identical file."""
+    data = dict(data)
+    data["steps"] = [{k: v for k, v in s.items() if k not in ("seconds", "location", "cached")} for s in data["steps"]]
+    for step in data["steps"]:
+        if "trace" in step:
+            kept = ("rule", "side", "reverse", "assumptions")
+            step["trace"] = [{k: t[k] for k in kept if k in t} for t in step["trace"]]
+    data.pop("path", None)
+    return data

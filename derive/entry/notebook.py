@@ -1,0 +1,305 @@
+"""Derivations in Jupyter: ``derivation.check()`` and rich displays of a derivation and of its check.
+
+A derivation shows its chain; once :func:`check` has run, with an evidence mark on every line. The check's
+report (:class:`CheckReport`) shows a table of the steps and, for a refuted step, its counterexample. Each offers
+``_repr_markdown_`` (JupyterLab, GitHub and VS Code prefer it) and ``_repr_latex_``; the latter is not the LaTeX
+fragment of :mod:`derive.render.latex` (MathJax has no ``\\intertext``, ``\\label``, ``\\parbox`` or
+``\\makebox``) but one ``$$\\begin{gathered} ... \\end{gathered}$$`` display: the chain in ``aligned``, each
+justification in ``\\text{...}`` with the characters that ``\\text`` treats differently in MathJax, KaTeX and
+LaTeX (``_ & % # $ { } \\``) set as math outside it.
+
+Displays never mention timings, cache hits or file paths, so a notebook saved with its outputs is the same
+on every machine and every run (the replay line of a counterexample says ``.check(seed=...)`` instead of a
+``derive check`` command with a path).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import sympy as sp
+
+from derive.core.evidence import Evidence, StepResult
+from derive.core.model import Derivation, Kind
+from derive.render import base
+from derive.render.markdown import render_markdown
+from derive.render.printer import to_latex
+from derive.render.text import escape_markdown, segments
+from derive.run.cache import Cache
+from derive.run.check import DerivationReport, check_derivations
+from derive.verify.steps import DEFAULT_BUDGET, Options
+
+NOT_CHECKED = "not checked yet: call .check()"
+CHANGED = "changed since the last check: call .check() again"
+_LAST_CHECK = "_derive_last_check"  # attribute of a Derivation: (its steps when checked, the CheckReport)
+
+
+@dataclass(eq=False)
+class CheckReport(DerivationReport):
+    """The outcome of :func:`check`: one ``StepResult`` per step, ``passed``, and displays for a notebook."""
+
+    seed: int = 0
+
+    def counts(self) -> str:
+        """``9 steps: 8 proved, 1 assumed`` (levels in the legend's order)."""
+        tally = Counter(r.evidence for r in self.results)
+        parts = [f"{tally[e]} {e.value}" for e in base.MARKS if tally[e]]
+        total = len(self.results)
+        return f"{total} step{'s' if total != 1 else ''}" + (": " + ", ".join(parts) if parts else "")
+
+    def status(self) -> str:
+        return f"{self.derivation.name}: {'passes' if self.passed else 'FAILS'} — {self.counts()}"
+
+    def __repr__(self) -> str:
+        lines = [self.status()]
+        for n, (step, result) in enumerate(self._pairs(), start=1):
+            mark = base.mark_symbol(result.evidence, result)
+            lines.append(f"  {n:>2}  {mark:<4} {result.evidence.value:<17} {step.name}")
+            if result.counterexample is not None:
+                lines.extend(f"      {t}" for t in result.counterexample.describe().splitlines())
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> str:
+        rows = ["| # | step | evidence | how |", "|---|---|---|---|"]
+        for n, (step, result) in enumerate(self._pairs(), start=1):
+            mark = f"{base.mark_symbol(result.evidence, result)} {result.evidence.value}"
+            how = escape_markdown(result.detail.strip())
+            used = base.trace_summary(result)
+            if used:
+                how += " — by " + ", ".join(f"`{u.rule}`" for u in used)
+            rows.append(f"| {n} | `{step.name}` | {mark} | {how.replace('|', '&#124;')} |")
+        parts = [f"**{escape_markdown(self.status())}**", "\n".join(rows)]
+        parts.extend(_counterexamples_markdown(self))
+        return "\n\n".join(parts) + "\n"
+
+    def _repr_latex_(self) -> str:
+        return _latex(self.derivation, self.results, self.status())
+
+    def _pairs(self):
+        return zip(self.derivation.steps, self.results, strict=True)
+
+
+def check(
+    derivation: Derivation,
+    *,
+    budget: float | None = None,
+    seed: int = 0,
+    cache: bool | str | Path | Cache | None = True,
+    jobs: int | None = None,
+) -> CheckReport:
+    """Check every step of ``derivation`` (as ``derive check`` does) and remember the report for its display.
+
+    Args:
+        derivation: the derivation to check.
+        budget: seconds per step (default that of ``derive check``); each step runs in a forked worker.
+        seed: the seed of the numeric checks.
+        cache: True for the on-disk cache ``derive check`` uses, False to check every step again, or a folder.
+        jobs: steps checked in parallel (default: all cores).
+
+    Returns:
+        A :class:`CheckReport`; the derivation's own display shows its marks from now on.
+    """
+    if cache is True:
+        cache = Cache()
+    elif cache is False or cache is None:
+        cache = None
+    elif not isinstance(cache, Cache):
+        cache = Cache(Path(cache))
+    options = Options(budget=DEFAULT_BUDGET if budget is None else budget, seed=seed)
+    (plain,) = check_derivations([(derivation, "")], options, jobs=jobs or os.cpu_count() or 1, cache=cache)
+    results = [_replayable(r, derivation, step.name, seed) for step, r in zip(derivation.steps, plain.results)]
+    report = CheckReport(derivation, results, seed=seed)
+    # NOTE: a plain attribute, not a field: the model knows nothing of notebooks, and a Derivation (a mutable
+    # dataclass, so unhashable) cannot key a weak dictionary. The steps are kept to notice steps added later.
+    setattr(derivation, _LAST_CHECK, (tuple(derivation.steps), report))
+    return report
+
+
+def _replayable(result: StepResult, derivation: Derivation, step: str, seed: int) -> StepResult:
+    """The result with a replay line for a notebook (the CLI's names a file, here a temporary cell file)."""
+    if result.counterexample is None:
+        return result
+    replay = f".check(seed={seed}) on {derivation.name!r}, step {step!r}"
+    return replace(result, counterexample=replace(result.counterexample, replay=replay))
+
+
+def last_check(derivation: Derivation) -> CheckReport | None:
+    """The report of the last :func:`check`, or None if there was none or steps were added since."""
+    remembered = getattr(derivation, _LAST_CHECK, None)
+    if remembered is None:
+        return None
+    steps, report = remembered
+    same = len(steps) == len(derivation.steps) and all(a is b for a, b in zip(steps, derivation.steps))
+    return report if same else None
+
+
+# -- the derivation's displays ---------------------------------------------------------------------------------
+# NOTE: a display only reads what check() remembered; it never runs the checker itself. IPython calls every
+# _repr_*_ method on each display, so they must be fast and free of side effects (no workers, no cache writes).
+def derivation_markdown(derivation: Derivation) -> str:
+    """The write-up of :func:`derive.render.markdown.render_markdown` once checked, else the chain unmarked."""
+    report = last_check(derivation)
+    if report is None:
+        note = _note(derivation)
+        title = f"### {escape_markdown(derivation.title)}"
+        return f"{title}\n\n*{escape_markdown(note)}*\n\n{_latex(derivation, None, '', heading=False)}\n"
+    title, _, rest = render_markdown(derivation, report.results).partition("\n\n")
+    # NOTE: the write-up's "# Title" would be the largest heading of the whole notebook; an output takes a third.
+    return f"##{title}\n\n**{escape_markdown(report.status())}**\n\n{rest}"
+
+
+def derivation_text(derivation: Derivation) -> str:
+    """The chain as plain text, one line per step with its mark once checked (IPython's text display)."""
+    report = last_check(derivation)
+    head = f"{derivation.title} ({report.status() if report else _note(derivation)})"
+    lines = [head, f"      {sp.sstr(derivation.subject)}"]
+    if derivation.subject != derivation.start:
+        lines.append(f"      = {sp.sstr(derivation.start)}")
+    results = report.results if report else [None] * len(derivation.steps)
+    for n, (step, result) in enumerate(zip(derivation.steps, results), start=1):
+        mark = base.mark_symbol(result.evidence, result) if result else ""
+        if step.kind is Kind.EXAMPLE:
+            values = ", ".join(f"{sp.sstr(k)} = {sp.sstr(v)}" for k, v in step.values)
+            line = f"(at {values}) = {sp.sstr(step.expr)}"
+        elif step.kind is Kind.REFERENCE:
+            line = f"(the code {step.name.removeprefix('code-')}) = {sp.sstr(step.expr)}"
+        else:
+            lhs = f"{sp.sstr(step.lhs)} " if step.transformed else ""
+            line = f"{lhs}{step.relation.value} {sp.sstr(step.expr)}"
+        lines.append(f"  {n:>2} {mark:<3} {line}    # {step.because}")
+    return "\n".join(lines)
+
+
+def _note(derivation: Derivation) -> str:
+    return CHANGED if hasattr(derivation, _LAST_CHECK) else NOT_CHECKED
+
+
+def derivation_latex(derivation: Derivation) -> str:
+    """The chain as one MathJax display, with marks once checked and a note to call ``.check()`` before."""
+    report = last_check(derivation)
+    if report is None:
+        return _latex(derivation, None, _note(derivation))
+    return _latex(derivation, report.results, report.status())
+
+
+def _latex(derivation: Derivation, results: list[StepResult] | None, note: str, heading: bool = True) -> str:
+    """``$$\\begin{gathered} note \\\\ \\begin{aligned} chain \\end{aligned} \\\\ counterexamples \\end{gathered}$$``.
+
+    Without ``results`` the lines carry their numbers and justifications but no marks.
+    """
+    shown = base.lines(derivation, results if results is not None else _unchecked(derivation))
+    rows = []
+    opening = base.first_line(derivation)
+    if opening:
+        rows.append(f"{opening[0]} &= {opening[1]}")
+    for line in shown:
+        lhs = line.lhs or ("" if rows else to_latex(line.step.lhs))
+        mark = "" if results is None else base.mark_latex(line.evidence, line.result) + r"\ "
+        because = "checked exactly at these values" if line.is_example else line.step.because
+        if line.evidence is Evidence.ASSUMED and results is not None:
+            because = "assumption: " + because
+        rows.append(rf"{lhs} &{line.relation} {line.expr} && {mark}({line.number}) \quad {mathjax_text(because)}")
+    chain = "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}" if rows else ""
+    blocks = [rf"\textbf{{{_bold(derivation.title)}}}"] if heading else []
+    if note:
+        blocks.append(mathjax_text(note))
+    if chain:
+        blocks.append(chain)
+    for n, (step, result) in enumerate(zip(derivation.steps, results or []), start=1):
+        if result.counterexample is not None:
+            said = [_literal(f"Step {n} ({step.name}) is refuted:", "text")]
+            said += [_literal(t.strip(), "texttt") for t in result.counterexample.describe().splitlines()]
+            cells = " \\\\\n".join(said)
+            blocks.append("\\begin{array}{l}\n" + cells + "\n\\end{array}")
+    if not blocks:
+        return ""
+    return "$$\n\\begin{gathered}\n" + " \\\\[1ex]\n".join(blocks) + "\n\\end{gathered}\n$$"
+
+
+def bundled(module: str, name: str = "") -> Derivation:
+    """A derivation shipped with derive, loaded as ``derive check`` loads it: ``bundled("iid_cross_entropy")``.
+
+    ``name`` picks one of several derivations in the module (their ``name``, e.g. ``"kl-divergence"``).
+    Raises ``LoadError`` for an unknown module and ``ValueError`` for an unknown or missing ``name``.
+    """
+    from derive.run.loader import bundled_proofs, load_module
+
+    loaded = load_module(bundled_proofs() / f"{module}.py")
+    if loaded.error is not None:
+        raise loaded.error
+    found = [d for d in loaded.derivations if d.name == name] if name else loaded.derivations
+    if len(found) != 1:
+        names = ", ".join(d.name for d in loaded.derivations)
+        raise ValueError(f"{module}: say which derivation with name=... (one of {names})")
+    return found[0]
+
+
+def _unchecked(derivation: Derivation) -> list[StepResult]:
+    """Placeholders so that :func:`base.lines` can lay out a chain that has no results yet (marks are not shown)."""
+    return [StepResult(Evidence.UNDECIDED, NOT_CHECKED) for _ in derivation.steps]
+
+
+def _counterexamples_markdown(report: CheckReport) -> list[str]:
+    out = []
+    for n, (step, result) in enumerate(report._pairs(), start=1):
+        if result.counterexample is not None:
+            head = f"**Step {n} (`{step.name}`) is refuted** — {escape_markdown(step.because)}:"
+            out.append(f"{head}\n\n```text\n{result.counterexample.describe()}\n```")
+    return out
+
+
+# -- text inside math, for MathJax ----------------------------------------------------------------------------
+#: Characters that \text{...} treats differently in MathJax (without its textmacros extension), KaTeX and LaTeX;
+#: set as math between \text pieces instead.
+_TEXT_SPECIALS = {
+    "\\": r"\backslash",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\hat{}",
+    "~": r"\sim",
+}
+_SPECIAL = re.compile("([" + re.escape("".join(_TEXT_SPECIALS)) + "])")
+
+
+def mathjax_text(text: str) -> str:
+    r"""Plain text (with formulas such as ``q_i`` or ``p(i | θ)``) as math-mode LaTeX that MathJax, KaTeX and LaTeX
+    all read alike: ``\text{write}\ q_{i}\ \text{for}\ p(i \mid \theta)``."""
+    return _mathjax(text, "text")
+
+
+def _bold(text: str) -> str:
+    """Title text for ``\\textbf{...}``: no formulas, specials dropped (a title rarely has any)."""
+    return _SPECIAL.sub("", text)
+
+
+def _mathjax(text: str, command: str) -> str:
+    return "".join(_spaced(c, c.strip()) if is_math else _literal(c, command) for is_math, c in segments(text))
+
+
+def _literal(text: str, command: str) -> str:
+    """``text`` as it is, in ``\\text{...}`` or ``\\texttt{...}`` pieces around the specials."""
+    out = []
+    for n, piece in enumerate(_SPECIAL.split(text)):
+        if n % 2:
+            out.append(_TEXT_SPECIALS[piece])
+        elif piece.strip():
+            out.append(_spaced(piece, rf"\{command}{{{piece.strip()}}}"))
+        elif piece:
+            out.append(r"\ ")
+    return "".join(out)
+
+
+def _spaced(original: str, latex: str) -> str:
+    """``latex`` with ``\\ `` where ``original`` began or ended with a space (MathJax trims spaces in \\text)."""
+    lead = r"\ " if original[:1].isspace() else ""
+    trail = r"\ " if original[-1:].isspace() else ""
+    return lead + latex + trail

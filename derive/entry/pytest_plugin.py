@@ -1,0 +1,450 @@
+"""Proof checks as pytest tests: one test item per derivation step.
+
+Registered as the ``derive`` plugin through the ``pytest11`` entry point, so after ``pip install derivekit`` a
+plain ``pytest`` collects derivation modules. See ``docs/pytest.md`` for the user's view; in short:
+
+- **Which modules.** The paths in ``[tool.derive] paths`` of the rootdir's ``pyproject.toml`` plus every
+  ``--derive PATH``; when neither is set, a ``proofs/`` folder at the rootdir if there is one. A folder means
+  the ``*.py`` files directly in it, as for ``derive check`` (not ``_*.py``, ``conftest.py`` or ``test_*.py``).
+  They are added to the paths pytest collects when it is run without file arguments (next to ``testpaths``);
+  ``--derive PATH`` is added always. A file named on the command line is collected when it looks like a
+  derivation module (below).
+- **Test modules.** A module pytest collects anyway (it matches ``python_files``) and that looks like a
+  derivation module is taken over in ``pytest_pycollect_makemodule``: one collector yields its step items and
+  its ordinary tests, so nothing is collected twice. *Looks like a derivation module* is decided from the
+  source text alone, without importing: it imports ``derive`` (``import derive``/``from derive... import``)
+  and calls ``Derivation(``. A false positive costs nothing (a module without a module-level derivation is
+  collected exactly as pytest would).
+- **Ids.** ``FILE::STEP`` when the module defines one derivation, ``FILE::DERIVATION::STEP`` when it defines
+  several (the derivation is then a collector node of its own, so ``pytest FILE::DERIVATION`` runs one
+  derivation). Names are the step's ``name=`` and the derivation's ``name``, in definition order.
+- **Checking.** Each item checks its own step when it runs (``-k`` and ``--lf`` check only what they select),
+  through :func:`derive.run.check.check_derivations` with the verification cache, as ``derive check`` does.
+- **Strictness.** By default a step must reach the evidence it declares (``allow=``); with ``--derive-strict``
+  every claim must be ``proved``, and a stated assumption is *skipped* with its reason: it is neither a proof
+  nor a mistake.
+
+NOTE: this module imports only the standard library and pytest at import time; ``derive``'s engine (and
+SymPy) is imported inside the hooks, once there is something to collect.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import fnmatch
+import os
+import re
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from derive.core.evidence import Evidence, StepResult
+    from derive.core.model import Derivation, Step
+
+
+@dataclasses.dataclass
+class _State:
+    """What the plugin decided at configure time, kept on the config."""
+
+    enabled: bool = True
+    roots: list[Path] = dataclasses.field(default_factory=list)  # the derive paths, resolved
+    files: set[Path] = dataclasses.field(default_factory=set)  # the derivation modules they expand to
+    source: str = ""  # where the paths came from, for the report header
+
+
+STATE = pytest.StashKey[_State]()
+_EVIDENCE = "derive_evidence"  # the user_properties key carrying a step's evidence (also under xdist)
+
+
+# -- options and configuration -------------------------------------------------------------------------------
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("derive", "derivations checked step by step (derivekit)")
+    group.addoption(
+        "--derive",
+        action="append",
+        default=[],
+        metavar="PATH",
+        dest="derive_paths",
+        help="a derivation module or a folder of them to collect, one test per step (repeatable; "
+        "added to [tool.derive] paths of pyproject.toml)",
+    )
+    group.addoption(
+        "--derive-budget",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="time budget per step; a step that needs longer is undecided (default: derive's, 5 s)",
+    )
+    group.addoption(
+        "--derive-strict",
+        action="store_true",
+        help="every step must be proved (not proved-for-sizes or numeric, whatever it allows); "
+        "stated assumptions are skipped",
+    )
+    group.addoption("--derive-no-cache", action="store_true", help="verify every step again, ignoring the cache")
+    group.addoption("--no-derive", action="store_true", help="collect no derivations (or use -p no:derive)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    state = _State(enabled=not config.getoption("no_derive"))
+    config.stash[STATE] = state
+    if not state.enabled:
+        return
+    config.pluginmanager.register(_Summary(), "derive-summary")
+    root = config.rootpath
+    configured = _configured_paths(root)
+    given = [Path(p) for p in config.getoption("derive_paths")]
+    roots = [root / p for p in configured] + [config.invocation_params.dir / p for p in given]
+    state.source = "[tool.derive] paths" if configured else ""
+    if given:
+        state.source += (" and " if state.source else "") + "--derive"
+    if not roots and (root / "proofs").is_dir():
+        roots, state.source = [root / "proofs"], "the proofs/ folder"
+    if not roots:
+        return
+    for path in roots:
+        if not path.exists():
+            raise pytest.UsageError(f"derive: {_shown(path)}: no such file or folder ({state.source})")
+    state.roots = [p.resolve() for p in roots]
+    state.files = {p.resolve() for p in state.roots if p.is_file()}
+    state.files |= {f.resolve() for p in state.roots if p.is_dir() for f in p.glob("*.py") if _module_name_ok(f)}
+    # NOTE: pytest walks config.args; without file arguments (testpaths, or the invocation dir) the derive paths
+    # join them, and --derive PATH always does. A path already below one of the args is walked anyway.
+    extra = state.roots if config.args_source is not pytest.Config.ArgsSource.ARGS else _given_resolved(given, config)
+    for path in extra:
+        if not any(_below(path, Path(arg)) for arg in _arg_paths(config)):
+            config.args.append(str(path))
+
+
+def _given_resolved(given: list[Path], config: pytest.Config) -> list[Path]:
+    return [(config.invocation_params.dir / p).resolve() for p in given]
+
+
+def _arg_paths(config: pytest.Config) -> list[Path]:
+    """The filesystem parts of pytest's args (``tests/test_x.py::name`` → ``tests/test_x.py``), resolved."""
+    return [(config.invocation_params.dir / arg.split("::")[0]).resolve() for arg in config.args]
+
+
+def _below(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _configured_paths(root: Path) -> list[str]:
+    """``[tool.derive] paths`` from the rootdir's pyproject.toml (relative to the rootdir)."""
+    from derive.entry.settings import ConfigError, paths_setting
+
+    pyproject = root / "pyproject.toml"
+    try:
+        return paths_setting(pyproject if pyproject.is_file() else None)
+    except ConfigError as exc:
+        raise pytest.UsageError(f"derive: {exc}") from None
+
+
+def _module_name_ok(path: Path) -> bool:
+    """The loader's rule for the modules of a folder (importing the loader does not import SymPy)."""
+    from derive.run.loader import is_derivation_file
+
+    return is_derivation_file(path)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    state = config.stash.get(STATE, None)
+    if state is None or not state.roots:
+        return None
+    shown = ", ".join(_shown(p, config.rootpath) for p in state.roots)
+    count = len(state.files)
+    return f"derive: {count} derivation module{'s' if count != 1 else ''} in {shown} ({state.source})"
+
+
+# -- collection ----------------------------------------------------------------------------------------------
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """A derivation module under the derive paths that pytest's own Python collector will not pick up."""
+    state = parent.config.stash.get(STATE, None)
+    if state is None or not state.files or file_path.suffix != ".py":
+        return None
+    if parent.session.isinitpath(file_path) or _is_test_module(file_path, parent.config):
+        return None  # pytest's Python plugin collects it, through pytest_pycollect_makemodule below
+    if file_path.resolve() not in state.files:
+        return None
+    return DerivationFile.from_parent(parent, path=file_path)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """Take over a module pytest collects (a test module, or a file named on the command line) that is a
+    derivation module, so that it is collected once: its steps and, for a test module, its tests."""
+    state = parent.config.stash.get(STATE, None)
+    if state is None or not state.enabled or module_path.name == "__init__.py":
+        return None
+    if not (module_path.resolve() in state.files or looks_like_derivation_module(module_path)):
+        return None
+    if _is_test_module(module_path, parent.config):
+        return DerivationModule.from_parent(parent, path=module_path)
+    return DerivationFile.from_parent(parent, path=module_path)
+
+
+_IMPORTS_DERIVE = re.compile(rb"^[ \t]*(?:from[ \t]+derive(?:\.\w+)*[ \t]+import|import[ \t]+derive)\b", re.M)
+
+
+def looks_like_derivation_module(path: Path) -> bool:
+    """Decided from the source, without importing: the module imports derive and calls ``Derivation(``."""
+    try:
+        source = path.read_bytes()
+    except OSError:
+        return False
+    return b"Derivation(" in source and _IMPORTS_DERIVE.search(source) is not None
+
+
+def _is_test_module(path: Path, config: pytest.Config) -> bool:
+    """Whether ``path`` matches ``python_files``, with pytest's matching rule (``_pytest.pathlib.fnmatch_ex``)."""
+    for pattern in config.getini("python_files"):
+        if os.sep not in pattern and "/" not in pattern:
+            name = path.name
+        else:
+            name = str(path)
+            if not os.path.isabs(pattern) and not pattern.startswith("*"):
+                pattern = f"*{os.sep}{pattern}"
+        if fnmatch.fnmatch(name, pattern):
+            return True
+    return False
+
+
+def _step_nodes(parent: pytest.Collector, derivations: list[Derivation]) -> list[pytest.Node]:
+    """Steps as items of ``parent`` for one derivation; one collector per derivation for several."""
+    if len(derivations) == 1:
+        (d,) = derivations
+        return [StepItem.from_parent(parent, name=s.name, derivation=d, step=s) for s in d.steps]
+    seen: Counter = Counter()
+    nodes: list[pytest.Node] = []
+    for d in derivations:
+        seen[d.name] += 1
+        name = d.name if seen[d.name] == 1 else f"{d.name}-{seen[d.name]}"  # two derivations with one title
+        nodes.append(DerivationNode.from_parent(parent, name=name, derivation=d))
+    return nodes
+
+
+def _unique(derivations) -> list[Derivation]:
+    """In definition order, each object once (a module may bind one derivation to two names)."""
+    out, ids = [], set()
+    for d in derivations:
+        if id(d) not in ids:
+            ids.add(id(d))
+            out.append(d)
+    return out
+
+
+class DerivationFile(pytest.File):
+    """A derivation module that is not a test module, imported by derive's loader (as ``derive check`` does)."""
+
+    def collect(self):
+        from derive.run.loader import load_module
+
+        loaded = load_module(self.path)
+        if loaded.error is not None:
+            raise self.CollectError(str(loaded.error))
+        return _step_nodes(self, _unique(loaded.derivations))
+
+
+class DerivationModule(pytest.Module):
+    """A test module that also defines derivations at module level: its step items, then its tests."""
+
+    def collect(self):
+        from derive.core.model import Derivation
+
+        tests = list(super().collect())  # imports the module (pytest's import mode) and collects its tests
+        here = self.path.resolve()
+        found = [
+            v
+            for v in vars(self.obj).values()
+            if isinstance(v, Derivation) and v.steps and _same_file(v.steps[0].file, here)
+        ]
+        for d in found:
+            d.source = str(self.path)
+        return _step_nodes(self, _unique(found)) + tests
+
+
+def _same_file(name: str, path: Path) -> bool:
+    try:
+        return Path(name).resolve() == path
+    except OSError:
+        return False
+
+
+class DerivationNode(pytest.Collector):
+    """One of several derivations in a module: its steps are its items."""
+
+    def __init__(self, *, derivation: Derivation, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.derivation = derivation
+
+    def collect(self):
+        return _step_nodes(self, [self.derivation])
+
+
+# -- running -------------------------------------------------------------------------------------------------
+class StepFailed(Exception):
+    """A step that did not reach the evidence required of it (reported by StepItem.repr_failure)."""
+
+
+class StepItem(pytest.Item):
+    """One step of a derivation: checked when run, reported with its claim, evidence and counterexample."""
+
+    def __init__(self, *, derivation: Derivation, step: Step, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.derivation = derivation
+        self.step = step
+        self.number = derivation.steps.index(step) + 1
+        self.result: StepResult | None = None
+
+    def runtest(self) -> None:
+        from derive.core.evidence import Evidence
+        from derive.run.cache import Cache
+        from derive.run.check import check_derivations
+        from derive.verify.steps import DEFAULT_BUDGET, Options
+
+        config = self.config
+        budget = config.getoption("derive_budget") or DEFAULT_BUDGET
+        cache = None if config.getoption("derive_no_cache") else Cache()
+        # NOTE: a view of the derivation holding this step only: -k/--lf check what they select, nothing more.
+        # Each step runs in its own forked worker under the budget anyway, so checking a module's steps at once
+        # would save nothing (measured in docs/pytest.md).
+        view = dataclasses.replace(self.derivation, steps=[self.step])
+        (report,) = check_derivations([(view, self._replay_path())], Options(budget=budget), jobs=1, cache=cache)
+        (result,) = report.results
+        self.result = result
+        self.user_properties.append((_EVIDENCE, result.evidence.value))
+        if config.getoption("derive_strict"):
+            if result.evidence is Evidence.ASSUMED:
+                pytest.skip(
+                    f"{_step_where_shown(self.step)}: an assumption, not proved (--derive-strict): {self.step.because}"
+                )
+            if result.evidence is not Evidence.PROVED:
+                raise StepFailed(Evidence.PROVED)
+        elif not result.evidence.satisfies(self.step.allow):
+            raise StepFailed(self.step.allow)
+
+    def _replay_path(self) -> str:
+        return _shown(self.path)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style=None) -> str:
+        if isinstance(excinfo.value, StepFailed) and self.result is not None:
+            return failure_text(self, excinfo.value.args[0], self.result)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        path = Path(self.step.file) if self.step.file and Path(self.step.file).is_file() else self.path
+        return path, max(self.step.line - 1, 0), f"{self.derivation.name}: step {self.number} ({self.step.name})"
+
+
+def _step_where_shown(step: Step) -> str:
+    return f"{_shown(Path(step.file))}:{step.line}" if step.file else "<unknown>"
+
+
+def failure_text(item: StepItem, required: Evidence, result: StepResult) -> str:
+    """The failure report: where, the claim as source and as text, the evidence, the counterexample, a replay."""
+    import sympy as sp
+
+    from derive.core.evidence import Evidence
+
+    step, d = item.step, item.derivation
+    strict = item.config.getoption("derive_strict")
+    # The first line is what pytest's short summary shows ("FAILED id - <first line>"): the verdict leads.
+    cex = result.counterexample
+    if result.inconsistent:
+        verdict = "ENGINE INCONSISTENCY: a proof contradicted by the independent guard" + (
+            f" at {cex.point}" if cex is not None and cex.point else ""
+        )
+    elif cex is not None:
+        at = f" at {cex.point}" if cex.point else ""
+        verdict = f"refuted{at}: {cex.sides[0]} = {cex.lhs_value}, {cex.sides[1]} = {cex.rhs_value}"
+    elif result.evidence is Evidence.REFUTED:
+        verdict = "refuted"
+    else:
+        verdict = f"{result.evidence.value}, short of {required.value}"
+    lines = [f"{verdict} ({_step_where_shown(step)}: step {item.number} ({step.name}) of {d.name})"]
+    lines += _source_lines(step)
+    lines.append("")
+    lines.append(f"  before:    {_one_line(step.claim_lhs)}")
+    if step.values:
+        lines.append("  at:        " + ", ".join(f"{sp.sstr(k)} = {sp.sstr(v)}" for k, v in step.values))
+    lines.append(f"  relation:  {step.relation.value}")
+    lines.append(f"  after:     {_one_line(step.expr)}")
+    lines.append(
+        f"  because:   {step.because}" + (f"  (rules tried first: {', '.join(step.hints)})" if step.hints else "")
+    )
+    why = (
+        "--derive-strict" if strict else f"allow={step.allow.value}" if step.allow is not Evidence.PROVED else "default"
+    )
+    lines.append(f"  evidence:  {result.evidence.value}, required: {required.value} ({why})")
+    if result.detail:
+        lines.append(f"  detail:    {result.detail}")
+    if result.counterexample is not None:
+        lines.append("")
+        lines += result.counterexample.describe().splitlines()
+    else:
+        lines.append("")
+        if result.evidence is Evidence.UNDECIDED and "budget" in result.detail:
+            lines.append("Hint: give it more time with --derive-budget SECONDS, or name rules with by=...")
+        lines.append(f"Replay: derive check {item._replay_path()} --step {step.name}")
+    return "\n".join(lines)
+
+
+def _one_line(expr) -> str:
+    import sympy as sp
+
+    return sp.sstr(expr)
+
+
+def _source_lines(step: Step, limit: int = 12) -> list[str]:
+    """The statement that made the step, as pytest shows source: numbered, the step's first line marked."""
+    try:
+        text = Path(step.file).read_text(encoding="utf-8")
+        tree = ast.parse(text)
+    except (OSError, SyntaxError, ValueError):
+        return []
+    stmt = next((n for n in ast.walk(tree) if isinstance(n, ast.stmt) and n.lineno == step.line), None)
+    if stmt is None:
+        return []
+    source = text.splitlines()
+    last = min(stmt.end_lineno or stmt.lineno, stmt.lineno + limit - 1)
+    out = [""]
+    for n in range(stmt.lineno, last + 1):
+        mark = ">" if n == step.line else " "
+        out.append(f"{mark} {n:4d}  {source[n - 1]}")
+    if last < (stmt.end_lineno or last):
+        out.append("        ...")
+    return out
+
+
+def _shown(path: Path, base: Path | None = None) -> str:
+    """``path`` relative to ``base`` (default: the working directory) when it lies below it."""
+    try:
+        rel = os.path.relpath(path, base) if base else os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+# -- reporting -----------------------------------------------------------------------------------------------
+class _Summary:
+    """Tallies the evidence of the steps run and prints one line at the end (in the controller under xdist)."""
+
+    def __init__(self) -> None:
+        self.evidence: dict[str, str] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "call":
+            for key, value in report.user_properties:
+                if key == _EVIDENCE:
+                    self.evidence[report.nodeid] = value
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        if self.evidence:
+            counts = Counter(self.evidence.values()).most_common()
+            tally = ", ".join(f"{n} {level}" for level, n in counts)
+            n = len(self.evidence)
+            terminalreporter.write_sep("-", f"derive: {n} step{'s' if n != 1 else ''} checked: {tally}")

@@ -1,0 +1,1 @@
+"""Running checks: loading derivation modules, step tasks, the budgeted worker pool and the result cache."""

@@ -1,0 +1,145 @@
+"""Check derivations: one task per step, run in budgeted workers, with results from and into the cache.
+
+What a step's evidence is comes from ``derive.verify.steps``; this module decides where it is computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from derive.core.evidence import StepResult
+from derive.core.model import Context, Derivation, Kind, Relation, Step
+from derive.run.cache import Cache, step_key
+from derive.run.worker import Task, run_isolated, run_many
+from derive.verify.relations import verify_inequality, verify_witness
+from derive.verify.steps import DEFAULT_BUDGET, Options, check_assumption, check_example, verify_claim
+
+
+@dataclass
+class DerivationReport:
+    derivation: Derivation
+    results: list[StepResult] = field(default_factory=list)
+    path: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return all(r.evidence.satisfies(s.allow) for s, r in zip(self.derivation.steps, self.results))
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.derivation.name,
+            "title": self.derivation.title,
+            "path": self.path,
+            "passed": self.passed,
+            "steps": [
+                {
+                    "index": n,
+                    "name": s.name,
+                    "kind": s.kind.value,
+                    "relation": s.relation.value,
+                    "justification": s.because,
+                    "allow": s.allow.value,
+                    "passed": r.evidence.satisfies(s.allow),
+                    "location": s.where,
+                    **r.to_json(),
+                }
+                for n, (s, r) in enumerate(
+                    zip(self.derivation.steps, self.results), start=getattr(self.derivation, "first_index", 1)
+                )
+            ],
+        }
+
+
+# -- steps and derivations -------------------------------------------------------------------------------------
+def step_task(derivation: Derivation, step: Step, options: Options) -> Task:
+    """What checking ``step`` takes: a result known without work, or a function to run in a worker."""
+    if step.kind is Kind.ASSUME:
+        return lambda: check_assumption(derivation.context, step)
+    if step.kind is Kind.REFERENCE:
+        from derive.verify.code import check_reference
+
+        return lambda: check_reference(step.reference, step.expr, derivation.context, options.seed, options.replay)
+    if step.relation is Relation.NE:
+        return lambda: verify_witness(step.claim_lhs, step.expr, dict(step.values), derivation.context)
+    if step.relation is not Relation.EQ:
+        return lambda: verify_inequality(step.claim_lhs, step.expr, step.relation, derivation.context, options.seed)
+    if step.kind is Kind.EXAMPLE:
+        return lambda: check_example(derivation.context, step, options)
+    return lambda: verify_claim(step.claim_lhs, step.expr, derivation.context, step.hints, options)
+
+
+def check_step(derivation: Derivation, step: Step, options: Options | None = None) -> StepResult:
+    """The evidence for one step, computed in a killable worker under ``options.budget``."""
+    options = options or Options()
+    return run_many([step_task(derivation, step, options)], options.budget)[0]
+
+
+def check_derivations(
+    items: list[tuple[Derivation, str]],
+    options: Options | None = None,
+    *,
+    jobs: int = 1,
+    cache: Cache | None = None,
+    progress: Callable[[DerivationReport, Step, StepResult], None] | None = None,
+) -> list[DerivationReport]:
+    """Check every step of every derivation, ``jobs`` steps at a time, reusing ``cache`` where it has a result.
+
+    Results, and ``progress(report, step, result)`` calls, come in derivation order whatever ``jobs`` is.
+    """
+    options = options or Options()
+    reports = [DerivationReport(d, path=path) for d, path in items]
+    tasks: list[Task] = []
+    slots: list[tuple[DerivationReport, Step, str]] = []
+    for report in reports:
+        for step in report.derivation.steps:
+            opts = Options(options.budget, options.seed, replay=_replay(report.path, step))
+            key = step_key(report.derivation.context, step, options.seed) if cache else ""
+            hit = cache.get(key) if cache else None
+            tasks.append(hit or step_task(report.derivation, step, opts))
+            slots.append((report, step, key))
+
+    def on_result(index: int, result: StepResult) -> None:
+        report, step, key = slots[index]
+        if cache and not result.cached:
+            cache.put(key, result)
+        report.results.append(result)
+        if progress:
+            progress(report, step, result)
+
+    run_many(tasks, options.budget, jobs, on_result)
+    return reports
+
+
+def check_derivation(derivation: Derivation, options: Options | None = None, path: str = "") -> DerivationReport:
+    """Check every step of one derivation, in order, without a cache."""
+    return check_derivations([(derivation, path)], options)[0]
+
+
+def _replay(path: str, step: Step) -> str:
+    return f"derive check {path or step.file} --step {step.name}"
+
+
+def verify(
+    lhs: sp.Expr, rhs: sp.Expr, context: Context | None = None, *, by=(), budget: float = DEFAULT_BUDGET, seed: int = 0
+) -> StepResult:
+    """The evidence for a single identity ``lhs = rhs``, as for a derivation step (for notebooks and tests).
+
+    Symbols carry their SymPy assumptions (``Symbol("a", positive=True)``); ``context`` adds sizes, data ranges,
+    families and definitions.
+    """
+    ctx = context or Context()
+    hints = (by,) if isinstance(by, str) else tuple(by)
+    # NOTE: no sympify: text is never parsed (it could come from anywhere); numbers become SymPy integers.
+    lhs, rhs = (_as_expr(e, name) for e, name in ((lhs, "lhs"), (rhs, "rhs")))
+    return run_isolated(lambda: verify_claim(lhs, rhs, ctx, hints, Options(budget, seed)), budget)
+
+
+def _as_expr(e, name: str) -> sp.Expr:
+    if isinstance(e, sp.Expr):
+        return e
+    if isinstance(e, int) and not isinstance(e, bool):
+        return sp.Integer(e)
+    raise TypeError(f"verify: {name} must be a SymPy expression, not {type(e).__name__} (text is never parsed)")

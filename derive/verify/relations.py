@@ -1,0 +1,153 @@
+"""Relations other than ``=``: inequalities proved by positivity, and ``≠`` proved by a witness.
+
+``a < b`` is proved by normalising ``b − a`` with the named rules (definitions unfolded, logs expanded) and showing
+it positive from the declared assumptions (``facts.positive``); ``≤`` accepts the same proof. A point inside the
+assumptions where the inequality fails, certified by exact evaluation, refutes it. ``a ≠ b`` holds when the two
+sides differ at one point: the author's witness, checked to lie inside the declarations, evaluated exactly, the
+difference certified (SYMPY_PITFALLS.md item 12). Such a proof is ``proved``: one exact counterexample to
+equality is a complete proof of ``≠``.
+"""
+
+from __future__ import annotations
+
+import random
+
+import sympy as sp
+
+from derive.core.evidence import Evidence, StepResult, TraceEntry
+from derive.core.hygiene import exact_decimals, freshen
+from derive.core.model import Context, Relation
+from derive.engine.facts import Env, positive
+from derive.engine.rewrite import EngineError, Rewriter
+from derive.engine.rules import RULES, context_rules
+from derive.verify.domain import violation
+from derive.verify.guard import guarded, numeric_sides, refutation
+from derive.verify.sampling import (
+    DIGITS,
+    MAX_PRECISION,
+    Instances,
+    Space,
+    approx,
+    certified_gap,
+    counterexample,
+    decidable,
+    evaluate_at,
+    point_from,
+    take_derivatives,
+    unfold_all,
+)
+from derive.verify.wellformed import unsupported
+
+NUMERIC_POINTS = 40
+SEARCH_LIMIT = 300
+
+
+def verify_inequality(lhs: sp.Expr, rhs: sp.Expr, relation: Relation, ctx: Context, seed: int = 0) -> StepResult:
+    """Evidence for ``lhs < rhs`` (or ≤, >, ≥)."""
+    try:
+        lhs, rhs = exact_decimals(lhs), exact_decimals(rhs)
+    except ValueError as exc:
+        return StepResult(Evidence.UNDECIDED, f"outside what derive checks: {exc}")
+    reason = unsupported(lhs, rhs, ctx)
+    if reason:
+        return StepResult(Evidence.UNDECIDED, f"outside what derive checks: {reason}")
+    lhs, rhs = freshen(lhs), freshen(rhs)
+    gap = rhs - lhs if relation in (Relation.LT, Relation.LE) else lhs - rhs  # must be > 0 (or ≥ 0)
+    strict = relation in (Relation.LT, Relation.GT)
+    # The difference as written, with definitions unfolded, then fully normalised: distributing products can
+    # hide a sign that the written form shows (y/ŷ² + (1 − y)/(1 − ŷ)²), so try the plainer forms first.
+    unfold = [r for r in context_rules(ctx) if r.introduces_symbols]
+    for rules in ([], unfold, unfold + list(RULES.values()) + context_rules(ctx)):
+        trace: list[TraceEntry] = []
+        try:
+            normal = Rewriter(Env(ctx), rules, "lhs", trace).normalize(gap) if rules else gap
+        except EngineError:
+            continue
+        why = positive(normal, Env(ctx))
+        if why is not None:
+            trace.append(TraceEntry(rule="positivity", side="both", assumptions=why, target=sp.srepr(normal)))
+            proof = StepResult(Evidence.PROVED, "the difference is positive for all sizes", trace=trace)
+            return guarded(proof, lhs, rhs, relation, ctx, seed)
+    space = Space.of([lhs, rhs], ctx)
+    sides = Instances(lhs, rhs, ctx)  # the same evaluation as for '=' claims: unfolded, differentiated, expanded
+    for n, point in enumerate(space.points(span=3)):
+        if n >= SEARCH_LIMIT:
+            break
+        value = _sign_value(sides, point, relation)
+        if value is not None and (value < 0 or (strict and value == 0)):
+            return _refuted(point, sides, relation)
+    rng = random.Random(seed)
+    for _ in range(NUMERIC_POINTS):
+        point = space.random_point(rng)
+        value = None if point is None else _sign_value(sides, point, relation)
+        if value is None:
+            return StepResult(Evidence.UNDECIDED, "no method concluded: a side cannot be evaluated at a point")
+        if value < 0 or (strict and value == 0):
+            return _refuted(point, sides, relation)
+    return StepResult(Evidence.NUMERIC, f"{NUMERIC_POINTS} random points satisfy it to {DIGITS} digits (seed {seed})")
+
+
+def _sign_value(sides: Instances, point, relation: Relation) -> sp.Expr | None:
+    """The certified value of the gap (rhs − lhs for < and ≤, lhs − rhs for > and ≥) at ``point``; None when it
+    cannot be told."""
+    try:
+        a, b = sides.instantiate(point)
+    except (ValueError, TypeError):
+        return None
+    return certified_gap(a, b, relation)
+
+
+def _refuted(point, sides: Instances, relation: Relation) -> StepResult:
+    a, b = sides.instantiate(point)
+    cex = counterexample(point, a, b, sides.ctx)
+    result = StepResult(Evidence.REFUTED, "the inequality fails at a point", counterexample=cex)
+    return refutation(point, *sides.claim, relation, sides.ctx, result)
+
+
+def verify_witness(lhs: sp.Expr, rhs: sp.Expr, witness: dict, ctx: Context) -> StepResult:
+    """Evidence for ``lhs ≠ rhs`` from the author's witness (values for sizes, data, family members, scalars)."""
+    try:
+        witness = {sp.sympify(k): exact_decimals(sp.sympify(v)) for k, v in witness.items()}
+        lhs, rhs = exact_decimals(lhs), exact_decimals(rhs)
+    except ValueError as exc:
+        return StepResult(Evidence.UNDECIDED, f"outside what derive checks: {exc}")
+    problem = violation(witness, ctx)
+    if problem:
+        return StepResult(Evidence.UNDECIDED, f"the witness is not inside the declarations: {problem}")
+    # freshened first: a witness names free symbols only, never a summation index
+    a, b = (evaluate_at(take_derivatives(unfold_all(freshen(e), ctx)), witness) for e in (lhs, rhs))
+    point = ", ".join(f"{sp.sstr(k)} = {sp.sstr(v)}" for k, v in witness.items())
+    if a.free_symbols or b.free_symbols:
+        return StepResult(Evidence.UNDECIDED, f"the witness leaves {sorted(map(str, (a - b).free_symbols))} unset")
+    if any(side.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not side.is_number for side in (a, b)):
+        return StepResult(Evidence.UNDECIDED, f"a side has no finite value at the witness {point}")
+    if not decidable(a - b):
+        return StepResult(Evidence.UNDECIDED, f"the sides at the witness {point} cannot be told apart exactly")
+    diff = a - b
+    try:
+        value = sp.N(diff, DIGITS, strict=True, maxn=MAX_PRECISION)
+    except sp.core.evalf.PrecisionExhausted:
+        value = sp.Integer(0)
+    if diff == 0 or value == 0:
+        return StepResult(Evidence.UNDECIDED, f"the sides agree at the witness {point}; it shows nothing")
+    entry = TraceEntry(rule="witness", side="both", assumptions=(point,), target=sp.srepr(sp.Tuple(a, b)))
+    detail = f"at {point}: left side ≈ {approx(a)}, right side ≈ {approx(b)}"
+    return _confirmed(StepResult(Evidence.PROVED, detail, trace=[entry]), lhs, rhs, witness, ctx)
+
+
+def _confirmed(proof: StepResult, lhs: sp.Expr, rhs: sp.Expr, witness: dict, ctx: Context) -> StepResult:
+    """The witness re-evaluated the guard's way (mpmath at two precisions, derivatives numerically): the sides
+    must differ there too, else the engine contradicts itself."""
+    sides = Instances(lhs, rhs, ctx, differentiate=False)
+    point = point_from(witness, ctx)
+    values = numeric_sides(sides, point)
+    if values is not None:
+        (a1, b1), (a2, b2) = values
+        if abs(a2 - b2) > 100 * (abs(a1 - a2) + abs(b1 - b2)):
+            return proof
+    return StepResult(
+        Evidence.UNDECIDED,
+        "engine inconsistency: the witness separates the sides exactly, but evaluated numerically (mpmath) the "
+        "sides do not differ there; please report this",
+        inconsistent=True,
+    )
