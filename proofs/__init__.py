@@ -1,6 +1,6 @@
 """The derivations bundled with derive (installed as ``derive.proofs``); see README.md for the list.
 
-``ORDER`` is the reading order of the lecture notes and slides (``derive.loader.reading_order``): the seed-000
+``ORDER`` is the reading order of the lecture notes and slides (``derive.run.loader.reading_order``): the seed-000
 chain first, then what it leads to.
 """
 
