@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from derive.core.version import VERSION as __version__
 
 _EXPORTS = {
     "Context": "derive.core.model",

@@ -21,9 +21,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from derive import __version__
 from derive.core.errors import DeriveError
 from derive.core.evidence import Evidence
+from derive.core.version import VERSION as __version__
 from derive.run.cache import Cache, default_dir
 from derive.run.check import DerivationReport, check_derivations
 from derive.run.loader import Loaded, display_path, load

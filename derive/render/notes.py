@@ -21,9 +21,9 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from derive import __version__
 from derive.core.evidence import Evidence, StepResult
 from derive.core.model import Derivation, Kind
+from derive.core.version import VERSION as __version__
 from derive.render import base
 from derive.render.latex import PREAMBLE, label, render_fragment
 from derive.render.style import Notation, for_derivation, using

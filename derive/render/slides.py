@@ -17,9 +17,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from derive import __version__
 from derive.core.evidence import Evidence, StepResult
 from derive.core.model import Derivation
+from derive.core.version import VERSION as __version__
 from derive.render import base
 from derive.render.notes import TITLE, Checked, chain, check_names, in_notation, opening, pdf_text
 from derive.render.style import Notation

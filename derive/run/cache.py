@@ -69,7 +69,7 @@ def deciding_modules() -> list[Path]:
 @memoize
 def engine_fingerprint() -> str:
     """The package version, a hash of the source files that decide verdicts, and SymPy's version."""
-    from derive import __version__
+    from derive.core.version import VERSION as __version__
 
     root = PACKAGE_ROOT
     digest = hashlib.sha256()
