@@ -1,0 +1,119 @@
+"""A claim's two sides made concrete: unfolded once, expanded once per size, then evaluated exactly at a point and
+compared there, with any difference certified."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derive.core.model import Context
+from derive.verify.sampling.evaluation import (
+    DIGITS,
+    MAX_PRECISION,
+    _closed,
+    evaluate_at,
+    put,
+    take_derivatives,
+    unfold_all,
+)
+from derive.verify.sampling.points import Point
+
+
+class Instances:
+    """A claim's two sides, unfolded once and expanded once per size, ready to evaluate at many points."""
+
+    def __init__(
+        self, lhs: sp.Expr, rhs: sp.Expr, ctx: Context, *, differentiate: bool = True, unfolded: tuple | None = None
+    ):
+        self.ctx = ctx
+        self.claim = (lhs, rhs)
+        # ``unfolded``: the same two sides with the definitions already put in (Instances.unfolded of this claim)
+        self.unfolded = unfolded or tuple(unfold_all(e, ctx) for e in (lhs, rhs))
+        # derivatives are evaluated before values are put in (d/dθ at θ = 0 is not "d/d0"); the guard
+        # (derive.verify.guard) keeps them and differentiates numerically instead
+        self.sides = tuple(take_derivatives(e) if differentiate else e for e in self.unfolded)
+        self._expanded: dict = {}
+
+    def at_sizes(self, point: Point) -> tuple[sp.Expr, sp.Expr]:
+        key = point.sizes
+        if key not in self._expanded:
+            sizes = point.size_map()
+            self._expanded[key] = tuple(put(e, sizes) for e in self.sides)
+        return self._expanded[key]
+
+    def instantiate(self, point: Point, *, values: bool = True) -> tuple[sp.Expr, sp.Expr]:
+        """Both sides at ``point``: data (and, with ``values``, families and scalars) replaced."""
+        mapping = point.mapping(families=False)
+        # integer values (an observed class c) act like data: they pick family members (z[c] becomes z[2])
+        mapping.update({s: v for s, v in point.scalars if s in self.ctx.integer_values})
+        fam = point.mapping() if values else {}
+        out = []
+        for e in self.at_sizes(point):
+            e = evaluate_at(e, mapping)  # q[x[1]] becomes q[2], a bound x[1] an integer
+            if values:  # a scalar may be a bound too (Σ_{k=0}^{n} with n = 2)
+                e = evaluate_at(evaluate_at(e, fam), dict(point.scalars))
+            out.append(e)
+        return out[0], out[1]
+
+    def compare(self, point: Point) -> Comparison:
+        """Decide the claim at one point, certifying any difference."""
+        try:
+            a, b = self.instantiate(point)
+        except (ValueError, TypeError):  # e.g. a derivative with respect to a symbol that now has a value
+            return Comparison("unknown")
+        for side in (a, b):
+            if not _closed(side):
+                return Comparison("unknown", a, b)
+            if side.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+                return Comparison("undefined", a, b)
+        diff = a - b
+        if diff == 0:
+            return Comparison("equal", a, b)
+        real, imag = diff.as_real_imag()
+        if real.is_Rational and imag.is_Rational:
+            # an exact (complex) rational difference, however small; as_real_imag may also show a difference
+            # that did not cancel as written to be 0 (exp(1/8 + 3i) − exp(1/8)·exp(3i))
+            return Comparison("equal" if real == 0 and imag == 0 else "differ", a, b)
+        if _exactly_zero(diff):
+            return Comparison("equal", a, b)
+        try:
+            value = sp.N(diff, DIGITS, strict=True, maxn=MAX_PRECISION)
+        except sp.core.evalf.PrecisionExhausted:
+            # No digit certified even at MAX_PRECISION bits: the difference is below 2^-MAX_PRECISION, equal as
+            # far as numbers tell. (A point on a branch cut or at a jump, where evalf cannot tell the side and
+            # would raise the same, never gets here: _closed has declined it.)
+            return Comparison("equal", a, b)
+        except (TypeError, ValueError):
+            return Comparison("unknown", a, b)
+        magnitude = abs(value)  # complex where a logarithm met a negative number
+        if not magnitude.is_Number:
+            return Comparison("unknown", a, b)
+        # strict=True certified DIGITS correct digits of the difference: a nonzero value is a real difference,
+        # however small against the sides (sqrt(10**200 + 1) - 10**100 is about 5e-101).
+        return Comparison("differ" if magnitude != 0 else "equal", a, b)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """``status`` is ``equal``, ``differ`` (certified), ``unknown`` (cannot tell) or ``undefined`` (a side has no
+    finite value, e.g. log 0)."""
+
+    status: str
+    lhs: sp.Expr = sp.Integer(0)
+    rhs: sp.Expr = sp.Integer(0)
+
+
+def _exactly_zero(diff: sp.Expr) -> bool:
+    """Logs of positive rationals written over primes (log(2/9) = log 2 − 2 log 3) make a zero difference of
+    such logs cancel exactly, without asking evalf to fail at 2000 bits first."""
+    logs = {
+        node: sp.Add(*(k * sp.log(sp.Integer(p)) for p, k in _prime_powers(node.args[0])))
+        for node in diff.atoms(sp.log)
+        if node.args[0].is_Rational and node.args[0] > 0
+    }
+    return bool(logs) and sp.expand(diff.xreplace(logs)) == 0
+
+
+def _prime_powers(r: sp.Rational):
+    return sorted({**sp.factorint(r.p), **{p: -k for p, k in sp.factorint(r.q).items()}}.items())
