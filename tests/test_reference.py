@@ -105,14 +105,14 @@ def test_outcomes_arrive_counted_from_zero_so_a_one_based_lookup_is_refuted():
 
 
 def test_a_size_with_too_many_data_vectors_is_named_as_left_out_never_claimed(monkeypatch):
-    import derive.verify.code
+    from derive.verify.code import verdict  # the module whose DATA_LIMIT check_reference reads
 
     ctx, q, x, formula = _data()
-    monkeypatch.setattr(derive.verify.code, "DATA_LIMIT", 8)  # K = 3, N = 2 has 9 data vectors; K = 3, N = 3 has 27
+    monkeypatch.setattr(verdict, "DATA_LIMIT", 8)  # K = 3, N = 2 has 9 data vectors; K = 3, N = 3 has 27
     result = _check(average_nll, (q, x), formula, ctx)
     assert result.evidence is Evidence.PROVED_FOR_SIZES
     assert "except at K = 3, N = 2; K = 3, N = 3 (more than 8 data vectors)" in result.detail
-    monkeypatch.setattr(derive.verify.code, "DATA_LIMIT", 0)
+    monkeypatch.setattr(verdict, "DATA_LIMIT", 0)
     result = _check(average_nll, (q, x), formula, ctx)
     assert result.evidence is Evidence.NUMERIC
     assert result.detail.startswith("every small size has more than 0 data vectors")

@@ -1,0 +1,47 @@
+"""Reference implementations: a plain-Python function checked against the formula its derivation arrives at.
+
+A derivation module names the function that computes its result, and what each parameter receives::
+
+    nll.reference(average_nll, args=(q, x))   # checked against the chain's last expression, H(p, q)
+
+The checker runs the function twice. On SymPy symbols, at each small size (every data vector), where its value
+must equal the formula's exactly: that is ``proved-for-sizes``, or ``proved`` when the formula involves no size
+and no data, since then one symbolic run covers every input. And on floats at random inputs and at inputs near
+the edges of what is declared (probabilities near 0 and 1, large and small values), where the two must agree to
+a relative error of 1e-9. Where they differ, the point, the code's value and the formula's value are the
+counterexample, and the step is refuted like a wrong line.
+
+The symbolic run follows one path through the code, so it is a proof only when no path can depend on the
+values: an ``if``, a comparison, ``and``/``or``, a loop ``while``, a ``try`` (anywhere in the function or the
+code it calls) leaves the floating-point evidence, ``numeric``, at most (:func:`path_dependence`). An error
+raised while the code runs on symbols is the symbolic method failing, never a counterexample by itself: only
+the code failing or differing at a point inside the declarations, run on exact numbers or on floats, refutes.
+
+Index convention (documented in derive/losses.py too): the code counts from 0. A family q_1, …, q_K reaches
+the function as the list ``[q_1, …, q_K]``, so the code's ``q[i]`` is the formula's q_{i+1}; an integer datum or
+value with declared range lo..hi reaches it as ``value − lo`` (outcomes 1..K become 0..K−1, 0/1 labels stay).
+
+By job:
+
+- :mod:`.reference`: ``Reference`` (the function and what each parameter receives), ``validate``, the arguments.
+- :mod:`.rebuild`: the function rebuilt with ``math`` meaning SymPy's exact functions, or mpmath's (``symbolic``).
+- :mod:`.paths`: whether the path through the code can depend on the values (``path_dependence``).
+- :mod:`.runs`: the exact, floating-point and high-precision runs at a point, and the counterexample report.
+- :mod:`.edges`: the points near the edges of the declarations.
+- :mod:`.floats`: the float check at readable, random and edge points.
+- :mod:`.verdict`: ``check_reference``, the exact check at small sizes and the evidence it gives.
+
+This module re-exports what the rest of derive and the tests import; a test that patches a setting patches it
+where it is read (``derive.verify.code.verdict.DATA_LIMIT``).
+"""
+
+from __future__ import annotations
+
+from derive.verify.code.edges import _edge_points
+from derive.verify.code.paths import path_dependence
+from derive.verify.code.rebuild import symbolic
+from derive.verify.code.reference import Reference, validate
+from derive.verify.code.runs import _Runs
+from derive.verify.code.verdict import check_reference
+
+__all__ = ["Reference", "_Runs", "_edge_points", "check_reference", "path_dependence", "symbolic", "validate"]

@@ -1,0 +1,130 @@
+"""The verdict on a reference: the code run on symbols at each small size (every data vector) must equal the
+formula exactly, then the float check; what each method showed, or failed to, decides the evidence."""
+
+from __future__ import annotations
+
+import itertools
+
+import sympy as sp
+
+from derive.core.evidence import Counterexample, Evidence, StepResult
+from derive.core.model import Context
+from derive.engine.compare import exactly_equal
+from derive.verify.code.floats import SIZES_SPAN, _against_no_value, _float_check, _float_verdict
+from derive.verify.code.paths import path_dependence
+from derive.verify.code.rebuild import symbolic
+from derive.verify.code.reference import Reference, _at, _error, arguments
+from derive.verify.code.runs import _Runs
+from derive.verify.domain import point_violation
+from derive.verify.sampling import Instances, Point, Space
+from derive.verify.steps import prove_at_point, undefined_everywhere
+
+DATA_LIMIT = 64  # data vectors per size checked symbolically
+
+
+def check_reference(ref: Reference, formula: sp.Expr, ctx: Context, seed: int = 0, replay: str = "") -> StepResult:
+    """The evidence that ``ref`` computes ``formula``: exact at small sizes, then in floating point."""
+    runs = _Runs(ref, symbolic(ref.function), ctx, Instances(formula, formula, ctx), replay)
+    space = Space.of([formula], ctx)
+    if undefined_everywhere(formula, ctx):  # log(1 − 1) as written: no input gives the formula a value
+        return _against_no_value(runs, space)
+    counted = [s for s in space.scalars if s in ctx.integer_values]
+    covered: dict = {}
+    failed = ""  # why the code could not run on symbols somewhere (the symbolic method failed, not the code)
+    unshown: list[str] = []  # points where exact equality was not shown, yet no counterexample was found
+    skipped: list[str] = []  # sizes with too many data vectors to check every one
+    for sizes in space.size_choices(SIZES_SPAN):
+        sm = dict(sizes)
+        if space.count_data(sm) > DATA_LIMIT:  # left out of the claim and named, never sampled
+            skipped.append(", ".join(f"{s} = {v}" for s, v in sizes))
+            continue
+        for data in space.data_choices(sm, DATA_LIMIT):
+            for picked in _integer_choices(space, counted, sm):
+                point = Point(sizes, tuple(data), (), picked)
+                expected, _ = runs.formula.instantiate(point, values=False)
+                try:
+                    got = sp.sympify(runs.code(*arguments(ref, ctx, point, values=False)))
+                except Exception as exc:  # noqa: BLE001 - user code on symbols: the method failed, see below
+                    got = exc
+                if isinstance(got, sp.Basic) and _equal(_exact_floats(got), expected, point, ctx):
+                    continue
+                cex = _search_point(runs, space, point)
+                if cex is not None:
+                    return StepResult(Evidence.REFUTED, "the code and the formula differ", counterexample=cex)
+                if isinstance(got, sp.Basic):
+                    unshown.append(_at(point))
+                elif not failed:
+                    failed = f"the code cannot run on symbols{_at(point)} ({_error(got)})"
+        for s, v in sizes:
+            covered.setdefault(s, []).append(v)
+    floats = _float_check(runs, space, seed)
+    if floats.evidence is not Evidence.NUMERIC:
+        return floats
+    if failed:
+        return StepResult(Evidence.NUMERIC, f"{failed}; {floats.detail}")
+    if unshown:
+        return StepResult(
+            Evidence.NUMERIC, f"exact equality not shown{unshown[0]} (no counterexample found); {floats.detail}"
+        )
+    path = path_dependence(ref.function)
+    if path:
+        return StepResult(
+            Evidence.NUMERIC,
+            f"the symbolic run follows one path through the code, and {path}, so that path may not be the one "
+            f"every value takes: not a proof; {floats.detail}",
+        )
+    if not space.sizes and not space.data:
+        return StepResult(Evidence.PROVED, f"the code equals the formula symbolically; {floats.detail}")
+    if not covered:
+        return StepResult(
+            Evidence.NUMERIC, f"every small size has more than {DATA_LIMIT} data vectors; {floats.detail}"
+        )
+    where = ", ".join(f"{min(v)} ≤ {s} ≤ {max(v)}" for s, v in covered.items())
+    every = " (every data vector)" if space.data else ""
+    left_out = f" except at {'; '.join(skipped)} (more than {DATA_LIMIT} data vectors)" if skipped else ""
+    return StepResult(
+        Evidence.PROVED_FOR_SIZES,
+        f"the code equals the formula exactly for {where}{every}{left_out}; {floats.detail}",
+    )
+
+
+def _equal(got: sp.Expr, expected: sp.Expr, point: Point, ctx: Context) -> bool:
+    """Exactly equal as they stand (expanded over opaque atoms), or after the log rules (log(p/q) splits)."""
+    if exactly_equal(got, expected, ctx):
+        return True
+    return prove_at_point(Instances(got, expected, ctx), point, ctx)
+
+
+def _exact_floats(e: sp.Basic) -> sp.Basic:
+    """``e`` with each float (a constant such as 0.1 in the code) as the exact binary fraction it stands for, so
+    that an exact comparison cannot round it to what the formula says (SymPy's Float arithmetic would)."""
+    floats = e.atoms(sp.Float)
+    return e.xreplace({f: sp.Rational(f) for f in floats}) if floats else e
+
+
+def _integer_choices(space: Space, counted: list, sizes: dict):
+    return itertools.product(*[[(s, v) for v in space._scalar_values(s, sizes)] for s in counted])
+
+
+def _search_point(runs: _Runs, space: Space, point: Point) -> Counterexample | None:
+    """Readable family (and scalar) values at ``point``'s sizes and data where the code, run on exact numbers
+    (or, where that run fails, on floats), differs from the formula or fails where the formula has a value."""
+    sm = point.size_map()
+    others = [s for s in space.scalars if s not in runs.ctx.integer_values]
+    scalar_sets = itertools.product(*[[(s, v) for v in space._scalar_values(s, sm)] for s in others])
+    for fams, scalars in itertools.product(space.family_choices(sm), list(scalar_sets)):
+        at = Point(point.sizes, point.data, tuple(fams), tuple(point.scalars) + tuple(scalars))
+        if point_violation(at, runs.ctx):
+            continue  # only a point inside the declarations can refute
+        formula_value = runs.formula.instantiate(at)[0]
+        value = runs.exact(at)
+        if isinstance(value, sp.Basic):
+            if runs.compare(value, formula_value, at) == "differ":
+                return runs.counterexample(at, value, formula_value)
+            continue
+        # The exact run failed, which may be the method's failure (no SymPy meaning for something the code
+        # uses): the code as written decides, on floats.
+        verdict = _float_verdict(runs, at, edge=False)
+        if isinstance(verdict, StepResult):
+            return verdict.counterexample
+    return None
