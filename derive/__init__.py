@@ -7,8 +7,10 @@ every pytest run in an environment with derivekit loads) does not import SymPy u
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING
 
+from derive.core import hooks as _hooks
 from derive.core.version import VERSION as __version__
 
 _EXPORTS = {
@@ -40,6 +42,73 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time the names load l
     from derive.core.evidence import Counterexample, Evidence, StepResult, TraceEntry
     from derive.core.model import Context, Derivation, Relation, Step
     from derive.run.check import verify
+
+
+# -- what the model needs from the layers above it (derive.core.hooks), each imported on its first call ----------
+def _rule_names():
+    from derive.engine.rules import RULES
+
+    return RULES
+
+
+def _index_problem(var, lo, hi, ctx) -> str:
+    from derive.verify.wellformed import index_assumptions
+
+    return index_assumptions(var, lo, hi, ctx)
+
+
+def _reference(function, args, formula, ctx):
+    from derive.verify.code import Reference, validate
+
+    ref = Reference(function, args)
+    validate(ref, formula, ctx)
+    return ref
+
+
+def _check(derivation, **options):
+    from derive.entry.notebook import check
+
+    return check(derivation, **options)
+
+
+_hooks.provide("rule_names", _rule_names)
+_hooks.provide("index_problem", _index_problem)
+_hooks.provide("reference", _reference)
+_hooks.provide("check", _check)
+
+
+# -- Jupyter: %load_ext derive, and the same on import inside a running IPython ----------------------------------
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext derive``: derivations display as their write-ups (IPython's formatter registry)."""
+    from derive.entry.notebook import register_formatters
+
+    register_formatters(ipython)
+
+
+def _display(kind: str):
+    def show(derivation, *printer):
+        from derive.entry import notebook
+
+        if kind == "text/plain":
+            return notebook._pretty(derivation, *printer)
+        return (notebook.derivation_markdown if kind == "text/markdown" else notebook.derivation_latex)(derivation)
+
+    return show
+
+
+def _register_if_in_ipython() -> None:
+    """Inside a running IPython (a notebook), register the displays by class name: nothing heavy is imported
+    until a derivation is shown, and ``import derive`` is enough (no ``%load_ext`` needed)."""
+    ipython_module = sys.modules.get("IPython")
+    shell = ipython_module.get_ipython() if ipython_module is not None else None
+    if shell is None:
+        return
+    formatters = shell.display_formatter.formatters
+    for kind in ("text/markdown", "text/latex", "text/plain"):
+        formatters[kind].for_type_by_name("derive.core.model", "Derivation", _display(kind))
+
+
+_register_if_in_ipython()
 
 
 def __getattr__(name: str):

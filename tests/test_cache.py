@@ -114,7 +114,7 @@ def test_only_the_modules_that_decide_verdicts_are_in_the_engine_fingerprint():
     from derive.run.cache import PACKAGE_ROOT, deciding_modules
 
     names = {p.name for p in deciding_modules()}
-    assert {"steps.py", "guard.py", "domain.py", "sampling.py", "facts.py", "log.py", "losses.py"} <= names
+    assert {"steps.py", "guard.py", "domain.py", "facts.py", "log.py", "losses.py"} <= names
     assert "__init__.py" in names  # the rule registry (engine/rules/__init__.py) decides verdicts too
     layers = {p.relative_to(PACKAGE_ROOT).parts[0] for p in deciding_modules()}
     assert layers == {"core", "engine", "verify", "notation.py", "losses.py"}

@@ -14,7 +14,8 @@ import sympy as sp
 from derive.core.errors import ModelError
 from derive.core.model import Context, Derivation
 from derive.core.names import skeleton
-from derive.verify.wellformed import claims_only_integer, index_assumptions, not_implied
+from derive.core.names import claims_only_integer
+from derive.verify.wellformed import index_assumptions, not_implied
 
 i = sp.Symbol("i", integer=True)
 HERE = re.escape(__file__)

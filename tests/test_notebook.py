@@ -21,7 +21,14 @@ import pytest
 from sympy import Product, Sum, Symbol, log
 
 from derive import Context, Derivation
-from derive.entry.notebook import NOT_CHECKED, CheckReport, bundled, mathjax_text
+from derive.entry.notebook import (
+    NOT_CHECKED,
+    CheckReport,
+    bundled,
+    derivation_latex,
+    derivation_markdown,
+    mathjax_text,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "docs" / "notebooks" / "cross-entropy.ipynb"
@@ -56,7 +63,7 @@ def _mathjax_safe(latex: str) -> None:
 # -- without a kernel ------------------------------------------------------------------------------------------------
 def test_unchecked_derivation_says_so_and_shows_no_marks():
     d = slip()
-    md, tex = d._repr_markdown_(), d._repr_latex_()
+    md, tex = derivation_markdown(d), derivation_latex(d)
     assert NOT_CHECKED in md and NOT_CHECKED in tex
     assert "not checked yet: call .check()" in md
     for mark in ("✓", "✗", r"\checkmark", r"\times"):
@@ -72,7 +79,7 @@ def test_displays_never_run_the_checker(monkeypatch):
     monkeypatch.setattr("derive.entry.notebook.check_derivations", refuse)
     monkeypatch.setattr("derive.run.worker.run_many", refuse)
     d = slip()
-    d._repr_markdown_(), d._repr_latex_(), repr(d)
+    derivation_markdown(d), derivation_latex(d), repr(d)
     with pytest.raises(AssertionError, match="ran the checker"):
         d.check()
 
@@ -82,7 +89,7 @@ def test_check_marks_each_step_and_shows_the_counterexample(tmp_path):
     report = d.check(cache=tmp_path, jobs=1)
     assert isinstance(report, CheckReport) and not report.passed
     assert [r.evidence.value for r in report.results] == ["proved", "refuted"]
-    md = d._repr_markdown_()
+    md = derivation_markdown(d)
     assert re.search(r"^1\. \*\*proved\*\* ✓ ", md, flags=re.M)
     assert re.search(r"^2\. \*\*refuted\*\* ✗ ", md, flags=re.M)
     assert NOT_CHECKED not in md and "FAILS" in md
@@ -90,7 +97,7 @@ def test_check_marks_each_step_and_shows_the_counterexample(tmp_path):
     assert "| 1 | `step-1` | ✓ proved |" in table and "| 2 | `slip` | ✗ refuted |" in table
     assert "```text\nCounterexample: n = " in table
     assert "Replay: .check(seed=0) on 'the-log-of-a-product', step 'slip'" in table
-    tex = d._repr_latex_()
+    tex = derivation_latex(d)
     assert r"\checkmark\ (1)" in tex and r"\times\ (2)" in tex and r"\texttt{Counterexample: n = 2" in tex
     _mathjax_safe(tex)
     _mathjax_safe(report._repr_latex_())
@@ -110,15 +117,22 @@ def test_plain_repr_is_a_readable_summary(tmp_path):
 
 
 def _pretty(obj) -> str:
-    return pytest.importorskip("IPython.lib.pretty").pretty(obj)
+    """What IPython's plain-text display shows once ``%load_ext derive`` has registered the formatters."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    import derive
+
+    shell = InteractiveShell.instance()
+    derive.load_ipython_extension(shell)
+    return shell.display_formatter.format(obj)[0]["text/plain"]
 
 
 def test_a_step_added_after_the_check_asks_for_another(tmp_path):
     d = slip()
     d.check(cache=tmp_path, jobs=1)
     d.step(d.current, "nothing changes")
-    assert "changed since the last check: call .check() again" in d._repr_markdown_()
-    assert "✗" not in d._repr_markdown_()
+    assert "changed since the last check: call .check() again" in derivation_markdown(d)
+    assert "✗" not in derivation_markdown(d)
 
 
 def test_check_uses_the_cache_unless_told_not_to(tmp_path, monkeypatch):
@@ -136,11 +150,11 @@ def test_check_uses_the_cache_unless_told_not_to(tmp_path, monkeypatch):
 
 def test_flagship_displays_are_mathjax_safe():
     nll = bundled("iid_cross_entropy")
-    _mathjax_safe(nll._repr_latex_())
+    _mathjax_safe(derivation_latex(nll))
     report = nll.check(jobs=2)
     assert report.passed, repr(report)
-    _mathjax_safe(nll._repr_latex_())
-    md = nll._repr_markdown_()
+    _mathjax_safe(derivation_latex(nll))
+    md = derivation_markdown(nll)
     assert md.startswith("### From the likelihood") and "$$\n\\begin{aligned}\n" in md
     assert "\\intertext" not in md and "\\label" not in md
 
@@ -232,3 +246,19 @@ if __name__ == "__main__":  # python tests/test_notebook.py: execute the noteboo
         executed = execute(NOTEBOOK, Path(cwd))
     nbformat.write(executed, NOTEBOOK)
     print(f"wrote {NOTEBOOK.relative_to(ROOT)}")
+
+
+def test_derivations_display_through_ipython_formatters(tmp_path):
+    """The model has no display methods: %load_ext derive registers IPython formatters for Derivation."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    import derive
+
+    shell = InteractiveShell.instance()
+    d = slip()
+    assert "text/markdown" not in shell.display_formatter.format(d)[0]
+    derive.load_ipython_extension(shell)
+    data, _ = shell.display_formatter.format(d)
+    assert data["text/markdown"] == derivation_markdown(d)
+    assert data["text/latex"] == derivation_latex(d)
+    assert data["text/plain"].startswith("The log of a product (not checked yet")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import sympy as sp
 
-from derive.core import names
+from derive.core import hooks, names
 from derive.core.errors import ModelError
 from derive.core.evidence import ALLOWABLE, Evidence
 from derive.core.hygiene import exact_decimals, substitute
@@ -280,7 +280,7 @@ class Step:
         return f"{self.file}:{self.line}" if self.file else "<unknown>"
 
 
-@dataclass
+@dataclass(repr=False)
 class Derivation:
     """A titled chain ``subject = start = … ``, built step by step by a derivation module.
 
@@ -411,13 +411,10 @@ class Derivation:
         at small sizes and on floats at random inputs (see derive.verify.code); the write-ups typeset it with
         latexify-py beside the formula. The step is named ``code-<function name>``.
         """
-        from derive.verify.code import Reference, validate  # imports the sampler, which imports this module
-
         formula = self.current if formula is None else formula
-        ref = Reference(function, tuple(args))
         where = _caller()
         try:
-            validate(ref, formula, self.context)
+            ref = hooks.call("reference", function, tuple(args), formula, self.context)
         except ModelError as exc:
             raise ModelError(f"{where[0]}:{where[1]}: {exc}") from None
         because = because or f"the function {ref.name} computes this formula"
@@ -477,29 +474,18 @@ class Derivation:
         self.steps.append(step)
         return step
 
-    # -- notebooks: derive.entry.notebook, imported only when used, so that the model never loads the renderers --------
+    def __repr__(self) -> str:
+        """A one-line summary (a notebook shows the write-up instead: ``derive.entry.notebook``)."""
+        return f"<Derivation {self.name!r}: {self.title}, {len(self.steps)} steps>"
+
     def check(self, *, budget: float | None = None, seed: int = 0, cache=True, jobs: int | None = None):
-        """Check every step (in forked workers, with ``derive check``'s cache unless ``cache=False``) and return
-        a report that displays itself in Jupyter; from then on this derivation displays with its marks."""
-        from derive.entry.notebook import check
+        """Check every step (in workers, with ``derive check``'s cache unless ``cache=False``) and return a report
+        that displays itself in Jupyter; from then on this derivation displays with its marks.
 
-        return check(self, budget=budget, seed=seed, cache=cache, jobs=jobs)
-
-    def _repr_markdown_(self) -> str:
-        from derive.entry.notebook import derivation_markdown
-
-        return derivation_markdown(self)
-
-    def _repr_latex_(self) -> str:
-        from derive.entry.notebook import derivation_latex
-
-        return derivation_latex(self)
-
-    def _repr_pretty_(self, printer, cycle: bool) -> None:
-        """IPython's plain-text display (a terminal): the chain, not the dataclass fields."""
-        from derive.entry.notebook import derivation_text
-
-        printer.text(derivation_text(self))
+        The checker is provided by the package (``derive.core.hooks``): the model imports nothing above it. In a
+        notebook, derivations display through IPython's formatters (``%load_ext derive``, registered on import
+        in a running IPython too)."""
+        return hooks.call("check", self, budget=budget, seed=seed, cache=cache, jobs=jobs)
 
 
 def _check_example_values(ctx: Context, pairs, current: sp.Expr) -> None:
@@ -535,11 +521,10 @@ def _require_expr(expr: object, label: str) -> None:
 
 
 def _check_hints(hints: tuple[str, ...], label: str) -> None:
-    from derive.engine.rules import RULES  # the registry imports the model's types, so import late
-
+    names = hooks.call("rule_names")  # the engine's registry, which imports the model's types
     for h in hints:
-        if h not in RULES and not h.endswith("_def"):
-            known = ", ".join(sorted(RULES))
+        if h not in names and not h.endswith("_def"):
+            known = ", ".join(sorted(names))
             raise ModelError(f"{label}: unknown rule {h!r} in by=...; known rules: {known}")
 
 

@@ -27,6 +27,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.pretty.pretty_symbology import greek_unicode
 
+from derive.core import hooks
 from derive.core.errors import ModelError
 
 if TYPE_CHECKING:
@@ -264,14 +265,9 @@ class Names:
         self._declared, self._context_version = known, version
 
     def _check_limit(self, limit: tuple, label: str) -> None:
-        from derive.verify.wellformed import (  # it imports the model, which imports this module
-            claims_only_integer,
-            index_assumptions,
-        )
-
         var, lo, hi = limit
         if isinstance(var, sp.Symbol) and not claims_only_integer(var):
-            problem = index_assumptions(var, lo, hi, self.ctx)
+            problem = hooks.call("index_problem", var, lo, hi, self.ctx)  # the engine's facts decide it
             if problem:
                 raise ModelError(f"{label}: {problem}")
 
@@ -302,3 +298,13 @@ def check_definition(lhs: sp.Basic, rhs: sp.Basic, ctx: Context, label: str) -> 
         problem = mismatch(obj, known)
         if problem:
             raise ModelError(f"{label}: {problem}")
+
+
+_INTEGER_ONLY = set(sp.Dummy(integer=True).assumptions0.items()) | {("commutative", True)}
+
+
+def claims_only_integer(var: sp.Symbol) -> bool:
+    """Whether ``var`` claims nothing an integer does not (``Symbol("k")``, ``Symbol("k", integer=True)``): such
+    an index is fine over any range, and answering that costs no assumption closure (nor an import of the
+    engine, which the other indices need)."""
+    return set(var.assumptions0.items()) <= _INTEGER_ONLY

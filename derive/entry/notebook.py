@@ -137,9 +137,28 @@ def last_check(derivation: Derivation) -> CheckReport | None:
     return report if same else None
 
 
+# -- IPython: %load_ext derive ----------------------------------------------------------------------------------
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext derive``: derivations display through IPython's formatters (the model has no display code)."""
+    register_formatters(ipython)
+
+
+def register_formatters(ipython) -> None:
+    """Register the Markdown, LaTeX and plain-text displays of a ``Derivation`` with ``ipython``'s formatters."""
+    formatters = ipython.display_formatter.formatters
+    formatters["text/markdown"].for_type(Derivation, derivation_markdown)
+    formatters["text/latex"].for_type(Derivation, derivation_latex)
+    formatters["text/plain"].for_type(Derivation, _pretty)
+
+
+def _pretty(derivation: Derivation, printer, cycle: bool) -> None:
+    """IPython's plain-text display (a terminal): the chain, not the dataclass fields."""
+    printer.text(derivation_text(derivation))
+
+
 # -- the derivation's displays ---------------------------------------------------------------------------------
 # NOTE: a display only reads what check() remembered; it never runs the checker itself. IPython calls every
-# _repr_*_ method on each display, so they must be fast and free of side effects (no workers, no cache writes).
+# registered formatter on each display, so they must be fast and free of side effects (no workers, no cache writes).
 def derivation_markdown(derivation: Derivation) -> str:
     """The write-up of :func:`derive.render.markdown.render_markdown` once checked, else the chain unmarked."""
     report = last_check(derivation)

@@ -12,6 +12,7 @@ import itertools
 import sympy as sp
 
 from derive.core.model import Context
+from derive.core.names import claims_only_integer
 
 
 def unsupported(lhs: sp.Expr, rhs: sp.Expr, ctx: Context) -> str:
@@ -137,13 +138,6 @@ def _combinations(options: dict, at_least: dict, ranges: dict):
 
 #: What an index's range can imply about it: it runs over integers, so these always hold.
 _ALWAYS = {"integer": True}
-_INTEGER_ONLY = set(sp.Dummy(integer=True).assumptions0.items()) | {("commutative", True)}
-
-
-def claims_only_integer(var: sp.Symbol) -> bool:
-    """Whether ``var`` claims nothing an integer does not (``Symbol("k")``, ``Symbol("k", integer=True)``): such
-    an index is fine over any range, and answering that costs no assumption closure."""
-    return set(var.assumptions0.items()) <= _INTEGER_ONLY
 
 
 def index_assumptions(var: sp.Symbol, lo: sp.Expr, hi: sp.Expr, ctx: Context) -> str:
