@@ -14,7 +14,7 @@ from derive.core import hooks as _hooks
 from derive.core.version import VERSION as __version__
 
 _EXPORTS = {
-    "Context": "derive.core.model",
+    "Context": "derive.core.context",
     "Counterexample": "derive.core.evidence",
     "Derivation": "derive.core.model",
     "Evidence": "derive.core.evidence",
@@ -39,8 +39,9 @@ __all__ = [  # noqa: F822 - the names are provided by __getattr__ below
 ]
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time the names load lazily
+    from derive.core.context import Context
     from derive.core.evidence import Counterexample, Evidence, StepResult, TraceEntry
-    from derive.core.model import Context, Derivation, Relation, Step
+    from derive.core.model import Derivation, Relation, Step
     from derive.run.check import verify
 
 

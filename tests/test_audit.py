@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import sympy as sp
 
+from derive.core.context import Context
 from derive.core.evidence import Evidence, StepResult, TraceEntry
-from derive.core.model import Context, Derivation, Relation
+from derive.core.model import Derivation, Relation
 from derive.notation import conditional, quantity
 from derive.run.check import check_derivations
 from derive.verify.relations import verify_inequality, verify_witness

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 import derive.verify.sampling
 import derive.verify.steps
+from derive.core.context import Context
 from derive.core.evidence import Evidence
-from derive.core.model import Context
 from derive.verify.domain import violation
 from derive.verify.sampling import Space
 from derive.verify.steps import verify_claim

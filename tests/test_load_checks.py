@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.core.model import Context, Kind
+from derive.core.context import Context
+from derive.core.model import Kind
 from derive.run.loader import bundled_proofs, load, load_module
 
 HEADER = "import sympy as sp\nfrom derive import Context, Derivation\nctx = Context()\nM = ctx.size('M')\n"

@@ -11,10 +11,10 @@ import re
 import pytest
 import sympy as sp
 
+from derive.core.context import Context
 from derive.core.errors import ModelError
-from derive.core.model import Context, Derivation
-from derive.core.names import skeleton
-from derive.core.names import claims_only_integer
+from derive.core.model import Derivation
+from derive.core.names import claims_only_integer, skeleton
 from derive.verify.wellformed import index_assumptions, not_implied
 
 i = sp.Symbol("i", integer=True)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
+from derive.core.context import Context
 from derive.core.errors import ModelError
 from derive.core.evidence import Evidence
-from derive.core.model import Context, Derivation
+from derive.core.model import Derivation
 from derive.run.cache import Cache, step_key
 from derive.run.check import check_derivations
 from derive.verify.steps import Options, verify_claim

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import sympy as sp
 
+from derive.core.context import Context
 from derive.core.evidence import Evidence
 from derive.core.hygiene import substitute
-from derive.core.model import Context
 from derive.run.check import verify
 
 k, i = sp.symbols("k i", integer=True)

@@ -31,7 +31,7 @@ from derive.core import hooks
 from derive.core.errors import ModelError
 
 if TYPE_CHECKING:
-    from derive.core.model import Context
+    from derive.core.context import Context
 
 # NOTE: no confusables library is a dependency, so this is a small hand-made table of the Cyrillic and Greek
 # letters whose glyphs are the same as a Latin letter's (after the subset of Unicode's confusables.txt that maps a

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive.core.model import Context
+from derive.core.context import Context
 
 Reasons = tuple[str, ...]
 

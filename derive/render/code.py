@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from derive.core.context import Context
 from derive.core.evidence import Evidence, StepResult
-from derive.core.model import Context, Derivation, Kind, Step
+from derive.core.model import Derivation, Kind, Step
 from derive.render.printer import to_latex
 
 

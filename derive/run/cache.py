@@ -23,10 +23,11 @@ from pathlib import Path
 import sympy as sp
 
 from derive.core.atomic import write_atomic
+from derive.core.context import Context
 from derive.core.evidence import Evidence, StepResult
 from derive.core.fingerprints import describe, expression_text
+from derive.core.model import Step
 from derive.core.sources import project_module, source_fingerprint  # noqa: F401  TEMPORARY: verify.code moves
-from derive.core.model import Context, Step
 
 SCHEMA = 1
 STORED = {Evidence.PROVED, Evidence.PROVED_FOR_SIZES, Evidence.NUMERIC, Evidence.REFUTED, Evidence.ASSUMED}

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import sympy as sp
 
-from derive.core.model import Context
+from derive.core.context import Context
 from derive.verify.sampling import Instances, Point, Space, approx, exact_text
 
 #: How many points to try, and how many certified differences (with no agreement) make a contradiction.

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 
 import sympy as sp
 
-from derive.core.model import Context
+from derive.core.context import Context
 
 #: What each SymPy assumption of a symbol demands of a value, checked on the value by SymPy's own queries.
 _IGNORED = {"commutative"}

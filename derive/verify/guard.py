@@ -24,8 +24,9 @@ import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from derive.core.context import Context
 from derive.core.evidence import Evidence, StepResult
-from derive.core.model import Context, Relation
+from derive.core.model import Relation
 from derive.verify.sampling import (
     Instances,
     Point,

@@ -14,9 +14,10 @@ import random
 
 import sympy as sp
 
+from derive.core.context import Context
 from derive.core.evidence import Evidence, StepResult, TraceEntry
 from derive.core.hygiene import exact_decimals, freshen
-from derive.core.model import Context, Relation
+from derive.core.model import Relation
 from derive.engine.facts import Env, positive
 from derive.engine.rewrite import EngineError, Rewriter
 from derive.engine.rules import RULES, context_rules

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from derive.core.context import Context
 from derive.core.evidence import Counterexample, Evidence, StepResult, TraceEntry
 from derive.core.hygiene import exact_decimals, freshen
-from derive.core.model import Context, Relation, Step
+from derive.core.model import Relation, Step
 from derive.engine.compare import exactly_equal
 from derive.engine.facts import Env, nonnegative
 from derive.engine.prove import prove_equal

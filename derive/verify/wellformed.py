@@ -11,7 +11,7 @@ import itertools
 
 import sympy as sp
 
-from derive.core.model import Context
+from derive.core.context import Context
 from derive.core.names import claims_only_integer
 
 

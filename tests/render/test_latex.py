@@ -7,8 +7,9 @@ import re
 import pytest
 import sympy as sp
 
+from derive.core.context import Context
 from derive.core.evidence import Evidence, StepResult
-from derive.core.model import Context, Derivation, Kind
+from derive.core.model import Derivation, Kind
 from derive.render.latex import render_document, render_fragment
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sympy import Symbol, log
 
+from derive.core.context import Context
 from derive.core.evidence import Counterexample, Evidence, StepResult, TraceEntry
-from derive.core.model import Context, Derivation
+from derive.core.model import Derivation
 from derive.render.report import (
     Columns,
     Verbosity,

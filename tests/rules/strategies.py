@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import sympy as sp
 from hypothesis import strategies as st
 
-from derive.core.model import Context
+from derive.core.context import Context
 
 # What a plain symbol may be declared: SymPy assumptions (none: a complex number).
 ASSUMPTIONS = ({}, {"real": True}, {"positive": True}, {"negative": True}, {"integer": True})

@@ -29,7 +29,7 @@ import sympy as sp
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
-from derive.core.model import Context
+from derive.core.context import Context
 from derive.engine.facts import Env
 from derive.engine.rewrite import replace_at
 from derive.engine.rules import RULES, Rule, context_rules

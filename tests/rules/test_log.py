@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.core.model import Context
+from derive.core.context import Context
 from derive.engine.facts import Env
 from derive.engine.rules import RULES
 

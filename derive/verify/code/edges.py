@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.core.model import Context
+from derive.core.context import Context
 from derive.verify.domain import point_violation
 from derive.verify.sampling import Point, Space, allowed, positions, readable_scalars
 

@@ -9,8 +9,8 @@ from collections.abc import Callable
 import mpmath
 import sympy as sp
 
+from derive.core.context import Context
 from derive.core.evidence import Counterexample
-from derive.core.model import Context
 from derive.verify.code.rebuild import SYMBOLIC_BUILTINS, VALUES_MATH, _precise_math, _rebuild
 from derive.verify.code.reference import Reference, _error, _floats, arguments
 from derive.verify.sampling import Instances, Point, approx

@@ -7,8 +7,8 @@ import itertools
 
 import sympy as sp
 
+from derive.core.context import Context
 from derive.core.evidence import Counterexample, Evidence, StepResult
-from derive.core.model import Context
 from derive.engine.compare import exactly_equal
 from derive.verify.code.floats import SIZES_SPAN, _against_no_value, _float_check, _float_verdict
 from derive.verify.code.paths import path_dependence

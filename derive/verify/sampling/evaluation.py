@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import sympy as sp
 
+from derive.core.context import Context
 from derive.core.hygiene import substitute
-from derive.core.model import Context
 from derive.engine.smoothness import why_not_differentiable
 
 DIGITS = 30  # certified digits when deciding that two values differ

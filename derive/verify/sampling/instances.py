@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive.core.model import Context
+from derive.core.context import Context
 from derive.verify.sampling.evaluation import (
     DIGITS,
     MAX_PRECISION,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive.core.model import Context
+from derive.core.context import Context
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sympy as sp
 
+from derive.core.context import Context
 from derive.core.evidence import Counterexample
-from derive.core.model import Context
 from derive.verify.domain import point_violation
 from derive.verify.sampling.points import Point
 

@@ -11,7 +11,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from derive.core.model import Context
+from derive.core.context import Context
 from derive.verify.domain import point_violation
 from derive.verify.sampling.evaluation import unfold_all
 from derive.verify.sampling.points import (
