@@ -13,7 +13,7 @@ from collections.abc import Callable
 import mpmath
 import sympy as sp
 
-from derive.run.cache import project_module
+from derive.core.sources import project_module
 
 
 def _log(x, base=None):

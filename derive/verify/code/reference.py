@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from derive.core.context import Context
 from derive.core.errors import ModelError
-from derive.core.model import Context
-from derive.run.cache import source_fingerprint
+from derive.core.sources import source_fingerprint
 from derive.verify.sampling import Point, Space, positions
 
 
