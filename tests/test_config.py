@@ -1,10 +1,20 @@
-"""derive.entry.settings: [tool.derive] in pyproject.toml, and what the CLI acts on when it is given no PATH."""
+"""derive.entry.settings: one Settings object read once from [tool.derive], and what the CLI acts on without a PATH."""
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
-from derive.entry.settings import ConfigError, configured_paths, default_source, find_pyproject, title_from
+import derive.entry.settings as settings_module
+from derive.entry.settings import (
+    KNOWN_KEYS,
+    MARKDOWN_MATH,
+    ConfigError,
+    Settings,
+    default_source,
+    find_pyproject,
+)
 from derive.run.loader import bundled_proofs
 
 
@@ -17,20 +27,20 @@ def test_configured_paths_are_relative_to_the_pyprojects_folder(tmp_path):
     (tmp_path / "notes").mkdir()
     (tmp_path / "one.py").write_text("")
     pyproject = _project(tmp_path, 'paths = ["notes", "one.py"]')
-    assert configured_paths(pyproject) == [tmp_path / "notes", tmp_path / "one.py"]
-    assert configured_paths(None) == []
+    assert Settings.read(pyproject).configured_paths() == [tmp_path / "notes", tmp_path / "one.py"]
+    assert Settings.read(None).configured_paths() == []
 
 
 def test_a_configured_path_that_does_not_exist_names_pyproject_and_the_path(tmp_path):
     pyproject = _project(tmp_path, 'paths = ["nothere"]')
     with pytest.raises(ConfigError, match=r"pyproject.toml: \[tool.derive\] paths: 'nothere' does not exist"):
-        configured_paths(pyproject)
+        Settings.read(pyproject).configured_paths()
 
 
 @pytest.mark.parametrize("value", ['"proofs"', "[1]", "{ a = 1 }"])
 def test_paths_must_be_a_list_of_strings(tmp_path, value):
     with pytest.raises(ConfigError, match=r"paths must be a list such as \[\"proofs\"\]"):
-        configured_paths(_project(tmp_path, f"paths = {value}"))
+        Settings.read(_project(tmp_path, f"paths = {value}"))
 
 
 def test_without_a_path_tool_derive_paths_of_the_nearest_pyproject_come_first(tmp_path):
@@ -55,7 +65,83 @@ def test_then_a_proofs_folder_here_that_holds_derivation_modules_then_the_bundle
 
 
 def test_the_title_is_a_non_empty_string(tmp_path):
-    assert title_from(_project(tmp_path, 'title = " Entropy "')) == "Entropy"
-    assert title_from(_project(tmp_path, "")) is None
+    assert Settings.read(_project(tmp_path, 'title = " Entropy "')).title == "Entropy"
+    assert Settings.read(_project(tmp_path, "")).title is None
     with pytest.raises(ConfigError, match="title must be a non-empty string"):
-        title_from(_project(tmp_path, "title = 3"))
+        Settings.read(_project(tmp_path, "title = 3"))
+
+
+# -- one object: unknown keys, precedence, read once ---------------------------------------------------------
+def test_an_unknown_key_is_refused_naming_the_file_the_key_and_the_known_keys(tmp_path):
+    pyproject = _project(tmp_path, 'path = ["proofs"]')  # a misspelt `paths`: never silently ignored
+    with pytest.raises(ConfigError) as exc:
+        Settings.read(pyproject)
+    message = str(exc.value)
+    assert message.startswith(f"{pyproject}: [tool.derive]: unknown key 'path'")
+    assert "the known keys: " + ", ".join(KNOWN_KEYS) in message
+
+
+def test_defaults_then_pyproject_then_the_command_line(tmp_path):
+    from derive.verify.steps import DEFAULT_BUDGET
+
+    defaults = Settings()
+    assert (defaults.title, defaults.markdown_math, defaults.options().budget) == (None, "dollars", DEFAULT_BUDGET)
+    read = Settings.read(_project(tmp_path, 'title = "From the file"\nmarkdown_math = "github"'))
+    assert (read.title, read.markdown_math) == ("From the file", "github")
+    kept = read.override(title=None, markdown_math=None, budget=None)  # options not given keep what is set
+    assert kept == read
+    given = read.override(title="From the command line", markdown_math="dollars", budget=2.0, seed=7)
+    assert (given.title, given.markdown_math) == ("From the command line", "dollars")
+    assert (given.options().budget, given.options().seed) == (2.0, 7)
+    with pytest.raises(TypeError):
+        read.override(titel="misspelt")  # API misuse, not a bad file
+
+
+def test_settings_are_frozen():
+    with pytest.raises(AttributeError):
+        Settings().title = "x"
+
+
+def test_the_notation_table_names_the_file_and_the_command_line_wins(tmp_path):
+    pyproject = _project(tmp_path, "[tool.derive.notation]\nlog = 'ln'\nsymbols = { q = 'Q' }")
+    settings = Settings.read(pyproject)
+    assert settings.notation().log_command == r"\ln" and settings.notation().symbols == {"q": "Q"}
+    assert settings.notation(log="log").log_command == r"\log"
+    bad = Settings.read(_project(tmp_path, "[tool.derive.notation]\nlogs = 'ln'"))
+    with pytest.raises(ConfigError, match=r"pyproject.toml: \[tool.derive.notation\]: unknown key 'logs'"):
+        bad.notation()
+
+
+def test_the_markdown_syntaxes_are_the_renderers():
+    from derive.render.markdown import MATH_SYNTAXES
+
+    assert MARKDOWN_MATH == tuple(MATH_SYNTAXES)
+
+
+def test_derive_build_reads_pyproject_once(tmp_path, monkeypatch):
+    from derive.entry.cli import ExitCode, main
+
+    (tmp_path / "proofs").mkdir()
+    (tmp_path / "proofs" / "sums.py").write_text(
+        textwrap.dedent(
+            """
+            from sympy import Rational
+            from derive import Context, Derivation
+
+            d = Derivation("Sums", Context(), start=Rational(1, 2) + Rational(1, 4), name="sums")
+            d.step(Rational(3, 4), "add", name="add")
+            """
+        )
+    )
+    _project(
+        tmp_path,
+        'paths = ["proofs"]\ntitle = "Notes"\nmarkdown_math = "github"\n\n[tool.derive.notation]\nlog = "ln"',
+    )
+    reads = []
+    real = settings_module.read_toml
+    monkeypatch.setattr(settings_module, "read_toml", lambda path: reads.append(path) or real(path))
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--out", "out", "--no-pdf", "--no-cache"]) == ExitCode.OK
+    assert reads == [(tmp_path / "pyproject.toml").resolve()]  # paths, title, markdown_math, notation: one read
+    assert "```math" in (tmp_path / "out" / "sums.md").read_text()  # and every setting took effect
+    assert "Notes" in (tmp_path / "out" / "lecture-notes.tex").read_text()

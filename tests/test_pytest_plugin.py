@@ -241,10 +241,61 @@ def test_tool_derive_paths_in_pyproject(project):
 
 
 def test_a_missing_configured_path_is_a_usage_error(project):
+    # the same message as derive check's: it names pyproject.toml and the path as written
     project.makepyprojecttoml('[tool.derive]\npaths = ["nowhere"]\n')
     result = project.runpytest()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*derive: *nowhere: no such file or folder*"])
+    result.stderr.fnmatch_lines(["*derive: *pyproject.toml: [[]tool.derive[]] paths: 'nowhere' does not exist*"])
+    project.makepyprojecttoml("[tool.pytest.ini_options]\n")
+    result = project.runpytest("--derive", "absent")
+    result.stderr.fnmatch_lines(["*derive: absent: no such file or folder (--derive)*"])
+
+
+def test_an_unknown_tool_derive_key_is_a_usage_error_naming_it(project):
+    project.makepyprojecttoml('[tool.derive]\npath = ["proofs"]\n')
+    result = project.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*pyproject.toml: [[]tool.derive[]]: unknown key 'path'; the known keys: *paths*"])
+
+
+@pytest.mark.parametrize(
+    "layout",
+    ["configured", "proofs folder", "helpers only", "nothing"],
+)
+def test_the_plugin_and_the_cli_discover_the_same_modules(project, layout):
+    """Without a PATH, ``derive check`` and a plain ``pytest`` act on the same modules (the CLI then falls back on
+    the bundled derivations, where the plugin collects nothing of its own)."""
+    from derive.entry.pytest_plugin import STATE
+    from derive.entry.settings import default_source
+
+    if layout == "configured":
+        project.makepyprojecttoml('[tool.derive]\npaths = ["math"]\n')
+        write(project, "math/log_product.py", GOOD)
+    if layout in ("configured", "proofs folder"):
+        write(project, "proofs/two.py", TWO)  # not acted on when paths are configured
+    if layout == "helpers only":
+        write(project, "proofs/_helpers.py", "")  # a proofs/ folder without derivation modules
+    config = project.parseconfigure()
+    plugin = config.stash[STATE].roots
+    cli = default_source(project.path)
+    assert plugin == ([] if cli.bundled else [p.resolve() for p in cli.paths])
+    assert bool(plugin) == (layout in ("configured", "proofs folder"))
+
+
+def test_derive_budget_overrides_the_default(project, monkeypatch):
+    write(project, "proofs/log_product.py", GOOD)
+    import derive.run.check
+
+    seen = []
+    real = derive.run.check.check_derivations
+
+    def spy(items, options, *args, **kwargs):
+        seen.append(options.budget)
+        return real(items, options, *args, **kwargs)
+
+    monkeypatch.setattr(derive.run.check, "check_derivations", spy)
+    project.runpytest("--derive-budget", "7", "-k", "split").assert_outcomes(passed=1, deselected=1)
+    assert seen == [7.0]
 
 
 def test_derive_option_adds_paths(project):

@@ -4,7 +4,8 @@ Registered as the ``derive`` plugin through the ``pytest11`` entry point, so aft
 plain ``pytest`` collects derivation modules. See ``docs/pytest.md`` for the user's view; in short:
 
 - **Which modules.** The paths in ``[tool.derive] paths`` of the rootdir's ``pyproject.toml`` plus every
-  ``--derive PATH``; when neither is set, a ``proofs/`` folder at the rootdir if there is one. A folder means
+  ``--derive PATH``; when neither is set, a ``proofs/`` folder at the rootdir that holds derivation modules
+  (:func:`derive.entry.settings.discover`, which ``derive check`` uses too). A folder means
   the ``*.py`` files directly in it, as for ``derive check`` (not ``_*.py``, ``conftest.py`` or ``test_*.py``).
   They are added to the paths pytest collects when it is run without file arguments (next to ``testpaths``);
   ``--derive PATH`` is added always. A file named on the command line is collected when it looks like a
@@ -18,8 +19,13 @@ plain ``pytest`` collects derivation modules. See ``docs/pytest.md`` for the use
 - **Ids.** ``FILE::STEP`` when the module defines one derivation, ``FILE::DERIVATION::STEP`` when it defines
   several (the derivation is then a collector node of its own, so ``pytest FILE::DERIVATION`` runs one
   derivation). Names are the step's ``name=`` and the derivation's ``name``, in definition order.
+- **Settings.** One :class:`derive.entry.settings.Settings`, read once at configure time: ``[tool.derive]`` of
+  the rootdir's pyproject.toml (an unknown key is a usage error), then ``--derive-budget``, ``--derive-strict``
+  and ``--derive-no-cache`` on top.
 - **Checking.** Each item checks its own step when it runs (``-k`` and ``--lf`` check only what they select),
   through :func:`derive.run.check.check_derivations` with the verification cache, as ``derive check`` does.
+- **Reports.** A failing step is worded by :func:`derive.render.report.failure_text`, as ``derive check``'s
+  notes are by the same module.
 - **Strictness.** By default a step must reach the evidence it declares (``allow=``); with ``--derive-strict``
   every claim must be ``proved``, and a stated assumption is *skipped* with its reason: it is neither a proof
   nor a mistake.
@@ -30,7 +36,6 @@ SymPy) is imported inside the hooks, once there is something to collect.
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import fnmatch
 import os
@@ -41,8 +46,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from derive.entry.settings import ConfigError, Settings, discover
+
 if TYPE_CHECKING:
-    from derive.core.evidence import Evidence, StepResult
+    from derive.core.evidence import StepResult
     from derive.core.model import Derivation, Step
 
 
@@ -51,6 +58,7 @@ class _State:
     """What the plugin decided at configure time, kept on the config."""
 
     enabled: bool = True
+    settings: Settings = dataclasses.field(default_factory=Settings)  # [tool.derive], then the --derive-* options
     roots: list[Path] = dataclasses.field(default_factory=list)  # the derive paths, resolved
     files: set[Path] = dataclasses.field(default_factory=set)  # the derivation modules they expand to
     source: str = ""  # where the paths came from, for the report header
@@ -96,32 +104,39 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     config.pluginmanager.register(_Summary(), "derive-summary")
     root = config.rootpath
-    configured = _configured_paths(root)
-    given = [Path(p) for p in config.getoption("derive_paths")]
-    roots = [root / p for p in configured] + [config.invocation_params.dir / p for p in given]
-    state.source = "[tool.derive] paths" if configured else ""
+    pyproject = root / "pyproject.toml"
+    try:
+        state.settings = Settings.read(pyproject if pyproject.is_file() else None).override(
+            budget=config.getoption("derive_budget"),
+            strict=config.getoption("derive_strict"),
+            use_cache=not config.getoption("derive_no_cache"),
+        )
+        found = discover(state.settings, root, bundled=False)
+    except ConfigError as exc:
+        raise pytest.UsageError(f"derive: {exc}") from None
+    given = [config.invocation_params.dir / p for p in config.getoption("derive_paths")]
+    for path in given:
+        if not path.exists():
+            raise pytest.UsageError(f"derive: {_shown(path)}: no such file or folder (--derive)")
+    # NOTE: --derive PATH adds to the configured paths, and replaces the default proofs/ folder.
+    kept = found.kind == "configured" or not given
+    roots = (found.paths if kept else []) + given
+    state.source = (
+        {"configured": "[tool.derive] paths", "proofs": "the proofs/ folder"}.get(found.kind, "") if kept else ""
+    )
     if given:
         state.source += (" and " if state.source else "") + "--derive"
-    if not roots and (root / "proofs").is_dir():
-        roots, state.source = [root / "proofs"], "the proofs/ folder"
     if not roots:
         return
-    for path in roots:
-        if not path.exists():
-            raise pytest.UsageError(f"derive: {_shown(path)}: no such file or folder ({state.source})")
     state.roots = [p.resolve() for p in roots]
     state.files = {p.resolve() for p in state.roots if p.is_file()}
     state.files |= {f.resolve() for p in state.roots if p.is_dir() for f in p.glob("*.py") if _module_name_ok(f)}
     # NOTE: pytest walks config.args; without file arguments (testpaths, or the invocation dir) the derive paths
     # join them, and --derive PATH always does. A path already below one of the args is walked anyway.
-    extra = state.roots if config.args_source is not pytest.Config.ArgsSource.ARGS else _given_resolved(given, config)
+    extra = state.roots if config.args_source is not pytest.Config.ArgsSource.ARGS else [p.resolve() for p in given]
     for path in extra:
         if not any(_below(path, Path(arg)) for arg in _arg_paths(config)):
             config.args.append(str(path))
-
-
-def _given_resolved(given: list[Path], config: pytest.Config) -> list[Path]:
-    return [(config.invocation_params.dir / p).resolve() for p in given]
 
 
 def _arg_paths(config: pytest.Config) -> list[Path]:
@@ -131,17 +146,6 @@ def _arg_paths(config: pytest.Config) -> list[Path]:
 
 def _below(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
-
-
-def _configured_paths(root: Path) -> list[str]:
-    """``[tool.derive] paths`` from the rootdir's pyproject.toml (relative to the rootdir)."""
-    from derive.entry.settings import ConfigError, paths_setting
-
-    pyproject = root / "pyproject.toml"
-    try:
-        return paths_setting(pyproject if pyproject.is_file() else None)
-    except ConfigError as exc:
-        raise pytest.UsageError(f"derive: {exc}") from None
 
 
 def _module_name_ok(path: Path) -> bool:
@@ -302,22 +306,18 @@ class StepItem(pytest.Item):
 
     def runtest(self) -> None:
         from derive.core.evidence import Evidence
-        from derive.run.cache import Cache
         from derive.run.check import check_derivations
-        from derive.verify.steps import DEFAULT_BUDGET, Options
 
-        config = self.config
-        budget = config.getoption("derive_budget") or DEFAULT_BUDGET
-        cache = None if config.getoption("derive_no_cache") else Cache()
+        settings = self.config.stash[STATE].settings
         # NOTE: a view of the derivation holding this step only: -k/--lf check what they select, nothing more.
         # Each step runs in its own forked worker under the budget anyway, so checking a module's steps at once
         # would save nothing (measured in docs/pytest.md).
         view = dataclasses.replace(self.derivation, steps=[self.step])
-        (report,) = check_derivations([(view, self._replay_path())], Options(budget=budget), jobs=1, cache=cache)
+        (report,) = check_derivations([(view, self._replay_path())], settings.options(), jobs=1, cache=settings.cache())
         (result,) = report.results
         self.result = result
         self.user_properties.append((_EVIDENCE, result.evidence.value))
-        if config.getoption("derive_strict"):
+        if settings.strict:
             if result.evidence is Evidence.ASSUMED:
                 pytest.skip(
                     f"{_step_where_shown(self.step)}: an assumption, not proved (--derive-strict): {self.step.because}"
@@ -332,7 +332,19 @@ class StepItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style=None) -> str:
         if isinstance(excinfo.value, StepFailed) and self.result is not None:
-            return failure_text(self, excinfo.value.args[0], self.result)
+            from derive.render.report import failure_text
+
+            step, strict = self.step, self.config.stash[STATE].settings.strict
+            return failure_text(
+                step,
+                self.number,
+                self.derivation.name,
+                self.result,
+                required=excinfo.value.args[0],
+                strict=strict,
+                where=_step_where_shown(step),
+                path=self._replay_path(),
+            )
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
@@ -342,82 +354,6 @@ class StepItem(pytest.Item):
 
 def _step_where_shown(step: Step) -> str:
     return f"{_shown(Path(step.file))}:{step.line}" if step.file else "<unknown>"
-
-
-def failure_text(item: StepItem, required: Evidence, result: StepResult) -> str:
-    """The failure report: where, the claim as source and as text, the evidence, the counterexample, a replay."""
-    import sympy as sp
-
-    from derive.core.evidence import Evidence
-
-    step, d = item.step, item.derivation
-    strict = item.config.getoption("derive_strict")
-    # The first line is what pytest's short summary shows ("FAILED id - <first line>"): the verdict leads.
-    cex = result.counterexample
-    if result.inconsistent:
-        verdict = "ENGINE INCONSISTENCY: a proof contradicted by the independent guard" + (
-            f" at {cex.point}" if cex is not None and cex.point else ""
-        )
-    elif cex is not None:
-        at = f" at {cex.point}" if cex.point else ""
-        verdict = f"refuted{at}: {cex.sides[0]} = {cex.lhs_value}, {cex.sides[1]} = {cex.rhs_value}"
-    elif result.evidence is Evidence.REFUTED:
-        verdict = "refuted"
-    else:
-        verdict = f"{result.evidence.value}, short of {required.value}"
-    lines = [f"{verdict} ({_step_where_shown(step)}: step {item.number} ({step.name}) of {d.name})"]
-    lines += _source_lines(step)
-    lines.append("")
-    lines.append(f"  before:    {_one_line(step.claim_lhs)}")
-    if step.values:
-        lines.append("  at:        " + ", ".join(f"{sp.sstr(k)} = {sp.sstr(v)}" for k, v in step.values))
-    lines.append(f"  relation:  {step.relation.value}")
-    lines.append(f"  after:     {_one_line(step.expr)}")
-    lines.append(
-        f"  because:   {step.because}" + (f"  (rules tried first: {', '.join(step.hints)})" if step.hints else "")
-    )
-    why = (
-        "--derive-strict" if strict else f"allow={step.allow.value}" if step.allow is not Evidence.PROVED else "default"
-    )
-    lines.append(f"  evidence:  {result.evidence.value}, required: {required.value} ({why})")
-    if result.detail:
-        lines.append(f"  detail:    {result.detail}")
-    if result.counterexample is not None:
-        lines.append("")
-        lines += result.counterexample.describe().splitlines()
-    else:
-        lines.append("")
-        if result.evidence is Evidence.UNDECIDED and "budget" in result.detail:
-            lines.append("Hint: give it more time with --derive-budget SECONDS, or name rules with by=...")
-        lines.append(f"Replay: derive check {item._replay_path()} --step {step.name}")
-    return "\n".join(lines)
-
-
-def _one_line(expr) -> str:
-    import sympy as sp
-
-    return sp.sstr(expr)
-
-
-def _source_lines(step: Step, limit: int = 12) -> list[str]:
-    """The statement that made the step, as pytest shows source: numbered, the step's first line marked."""
-    try:
-        text = Path(step.file).read_text(encoding="utf-8")
-        tree = ast.parse(text)
-    except (OSError, SyntaxError, ValueError):
-        return []
-    stmt = next((n for n in ast.walk(tree) if isinstance(n, ast.stmt) and n.lineno == step.line), None)
-    if stmt is None:
-        return []
-    source = text.splitlines()
-    last = min(stmt.end_lineno or stmt.lineno, stmt.lineno + limit - 1)
-    out = [""]
-    for n in range(stmt.lineno, last + 1):
-        mark = ">" if n == step.line else " "
-        out.append(f"{mark} {n:4d}  {source[n - 1]}")
-    if last < (stmt.end_lineno or last):
-        out.append("        ...")
-    return out
 
 
 def _shown(path: Path, base: Path | None = None) -> str:

@@ -1,0 +1,239 @@
+"""What ``derive list``, ``check``, ``mutate`` and ``cache`` do, and what every command shares: the settings of a
+run, the modules it acts on, the check with its table, the summary and the exit code.
+
+Printing a step's result is :mod:`derive.render.report`'s; ``derive build`` is :mod:`derive.entry.build_command`.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from derive.entry.settings import Settings, discover, find_pyproject
+from derive.render.report import Columns, Verbosity, step_notes
+from derive.run.check import DerivationReport, check_derivations
+from derive.run.loader import Loaded, display_path, load
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    FAILED = 1
+    BAD_INPUT = 2
+    INTERNAL = 3
+
+
+def settings_of(args) -> Settings:
+    """The settings of this run: ``[tool.derive]`` of the nearest pyproject.toml, read once and only when the
+    command needs it (``build``, or a command given no PATH), with the command line on top."""
+    reads = args.command == "build" or (hasattr(args, "paths") and not args.paths)
+    settings = Settings.read(find_pyproject()) if reads else Settings()
+    return settings.override(
+        budget=getattr(args, "budget", None),
+        seed=getattr(args, "seed", None),
+        jobs=getattr(args, "jobs", None),
+        use_cache=not args.no_cache if hasattr(args, "no_cache") else None,
+        cache_dir=getattr(args, "cache_dir", None),
+        title=getattr(args, "title", None),
+        markdown_math=getattr(args, "markdown_math", None),
+    )
+
+
+def _paths(args, settings: Settings) -> list:
+    """The PATHs given, else what :func:`derive.entry.settings.discover` picks, said in one line on stderr."""
+    if args.paths:
+        return list(args.paths)
+    source = discover(settings, Path.cwd())
+    if source.bundled:
+        print(
+            "derive: the bundled derivations (no PATH, no [tool.derive] paths, no proofs/ folder here)", file=sys.stderr
+        )
+    else:
+        shown = ", ".join(display_path(p) for p in source.paths)
+        print(f"derive: the derivations in {shown} ({source.origin})", file=sys.stderr)
+    return source.paths
+
+
+def load_paths(args, settings: Settings) -> tuple[list[Loaded], bool]:
+    """The modules to act on, loaded; True when one failed (its error is printed)."""
+    args.paths = _paths(args, settings)
+    loaded = load(args.paths)
+    bad = False
+    for item in loaded:
+        if item.error:
+            print(f"derive: error: {item.error}", file=sys.stderr)
+            bad = True
+    return loaded, bad
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def cmd_list(args, settings: Settings) -> ExitCode:
+    loaded, bad = load_paths(args, settings)
+    found = [(item, d) for item in loaded for d in item.derivations]
+    width = max([28, *(len(d.name) for _, d in found)])
+    for item, d in found:
+        steps = "step" if len(d.steps) == 1 else "steps"
+        print(f"{d.name:{width}} {len(d.steps):3} {steps:5}  {item.display}  {d.title}")
+    return ExitCode.BAD_INPUT if bad else ExitCode.OK
+
+
+def _select(d, step: str | None):
+    """``d``, or with ``--step`` a view of its one step of that name or number (``DERIVATION:STEP`` names the
+    derivation too); None when ``d`` has no such step."""
+    if step is None:
+        return d
+    derivation, sep, name = step.rpartition(":")
+    if sep and derivation != d.name:
+        return None
+    for n, s in enumerate(d.steps, start=1):
+        if name in (s.name, str(n)):
+            return _only(d, n - 1)
+    return None
+
+
+def _only(d, index: int):
+    """A view of ``d`` with every step but ``index`` skipped (kept as context for labels and numbering)."""
+    view = replace(d, steps=[d.steps[index]])
+    view.first_index = index + 1
+    return view
+
+
+def check_all(args, settings: Settings, loaded: list[Loaded], stream) -> tuple[list[DerivationReport], bool]:
+    """Check the selected steps, printing the table to ``stream`` (None: no table). No table at all when there is
+    nothing to check: the errors already said why."""
+    items, missing_step = [], False
+    for item in loaded:
+        for d in item.derivations:
+            target = _select(d, args.step)
+            if target is not None:  # a derivation without the --step is left out: a module may hold several
+                items.append((target, item.display))
+    if args.step is not None and not items and any(item.derivations for item in loaded):
+        names = [f"{d.name}:{s.name}" for item in loaded for d in item.derivations for s in d.steps]
+        shown = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
+        print(f"derive: error: no derivation has a step {args.step!r}; the steps: {shown}", file=sys.stderr)
+        missing_step = True
+    if not items:
+        return [], missing_step
+    columns = Columns.fitting([d for d, _ in items])
+    if stream is not None:
+        print(columns.header(), file=stream)
+    verbosity = Verbosity.VERBOSE if getattr(args, "verbose", False) else Verbosity.NORMAL
+
+    def progress(report, step, result):
+        if stream is not None:
+            d = report.derivation
+            n = getattr(d, "first_index", 1) + d.steps.index(step)
+            print(columns.row(d.name, n, step, result), file=stream, flush=True)
+            for line in step_notes(step, n, result, verbosity):
+                print(line, file=stream)
+
+    reports = check_derivations(
+        items, settings.options(), jobs=settings.jobs, cache=settings.cache(), progress=progress
+    )
+    return reports, missing_step
+
+
+def cmd_check(args, settings: Settings) -> ExitCode:
+    loaded, bad = load_paths(args, settings)
+    start = time.perf_counter()
+    reports, missing = check_all(args, settings, loaded, None if args.json else sys.stdout)
+    elapsed = time.perf_counter() - start
+    if args.json:
+        json.dump(
+            {
+                "derivations": [r.to_json() for r in reports],
+                "seconds": round(elapsed, 3),
+                "errors": [str(i.error) for i in loaded if i.error],
+            },
+            sys.stdout,
+            indent=2,
+            ensure_ascii=False,
+        )
+        print()
+    elif reports:
+        summary(reports, elapsed)
+    return exit_code(reports, bad or missing)
+
+
+def summary(reports: list[DerivationReport], elapsed: float) -> None:
+    """The closing line: derivations passing, and the steps by evidence."""
+    steps = [r for rep in reports for r in rep.results]
+    counts: dict[str, int] = {}
+    for r in steps:
+        counts[r.evidence.value] = counts.get(r.evidence.value, 0) + 1
+    passed = sum(rep.passed for rep in reports)
+    tally = ", ".join(f"{v} {k}" for k, v in counts.items())
+    cached = sum(r.cached for r in steps)
+    if cached:
+        tally += f"; {cached} from the cache"
+    print(f"\n{passed}/{len(reports)} derivations pass; {_plural(len(steps), 'step')}: {tally} ({elapsed:.1f} s)")
+
+
+def exit_code(reports: list[DerivationReport], bad: bool) -> ExitCode:
+    if any(r.inconsistent for rep in reports for r in rep.results):
+        return ExitCode.INTERNAL  # the engine contradicted itself: worse than any failing step
+    if bad:
+        return ExitCode.BAD_INPUT
+    return ExitCode.OK if all(r.passed for r in reports) else ExitCode.FAILED
+
+
+def cmd_mutate(args, settings: Settings) -> ExitCode:
+    from derive.entry.mutate import mutate
+
+    loaded, bad = load_paths(args, settings)
+    derivations = [d for item in loaded for d in item.derivations]
+    if not derivations:
+        return ExitCode.BAD_INPUT
+    start = time.perf_counter()
+
+    def progress(result):
+        if not args.json and result.outcome != "refuted":
+            m = result.mutant
+            print(f"{m.step.name}: {m.description}: {result.outcome} ({result.reason})", flush=True)
+
+    reports = mutate(
+        derivations, settings.options(), jobs=settings.jobs, progress=progress, sample=args.sample, seed=settings.seed
+    )
+    keys = ("generated", "equivalent", "refuted", "undecided", "proved")
+    total = {k: sum(r.counts()[k] for r in reports) for k in keys}
+    if args.json:
+        json.dump(
+            {"total": total, "derivations": [r.to_json() for r in reports]}, sys.stdout, indent=2, ensure_ascii=False
+        )
+        print()
+    else:
+        width = max([28, *(len(d.name) for d in derivations)])
+        print(f"\n{'derivation':{width}} " + " ".join(f"{k:>10}" for k in keys) + "  kill rate")
+        for r in reports:
+            counts = r.counts()
+            print(f"{r.derivation.name:{width}} " + " ".join(f"{counts[k]:>10}" for k in keys) + f"  {_rate(counts)}")
+        print(f"{'total':{width}} " + " ".join(f"{total[k]:>10}" for k in keys) + f"  {_rate(total)}")
+        print(f"({time.perf_counter() - start:.1f} s)")
+    if total["proved"]:
+        print("derive: a false mutant was proved: this is a soundness bug in derive; please report it", file=sys.stderr)
+        return ExitCode.INTERNAL
+    return ExitCode.BAD_INPUT if bad else ExitCode.OK
+
+
+def _rate(counts: dict[str, int]) -> str:
+    live = counts["generated"] - counts["equivalent"]
+    return f"{100 * counts['refuted'] / live:.1f}% refuted" if live else "n/a"
+
+
+def cmd_cache(args, settings: Settings) -> ExitCode:
+    from derive.run.cache import Cache
+
+    cache = Cache(settings.cache_dir)
+    if args.action == "dir":
+        print(cache.root)
+    elif args.action == "prune":
+        print(f"removed {cache.prune()} results of other derive versions from {cache.root}")
+    else:
+        print(f"removed {cache.clear()} cached results from {cache.root}")
+    return ExitCode.OK
