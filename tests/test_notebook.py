@@ -27,8 +27,8 @@ from derive.entry.notebook import (
     bundled,
     derivation_latex,
     derivation_markdown,
-    mathjax_text,
 )
+from derive.render.mathjax import mathjax_text
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "docs" / "notebooks" / "cross-entropy.ipynb"

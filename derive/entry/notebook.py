@@ -2,11 +2,9 @@
 
 A derivation shows its chain; once :func:`check` has run, with an evidence mark on every line. The check's
 report (:class:`CheckReport`) shows a table of the steps and, for a refuted step, its counterexample. Each offers
-``_repr_markdown_`` (JupyterLab, GitHub and VS Code prefer it) and ``_repr_latex_``; the latter is not the LaTeX
-fragment of :mod:`derive.render.latex` (MathJax has no ``\\intertext``, ``\\label``, ``\\parbox`` or
-``\\makebox``) but one ``$$\\begin{gathered} ... \\end{gathered}$$`` display: the chain in ``aligned``, each
-justification in ``\\text{...}`` with the characters that ``\\text`` treats differently in MathJax, KaTeX and
-LaTeX (``_ & % # $ { } \\``) set as math outside it.
+``_repr_markdown_`` (JupyterLab, GitHub and VS Code prefer it) and ``_repr_latex_``, the MathJax display of
+:mod:`derive.render.mathjax`; all read the chain from :mod:`derive.render.chain`, as the write-ups do, and the
+plain-text report is the text reporter's (:mod:`derive.render.report`).
 
 Displays never mention timings, cache hits or file paths, so a notebook saved with its outputs is the same
 on every machine and every run (the replay line of a counterexample says ``.check(seed=...)`` instead of a
@@ -16,19 +14,18 @@ on every machine and every run (the replay line of a counterexample says ``.chec
 from __future__ import annotations
 
 import os
-import re
-from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import sympy as sp
 
-from derive.core.evidence import Evidence, StepResult
+from derive.core.evidence import StepResult
 from derive.core.model import Derivation, Kind
 from derive.render import base
+from derive.render import report as reporter
 from derive.render.markdown import render_markdown
-from derive.render.printer import to_latex
-from derive.render.text import escape_markdown, segments
+from derive.render.mathjax import render_mathjax
+from derive.render.text import escape_markdown
 from derive.run.cache import Cache
 from derive.run.check import DerivationReport, check_derivations
 from derive.verify.steps import DEFAULT_BUDGET, Options
@@ -46,22 +43,15 @@ class CheckReport(DerivationReport):
 
     def counts(self) -> str:
         """``9 steps: 8 proved, 1 assumed`` (levels in the legend's order)."""
-        tally = Counter(r.evidence for r in self.results)
-        parts = [f"{tally[e]} {e.value}" for e in base.MARKS if tally[e]]
-        total = len(self.results)
-        return f"{total} step{'s' if total != 1 else ''}" + (": " + ", ".join(parts) if parts else "")
+        return reporter.counts(self.results)
 
     def status(self) -> str:
-        return f"{self.derivation.name}: {'passes' if self.passed else 'FAILS'} — {self.counts()}"
+        """``name: passes — 9 steps: 8 proved, 1 assumed``."""
+        return reporter.status(self)
 
     def __repr__(self) -> str:
-        lines = [self.status()]
-        for n, (step, result) in enumerate(self._pairs(), start=1):
-            mark = base.mark_symbol(result.evidence, result)
-            lines.append(f"  {n:>2}  {mark:<4} {result.evidence.value:<17} {step.name}")
-            if result.counterexample is not None:
-                lines.extend(f"      {t}" for t in result.counterexample.describe().splitlines())
-        return "\n".join(lines)
+        """The text reporter's brief report: no timings, paths or cache hits (a saved notebook stays the same)."""
+        return reporter.derivation_text(self, reporter.Verbosity.BRIEF)
 
     def _repr_markdown_(self) -> str:
         rows = ["| # | step | evidence | how |", "|---|---|---|---|"]
@@ -77,7 +67,7 @@ class CheckReport(DerivationReport):
         return "\n\n".join(parts) + "\n"
 
     def _repr_latex_(self) -> str:
-        return _latex(self.derivation, self.results, self.status())
+        return render_mathjax(self.derivation, self.results, self.status())
 
     def _pairs(self):
         return zip(self.derivation.steps, self.results, strict=True)
@@ -165,7 +155,7 @@ def derivation_markdown(derivation: Derivation) -> str:
     if report is None:
         note = _note(derivation)
         title = f"### {escape_markdown(derivation.title)}"
-        return f"{title}\n\n*{escape_markdown(note)}*\n\n{_latex(derivation, None, '', heading=False)}\n"
+        return f"{title}\n\n*{escape_markdown(note)}*\n\n{render_mathjax(derivation, None, '', heading=False)}\n"
     title, _, rest = render_markdown(derivation, report.results).partition("\n\n")
     # NOTE: the write-up's "# Title" would be the largest heading of the whole notebook; an output takes a third.
     return f"##{title}\n\n**{escape_markdown(report.status())}**\n\n{rest}"
@@ -201,42 +191,8 @@ def derivation_latex(derivation: Derivation) -> str:
     """The chain as one MathJax display, with marks once checked and a note to call ``.check()`` before."""
     report = last_check(derivation)
     if report is None:
-        return _latex(derivation, None, _note(derivation))
-    return _latex(derivation, report.results, report.status())
-
-
-def _latex(derivation: Derivation, results: list[StepResult] | None, note: str, heading: bool = True) -> str:
-    """``$$\\begin{gathered} note \\\\ \\begin{aligned} chain \\end{aligned} \\\\ counterexamples \\end{gathered}$$``.
-
-    Without ``results`` the lines carry their numbers and justifications but no marks.
-    """
-    shown = base.lines(derivation, results if results is not None else _unchecked(derivation))
-    rows = []
-    opening = base.first_line(derivation)
-    if opening:
-        rows.append(f"{opening[0]} &= {opening[1]}")
-    for line in shown:
-        lhs = line.lhs or ("" if rows else to_latex(line.step.lhs))
-        mark = "" if results is None else base.mark_latex(line.evidence, line.result) + r"\ "
-        because = "checked exactly at these values" if line.is_example else line.step.because
-        if line.evidence is Evidence.ASSUMED and results is not None:
-            because = "assumption: " + because
-        rows.append(rf"{lhs} &{line.relation} {line.expr} && {mark}({line.number}) \quad {mathjax_text(because)}")
-    chain = "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}" if rows else ""
-    blocks = [rf"\textbf{{{_bold(derivation.title)}}}"] if heading else []
-    if note:
-        blocks.append(mathjax_text(note))
-    if chain:
-        blocks.append(chain)
-    for n, (step, result) in enumerate(zip(derivation.steps, results or []), start=1):
-        if result.counterexample is not None:
-            said = [_literal(f"Step {n} ({step.name}) is refuted:", "text")]
-            said += [_literal(t.strip(), "texttt") for t in result.counterexample.describe().splitlines()]
-            cells = " \\\\\n".join(said)
-            blocks.append("\\begin{array}{l}\n" + cells + "\n\\end{array}")
-    if not blocks:
-        return ""
-    return "$$\n\\begin{gathered}\n" + " \\\\[1ex]\n".join(blocks) + "\n\\end{gathered}\n$$"
+        return render_mathjax(derivation, None, _note(derivation))
+    return render_mathjax(derivation, report.results, report.status())
 
 
 def bundled(module: str, name: str = "") -> Derivation:
@@ -257,11 +213,6 @@ def bundled(module: str, name: str = "") -> Derivation:
     return found[0]
 
 
-def _unchecked(derivation: Derivation) -> list[StepResult]:
-    """Placeholders so that :func:`base.lines` can lay out a chain that has no results yet (marks are not shown)."""
-    return [StepResult(Evidence.UNDECIDED, NOT_CHECKED) for _ in derivation.steps]
-
-
 def _counterexamples_markdown(report: CheckReport) -> list[str]:
     out = []
     for n, (step, result) in enumerate(report._pairs(), start=1):
@@ -269,56 +220,3 @@ def _counterexamples_markdown(report: CheckReport) -> list[str]:
             head = f"**Step {n} (`{step.name}`) is refuted** — {escape_markdown(step.because)}:"
             out.append(f"{head}\n\n```text\n{result.counterexample.describe()}\n```")
     return out
-
-
-# -- text inside math, for MathJax ----------------------------------------------------------------------------
-#: Characters that \text{...} treats differently in MathJax (without its textmacros extension), KaTeX and LaTeX;
-#: set as math between \text pieces instead.
-_TEXT_SPECIALS = {
-    "\\": r"\backslash",
-    "{": r"\{",
-    "}": r"\}",
-    "$": r"\$",
-    "&": r"\&",
-    "%": r"\%",
-    "#": r"\#",
-    "_": r"\_",
-    "^": r"\hat{}",
-    "~": r"\sim",
-}
-_SPECIAL = re.compile("([" + re.escape("".join(_TEXT_SPECIALS)) + "])")
-
-
-def mathjax_text(text: str) -> str:
-    r"""Plain text (with formulas such as ``q_i`` or ``p(i | θ)``) as math-mode LaTeX that MathJax, KaTeX and LaTeX
-    all read alike: ``\text{write}\ q_{i}\ \text{for}\ p(i \mid \theta)``."""
-    return _mathjax(text, "text")
-
-
-def _bold(text: str) -> str:
-    """Title text for ``\\textbf{...}``: no formulas, specials dropped (a title rarely has any)."""
-    return _SPECIAL.sub("", text)
-
-
-def _mathjax(text: str, command: str) -> str:
-    return "".join(_spaced(c, c.strip()) if is_math else _literal(c, command) for is_math, c in segments(text))
-
-
-def _literal(text: str, command: str) -> str:
-    """``text`` as it is, in ``\\text{...}`` or ``\\texttt{...}`` pieces around the specials."""
-    out = []
-    for n, piece in enumerate(_SPECIAL.split(text)):
-        if n % 2:
-            out.append(_TEXT_SPECIALS[piece])
-        elif piece.strip():
-            out.append(_spaced(piece, rf"\{command}{{{piece.strip()}}}"))
-        elif piece:
-            out.append(r"\ ")
-    return "".join(out)
-
-
-def _spaced(original: str, latex: str) -> str:
-    """``latex`` with ``\\ `` where ``original`` began or ended with a space (MathJax trims spaces in \\text)."""
-    lead = r"\ " if original[:1].isspace() else ""
-    trail = r"\ " if original[-1:].isspace() else ""
-    return lead + latex + trail

@@ -1,8 +1,8 @@
-"""What every write-up shows, independent of the output format: the assumptions, the lines, the marks.
+"""What every write-up shows around the chain, independent of the output format: the marks and the assumptions.
 
-The LaTeX and Markdown renderers both read a derivation through :func:`lines` and :func:`assumptions` and only
-decide how to lay the result out. Evidence marks are data (:data:`MARKS`), so both formats explain a mark the same
-way and a new evidence level needs one new row here.
+Evidence marks are data (:data:`MARKS`), so every format explains a mark the same way and a new evidence level
+needs one new row here. The lines of the chain are :mod:`derive.render.chain`'s; the assumptions and definitions
+(:func:`assumptions`, :func:`definitions`) are sentences with ``$...$`` math that LaTeX and Markdown both read.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derive.core.evidence import Evidence, StepResult
-from derive.core.model import Derivation, Kind, Relation, Step
+from derive.core.model import Derivation
 from derive.render.printer import to_latex
 from derive.render.style import current, rename_math
 
@@ -40,32 +40,6 @@ MARKS: dict[Evidence, Mark] = {
     Evidence.ASSUMED: Mark(r"\dagger", "†", "assumed", "a modelling assumption, stated and not checked"),
 }
 
-RELATIONS = {
-    Relation.EQ: "=",
-    Relation.LT: "<",
-    Relation.LE: r"\le",
-    Relation.GT: ">",
-    Relation.GE: r"\ge",
-    Relation.NE: r"\ne",
-}
-
-
-@dataclass(frozen=True)
-class Line:
-    """One step as shown: a numbered line ``lhs relation expr`` with its evidence."""
-
-    number: int  # 1-based, in step order; equals the equation number when the write-up stands alone
-    step: Step
-    result: StepResult
-    evidence: Evidence  # ``assumed`` for a step of kind ASSUME whatever the result says
-    lhs: str  # LaTeX; empty when the line continues the chain (``&= ...``)
-    relation: str
-    expr: str
-
-    @property
-    def is_example(self) -> bool:
-        return self.step.kind is Kind.EXAMPLE
-
 
 def check_results(derivation: Derivation, results: list[StepResult]) -> None:
     """Raise ``ValueError`` unless there is exactly one ``StepResult`` per step."""
@@ -73,40 +47,6 @@ def check_results(derivation: Derivation, results: list[StepResult]) -> None:
         raise ValueError(
             f"{derivation.name}: expected {len(derivation.steps)} StepResult objects, one per step, got {len(results)}"
         )
-
-
-def first_line(derivation: Derivation) -> tuple[str, str] | None:
-    """``(subject, start)`` as LaTeX when the chain opens with ``subject = start``; None when they coincide."""
-    if derivation.subject == derivation.start:
-        return None
-    return to_latex(derivation.subject), to_latex(derivation.start)
-
-
-def lines(derivation: Derivation, results: list[StepResult]) -> list[Line]:
-    """The derivation's steps as lines, each with the left side it shows (if any); reference implementations
-    are not lines of the chain (see :mod:`derive.render.code`)."""
-    check_results(derivation, results)
-    out = []
-    shown_start = first_line(derivation) is None  # the first chain line must show the start as its left side
-    chain = [(s, r) for s, r in zip(derivation.steps, results, strict=True) if s.kind is not Kind.REFERENCE]
-    for number, (step, result) in enumerate(chain, start=1):
-        evidence = Evidence.ASSUMED if step.kind is Kind.ASSUME else result.evidence
-        if step.kind is Kind.EXAMPLE:
-            lhs = example_lhs(step)
-        elif step.transformed:
-            lhs, shown_start = to_latex(step.lhs), False
-        elif shown_start:
-            lhs, shown_start = to_latex(derivation.start), False
-        else:
-            lhs = ""
-        out.append(Line(number, step, result, evidence, lhs, RELATIONS[step.relation], to_latex(step.expr)))
-    return out
-
-
-def example_lhs(step: Step) -> str:
-    r"""``\left. claim \right|_{N = 3,\ x_{1} = 2}``: the line the example evaluates, at the example's values."""
-    values = r",\ ".join(f"{to_latex(k)} = {to_latex(v)}" for k, v in step.values)
-    return rf"\left. {to_latex(step.claim_lhs)} \right|_{{{values}}}"
 
 
 def mark_latex(evidence: Evidence, result: StepResult) -> str:
@@ -131,12 +71,6 @@ def largest_size(result: StepResult) -> int | None:
     exact = result.detail.split("; in floating point")[0]
     sizes = [int(n) for n in re.findall(r"\d+", exact)]
     return max(sizes) if sizes else None
-
-
-def used_marks(shown: list[Line]) -> list[Evidence]:
-    """The evidence levels that occur, in legend order."""
-    present = {line.evidence for line in shown}
-    return [e for e in MARKS if e in present]
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,8 @@ import re
 
 from derive.core.evidence import Evidence, StepResult
 from derive.core.model import Derivation
-from derive.render import base
+from derive.render import base, chain
 from derive.render.code import Code, references
-from derive.render.printer import to_latex
 from derive.render.style import Notation, for_derivation, using
 from derive.render.text import markdown_text, paragraphs
 
@@ -81,7 +80,7 @@ def _github_prose(text: str) -> str:
 
 
 def _markdown(derivation: Derivation, results: list[StepResult]) -> str:
-    shown = base.lines(derivation, results)
+    shown = chain.build(derivation, results)
     parts = [f"# {markdown_text(derivation.title)}"]
     parts.extend(markdown_text(p) for p in paragraphs(derivation.intro))
     stated = base.assumptions(derivation) + [markdown_text(n) for n in derivation.context.notes]
@@ -90,59 +89,59 @@ def _markdown(derivation: Derivation, results: list[StepResult]) -> str:
     defined = base.definitions(derivation)
     if defined:
         parts.append("**Definitions**\n\n" + "\n".join(f"- ${d}$" for d in defined))
-    parts.extend(_chain(derivation, shown))
-    parts.append("**Justifications**\n\n" + "\n".join(_justification(line) for line in shown))
+    parts.extend(MarkdownChain(shown).blocks())
+    parts.append("**Justifications**\n\n" + "\n".join(_justification(line) for line in shown.lines))
     codes = references(derivation, results)
     parts.extend(_code(c) for c in codes)
-    parts.append(_legend([line.evidence for line in shown] + [c.evidence for c in codes]))
+    parts.append(_legend(shown.evidences + [c.evidence for c in codes]))
     parts.extend(markdown_text(p) for p in paragraphs(derivation.closing))
     return "\n\n".join(parts) + "\n"
 
 
-def _chain(derivation: Derivation, shown: list[base.Line]) -> list[str]:
-    """Display-math blocks with the prose between them."""
-    out: list[str] = []
-    rows: list[str] = []
-    opening = base.first_line(derivation)
-    if opening:
-        rows.append(f"{opening[0]} &= {opening[1]}")
-    for line in shown:
-        said = []
-        if line.step.prose:
-            said.append(markdown_text(line.step.prose))
-        if line.is_example:
-            said.append(f"For example, {markdown_text(line.step.because)}:")
+class MarkdownChain(chain.ChainRenderer):
+    """The chain as display-math blocks with the prose between them; the justifications follow as a list."""
+
+    def text(self, plain: str) -> str:
+        return markdown_text(plain)
+
+    def blocks(self) -> list[str]:
+        """Display-math blocks and paragraphs, in order: prose ends a block, and the chain resumes in the next."""
+        self.out: list[str] = []
+        self.rows: list[str] = []
+        for line in self.chain:
+            self.render(line)
+        self.flush()
+        return self.out
+
+    def flush(self) -> None:
+        if self.rows:
+            self.out.append("$$\n\\begin{aligned}\n" + " \\\\\n".join(self.rows) + "\n\\end{aligned}\n$$")
+            self.rows = []
+
+    def _render_Opening(self, line: chain.Line) -> None:
+        self.rows.append(f"{line.lhs} &= {line.rhs}")
+
+    def _render_Claim(self, line: chain.Line) -> None:
+        said = self.said(line)
         if said:
-            if rows:
-                out.append(_block(rows))
-                rows = []
-            out.append(" ".join(said))
-        lhs = line.lhs
-        if not lhs and not rows:  # a block that resumes the chain repeats its left side
-            lhs = to_latex(line.step.lhs)
-        mark = base.mark_latex(line.evidence, line.result)
-        rows.append(rf"{lhs} &{line.relation} {line.expr} && {mark} \quad ({line.number})")
-        if line.is_example:  # the chain resumes after the example in a block of its own
-            out.append(_block(rows))
-            rows = []
-    if rows:
-        out.append(_block(rows))
-    return out
+            self.flush()
+            self.out.append(" ".join(said))
+        lhs = line.lhs or ("" if self.rows else line.resume)  # a block that resumes the chain repeats its left side
+        self.rows.append(rf"{lhs} &{line.relation} {line.rhs} && {line.mark} \quad ({line.number})")
+
+    def _render_Example(self, line: chain.Line) -> None:
+        self._render_Claim(line)
+        self.flush()  # the chain resumes after the example in a block of its own
 
 
-def _block(rows: list[str]) -> str:
-    return "$$\n\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}\n$$"
-
-
-def _justification(line: base.Line) -> str:
-    word, symbol = base.MARKS[line.evidence].word, base.mark_symbol(line.evidence, line.result)
-    text = f"{line.number}. **{word}** {symbol} — {markdown_text(line.step.because)}"
+def _justification(line: chain.Line) -> str:
+    word = base.MARKS[line.evidence].word
+    text = f"{line.number}. **{word}** {line.symbol} — {markdown_text(line.because)}"
     detail = line.result.detail.strip()
     if detail:
         text += f" ({markdown_text(detail)})"
-    used = base.trace_summary(line.result)
-    if used:
-        text += " — by " + ", ".join(_used(u) for u in used)
+    if line.rules:
+        text += " — by " + ", ".join(_used(u) for u in line.rules)
     text += "."
     if line.evidence is Evidence.REFUTED and line.result.counterexample is not None:
         described = line.result.counterexample.describe().splitlines()

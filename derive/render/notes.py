@@ -25,7 +25,8 @@ from derive.core.evidence import Evidence, StepResult
 from derive.core.model import Derivation, Kind
 from derive.core.version import VERSION as __version__
 from derive.render import base
-from derive.render.latex import PREAMBLE, label, render_fragment
+from derive.render.chain import Line, build
+from derive.render.latex import PREAMBLE, render_fragment
 from derive.render.style import Notation, for_derivation, using
 from derive.render.text import MATH_UNICODE, escape_latex, latex_text, paragraphs
 
@@ -51,14 +52,10 @@ def fragment(derivation: Derivation, results: list[StepResult], notation: Notati
     return render_fragment(derivation, results, notation, legend=False)
 
 
-def chain(derivation: Derivation, results: list[StepResult], notation: Notation | None = None) -> list[base.Line]:
+def lines(derivation: Derivation, results: list[StepResult], notation: Notation | None = None) -> tuple[Line, ...]:
+    """The lines of ``derivation``'s chain (without the opening line), in ``notation``."""
     with in_notation(notation, derivation):
-        return base.lines(derivation, results)
-
-
-def opening(derivation: Derivation, notation: Notation | None = None) -> tuple[str, str] | None:
-    with in_notation(notation, derivation):
-        return base.first_line(derivation)
+        return build(derivation, results).lines
 
 
 # -- the document -------------------------------------------------------------------------------------------------
@@ -143,11 +140,11 @@ def _preamble(title: str) -> str:
 
 
 def _title_page(title: str, checked: Sequence[Checked]) -> str:
-    lines = [line for d, r in checked for line in chain(d, r)]
-    assumed = sum(line.evidence is Evidence.ASSUMED for line in lines)
+    shown = [line for d, r in checked for line in lines(d, r)]
+    assumed = sum(line.evidence is Evidence.ASSUMED for line in shown)
     codes = sum(step.kind is Kind.REFERENCE for d, _ in checked for step in d.steps)
-    tally = f"{_count(len(checked), 'derivation')}: {_count(len(lines), 'line')}, "
-    tally += f"{len(lines) - assumed} of them checked by machine"
+    tally = f"{_count(len(checked), 'derivation')}: {_count(len(shown), 'line')}, "
+    tally += f"{len(shown) - assumed} of them checked by machine"
     if assumed:
         tally += f" and {assumed} stated as {'an assumption' if assumed == 1 else 'assumptions'}"
     if codes == 1:
@@ -232,8 +229,8 @@ def questions(d: Derivation, results: list[StepResult], notation=None) -> list[Q
     section = rf"Section~\ref{{{section_label(d)}}}"
     for p in paragraphs(d.intro):
         out.extend(_asked(p, section))
-    for line in chain(d, results, notation):
-        out.extend(_asked(" ".join(line.step.prose.split()), rf"\eqref{{{label(d, line)}}}"))
+    for line in lines(d, results, notation):
+        out.extend(_asked(" ".join(line.prose.split()), rf"\eqref{{{line.label}}}"))
     for p in paragraphs(d.closing):
         out.extend(_asked(p, section))
     return out

@@ -149,11 +149,6 @@ def _bare_argument(arg: sp.Basic) -> bool:
     return isinstance(arg, sp.Function) and not isinstance(arg, (sp.exp, sp.KroneckerDelta))
 
 
-def plain_symbol_latex(name: str) -> str:
-    """How SymPy prints a symbol called ``name`` (``yhat`` → ``\\hat{y}``), whatever the notation in force."""
-    return LatexPrinter().doprint(sp.Symbol(name))
-
-
 def to_latex(expr: sp.Basic, **settings) -> str:
     """``expr`` as LaTeX (math mode, no delimiters) in textbook form.
 

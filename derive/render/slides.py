@@ -17,11 +17,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from derive.core.evidence import Evidence, StepResult
+from derive.core.evidence import StepResult
 from derive.core.model import Derivation
 from derive.core.version import VERSION as __version__
-from derive.render import base
-from derive.render.notes import TITLE, Checked, chain, check_names, in_notation, opening, pdf_text
+from derive.render import base, chain
+from derive.render.latex import LatexChain
+from derive.render.notes import TITLE, Checked, check_names, in_notation, pdf_text
 from derive.render.style import Notation
 from derive.render.text import escape_latex, latex_text, paragraphs
 
@@ -114,23 +115,21 @@ def derivation_frames(
 
 def _frames(d: Derivation, results: list[StepResult], section: int) -> list[str]:
     title = latex_text(d.title)
-    shown = chain(d, results)
+    shown = chain.build(d, results)
+    renderer = SlideChain(shown)
     frames = []
     setting = _setting(d)
     if setting:
         frames.append(_frame(title, setting))
-    first = opening(d)
-    groups = split(shown, extra=1.0 if first else 0.0) if shown else []
-    subject = first[0] if first else ""
+    first = shown.opening
+    groups = split(list(shown.lines), extra=1.0 if first else 0.0) if shown.lines else []
     for n, group in enumerate(groups):
-        rows = [rf"{first[0]} &= {first[1]}"] if first and n == 0 else []
-        measured = [(first[0], f"= {first[1]}")] if rows else []
+        rows = [f"{first.lhs} &= {first.rhs}"] if first and n == 0 else []
+        measured = [(first.lhs, f"= {first.rhs}")] if rows else []
         for k, line in enumerate(group, start=1):
-            lhs = line.lhs or ("" if rows else subject)  # a continued frame repeats the chain's left side
-            rows.append(_row(line, k, lhs, f"{section}.{line.number}"))
-            measured.append(("" if line.is_example else lhs, f"{line.relation} {line.expr}"))
-            if line.lhs and not line.is_example:
-                subject = line.lhs
+            lhs = line.lhs or ("" if rows else line.resume)  # a continued frame repeats the chain's left side
+            rows.append(renderer.render(line, overlay=k, lhs=lhs, tag=f"{section}.{line.number}"))
+            measured.append(("" if isinstance(line, chain.Example) else lhs, f"{line.relation} {line.rhs}"))
         fit = "\\derivefit{" + "".join(f"\\derivemeasure{{{a}}}{{{b}}}" for a, b in measured) + "}"
         body = fit + "\n\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
         frames.append(_frame(title + (" (continued)" if n else ""), body))
@@ -140,21 +139,21 @@ def _frames(d: Derivation, results: list[StepResult], section: int) -> list[str]
     return frames
 
 
-def weight(line: base.Line) -> float:
+def weight(line: chain.Line) -> float:
     """How many rows ``line`` takes on a slide: one, more for long prose, a long justification or an example."""
-    said = len(line.step.prose) + (len(line.step.because) + 14 if line.is_example else 0)
+    example = isinstance(line, chain.Example)
+    said = len(line.prose) + (len(line.because) + 14 if example else 0)
     rows = 0.7 * math.ceil(said / PROSE_CHARS) if said else 0.0
-    rows += 1.0 if line.is_example else 0.0
-    justification = "checked exactly at these values" if line.is_example else line.step.because
-    return rows + max(1.0, 0.5 * math.ceil(len(justification) / JUSTIFICATION_CHARS))
+    rows += 1.0 if example else 0.0
+    return rows + max(1.0, 0.5 * math.ceil(len(line.justification) / JUSTIFICATION_CHARS))
 
 
-def split(shown: list[base.Line], extra: float = 0.0) -> list[list[base.Line]]:
+def split(shown: list[chain.Line], extra: float = 0.0) -> list[list[chain.Line]]:
     """The lines in frames of at most :data:`FRAME_ROWS` rows (a line heavier than that gets a frame alone).
 
     ``extra`` rows are taken on the first frame (the opening line ``subject = start``).
     """
-    groups: list[list[base.Line]] = [[]]
+    groups: list[list[chain.Line]] = [[]]
     used = extra
     for line in shown:
         w = weight(line)
@@ -166,32 +165,34 @@ def split(shown: list[base.Line], extra: float = 0.0) -> list[list[base.Line]]:
     return [g for g in groups if g]
 
 
-def _row(line: base.Line, overlay: int, lhs: str, tag: str) -> str:
-    """Line ``overlay`` of a frame: every cell uncovered from that overlay on, the justification beside it."""
+class SlideChain(LatexChain):
+    """The article's rows (:class:`~derive.render.latex.LatexChain`), every cell of line ``overlay`` of a frame
+    uncovered from that overlay on, the justification narrower and smaller, the equation numbered as in the notes."""
 
-    def on(content: str) -> str:
-        return rf"\uncover<{overlay}->{{{content}}}"
+    mark_width = MARK_WIDTH
+    justification_width = JUSTIFICATION_WIDTH
+    size = r"\scriptsize"
 
-    said = []
-    if line.step.prose:
-        said.append(latex_text(line.step.prose))
-    if line.is_example:
-        said.append(f"For example, {_lower_first(latex_text(line.step.because))}:")
-    intertext = rf"\intertext{{{on(FOOTNOTESIZE + ' '.join(said))}}}" + "\n" if said else ""
-    expr = on(f"{{}}{line.relation} {line.expr}")  # {} first: the relation keeps its spacing inside the group
-    end = rf"&& {on(_justification(line))} \tag*{{{on(f'({tag})')}}}"
-    if line.is_example:
-        evaluated = "&" + on(rf"\makebox[0pt][l]{{$\displaystyle {lhs}$}}") + " \\notag \\\\*\n"
-        return f"{intertext}{evaluated}&{expr} {end}"
-    return f"{intertext}{on(lhs)} &{expr} {end}"
+    def _render_Claim(self, line: chain.Line, overlay: int, lhs: str, tag: str) -> str:
+        return f"{self._intertext(line, overlay)}{_on(overlay, lhs)} &{self._rest(line, overlay, tag)}"
+
+    def _render_Example(self, line: chain.Line, overlay: int, lhs: str, tag: str) -> str:
+        evaluated = "&" + _on(overlay, rf"\makebox[0pt][l]{{$\displaystyle {lhs}$}}") + " \\notag \\\\*\n"
+        return f"{self._intertext(line, overlay)}{evaluated}&{self._rest(line, overlay, tag)}"
+
+    def _intertext(self, line: chain.Line, overlay: int) -> str:
+        said = self.said(line)
+        return rf"\intertext{{{_on(overlay, FOOTNOTESIZE + ' '.join(said))}}}" + "\n" if said else ""
+
+    def _rest(self, line: chain.Line, overlay: int, tag: str) -> str:
+        """The relation and right side (``{}`` first keeps the relation's spacing inside the group), the mark and
+        justification, and the equation number."""
+        expr = _on(overlay, f"{{}}{line.relation} {line.rhs}")
+        return rf"{expr} && {_on(overlay, self.beside(line))} \tag*{{{_on(overlay, f'({tag})')}}}"
 
 
-def _justification(line: base.Line) -> str:
-    mark = rf"\makebox[{MARK_WIDTH}][l]{{${base.mark_latex(line.evidence, line.result)}$}}"
-    text = "checked exactly at these values" if line.is_example else latex_text(line.step.because)
-    if line.evidence is Evidence.ASSUMED:
-        text = rf"\emph{{assumption:}} {text}"
-    return rf"{mark}\parbox[t]{{{JUSTIFICATION_WIDTH}}}{{\scriptsize\raggedright {text}}}"
+def _on(overlay: int, content: str) -> str:
+    return rf"\uncover<{overlay}->{{{content}}}"
 
 
 def _setting(d: Derivation) -> str:
@@ -224,9 +225,3 @@ def _legend() -> str:
 def _frame(title: str, body: str) -> str:
     # NOTE: \frametitle, not \begin{frame}{title}: a body starting with a brace group would become the subtitle.
     return "\\begin{frame}\n" + rf"\frametitle{{{title}}}" + "\n" + body + "\n" + r"\end{frame}"
-
-
-def _lower_first(text: str) -> str:
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text

@@ -22,6 +22,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
 
 from derive.core.errors import DeriveError
 
@@ -187,8 +188,6 @@ def symbol_names(derivation) -> set[str]:
 def clashes(notation: Notation, derivation) -> list[tuple[str, str, str]]:
     r"""``(renamed, other, latex)`` for each symbol ``notation`` renames to how another symbol of ``derivation``
     prints (``q`` → ``\hat{y}`` beside ``yhat``): allowed, but the reader can no longer tell the two apart."""
-    from derive.render.printer import plain_symbol_latex
-
     names = symbol_names(derivation)
 
     def printed(name: str) -> str:
@@ -203,13 +202,17 @@ def clashes(notation: Notation, derivation) -> list[tuple[str, str, str]]:
     return found
 
 
+def plain_symbol_latex(name: str) -> str:
+    """How SymPy prints a symbol called ``name`` (``yhat`` → ``\\hat{y}``), whatever the notation in force; here,
+    not in :mod:`derive.render.printer`, which reads the notation in force from this module."""
+    return LatexPrinter().doprint(sp.Symbol(name))
+
+
 def rename_math(latex: str) -> str:
     r"""Hand-written LaTeX (a definition's text, math in prose) in the notation in force: renamed symbols and
     ``\log`` → ``\ln``/``\log_{b}``. A name inside ``\mathtt{...}`` (code) is left as it is."""
     notation = current()
     for name, tex in notation.symbols.items():
-        from derive.render.printer import plain_symbol_latex
-
         for form in {name, plain_symbol_latex(name)}:
             pattern = r"(?<![A-Za-z\\])(?<!\\mathtt\{)" + re.escape(form) + r"(?![A-Za-z])"
             latex = re.sub(pattern, lambda _m, t=tex: "{" + t + "}", latex)

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from derive.core.evidence import Evidence, StepResult
-from derive.render import base
+from derive.render.chain import build
 from derive.render.pdf import compile_pdf, tex_available
 from derive.render.slides import FRAME_ROWS, derivation_frames, render_slides, split, weight
 from derive.run.loader import load
@@ -56,7 +56,7 @@ def test_same_bytes_twice(derivation, results):
 
 
 def test_one_overlay_per_line(derivation, results):
-    shown = base.lines(derivation, results)
+    shown = build(derivation, results).lines
     chain = [f for f in derivation_frames(derivation, results, 1) if r"\begin{align*}" in f]
     per_frame = [overlays(f) for f in chain]
     assert sum(per_frame) == len(shown)
@@ -65,7 +65,7 @@ def test_one_overlay_per_line(derivation, results):
 
 
 def test_justification_mark_and_number_on_the_row_of_their_line(derivation, results):
-    shown = {f"1.{line.number}": line for line in base.lines(derivation, results)}
+    shown = {f"1.{line.number}": line for line in build(derivation, results).lines}
     seen = []
     for frame in derivation_frames(derivation, results, 1):
         for row in rows(frame):
@@ -74,9 +74,9 @@ def test_justification_mark_and_number_on_the_row_of_their_line(derivation, resu
                 continue
             line = shown[tag.group(2)]
             n = tag.group(1)
-            assert rf"\uncover<{n}->{{\makebox[2em][l]{{${base.mark_latex(line.evidence, line.result)}$}}" in row
+            assert rf"\uncover<{n}->{{\makebox[2em][l]{{${line.mark}$}}" in row
             assert r"\parbox[t]{\derivejust}{\scriptsize" in row
-            assert f"\\uncover<{n}->{{{{}}{line.relation} {line.expr}}}" in row  # the step on the same row
+            assert f"\\uncover<{n}->{{{{}}{line.relation} {line.rhs}}}" in row  # the step on the same row
             seen.append(tag.group(2))
     assert seen == list(shown)
 
@@ -90,7 +90,7 @@ def test_examples_and_assumptions_as_in_the_article(derivation, results):
 
 def test_a_long_chain_is_split_with_continued_frames(derivation, results):
     long = dataclasses.replace(derivation, steps=derivation.steps * 3)
-    shown = base.lines(long, results * 3)
+    shown = list(build(long, results * 3).lines)
     groups = split(shown, extra=1.0)
     assert len(groups) >= 3 and sum(map(len, groups)) == len(shown)
     assert all(sum(map(weight, g)) <= FRAME_ROWS or len(g) == 1 for g in groups)
@@ -115,7 +115,7 @@ def expected_pages(tex: str) -> int:
 def test_bundled_slides_compile_with_one_page_per_overlay(tmp_path):
     checked = bundled_checked()
     tex = render_slides(checked)
-    lines = sum(len(base.lines(d, r)) for d, r in checked)
+    lines = sum(len(build(d, r).lines) for d, r in checked)
     chain_frames = [f for f in frames(tex) if r"\begin{align*}" in f]
     # each chain frame's first overlay shows its first line, each further overlay one more
     assert sum(overlays(f) for f in chain_frames) == lines
