@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import sympy as sp
 
+from derive.core.context import Context
 from derive.core.evidence import TraceEntry
-from derive.core.model import Context
 from derive.engine.compare import exactly_equal
 from derive.engine.facts import Env, positive
 from derive.engine.rewrite import EngineError, Rewriter
-from derive.engine.rules import RULES, Rule, context_rules
+from derive.engine.rules import RULES, Rule, context_rules, rule_name
 
 #: Rules always available to a hinted attempt: pure algebra that no proof should have to ask for.
 ALGEBRA = ("sum_add", "mul_add", "mul_sum")
 
 
-def attempts(ctx: Context, hints: tuple[str, ...], one_sided: frozenset[str] = frozenset()) -> list[list[Rule]]:
-    """The rule sets to try, smallest first; ``one_sided`` names definitions whose head occurs on one side only."""
+def attempts(ctx: Context, hints: tuple[str | Rule, ...], one_sided: frozenset[str] = frozenset()) -> list[list[Rule]]:
+    """The rule sets to try, smallest first; ``hints`` are the step's ``by=`` (rule names or rules);
+    ``one_sided`` names definitions whose head occurs on one side only."""
+    hints = tuple(rule_name(h) for h in hints)
     base = list(RULES.values())
     ctx_rules = context_rules(ctx)
     unfold = [r for r in ctx_rules if r.introduces_symbols]
@@ -40,7 +42,9 @@ def attempts(ctx: Context, hints: tuple[str, ...], one_sided: frozenset[str] = f
     return out
 
 
-def prove_equal(lhs: sp.Expr, rhs: sp.Expr, ctx: Context, hints: tuple[str, ...] = ()) -> list[TraceEntry] | None:
+def prove_equal(
+    lhs: sp.Expr, rhs: sp.Expr, ctx: Context, hints: tuple[str | Rule, ...] = ()
+) -> list[TraceEntry] | None:
     """The trace of a proof that ``lhs = rhs`` for all sizes, or None when the rules do not conclude."""
     env = Env(ctx)
     both_positive = _positivity(lhs, rhs, env)

@@ -13,7 +13,7 @@ import sympy as sp
 
 from derive.core.evidence import TraceEntry
 from derive.engine.facts import Env
-from derive.engine.rules import Rewrite, Rule
+from derive.engine.rules.base import Rewrite, Rule
 
 MAX_REWRITES = 400
 

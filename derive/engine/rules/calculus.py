@@ -12,7 +12,8 @@ import sympy as sp
 
 from derive.core.hygiene import substitute
 from derive.engine.facts import Env
-from derive.engine.rules import Rewrite, Rule
+from derive.engine.rules.base import Identity, Rewrite, Rule
+from derive.engine.rules.patterns import f, k, t, x
 from derive.engine.smoothness import why_not_differentiable
 
 MAX_TERMS = 16
@@ -57,13 +58,29 @@ def _log_rational(e: sp.Basic, env: Env) -> Rewrite | None:
     return None
 
 
-RULES = [
-    Rule(
-        "diff",
-        "d/dθ f(θ) evaluated by the rules of differentiation",
-        "θ in no summation bound; every definition inside unfolded; f smooth in θ and no hidden dependence on θ",
-        _diff,
+diff = Rule(
+    "diff",
+    _diff,
+    Identity(sp.Derivative(sp.exp(x * t**2), t), 2 * x * t * sp.exp(x * t**2), instance=True),
+    statement=r"$\frac{d}{d\theta} f(\theta)$ evaluated by the rules of differentiation",
+    side_conditions=(
+        "θ in no summation bound; definitions unfolded; only functions smooth where defined (no |·|, max, "
+        "Piecewise, sign, atan2; log and real powers for real θ), no hidden dependence on θ"
     ),
-    Rule("sum_expand", "Σ_{k=a}^{b} f_k = f_a + … + f_b", f"a, b integers, at most {MAX_TERMS} terms", _sum_expand),
-    Rule("log_rational", "log(p^a q^b …) = a log p + b log q + …", "a positive rational", _log_rational),
-]
+)
+sum_expand = Rule(
+    "sum_expand",
+    _sum_expand,
+    Identity(sp.Sum(f[k], (k, 1, 3)), f[1] + f[2] + f[3], instance=True),
+    statement=r"$\sum_{k=a}^{b} f_{k} = f_{a} + \dots + f_{b}$",
+    side_conditions=f"a, b integers, at most {MAX_TERMS} terms",
+)
+log_rational = Rule(
+    "log_rational",
+    _log_rational,
+    Identity(sp.log(sp.Rational(4, 9)), 2 * sp.log(2) - 2 * sp.log(3), instance=True),
+    statement=r"$\log{\left(p^{\alpha} q^{\beta} \cdots \right)} = \alpha \log{p} + \beta \log{q} + \cdots$",
+    side_conditions="the argument a positive rational; p, q, … primes",
+)
+
+RULES = [diff, sum_expand, log_rational]

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import sympy as sp
 
-from derive.core.model import Context, Definition
 from derive.engine.facts import Env, in_range
-from derive.engine.rules import Rewrite, Rule
+from derive.engine.rules.base import Identity, Inference, Rewrite, Rule
 
-
-def definition_text(d: Definition) -> str:
-    return d.text or f"{sp.sstr(d.lhs)} = {sp.sstr(d.rhs)}"
+if TYPE_CHECKING:  # annotations only: the engine needs no more of the model than the objects it is given
+    from derive.core.context import Context, Definition
 
 
 def _unfolder(d: Definition):
@@ -23,7 +23,7 @@ def _unfolder(d: Definition):
 
 def unfold_rules(ctx: Context) -> list[Rule]:
     return [
-        Rule(d.name, f"{sp.sstr(d.lhs)} = {sp.sstr(d.rhs)}", "definition", _unfolder(d), introduces_symbols=True)
+        Rule(d.name, _unfolder(d), Identity(d.lhs, d.rhs), side_conditions="definition", introduces_symbols=True)
         for d in ctx.definitions
     ]
 
@@ -58,10 +58,25 @@ def constraint_rules(ctx: Context) -> list[Rule]:
     return [
         Rule(
             f"sum_{spec.base}_eq_one",
-            f"Σ_i {spec.base}_i = 1",
-            "declared constraint",
             _sums_to_one(spec),
+            Identity(sp.Sum(spec.base[(_i, *_others(spec))], (_i, *spec.ranges[0])), sp.Integer(1)),
+            side_conditions="declared constraint",
         )
         for spec in ctx.families.values()
         if spec.sums_to_one
     ]
+
+
+_i = sp.Symbol("i", integer=True)
+
+
+def _others(spec) -> tuple[sp.Symbol, ...]:
+    """Names for a family's indices after the first, over which the constraint holds for every value."""
+    return tuple(sp.Symbol(f"j{n}", integer=True) for n in range(1, len(spec.ranges)))
+
+
+#: The rules a context makes, as schemas for the rule table.
+SCHEMAS = (
+    Inference("<name>_def", "unfold a stated definition", "declared with `ctx.define(lhs, rhs)`"),
+    Inference("sum_<q>_eq_one", r"$\sum_{i} q_{i} = 1$", "declared with `sums_to_one=True`"),
+)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import sympy as sp
 
 from derive.engine.facts import Env, all_positive, positive, real, sign
-from derive.engine.rules import Rewrite, Rule
+from derive.engine.rules.base import Identity, Rewrite, Rule
+from derive.engine.rules.patterns import a, b, f, k, x, y
 
 
 def _log_prod(e: sp.Basic, env: Env) -> Rewrite | None:
@@ -54,9 +55,13 @@ def _pair_signs(factors, env: Env) -> tuple:
     return tuple(sp.expand(-f) if f is negatives[0] else f for f in factors[1:])
 
 
-RULES = [
-    Rule("log_prod", "log ∏_k f_k = Σ_k log f_k", "every f_k > 0", _log_prod),
-    Rule("log_mul", "log(a·b) = log a + log b", "a > 0 and b > 0", _log_mul),
-    Rule("log_pow", "log(a^b) = b·log a", "a > 0 and b real", _log_pow),
-    Rule("exp_add", "exp(a + b) = exp(a)·exp(b)", "none", _exp_add),
-]
+log_prod = Rule(
+    "log_prod",
+    _log_prod,
+    Identity(sp.log(sp.Product(f[k], (k, a, b))), sp.Sum(sp.log(f[k]), (k, a, b)), (f[k] > 0,)),
+)
+log_mul = Rule("log_mul", _log_mul, Identity(sp.log(x * y), sp.log(x) + sp.log(y), (x > 0, y > 0)))
+log_pow = Rule("log_pow", _log_pow, Identity(sp.log(x**y), y * sp.log(x), (x > 0, sp.Q.real(y))))
+exp_add = Rule("exp_add", _exp_add, Identity(sp.exp(x + y), sp.exp(x) * sp.exp(y)), side_conditions="any complex x, y")
+
+RULES = [log_prod, log_mul, log_pow, exp_add]

@@ -12,7 +12,8 @@ import sympy as sp
 
 from derive.core.hygiene import freshen, substitute
 from derive.engine.facts import Env, in_range, integer, nonnegative
-from derive.engine.rules import Rewrite, Rule
+from derive.engine.rules.base import Identity, Rewrite, Rule
+from derive.engine.rules.patterns import a, b, c, f, g, i, k, m, n, v, x, y, z
 
 
 def _wrap(body: sp.Expr, limits) -> sp.Expr:
@@ -39,12 +40,12 @@ def _mul_add(e: sp.Basic, env: Env) -> Rewrite | None:
 def _delta_split(body: sp.Expr, var: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | None:
     """``body = δ(var, v)·g`` with ``v`` free of ``var``: return ``(v, g)``."""
     factors = _factors(body)
-    for i, f in enumerate(factors):
-        if isinstance(f, sp.KroneckerDelta):
-            a, b = f.args
+    for pos, factor in enumerate(factors):
+        if isinstance(factor, sp.KroneckerDelta):
+            a, b = factor.args
             other = b if a == var else a if b == var else None
             if other is not None and var not in other.free_symbols:
-                return other, sp.Mul(*(factors[:i] + factors[i + 1 :]))
+                return other, sp.Mul(*(factors[:pos] + factors[pos + 1 :]))
     return None
 
 
@@ -131,16 +132,32 @@ def _sum_const(e: sp.Basic, env: Env) -> Rewrite | None:
     return None
 
 
-RULES = [
-    Rule("sum_add", "Σ_k (f_k + g_k) = Σ_k f_k + Σ_k g_k", "none", _sum_add),
-    Rule("mul_add", "a·(b + c) = a·b + a·c", "none", _mul_add),
-    Rule(
-        "sum_kronecker_delta",
-        "Σ_{i=a}^{b} [i = v]·g_i = g_v",
-        "v is an integer with a ≤ v ≤ b",
-        _sum_kronecker_delta,
-    ),
-    Rule("sum_comm", "Σ_i Σ_k f_ik = Σ_k Σ_i f_ik", "neither sum's bounds depend on the other index", _sum_comm),
-    Rule("mul_sum", "c·Σ_k f_k = Σ_k c·f_k", "c does not depend on k", _mul_sum),
-    Rule("sum_const", "Σ_{k=a}^{b} c = (b − a + 1)·c", "c does not depend on k; b ≥ a − 1", _sum_const),
-]
+sum_add = Rule(
+    "sum_add", _sum_add, Identity(sp.Sum(f[k] + g[k], (k, a, b)), sp.Sum(f[k], (k, a, b)) + sp.Sum(g[k], (k, a, b)))
+)
+mul_add = Rule("mul_add", _mul_add, Identity(x * (y + z), x * y + x * z))
+sum_kronecker_delta = Rule(
+    "sum_kronecker_delta",
+    _sum_kronecker_delta,
+    Identity(sp.Sum(sp.KroneckerDelta(i, v) * f[i], (i, a, b)), f[v], (sp.Q.integer(v), a <= v, v <= b)),
+)
+sum_comm = Rule(
+    "sum_comm",
+    _sum_comm,
+    Identity(sp.Sum(f[i, k], (i, a, b), (k, m, n)), sp.Sum(f[i, k], (k, m, n), (i, a, b))),
+    side_conditions="neither range depends on the other index; applied when a delta then contracts",
+)
+mul_sum = Rule(
+    "mul_sum",
+    _mul_sum,
+    Identity(c * sp.Sum(f[k], (k, a, b)), sp.Sum(c * f[k], (k, a, b))),
+    side_conditions="c free of k; applied right to left, or left to right when a delta then contracts",
+)
+sum_const = Rule(
+    "sum_const",
+    _sum_const,
+    Identity(sp.Sum(c, (k, a, b)), (b - a + 1) * c, (b >= a - 1,)),
+    side_conditions="c free of k",
+)
+
+RULES = [sum_add, mul_add, sum_kronecker_delta, sum_comm, mul_sum, sum_const]
