@@ -1,0 +1,141 @@
+"""The rule table of docs/writing-derivations.md, generated from the registry so that it cannot drift from the code.
+
+One row per rule (name, its identity typeset in LaTeX between dollars, its side conditions: the identity's SymPy
+conditions typeset, then the rule's words), then the schemas of the rules a context makes, then the steps of a
+trace that no rule makes. The table sits in the document between :data:`BEGIN` and :data:`END`;
+tests/rules/test_table.py fails when it is stale. Regenerate it with::
+
+    python -m derive.engine.rules.table --write
+
+(without ``--write`` the table is printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+
+from derive.engine.rules import RULES
+from derive.engine.rules.base import Identity, Inference, Rule
+from derive.engine.rules.defs import SCHEMAS
+
+DOC = Path(__file__).resolve().parents[3] / "docs" / "writing-derivations.md"
+BEGIN = "<!-- rule table: generated from derive/engine/rules by `python -m derive.engine.rules.table --write` -->"
+END = "<!-- end of the generated rule table -->"
+
+#: Steps of a proof trace that no rewrite rule makes: the prover's own (derive.engine.prove: log_injective,
+#: ring_nf) and the relation checks' (derive.verify.relations: positivity, witness).
+INFERENCES = (
+    Inference("log_injective", r"$a = b \iff \log{\left(a \right)} = \log{\left(b \right)}$", "$a > 0$, $b > 0$"),
+    Inference("positivity", "$a < b$ because $b - a > 0$ by the declarations"),
+    Inference(
+        "witness", r"$a \neq b$ because they differ exactly at the given values", "values inside the declarations"
+    ),
+    Inference("ring_nf", "the final exact comparison"),
+)
+
+_PREDICATES = {sp.Q.real: r"\mathbb{R}", sp.Q.integer: r"\mathbb{Z}", sp.Q.positive: r"\mathbb{R}_{>0}"}
+
+
+class _Printer(LatexPrinter):
+    """SymPy's LaTeX, with a sum over several indices written as nested sums, outermost first (SymPy stacks the
+    ranges under one sign, with a line break that a Markdown table cell does not keep)."""
+
+    def _print_Sum(self, expr: sp.Sum) -> str:
+        limits = (map(self._print, limit) for limit in reversed(expr.limits))
+        signs = "".join(rf"\sum_{{{var}={lo}}}^{{{hi}}} " for var, lo, hi in limits)
+        body = self._print(expr.function)
+        return signs + (rf"\left({body}\right)" if isinstance(expr.function, sp.Add) else body)
+
+
+def latex(expr: sp.Basic) -> str:
+    """LaTeX for an expression in the rule table."""
+    return _Printer().doprint(expr)
+
+
+def typeset_condition(condition: sp.Basic) -> str:
+    """LaTeX for one side condition: a relation as SymPy prints it, a predicate as membership (y ∈ ℝ)."""
+    if isinstance(condition, sp.logic.boolalg.Boolean) and hasattr(condition, "function"):  # Q.real(y)
+        return rf"{latex(condition.arguments[0])} \in {_PREDICATES[condition.function]}"
+    return latex(condition)
+
+
+def typeset_identity(identity: Identity) -> str:
+    """LaTeX for ``lhs = rhs``."""
+    return f"{latex(identity.lhs)} = {latex(identity.rhs)}"
+
+
+def _math(latex: str) -> str:
+    return f"${latex}$"
+
+
+def _cell(text: str) -> str:
+    """A Markdown table cell: a literal | would end the cell."""
+    return text.replace("|", r"\|")
+
+
+def _rule_row(rule: Rule) -> tuple[str, str, str]:
+    identity = rule.identity
+    general = identity is not None and not identity.instance
+    statement = _math(typeset_identity(identity)) if general else rule.statement
+    conditions = [_math(typeset_condition(c)) for c in identity.conditions] if general else []
+    if rule.side_conditions:
+        conditions.append(rule.side_conditions)
+    return rule.name, statement, ", ".join(conditions) or "–"
+
+
+def rows(rules: Iterable[Rule] = ()) -> list[tuple[str, str, str]]:
+    """The table's rows: ``(name, statement, side conditions)`` of every rule, schema and trace step."""
+    out = [_rule_row(r) for r in (rules or RULES.values())]
+    for entry in (*SCHEMAS, *INFERENCES):
+        out.append((entry.name, entry.statement, entry.side_conditions or "–"))
+    return out
+
+
+def table() -> str:
+    """The Markdown table, without the markers."""
+    lines = [
+        "In an identity, $x, y, z, c$ stand for any complex numbers and $f_k, g_k$ for any family, unless a side",
+        "condition restricts them; $a, b, m, n$ are integer bounds (of a range that does not run backwards, where a",
+        'side condition does not say otherwise). Pass a rule to `by=` by name (`by="log_mul"`) or as itself',
+        "(`from derive.engine.rules import log_mul`).",
+        "",
+        "| rule | identity | side conditions |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{name}` | {_cell(statement)} | {_cell(conditions)} |" for name, statement, conditions in rows()]
+    return "\n".join(lines) + "\n"
+
+
+def section(text: str) -> str:
+    """What the document holds between the markers (the table it shows)."""
+    start, end = text.index(BEGIN) + len(BEGIN) + 1, text.index(END)
+    return text[start:end]
+
+
+def regenerated(text: str) -> str:
+    """The document with the table between the markers replaced by the generated one."""
+    start, end = text.index(BEGIN) + len(BEGIN) + 1, text.index(END)
+    return text[:start] + table() + text[end:]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m derive.engine.rules.table", description=__doc__.split("\n")[0])
+    parser.add_argument("--write", action="store_true", help=f"rewrite the table in {DOC.name}")
+    parser.add_argument("--doc", type=Path, default=DOC, help="the document holding the markers")
+    args = parser.parse_args(argv)
+    if not args.write:
+        sys.stdout.write(table())
+        return 0
+    text = args.doc.read_text(encoding="utf-8")
+    args.doc.write_text(regenerated(text), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,42 @@
+"""The rule table of docs/writing-derivations.md is the one the registry generates (derive.engine.rules.table).
+
+When this fails, regenerate the table with ``python -m derive.engine.rules.table --write`` and review the diff.
+"""
+
+from __future__ import annotations
+
+from derive.engine.rules import RULES
+from derive.engine.rules.table import BEGIN, DOC, END, main, regenerated, rows, section, table
+
+
+def test_the_documented_table_is_the_generated_one():
+    assert section(DOC.read_text(encoding="utf-8")) == table(), (
+        f"the rule table in {DOC.name} is stale: run python -m derive.engine.rules.table --write"
+    )
+
+
+def test_every_rule_has_a_row():
+    names = [name for name, _, _ in rows()]
+    assert set(RULES) <= set(names)
+    assert len(names) == len(set(names))
+    assert {"<name>_def", "sum_<q>_eq_one", "log_injective", "ring_nf"} <= set(names)
+
+
+def test_a_row_shows_the_identity_and_its_conditions():
+    row = {name: (statement, conditions) for name, statement, conditions in rows()}
+    assert row["log_mul"] == (
+        r"$\log{\left(x y \right)} = \log{\left(x \right)} + \log{\left(y \right)}$",
+        "$x > 0$, $y > 0$",
+    )
+    assert row["sum_const"][1] == r"$b \geq a - 1$, c free of k"  # the condition the code checks (it drifted)
+    assert row["log_pow"][1] == r"$x > 0$, $y \in \mathbb{R}$"
+
+
+def test_write_replaces_a_stale_table_and_keeps_the_rest(tmp_path):
+    doc = tmp_path / "doc.md"
+    doc.write_text(f"# Title\n\n{BEGIN}\n| old | table |\n{END}\nafter\n", encoding="utf-8")
+    assert main(["--write", "--doc", str(doc)]) == 0
+    text = doc.read_text(encoding="utf-8")
+    assert section(text) == table()
+    assert text.startswith(f"# Title\n\n{BEGIN}\n") and text.endswith(f"{END}\nafter\n")
+    assert regenerated(text) == text  # idempotent
