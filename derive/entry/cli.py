@@ -17,10 +17,17 @@ import sys
 
 from derive.core.errors import DeriveError
 from derive.entry.arguments import build_parser
-from derive.entry.build_command import cmd_build
 from derive.entry.commands import ExitCode, cmd_cache, cmd_check, cmd_list, cmd_mutate, settings_of
 
 __all__ = ["COMMANDS", "ExitCode", "build_parser", "entry", "main"]
+
+
+def cmd_build(args, settings):
+    """``derive build`` (imported when run: a warm ``derive check`` must not pay for the renderers' imports)."""
+    from derive.entry.build_command import cmd_build as build
+
+    return build(args, settings)
+
 
 COMMANDS = {"list": cmd_list, "check": cmd_check, "build": cmd_build, "mutate": cmd_mutate, "cache": cmd_cache}
 

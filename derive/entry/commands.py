@@ -10,13 +10,17 @@ import enum
 import json
 import sys
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from derive.entry.settings import Settings, discover, find_pyproject
 from derive.render.report import Columns, Verbosity, step_notes
-from derive.run.check import DerivationReport, check_derivations
-from derive.run.loader import Loaded, display_path, load
+from derive.run.loader import Loaded, display_path, load, load_module, module_files
+
+if TYPE_CHECKING:
+    from derive.run.check import DerivationReport
 
 
 class ExitCode(enum.IntEnum):
@@ -104,15 +108,69 @@ def _only(d, index: int):
     return view
 
 
-def check_all(args, settings: Settings, loaded: list[Loaded], stream) -> tuple[list[DerivationReport], bool]:
+@dataclass
+class Recalled:
+    """A module served from its record (:mod:`derive.run.module_cache`): its reports, without importing it."""
+
+    path: Path
+    reports: list
+    error: None = None
+
+    @property
+    def derivations(self) -> list:
+        return [r.derivation for r in self.reports]
+
+    @property
+    def display(self) -> str:
+        return display_path(self.path)
+
+
+def recall_or_load(args, settings: Settings) -> tuple[list[Loaded | Recalled], bool, dict[int, str | None]]:
+    """:func:`load_paths` for ``derive check``: a module whose record is valid is recalled, not imported (only for a
+    whole check with the cache on); the others are loaded, each with its record key computed before the import
+    (by position in the list), to record it after the check."""
+    if args.step is not None or not settings.use_cache:
+        return (*load_paths(args, settings), {})
+    from derive.run.module_cache import ModuleRecords, module_key
+
+    args.paths = _paths(args, settings)
+    # NOTE: the budget and seed without derive.verify.steps, whose import costs as much as the rest of a warm run
+    options = (
+        settings.options() if settings.budget is None else SimpleNamespace(budget=settings.budget, seed=settings.seed)
+    )
+    records, out, keys, bad = ModuleRecords(settings.cache().root), [], {}, False
+    for path, error in module_files(args.paths):
+        if error is not None:
+            print(f"derive: error: {error}", file=sys.stderr)
+            out.append(Loaded(path, error=error))
+            bad = True
+            continue
+        key = module_key(path, options, display_path(path))
+        stored = records.get(key)
+        if stored is not None:
+            out.append(Recalled(path, stored))
+            continue
+        keys[len(out)] = key
+        item = load_module(path)
+        if item.error:
+            print(f"derive: error: {item.error}", file=sys.stderr)
+            bad = True
+        out.append(item)
+    return out, bad, keys
+
+
+def check_all(
+    args, settings: Settings, loaded: list, stream, keys: dict[int, str | None] | None = None
+) -> tuple[list[DerivationReport], bool]:
     """Check the selected steps, printing the table to ``stream`` (None: no table). No table at all when there is
-    nothing to check: the errors already said why."""
+    nothing to check: the errors already said why. A :class:`Recalled` module's reports are shown in their place
+    unchecked; each loaded module with a key in ``keys`` is recorded after its check."""
     items, missing_step = [], False
-    for item in loaded:
+    for i, item in enumerate(loaded):
         for d in item.derivations:
             target = _select(d, args.step)
             if target is not None:  # a derivation without the --step is left out: a module may hold several
-                items.append((target, item.display))
+                items.append((target, item.display, i))
     if args.step is not None and not items and any(item.derivations for item in loaded):
         names = [f"{d.name}:{s.name}" for item in loaded for d in item.derivations for s in d.steps]
         shown = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
@@ -120,7 +178,7 @@ def check_all(args, settings: Settings, loaded: list[Loaded], stream) -> tuple[l
         missing_step = True
     if not items:
         return [], missing_step
-    columns = Columns.fitting([d for d, _ in items])
+    columns = Columns.fitting([d for d, _, _ in items])
     if stream is not None:
         print(columns.header(), file=stream)
     verbosity = Verbosity.VERBOSE if getattr(args, "verbose", False) else Verbosity.NORMAL
@@ -133,16 +191,59 @@ def check_all(args, settings: Settings, loaded: list[Loaded], stream) -> tuple[l
             for line in step_notes(step, n, result, verbosity):
                 print(line, file=stream)
 
-    reports = check_derivations(
-        items, settings.options(), jobs=settings.jobs, cache=settings.cache(), progress=progress
-    )
+    reports: list = [None] * len(items)
+    stored = {i: iter(item.reports) for i, item in enumerate(loaded) if isinstance(item, Recalled)}
+    for n, (_, _, i) in enumerate(items):
+        if i in stored:
+            reports[n] = next(stored[i])
+    position = {id(d): n for n, (d, _, i) in enumerate(items) if i not in stored}
+    shown = 0
+
+    def show_recalled(upto: int) -> None:
+        """The rows of the recalled reports before position ``upto``, in the table's order."""
+        nonlocal shown
+        while shown < upto:
+            if items[shown][2] in stored:
+                for step, result in zip(reports[shown].derivation.steps, reports[shown].results):
+                    progress(reports[shown], step, result)
+            shown += 1
+
+    def progress_in_order(report, step, result):
+        show_recalled(position[id(report.derivation)])
+        progress(report, step, result)
+
+    checking, cache = [(d, path) for d, path, i in items if i not in stored], None
+    if checking:
+        from derive.run.check import check_derivations
+
+        options, cache = settings.options(), settings.cache()
+        checked = iter(
+            check_derivations(checking, options, jobs=settings.jobs, cache=cache, progress=progress_in_order)
+        )
+        for n, (_, _, i) in enumerate(items):
+            if i not in stored:
+                reports[n] = next(checked)
+    show_recalled(len(items))
+    if keys and cache is not None:
+        _record(loaded, items, reports, keys, cache.root)
     return reports, missing_step
 
 
+def _record(loaded: list, items: list, reports: list, keys: dict[int, str | None], root: Path) -> None:
+    """Record each checked module's reports under the key computed before it was imported."""
+    from derive.run.module_cache import ModuleRecords
+
+    records = ModuleRecords(root)
+    for i, key in keys.items():
+        mine = [r for r, (_, _, j) in zip(reports, items) if j == i]
+        if len(mine) == len(loaded[i].derivations):
+            records.put(key, mine)
+
+
 def cmd_check(args, settings: Settings) -> ExitCode:
-    loaded, bad = load_paths(args, settings)
+    loaded, bad, keys = recall_or_load(args, settings)
     start = time.perf_counter()
-    reports, missing = check_all(args, settings, loaded, None if args.json else sys.stdout)
+    reports, missing = check_all(args, settings, loaded, None if args.json else sys.stdout, keys)
     elapsed = time.perf_counter() - start
     if args.json:
         json.dump(

@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 from functools import cache as memoize
 from pathlib import Path
 
@@ -34,14 +33,13 @@ STORED = {Evidence.PROVED, Evidence.PROVED_FOR_SIZES, Evidence.NUMERIC, Evidence
 
 
 def default_dir() -> Path:
-    """``$DERIVE_CACHE_DIR``, else the platform's cache folder: XDG on Linux, ~/Library/Caches, %LOCALAPPDATA%."""
+    """``$DERIVE_CACHE_DIR``, else the platform's cache folder (platformdirs: ``$XDG_CACHE_HOME/derive`` or
+    ~/.cache/derive on Linux, ~/Library/Caches/derive on macOS, %LOCALAPPDATA%\\derive\\Cache on Windows)."""
     if os.environ.get("DERIVE_CACHE_DIR"):
         return Path(os.environ["DERIVE_CACHE_DIR"])
-    if sys.platform == "win32":
-        return Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local")) / "derive" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "derive"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "derive"
+    import platformdirs  # here: only a run without $DERIVE_CACHE_DIR needs it
+
+    return Path(platformdirs.user_cache_dir("derive", appauthor=False))
 
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
