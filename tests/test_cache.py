@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import sys
 
 import sympy as sp
 
@@ -132,3 +133,74 @@ def test_prune_removes_the_results_of_other_engine_versions(tmp_path, monkeypatc
     assert main(["cache", "prune", "--cache-dir", str(tmp_path)]) == ExitCode.OK
     assert "removed 2 results" in capsys.readouterr().out
     assert cache.get("b" * 64) is not None and cache.get("a" * 64) is None
+
+
+# -- the warm path: a module recalled from its record (derive.run.module_cache) ---------------------------------------
+HELPED = """
+from sympy import Symbol, log
+from derive import Context, Derivation
+from helper import RATE
+
+ctx = Context()
+x = Symbol("x", positive=True)
+d = Derivation("Helped", ctx, start=log(RATE * x), name="helped")
+d.step(log(RATE) + log(x), "the log of a product of positives", name="split")
+"""
+
+
+def _check_json(project, cache_dir, monkeypatch, capsys) -> dict:
+    monkeypatch.setenv("DERIVE_CACHE_DIR", str(cache_dir))
+    code = main(["check", str(project / "helped.py"), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    data["exit"] = int(code)
+    return data
+
+
+def _without_timing(data: dict) -> dict:
+    data = copy.deepcopy(data)
+    data.pop("seconds")
+    for d in data["derivations"]:
+        for s in d["steps"]:
+            s.pop("seconds"), s.pop("cached")
+    return data
+
+
+def test_a_warm_check_recalls_the_module_and_reports_exactly_what_a_cold_one_did(tmp_path, monkeypatch, capsys):
+    project, cache_dir = tmp_path / "project", tmp_path / "cache"
+    project.mkdir()
+    (project / "helper.py").write_text("from sympy import Integer\nRATE = Integer(3)\n")
+    (project / "helped.py").write_text(HELPED)
+    monkeypatch.syspath_prepend(str(project))
+    cold = _check_json(project, cache_dir, monkeypatch, capsys)
+    assert cold["exit"] == ExitCode.OK and not any(s["cached"] for d in cold["derivations"] for s in d["steps"])
+    assert list((cache_dir / "modules").rglob("*.json")), "the cold check recorded the module"
+
+    import derive.entry.commands as commands
+
+    real, imported = commands.load_module, []
+
+    def load_module(path):
+        imported.append(path)
+        return real(path)
+
+    monkeypatch.setattr(commands, "load_module", load_module)
+    warm = _check_json(project, cache_dir, monkeypatch, capsys)
+    assert not imported and all(s["cached"] for d in warm["derivations"] for s in d["steps"])
+    assert _without_timing(warm) == _without_timing(cold)
+
+    # a changed helper changes the record's key: the module is imported and its steps checked again
+    (project / "helper.py").write_text("from sympy import Integer\nRATE = Integer(5)\n")
+    sys.modules.pop("helper", None)
+    again = _check_json(project, cache_dir, monkeypatch, capsys)
+    assert imported and again["exit"] == ExitCode.OK
+    assert not any(s["cached"] for d in again["derivations"] for s in d["steps"] if s["kind"] == "step")
+
+
+def test_a_corrupt_module_record_is_removed_and_never_trusted(tmp_path):
+    from derive.run.module_cache import ModuleRecords
+
+    records = ModuleRecords(tmp_path)
+    path = records._path("ab" + "0" * 62)
+    path.parent.mkdir(parents=True)
+    path.write_text('{"schema": 1, "key": "ab' + "0" * 62 + '", "checksum": "forged", "reports": []}')
+    assert records.get("ab" + "0" * 62) is None and not path.exists()

@@ -170,3 +170,64 @@ def test_a_constant_the_reference_reads_is_in_the_key_even_where_no_file_records
     before = Reference(notebook.nll, (y,)).fingerprint()
     notebook.W[0] = 2.0  # a list changed in place
     assert Reference(notebook.nll, (y,)).fingerprint() != before
+
+
+# -- module records (derive.run.module_cache): the key of a whole module, read without importing it -------------------
+def _module_key(path, seed=0, budget=5.0):
+    from derive.run.module_cache import module_key
+
+    return module_key(path, types.SimpleNamespace(budget=budget, seed=seed), str(path))
+
+
+def test_a_module_key_follows_its_source_its_helpers_transitively_and_the_options(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("from .consts import HALF\n")
+    (tmp_path / "pkg" / "consts.py").write_text("HALF = 1\n")
+    (tmp_path / "helper.py").write_text("import math\nfrom pkg import HALF\n")
+    module = tmp_path / "proof.py"
+    module.write_text("from sympy import Symbol\nfrom derive import Derivation\nimport helper\n")
+    before = _module_key(module)
+    assert before is not None and _module_key(module) == before
+    for changed, text in [
+        (module, "# a comment\n"),
+        (tmp_path / "helper.py", "\n"),
+        (tmp_path / "pkg" / "consts.py", "\n"),
+    ]:
+        changed.write_text(changed.read_text() + text)
+        after = _module_key(module)
+        assert after != before, changed
+        before = after
+    assert _module_key(module, seed=1) != before and _module_key(module, budget=10.0) != before
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import numpy\n",  # an installed library whose version no key names
+        "import os\n",  # the world outside the source
+        "import not_a_module_anywhere\n",
+        "from . import sibling\n",  # a derivation module is imported alone, not as a package's
+        "x = open('data.csv').read()\n",
+        "x = eval('1')\n",
+        "import sympy\nf = getattr(sympy, 'log')\n",
+        "HERE = __file__\n",
+        "import importlib\n",
+    ],
+)
+def test_a_module_whose_results_could_depend_on_more_than_its_sources_has_no_record_key(tmp_path, source):
+    module = tmp_path / "proof.py"
+    module.write_text("from derive import Derivation\n" + source)
+    assert _module_key(module) is None
+
+
+def test_a_module_key_reads_imports_inside_functions_and_a_helper_that_is_dynamic_disables_it(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "helper.py").write_text("X = 1\n")
+    module = tmp_path / "proof.py"
+    module.write_text("def f():\n    import helper\n    return helper.X\n")
+    before = _module_key(module)
+    (tmp_path / "helper.py").write_text("X = 2\n")
+    assert _module_key(module) not in (None, before)
+    (tmp_path / "helper.py").write_text("import os\nX = int(os.environ['X'])\n")
+    assert _module_key(module) is None

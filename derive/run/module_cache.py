@@ -118,6 +118,8 @@ def _resolve(name: str) -> list[tuple[Path, str]]:
         if top in PURE_LIBRARIES:
             return []
         raise Dynamic(f"the installed module {top}")
+    if found.suffix != ".py":
+        raise Dynamic(f"{found}: compiled code in the project")
     files = [(found, top)]
     folder = found.parent if found.name == "__init__.py" else None
     for n, part in enumerate(rest, start=1):
@@ -136,15 +138,18 @@ def _resolve(name: str) -> list[tuple[Path, str]]:
 
 
 def _find_top(top: str) -> Path:
-    """The file of the top-level module ``top`` along ``sys.path``: a package's ``__init__.py`` or a ``.py``."""
+    """The file of the top-level module ``top`` along ``sys.path``: a package's ``__init__.py``, a ``.py`` or a
+    compiled module, as Python's path finder would pick it."""
     for entry in sys.path:
         folder = Path(entry or ".")
         if (folder / top / "__init__.py").is_file():
             return (folder / top / "__init__.py").resolve()
-        if (folder / f"{top}.py").is_file():
-            return (folder / f"{top}.py").resolve()
-        if (folder / top).is_dir() or any(folder.glob(f"{top}.*.so")) or any(folder.glob(f"{top}.*.pyd")):
-            raise Dynamic(f"{top}: a namespace package or a compiled module")
+        compiled = [folder / f"{top}{suffix}" for suffix in importlib.machinery.EXTENSION_SUFFIXES]
+        for file in [*compiled, folder / f"{top}.py"]:
+            if file.is_file():
+                return file.resolve()
+        if (folder / top).is_dir():
+            raise Dynamic(f"{top}: a namespace package")
     raise Dynamic(f"{top}: not found on sys.path (a finder's module)")
 
 
