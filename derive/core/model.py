@@ -124,7 +124,7 @@ class Derivation:
         expr: sp.Expr,
         because: str,
         *,
-        by: str | Iterable[str] = (),
+        by: str | object | Iterable[str | object] = (),
         name: str = "",
         prose: str = "",
         allow: str | Evidence = Evidence.PROVED,
@@ -154,7 +154,7 @@ class Derivation:
         expr: sp.Expr,
         because: str,
         *,
-        by: str | Iterable[str] = (),
+        by: str | object | Iterable[str | object] = (),
         name: str = "",
         prose: str = "",
         allow: str | Evidence = Evidence.PROVED,
@@ -226,7 +226,7 @@ class Derivation:
         _require_expr(expr, label)
         if not isinstance(because, str) or not because.strip():
             raise ModelError(f"{label}: every step needs a justification in words (because=...)")
-        hints = (by,) if isinstance(by, str) else tuple(by)
+        hints = hint_names(by, label)
         _check_hints(hints, label)
         try:
             relation = Relation(relation)
@@ -305,6 +305,17 @@ def _check_example_values(ctx: Context, pairs, current: sp.Expr) -> None:
 def _require_expr(expr: object, label: str) -> None:
     if not isinstance(expr, sp.Expr):
         raise ModelError(f"{label}: expected a SymPy expression, got {type(expr).__name__} {expr!r}")
+
+
+def hint_names(by, label: str = "by=") -> tuple[str, ...]:
+    """``by=`` as a tuple of rule names: it may be a name, a rule object (``derive.engine.rules.log_mul``, which
+    the model knows only by its ``name``) or several of either."""
+    items = (by,) if isinstance(by, str) or not isinstance(by, Iterable) else tuple(by)
+    names = tuple(h if isinstance(h, str) else getattr(h, "name", h) for h in items)
+    for h in names:
+        if not isinstance(h, str):
+            raise TypeError(f"{label}: by= takes rule names or rules, not {type(h).__name__} {h!r}")
+    return names
 
 
 def _check_hints(hints: tuple[str, ...], label: str) -> None:

@@ -30,3 +30,18 @@ def test_a_proof_hinted_by_a_rule_object():
     x, y = sp.symbols("x y", positive=True)
     trace = prove_equal(sp.log(x * y), sp.log(x) + sp.log(y), Context(), (rules.log_mul,))
     assert trace is not None and [e.rule for e in trace] == ["log_mul", "ring_nf"]
+
+
+def test_a_derivation_step_takes_a_rule_object_and_stores_its_name():
+    import pytest
+    import sympy as sp
+
+    from derive import Context, Derivation
+    from derive.engine.rules import log_mul
+
+    x, y = sp.symbols("x y", positive=True)
+    d = Derivation("by a rule object", Context(), start=sp.log(x * y))
+    step = d.step(sp.log(x) + sp.log(y), "the log of a product of positives", by=log_mul)
+    assert step.hints == ("log_mul",)
+    with pytest.raises(TypeError, match="by= takes rule names or rules, not int 3"):
+        d.step(sp.log(x) + sp.log(y), "nothing", by=3)
