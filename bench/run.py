@@ -3,6 +3,10 @@
 Run from the repository root (after ``pip install '.[bench]'``):
 
     python bench/run.py            # 5 repeats; writes docs/performance.md and docs/images/performance.png
+    python bench/run.py --warm     # only the interleaved warm ratios: bundled library and 100 generated ones
+
+A warm ratio alternates ``python -c "import sympy"`` and a warm ``derive check`` (every module recorded), 5 each,
+and divides the medians, so that a load that comes and goes weighs on both alike.
 
 Every time is a median of whole-process runs or of repeated calls, measured in this one run; the machines are
 shared and noisy, so compare ratios within a run, not figures across runs.
@@ -44,6 +48,54 @@ def whole_process(cmd: list[str], repeat: int, env: dict | None = None) -> float
         subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+GENERATED = """\"\"\"Generated derivation {n}: the log of a product, then of a power.\"\"\"
+
+from sympy import Symbol, log
+from derive import Context, Derivation
+
+ctx = Context()
+a = Symbol("a", positive=True)
+b = Symbol("b", positive=True)
+d = Derivation("Generated {n}", ctx, start=log(a * b**{k}), name="generated-{n}")
+d.step(log(a) + log(b**{k}), "the log of a product of positives", name="split")
+d.step(log(a) + {k} * log(b), "the log of a positive power", name="power")
+"""
+
+
+def generated_library(folder: Path, count: int = 100) -> Path:
+    """``count`` small derivation modules in ``folder`` (a library of many modules, unlike the bundled ten)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        (folder / f"generated_{n:03}.py").write_text(GENERATED.format(n=n, k=2 + n % 7))
+    return folder
+
+
+def interleaved_warm(paths: list[str], repeat: int, env: dict) -> tuple[float, float]:
+    """Medians of ``repeat`` runs each of ``import sympy`` and a warm ``derive check PATHS``, alternating."""
+    py, check = sys.executable, [sys.executable, "-m", "derive.entry.cli", "check", *paths]
+    subprocess.run(check, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+    sympy_times, warm_times = [], []
+    for _ in range(repeat):
+        sympy_times.append(whole_process([py, "-c", "import sympy"], 1, env))
+        warm_times.append(whole_process(check, 1, env))
+    return statistics.median(sympy_times), statistics.median(warm_times)
+
+
+def warm_ratios(repeat: int) -> list[str]:
+    """The warm lines of docs/performance.md: each library's interleaved medians and their ratio."""
+    lines = []
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "DERIVE_CACHE_DIR": str(Path(tmp) / "cache")}
+        library = generated_library(Path(tmp) / "generated")
+        for label, paths in [("bundled library (proofs/)", ["proofs"]), ("100 generated derivations", [str(library)])]:
+            sympy_s, warm_s = interleaved_warm(paths, repeat, env)
+            lines.append(
+                f"- Warm, {label}: {warm_s:.2f} s against {sympy_s:.2f} s for `import sympy` "
+                f"({warm_s / sympy_s:.2f}×; medians of {repeat} interleaved runs)"
+            )
+    return lines
 
 
 def claims():
@@ -139,10 +191,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--budget", type=float, default=5.0)
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
+    parser.add_argument("--warm", action="store_true", help="only the interleaved warm ratios, printed")
     args = parser.parse_args()
 
     py = sys.executable
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    if args.warm:
+        print("\n".join(warm_ratios(args.repeat)))
+        return
     import_sympy = whole_process([py, "-c", "import sympy"], args.repeat)
     with tempfile.TemporaryDirectory() as cache:
         env["DERIVE_CACHE_DIR"] = cache
