@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import pickle
 import time
 
 import pytest
@@ -132,17 +131,35 @@ def test_a_step_whose_mutants_are_too_costly_to_build_is_reported_undecided_with
     assert len([r for r in results if r[0] == "small"]) == 5  # the other derivation is checked all the same
 
 
-def test_a_mutant_task_is_data_that_a_fresh_process_can_rebuild_from_the_module(monkeypatch):
-    import derive.entry.mutate as mutate_module
+def test_a_mutant_task_is_data_that_a_fresh_process_can_rebuild_from_the_module():
+    from derive.entry.mutate import CheckMutant
+    from derive.run.tasks import StepRef, dumps, loads
 
     path = str(bundled_proofs() / "entropy_in_bits.py")
-    task = mutate_module.CheckMutant(
-        mutate_module.StepRef(path, "bits-and-nats", 99, 0), "flip_sign", 0, "sign flipped"
-    )
-    monkeypatch.setattr(mutate_module, "_RUN", [])  # nothing inherited: the derivation is loaded again by name
-    result = pickle.loads(pickle.dumps(task))()
+    # nothing but the step's place: the worker loads the module again and finds the derivation by name
+    task = CheckMutant(None, None, "flip_sign", 0, "sign flipped", ref=StepRef(path, "bits-and-nats", 0))
+    result = loads(dumps(task))()
     assert (result.outcome, result.reason) == ("refuted", "counterexample found")
     assert result.text == "Sum(log(p[k])*p[k], (k, 1, K))/log(2)"  # the step's −Σ p_k log p_k / log 2, negated
+
+
+def _gap() -> Derivation:
+    c = sp.Symbol("c", positive=True)
+    d = Derivation("gap", Context(), start=2 * c + 1)
+    d.step(2 * c, "drop the 1", relation=">")
+    return d
+
+
+def test_mutants_are_checked_alike_under_spawn_and_fork(monkeypatch):
+    """A derivation built in the test (no module to import again) is sent by value to fresh interpreters."""
+
+    def outcomes(method: str) -> list[tuple[str, str, str]]:
+        monkeypatch.setenv("DERIVE_START_METHOD", method)
+        (report,) = mutate([_gap()], Options(budget=20), jobs=2)
+        return [(m.mutant.description, m.mutant.expr, m.outcome) for m in report.results]
+
+    spawned = outcomes("spawn")
+    assert len(spawned) == 5 and outcomes("fork") == spawned
 
 
 # -- an independent guard before "equivalent" --------------------------------------------------------------------
@@ -155,7 +172,7 @@ def _outcomes(report) -> dict[str, tuple[str, str]]:
 
 
 def test_a_false_mutant_of_an_inequality_that_the_engine_proves_is_a_soundness_bug_not_equivalent(monkeypatch):
-    import derive.entry.mutate as mutate_module
+    import derive.entry.mutate.guard as mutate_module
 
     monkeypatch.setenv("DERIVE_NO_FORK", "1")
     monkeypatch.setattr(mutate_module, "verify_inequality", _proved_anything)
@@ -176,7 +193,7 @@ def test_a_false_mutant_of_an_inequality_that_the_engine_proves_is_a_soundness_b
 
 
 def test_a_mutant_of_a_not_equal_step_whose_sides_agree_at_the_witness_is_a_soundness_bug(monkeypatch):
-    import derive.entry.mutate as mutate_module
+    import derive.entry.mutate.guard as mutate_module
 
     monkeypatch.setenv("DERIVE_NO_FORK", "1")
     monkeypatch.setattr(mutate_module, "verify_witness", _proved_anything)
@@ -194,7 +211,7 @@ def test_a_mutant_of_a_not_equal_step_whose_sides_agree_at_the_witness_is_a_soun
 
 
 def test_a_proved_mutant_that_nothing_can_evaluate_is_undecided_not_equivalent(monkeypatch):
-    import derive.entry.mutate as mutate_module
+    import derive.entry.mutate.guard as mutate_module
 
     monkeypatch.setenv("DERIVE_NO_FORK", "1")
     monkeypatch.setattr(mutate_module, "verify_claim", _proved_anything)
@@ -228,7 +245,7 @@ def test_a_seeded_sample_of_mutants_is_reproducible():
 def test_the_guard_reads_an_undefined_function_to_confirm_or_catch_a_proved_mutant(monkeypatch):
     """f(x) is read as a concrete function (derive.verify.guard.interpret): a mutant the engine 'proves' is then seen
     to be false (2·f(x) against f(x)), which is a soundness bug, not an equivalent mutant."""
-    import derive.entry.mutate as mutate_module
+    import derive.entry.mutate.guard as mutate_module
 
     monkeypatch.setenv("DERIVE_NO_FORK", "1")
     monkeypatch.setattr(mutate_module, "verify_claim", _proved_anything)

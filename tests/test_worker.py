@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from derive.core.evidence import Evidence, StepResult
 from derive.run.worker import run_isolated
 
@@ -83,3 +85,130 @@ def test_a_step_past_the_memory_cap_is_undecided(monkeypatch):
     result = run_isolated(hungry, budget=20)
     assert result.evidence is Evidence.UNDECIDED
     assert "memory limit" in result.detail
+
+
+# -- start methods: tasks are data that a fresh interpreter rebuilds -------------------------------------------
+SMALL_MODULE = '''"""A small derivation: a run-time notation class and a reference implementation."""
+import sympy as sp
+from derive import Context, Derivation
+from derive.notation import conditional
+
+ctx = Context()
+theta = sp.Symbol("theta", positive=True)
+p = conditional("p", theta)
+x = sp.Symbol("x", positive=True)
+r = ctx.probability("r")
+
+
+def doubled(v):
+    return 2 * v
+
+
+small = Derivation("small", ctx, start=sp.log(p(x) * p(x)))
+small.step(2 * sp.log(p(x)), "the log of a square", name="log-square")
+small.step(sp.log(p(x)), "half of it", name="wrong")
+small.reference(doubled, args=(r,), formula=2 * r)
+'''
+
+
+def _check_small(tmp_path, method: str, monkeypatch) -> list[tuple[str, str, str]]:
+    from derive.run.check import check_derivations
+    from derive.run.loader import load_module
+    from derive.verify.steps import Options
+
+    module = tmp_path / "small.py"
+    module.write_text(SMALL_MODULE)
+    loaded = load_module(module)
+    assert loaded.error is None, loaded.error
+    monkeypatch.setenv("DERIVE_START_METHOD", method)
+    (report,) = check_derivations([(d, str(module)) for d in loaded.derivations], Options(budget=30), jobs=2)
+    return [(s.name, r.evidence.value, r.detail) for s, r in zip(report.derivation.steps, report.results)]
+
+
+def test_a_derivation_module_is_checked_alike_under_spawn_forkserver_and_fork(tmp_path, monkeypatch):
+    forked = _check_small(tmp_path, "fork", monkeypatch)
+    assert [evidence for _, evidence, _ in forked] == ["proved", "undecided", "proved"], forked
+    assert "internal error" not in str(forked)
+    assert _check_small(tmp_path, "spawn", monkeypatch) == forked
+    assert _check_small(tmp_path, "forkserver", monkeypatch) == forked
+
+
+def _forever() -> StepResult:
+    while True:
+        pass
+
+
+def _hungry() -> StepResult:
+    block = bytearray(2 * 1024**3)
+    return StepResult(Evidence.PROVED, str(len(block)))
+
+
+def test_spawn_keeps_the_hard_budget_and_the_memory_cap(monkeypatch):
+    import derive.run.worker as worker
+
+    # the budget counts from the moment the child has rebuilt its task, not from the interpreter's start
+    result = run_isolated(_forever, budget=1, method="spawn")
+    assert result.evidence is Evidence.UNDECIDED and "time budget of 1 s spent" in result.detail
+    assert result.seconds < 3
+    monkeypatch.setattr(worker, "MEMORY_LIMIT", 512 * 1024**2)
+    result = run_isolated(_hungry, budget=20, method="spawn")
+    assert result.evidence is Evidence.UNDECIDED and "memory limit" in result.detail
+
+
+def test_a_process_that_runs_threads_is_never_forked(monkeypatch):
+    import threading
+
+    import derive.run.worker as worker
+
+    monkeypatch.setenv("DERIVE_START_METHOD", "fork")
+    assert worker.start_method() == "fork"
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert worker.start_method() in ("forkserver", "spawn")  # asked for fork, but a thread runs
+        assert run_isolated(_returns_proved, budget=30).evidence is Evidence.PROVED
+        # a closure cannot be sent to a fresh interpreter, and cannot be forked: undecided, saying why
+        result = run_isolated(lambda: StepResult(Evidence.PROVED), budget=30)
+        assert result.evidence is Evidence.UNDECIDED
+        assert "cannot be sent to a forkserver worker" in result.detail and "runs threads" in result.detail
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _returns_proved() -> StepResult:
+    return StepResult(Evidence.PROVED, "ok")
+
+
+def test_a_class_with_methods_from_main_is_sent_by_reference_to_its_module(tmp_path, monkeypatch):
+    """What pickle cannot rebuild (here a class that claims to come from ``__main__``, as a notebook cell's does) is
+    checked by importing the derivation module again, when the derivation has one."""
+    import sympy as sp
+
+    from derive.core.context import Context
+    from derive.core.model import Derivation
+    from derive.run.check import step_task
+    from derive.run.tasks import dumps
+    from derive.verify.steps import Options
+
+    class Twice(sp.Function):
+        def _eval_is_positive(self):
+            return True
+
+    Twice.__module__ = "__main__"
+    x = sp.Symbol("x", positive=True)
+    d = Derivation("twice", Context(), start=Twice(x) + Twice(x))
+    d.step(2 * Twice(x), "collect")
+    task = step_task(d, d.steps[0], Options())
+    with pytest.raises(Exception, match="Twice .*defined in __main__"):
+        dumps(task)
+    assert task.by_reference() is None  # no module: under fork it runs as it is, elsewhere it is undecided
+    module = tmp_path / "small.py"
+    module.write_text(SMALL_MODULE)
+    from derive.run.loader import load_module
+
+    (small,) = load_module(module).derivations
+    reloaded = step_task(small, small.steps[0], Options()).by_reference()
+    result = run_isolated(reloaded, budget=30, method="spawn")
+    assert (result.evidence, result.detail) == (Evidence.PROVED, "for all sizes")

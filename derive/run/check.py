@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from derive.core.context import Context
 from derive.core.evidence import StepResult
-from derive.core.model import Context, Derivation, Kind, Relation, Step
+from derive.core.model import Derivation, Step
 from derive.run.cache import Cache, step_key
+from derive.run.tasks import ClaimTask, StepRef, StepTask
 from derive.run.worker import Task, run_isolated, run_many
-from derive.verify.relations import verify_inequality, verify_witness
-from derive.verify.steps import DEFAULT_BUDGET, Options, check_assumption, check_example, verify_claim
+from derive.verify.steps import DEFAULT_BUDGET, Options
 
 
 @dataclass
@@ -54,21 +55,9 @@ class DerivationReport:
 
 
 # -- steps and derivations -------------------------------------------------------------------------------------
-def step_task(derivation: Derivation, step: Step, options: Options) -> Task:
-    """What checking ``step`` takes: a result known without work, or a function to run in a worker."""
-    if step.kind is Kind.ASSUME:
-        return lambda: check_assumption(derivation.context, step)
-    if step.kind is Kind.REFERENCE:
-        from derive.verify.code import check_reference
-
-        return lambda: check_reference(step.reference, step.expr, derivation.context, options.seed, options.replay)
-    if step.relation is Relation.NE:
-        return lambda: verify_witness(step.claim_lhs, step.expr, dict(step.values), derivation.context)
-    if step.relation is not Relation.EQ:
-        return lambda: verify_inequality(step.claim_lhs, step.expr, step.relation, derivation.context, options.seed)
-    if step.kind is Kind.EXAMPLE:
-        return lambda: check_example(derivation.context, step, options)
-    return lambda: verify_claim(step.claim_lhs, step.expr, derivation.context, step.hints, options)
+def step_task(derivation: Derivation, step: Step, options: Options) -> StepTask:
+    """What checking ``step`` takes, as data a worker process can rebuild (derive.run.tasks)."""
+    return StepTask(step, derivation.context, options, StepRef.of(derivation, step))
 
 
 def check_step(derivation: Derivation, step: Step, options: Options | None = None) -> StepResult:
@@ -134,7 +123,7 @@ def verify(
     hints = (by,) if isinstance(by, str) else tuple(by)
     # NOTE: no sympify: text is never parsed (it could come from anywhere); numbers become SymPy integers.
     lhs, rhs = (_as_expr(e, name) for e, name in ((lhs, "lhs"), (rhs, "rhs")))
-    return run_isolated(lambda: verify_claim(lhs, rhs, ctx, hints, Options(budget, seed)), budget)
+    return run_isolated(ClaimTask(lhs, rhs, ctx, hints, Options(budget, seed)), budget)
 
 
 def _as_expr(e, name: str) -> sp.Expr:
