@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from derive.entry.build import COMBINED, MANIFEST, combined_texts, output_names, render_texts
-from derive.entry.settings import markdown_math_from
+from derive.entry.settings import Settings
 from derive.render.notes import TITLE
 from derive.run.check import check_derivations
 from derive.run.loader import bundled_proofs, load
@@ -35,8 +35,9 @@ def expected() -> dict[str, str]:
     reports = check_derivations(items, Options(), jobs=os.cpu_count() or 1)
     assert all(r.passed for r in reports), "a bundled derivation fails; the write-ups cannot be regenerated"
     texts: dict[str, str] = {}
+    markdown_math = Settings.read(ROOT / "pyproject.toml").markdown_math  # as `derive build` reads it
     for report in reports:
-        texts.update(render_texts(report, markdown_math=markdown_math_from(ROOT / "pyproject.toml")))
+        texts.update(render_texts(report, markdown_math=markdown_math))
     texts.update(combined_texts(reports, TITLE))
     return texts
 

@@ -255,6 +255,8 @@ def test_derivations_display_through_ipython_formatters(tmp_path):
     import derive
 
     shell = InteractiveShell.instance()
+    for formatter in shell.display_formatter.formatters.values():  # _pretty loaded the extension into this shell
+        formatter.pop(Derivation, None)
     d = slip()
     assert "text/markdown" not in shell.display_formatter.format(d)[0]
     derive.load_ipython_extension(shell)
