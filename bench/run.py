@@ -31,7 +31,7 @@ import sympy as sp  # noqa: E402
 
 from derive.core.evidence import Evidence, StepResult  # noqa: E402
 from derive.core.model import Kind, Relation  # noqa: E402
-from derive.entry.mutate import _example_instance  # noqa: E402
+from derive.entry.mutate.guard import _example_instance  # noqa: E402
 from derive.run.check import check_step  # noqa: E402
 from derive.run.loader import bundled_proofs, load  # noqa: E402
 from derive.run.worker import run_isolated  # noqa: E402

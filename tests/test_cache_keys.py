@@ -213,6 +213,11 @@ def test_a_module_key_follows_its_source_its_helpers_transitively_and_the_option
         "import sympy\nf = getattr(sympy, 'log')\n",
         "HERE = __file__\n",
         "import importlib\n",
+        "try:\n    pass\nexcept ImportError:\n    import os\n",  # an import nested in statements is read too
+        "if True:\n    pass\nelse:\n    from os import path\n",
+        "class A:\n    def f(self):\n        with A():\n            import os\n",
+        "match 1:\n    case 1:\n        import os\n",
+        "x = ｏｐｅｎ('data.csv')\n",  # the same name as `open` (NFKC)
     ],
 )
 def test_a_module_whose_results_could_depend_on_more_than_its_sources_has_no_record_key(tmp_path, source):

@@ -82,12 +82,17 @@ def module_sources(path: Path) -> list[Path] | None:
 def _imports(file: Path, name: str) -> list[str]:
     """The absolute names of the modules ``file`` (module ``name``) imports anywhere in its source; raises
     :class:`Dynamic` on a name that reaches outside it or a relative import that cannot be resolved."""
-    tree = ast.parse(file.read_bytes(), filename=str(file))
+    source = file.read_bytes()
+    tree = ast.parse(source, filename=str(file))
+    # NOTE: a name can only be used if it is written in the source (identifiers are NFKC-normalised, so only an
+    # ASCII source is sure of it): most modules skip the walk over every expression, the slow part of a warm run
+    if not source.isascii() or any(dynamic.encode() in source for dynamic in DYNAMIC_NAMES):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id in DYNAMIC_NAMES:
+                raise Dynamic(f"{file}: {node.id}")
     package = name if file.name == "__init__.py" else name.rpartition(".")[0]
     out: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id in DYNAMIC_NAMES:
-            raise Dynamic(f"{file}: {node.id}")
+    for node in _statements(tree.body):
         if isinstance(node, ast.Import):
             out += [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -100,6 +105,21 @@ def _imports(file: Path, name: str) -> list[str]:
             out.append(base)
             out += [f"{base}.{a.name}" for a in node.names if a.name != "*"]  # a submodule, if one is so named
     return out
+
+
+def _statements(body: list[ast.stmt]):
+    """Every statement in ``body`` and in the bodies nested in it (functions, classes, branches, loops, ``with``,
+    ``try``, ``match``): an import is a statement, so none is missed, and no expression is visited."""
+    todo = list(body)
+    while todo:
+        node = todo.pop()
+        yield node
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            for child in getattr(node, field, None) or ():
+                if isinstance(child, ast.stmt):
+                    todo.append(child)
+                else:  # an except handler or a match case: its statements
+                    todo.extend(getattr(child, "body", ()))
 
 
 def _resolve(name: str) -> list[tuple[Path, str]]:
@@ -139,7 +159,23 @@ def _resolve(name: str) -> list[tuple[Path, str]]:
 
 def _find_top(top: str) -> Path:
     """The file of the top-level module ``top`` along ``sys.path``: a package's ``__init__.py``, a ``.py`` or a
-    compiled module, as Python's path finder would pick it."""
+    compiled module, as Python's path finder would pick it (remembered for as long as ``sys.path`` is the same)."""
+    key = (top, tuple(sys.path))
+    if key not in _FOUND:
+        try:
+            _FOUND[key] = _search(top)
+        except Dynamic as exc:
+            _FOUND[key] = exc
+    found = _FOUND[key]
+    if isinstance(found, Dynamic):
+        raise found
+    return found
+
+
+_FOUND: dict[tuple, Path | Dynamic] = {}
+
+
+def _search(top: str) -> Path:
     for entry in sys.path:
         folder = Path(entry or ".")
         if (folder / top / "__init__.py").is_file():
