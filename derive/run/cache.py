@@ -26,7 +26,6 @@ from derive.core.context import Context
 from derive.core.evidence import Evidence, StepResult
 from derive.core.fingerprints import describe, expression_text
 from derive.core.model import Step
-from derive.core.sources import project_module, source_fingerprint  # noqa: F401  TEMPORARY: verify.code moves
 
 SCHEMA = 1
 STORED = {Evidence.PROVED, Evidence.PROVED_FOR_SIZES, Evidence.NUMERIC, Evidence.REFUTED, Evidence.ASSUMED}
