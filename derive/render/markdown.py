@@ -101,13 +101,17 @@ def _markdown(derivation: Derivation, results: list[StepResult]) -> str:
 class MarkdownChain(chain.ChainRenderer):
     """The chain as display-math blocks with the prose between them; the justifications follow as a list."""
 
+    def __init__(self, shown: chain.Chain):
+        super().__init__(shown)
+        self.out: list[str] = []  # the blocks and paragraphs written so far
+        self.rows: list[str] = []  # the rows of the block being written
+
     def text(self, plain: str) -> str:
         return markdown_text(plain)
 
     def blocks(self) -> list[str]:
         """Display-math blocks and paragraphs, in order: prose ends a block, and the chain resumes in the next."""
-        self.out: list[str] = []
-        self.rows: list[str] = []
+        self.out, self.rows = [], []
         for line in self.chain:
             self.render(line)
         self.flush()

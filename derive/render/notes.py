@@ -43,7 +43,7 @@ _CONTENTS = r"{\setlength{\parskip}{0pt}\tableofcontents}"
 
 # -- the one place where ``notation`` reaches the shared renderers -----------------------------------------------
 def in_notation(notation: Notation | None, derivation: Derivation):
-    """Put ``notation`` in force while ``derivation`` is rendered (base.lines and the printer read it from there)."""
+    """Put ``notation`` in force while ``derivation`` is rendered (the chain model and the printer read it there)."""
     return using(for_derivation(notation, derivation))
 
 
