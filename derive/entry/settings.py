@@ -28,7 +28,6 @@ collects nothing of its own).
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +58,8 @@ def find_pyproject(start: Path | None = None) -> Path | None:
 
 def read_toml(path: Path) -> dict:
     """The parsed file: the one place pyproject.toml is read (tests count the calls)."""
+    import tomllib  # here: a check given its PATHs reads no pyproject.toml, and its warm run should not pay for it
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

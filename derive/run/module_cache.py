@@ -28,8 +28,10 @@ import ast
 import hashlib
 import importlib.machinery
 import json
+import re
 import sys
 from dataclasses import dataclass
+from functools import cache as memoize
 from pathlib import Path
 
 from derive.core.atomic import write_atomic
@@ -53,7 +55,16 @@ DYNAMIC_NAMES = frozenset(
     "__file__ __builtins__ __loader__ __spec__ __path__".split()
 )
 
+#: A dynamic name written as a word (an identifier in an ASCII source is delimited by what cannot be in one)
+_WRITTEN = re.compile(rb"\b(?:" + b"|".join(n.encode() for n in sorted(DYNAMIC_NAMES)) + rb")\b")
+
 _BUILDERS = (Path(__file__).with_name("loader.py"), Path(__file__))
+
+
+@memoize
+def _builders() -> str:
+    """A hash of the code that builds records: the loader (what a module's derivations are) and this module."""
+    return hashlib.sha256(b"".join(f.read_bytes() for f in _BUILDERS)).hexdigest()
 
 
 class Dynamic(Exception):
@@ -64,29 +75,34 @@ class Dynamic(Exception):
 def module_sources(path: Path) -> list[Path] | None:
     """``path`` and every project-local module it imports, transitively, in a stable order; None when anything is
     dynamic or unresolvable (see the module docstring)."""
-    todo: list[tuple[Path, str]] = [(Path(path).resolve(), "")]  # a file and its dotted name ("": not a package's)
-    seen: dict[Path, str] = {}
+    found = _read_sources(Path(path))
+    return None if found is None else sorted(found)
+
+
+def _read_sources(path: Path) -> dict[Path, bytes] | None:
+    """:func:`module_sources` with each file's content, read once."""
+    todo: list[tuple[Path, str]] = [(path.resolve(), "")]  # a file and its dotted name ("": not a package's)
+    seen: dict[Path, bytes] = {}
     try:
         while todo:
             file, name = todo.pop()
             if file in seen:
                 continue
-            seen[file] = name
-            for imported in _imports(file, name):
+            seen[file] = file.read_bytes()
+            for imported in _imports(file, name, seen[file]):
                 todo.extend(_resolve(imported))
     except (Dynamic, OSError, SyntaxError, ValueError):
         return None
-    return sorted(seen)
+    return seen
 
 
-def _imports(file: Path, name: str) -> list[str]:
+def _imports(file: Path, name: str, source: bytes) -> list[str]:
     """The absolute names of the modules ``file`` (module ``name``) imports anywhere in its source; raises
     :class:`Dynamic` on a name that reaches outside it or a relative import that cannot be resolved."""
-    source = file.read_bytes()
     tree = ast.parse(source, filename=str(file))
     # NOTE: a name can only be used if it is written in the source (identifiers are NFKC-normalised, so only an
     # ASCII source is sure of it): most modules skip the walk over every expression, the slow part of a warm run
-    if not source.isascii() or any(dynamic.encode() in source for dynamic in DYNAMIC_NAMES):
+    if not source.isascii() or _WRITTEN.search(source):
         for node in ast.walk(tree):
             if isinstance(node, ast.Name) and node.id in DYNAMIC_NAMES:
                 raise Dynamic(f"{file}: {node.id}")
@@ -192,17 +208,17 @@ def _search(top: str) -> Path:
 def module_key(path: Path | str, options, shown: str) -> str | None:
     """The key of ``path``'s record checked with ``options`` (its ``budget`` and ``seed``) and shown as ``shown``;
     None when the module cannot be served from a record."""
-    sources = module_sources(Path(path))
+    sources = _read_sources(Path(path))
     if sources is None:
         return None
     digest = hashlib.sha256()
     fields = [f"schema {SCHEMA}", engine_fingerprint(), f"python {sys.version} {sys.implementation.cache_tag}"]
     fields += [f"budget {float(options.budget)!r}", f"seed {int(options.seed)}", f"path {path}", f"shown {shown}"]
+    fields += [f"builders {_builders()}"]
     digest.update("\n".join(fields).encode())
-    for file in [*_BUILDERS, *sources]:
-        content = file.read_bytes()
-        digest.update(f"\n{file} {len(content)}\n".encode())
-        digest.update(content)
+    for file in sorted(sources):
+        digest.update(f"\n{file} {len(sources[file])}\n".encode())
+        digest.update(sources[file])
     return digest.hexdigest()
 
 
