@@ -197,10 +197,10 @@ def test_a_warm_check_recalls_the_module_and_reports_exactly_what_a_cold_one_did
 
 
 def test_a_corrupt_module_record_is_removed_and_never_trusted(tmp_path):
-    from derive.run.module_cache import ModuleRecords
+    from derive.run.module_cache import SCHEMA, ModuleRecords
 
-    records = ModuleRecords(tmp_path)
-    path = records._path("ab" + "0" * 62)
+    records, key = ModuleRecords(tmp_path), "ab" + "0" * 62
+    path = records._path(key)
     path.parent.mkdir(parents=True)
-    path.write_text('{"schema": 1, "key": "ab' + "0" * 62 + '", "checksum": "forged", "reports": []}')
-    assert records.get("ab" + "0" * 62) is None and not path.exists()
+    path.write_text(json.dumps({"schema": SCHEMA, "key": key, "checksum": "forged", "reports": "[]"}))
+    assert records.get(key) is None and not path.exists()

@@ -114,15 +114,12 @@ class Recalled:
 
     path: Path
     reports: list
+    display: str
     error: None = None
 
     @property
     def derivations(self) -> list:
         return [r.derivation for r in self.reports]
-
-    @property
-    def display(self) -> str:
-        return display_path(self.path)
 
 
 def recall_or_load(args, settings: Settings) -> tuple[list[Loaded | Recalled], bool, dict[int, str | None]]:
@@ -145,10 +142,10 @@ def recall_or_load(args, settings: Settings) -> tuple[list[Loaded | Recalled], b
             out.append(Loaded(path, error=error))
             bad = True
             continue
-        key = module_key(path, options, display_path(path))
-        stored = records.get(key)
+        shown = display_path(path)
+        stored = records.get(key := module_key(path, options, shown))
         if stored is not None:
-            out.append(Recalled(path, stored))
+            out.append(Recalled(path, stored, shown))
             continue
         keys[len(out)] = key
         item = load_module(path)

@@ -40,7 +40,7 @@ from derive.core.fingerprints import is_engine_module, is_library_module
 from derive.core.model import Kind, Relation
 from derive.run.cache import STORED, engine_fingerprint
 
-SCHEMA = 1
+SCHEMA = 2
 
 #: The installed code a derivation module may import and still be served from a record: SymPy (its version is in
 #: the engine fingerprint) and standard modules that compute without reading the world.
@@ -81,7 +81,7 @@ def module_sources(path: Path) -> list[Path] | None:
 
 def _read_sources(path: Path) -> dict[Path, bytes] | None:
     """:func:`module_sources` with each file's content, read once."""
-    todo: list[tuple[Path, str]] = [(path.resolve(), "")]  # a file and its dotted name ("": not a package's)
+    todo: list[tuple[Path, str]] = [(path.absolute(), "")]  # a file and its dotted name ("": not a package's)
     seen: dict[Path, bytes] = {}
     try:
         while todo:
@@ -300,10 +300,9 @@ class ModuleRecords:
             return None
         try:
             data = json.loads(raw)
-            body = json.dumps(data["reports"], sort_keys=True)
-            if data["schema"] != SCHEMA or data["key"] != key or data["checksum"] != _checksum(body):
+            if data["schema"] != SCHEMA or data["key"] != key or data["checksum"] != _checksum(data["reports"]):
                 raise ValueError("foreign or altered record")
-            return [StoredReport.from_json(r) for r in data["reports"]]
+            return [StoredReport.from_json(r) for r in json.loads(data["reports"])]
         except (ValueError, KeyError, TypeError, AttributeError):
             path.unlink(missing_ok=True)  # ignored now, rewritten after the module is checked again
             return None
@@ -318,12 +317,14 @@ class ModuleRecords:
             len(rep.results) != len(rep.derivation.steps) or hasattr(rep.derivation, "first_index") for rep in reports
         ):
             return False  # a --step view is not the module's whole report
-        body = [rep.to_json() for rep in reports]
+        # NOTE: the reports as JSON text inside the record: the checksum is over that text, so that reading a record
+        # does not write its reports out again to check them
+        body = json.dumps([rep.to_json() for rep in reports], ensure_ascii=False)
         record = {
             "schema": SCHEMA,
             "key": key,
             "engine": engine_fingerprint(),
-            "checksum": _checksum(json.dumps(body, sort_keys=True)),
+            "checksum": _checksum(body),
             "reports": body,
         }
         try:
