@@ -10,27 +10,31 @@ from derive.core.evidence import Evidence, StepResult
 from derive.run.worker import run_isolated
 
 
-def test_a_check_past_its_budget_is_undecided():
-    def slow():
-        time.sleep(60)
-        return StepResult(Evidence.PROVED)
+# NOTE: the checks below are module-level functions, not closures: a process that runs threads (an xdist worker
+# after IPython's history thread started) is never forked, and a closure cannot be sent to a fresh interpreter.
+def _slow() -> StepResult:
+    time.sleep(60)
+    return StepResult(Evidence.PROVED)
 
-    result = run_isolated(slow, budget=0.5)
+
+def _broken() -> StepResult:
+    raise ValueError("bad input to sympy")
+
+
+def test_a_check_past_its_budget_is_undecided():
+    result = run_isolated(_slow, budget=0.5)
     assert result.evidence is Evidence.UNDECIDED
     assert "time budget of 0.5 s spent" in result.detail
 
 
 def test_an_exception_in_a_check_is_undecided_with_its_cause():
-    def broken():
-        raise ValueError("bad input to sympy")
-
-    result = run_isolated(broken, budget=5)
+    result = run_isolated(_broken, budget=5)
     assert result.evidence is Evidence.UNDECIDED
     assert "ValueError: bad input to sympy" in result.detail
 
 
 def test_a_result_comes_back_from_the_worker():
-    result = run_isolated(lambda: StepResult(Evidence.PROVED, "ok"), budget=5)
+    result = run_isolated(_returns_proved, budget=5)
     assert (result.evidence, result.detail) == (Evidence.PROVED, "ok")
 
 
@@ -77,12 +81,7 @@ def test_a_step_past_the_memory_cap_is_undecided(monkeypatch):
     import derive.run.worker as worker
 
     monkeypatch.setattr(worker, "MEMORY_LIMIT", 512 * 1024**2)
-
-    def hungry():
-        block = bytearray(2 * 1024**3)
-        return StepResult(Evidence.PROVED, str(len(block)))
-
-    result = run_isolated(hungry, budget=20)
+    result = run_isolated(_hungry, budget=20)
     assert result.evidence is Evidence.UNDECIDED
     assert "memory limit" in result.detail
 
@@ -161,7 +160,7 @@ def test_a_process_that_runs_threads_is_never_forked(monkeypatch):
     import derive.run.worker as worker
 
     monkeypatch.setenv("DERIVE_START_METHOD", "fork")
-    assert worker.start_method() == "fork"
+    assert worker.start_method() == ("fork" if worker.may_fork() else "forkserver")
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()

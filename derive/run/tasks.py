@@ -29,6 +29,8 @@ import types
 from dataclasses import dataclass
 from pathlib import Path
 
+import sympy as sp
+
 from derive.core.context import Context
 from derive.core.evidence import Evidence, StepResult
 from derive.core.model import Derivation, Kind, Relation, Step
@@ -212,9 +214,15 @@ def dumps(task) -> bytes:
     buffer = io.BytesIO()
     pickler = _Pickler(buffer)
     pickler.dump(task)
-    return pickle.dumps((pickler.sources, buffer.getvalue()), protocol=pickle.HIGHEST_PROTOCOL)
+    # NOTE: SymPy numbers its Dummy symbols from a random base plus a process-wide counter, and a trace records
+    # them; a forked child starts from the parent's, so the task carries both and a fresh interpreter numbers alike.
+    envelope = (pickler.sources, buffer.getvalue(), (sp.Dummy._base_dummy_index, sp.Dummy._count))
+    return pickle.dumps(envelope, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def loads(data: bytes):
-    sources, payload = pickle.loads(data)
-    return _Unpickler(io.BytesIO(payload), sources).load()
+    """The task :func:`dumps` sent, with SymPy's Dummy numbering where the sender's was."""
+    sources, payload, dummies = pickle.loads(data)
+    task = _Unpickler(io.BytesIO(payload), sources).load()
+    sp.Dummy._base_dummy_index, sp.Dummy._count = dummies
+    return task
