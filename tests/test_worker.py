@@ -211,3 +211,22 @@ def test_a_class_with_methods_from_main_is_sent_by_reference_to_its_module(tmp_p
     reloaded = step_task(small, small.steps[0], Options()).by_reference()
     result = run_isolated(reloaded, budget=30, method="spawn")
     assert (result.evidence, result.detail) == (Evidence.PROVED, "for all sizes")
+
+
+def test_an_unevaluated_expression_arrives_as_it_was_written():
+    """SymPy's own unpickling calls each class again, which evaluates: 1/2·1 + 1/4·2 would arrive as 1, log(1/2, 2)
+    as −1 and 7**(3*10**8) would be computed. A task keeps them as written, so a fresh process checks the same claim
+    (and the same mutants) as a forked one."""
+    import sympy as sp
+
+    from derive.run.tasks import dumps, loads
+
+    half, quarter = sp.Rational(1, 2), sp.Rational(1, 4)
+    written = sp.Add(
+        sp.Mul(half, 1, evaluate=False),
+        sp.Mul(quarter, 2, evaluate=False),
+        sp.log(half, 2, evaluate=False),
+        sp.Pow(7, 3 * 10**8, evaluate=False),
+        evaluate=False,
+    )
+    assert sp.srepr(loads(dumps(written))) == sp.srepr(written)

@@ -151,6 +151,16 @@ class _Pickler(pickle.Pickler):
         self.sources: dict[str, str] = {}
 
     def reducer_override(self, obj):
+        # NOTE: SymPy pickles an expression as its class and arguments, and unpickling calls the class again, which
+        # evaluates: 1/2·1 + 1/4·2 written unevaluated (a worked example's arithmetic) would arrive as 7/4, and
+        # 7**(3*10**8) unevaluated would be computed. Sums, products, powers and function applications (log(1/2, 2))
+        # are put back as they were.
+        if isinstance(obj, (sp.Add, sp.Mul)):
+            return _assoc, (type(obj), obj.args)
+        if isinstance(obj, sp.Pow):
+            return _power, obj.args
+        if isinstance(obj, sp.Function) and obj.args:
+            return _applied, (obj.func, obj.args)
         if not isinstance(obj, (type, types.FunctionType)) or type(obj) in copyreg.dispatch_table:
             return NotImplemented  # not a class or function, or one with its own reducer (SymPy's Function("f"))
         module = getattr(obj, "__module__", "") or ""
@@ -185,6 +195,21 @@ def _data_attributes(cls: type) -> dict | None:
     if not all(_findable(b) for b in cls.__bases__):
         return None
     return attrs
+
+
+def _assoc(cls: type, args: tuple) -> sp.Expr:
+    return cls._from_args(args)
+
+
+def _power(base: sp.Expr, exp: sp.Expr) -> sp.Expr:
+    return sp.Pow(base, exp, evaluate=False)
+
+
+def _applied(func, args: tuple) -> sp.Expr:
+    try:
+        return func(*args, evaluate=False)
+    except TypeError:  # a function class that takes no evaluate=
+        return func(*args)
 
 
 def _remake(name: str, bases: tuple, attrs: dict, module: str) -> type:
