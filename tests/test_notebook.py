@@ -118,11 +118,10 @@ def test_plain_repr_is_a_readable_summary(tmp_path):
 
 def _pretty(obj) -> str:
     """What IPython's plain-text display shows once ``%load_ext derive`` has registered the formatters."""
-    from IPython.core.interactiveshell import InteractiveShell
 
     import derive
 
-    shell = InteractiveShell.instance()
+    shell = _shell()
     derive.load_ipython_extension(shell)
     return shell.display_formatter.format(obj)[0]["text/plain"]
 
@@ -250,11 +249,10 @@ if __name__ == "__main__":  # python tests/test_notebook.py: execute the noteboo
 
 def test_derivations_display_through_ipython_formatters(tmp_path):
     """The model has no display methods: %load_ext derive registers IPython formatters for Derivation."""
-    from IPython.core.interactiveshell import InteractiveShell
 
     import derive
 
-    shell = InteractiveShell.instance()
+    shell = _shell()
     for formatter in shell.display_formatter.formatters.values():  # _pretty loaded the extension into this shell
         formatter.pop(Derivation, None)
     d = slip()
@@ -264,3 +262,19 @@ def test_derivations_display_through_ipython_formatters(tmp_path):
     assert data["text/markdown"] == derivation_markdown(d)
     assert data["text/latex"] == derivation_latex(d)
     assert data["text/plain"].startswith("The log of a product (not checked yet")
+
+
+def _shell():
+    """A shared IPython shell whose history lives in memory: the default history file starts a thread, after which
+    this test process is multi-threaded and the worker pool (rightly) stops forking for every later test."""
+    import threading
+
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"
+    threads = threading.active_count()
+    shell = InteractiveShell.instance(config=config)
+    assert threading.active_count() == threads
+    return shell
