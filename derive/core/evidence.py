@@ -185,3 +185,9 @@ class StepResult:
             seconds=float(data["seconds"]),
             inconsistent=bool(data.get("inconsistent", False)),
         )
+
+
+def replay_command(path: str, step: str) -> str:
+    """The command that checks one step again: ``derive check proofs/x.py --step name`` (the last line of a
+    counterexample report, and the check table's hint)."""
+    return f"derive check {path} --step {step}"

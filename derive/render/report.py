@@ -12,7 +12,7 @@ say the same things the same way:
   the source that made it, the claim as text, the evidence required and why, the counterexample or a replay
   command (:func:`failure_text`; the pytest plugin).
 
-The replay command of a step is :func:`replay_command`.
+The replay command of a step is :func:`derive.core.evidence.replay_command`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from derive.core.evidence import Evidence, StepResult
+from derive.core.evidence import Evidence, StepResult, replay_command
 from derive.core.model import Step
 from derive.render import base
 
@@ -38,11 +38,6 @@ class Verbosity(enum.IntEnum):
     NORMAL = 1
     VERBOSE = 2
     FULL = 3
-
-
-def replay_command(path: str, step: str) -> str:
-    """The command that checks one step again: ``derive check proofs/x.py --step name``."""
-    return f"derive check {path} --step {step}"
 
 
 def counterexample_lines(result: StepResult, indent: str = "") -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from derive.core.context import Context
-from derive.core.evidence import StepResult
+from derive.core.evidence import StepResult, replay_command
 from derive.core.model import Derivation, Step
 from derive.run.cache import Cache, step_key
 from derive.run.tasks import ClaimTask, StepRef, StepTask
@@ -84,7 +84,7 @@ def check_derivations(
     slots: list[tuple[DerivationReport, Step, str]] = []
     for report in reports:
         for step in report.derivation.steps:
-            opts = Options(options.budget, options.seed, replay=_replay(report.path, step))
+            opts = Options(options.budget, options.seed, replay=replay_command(report.path or step.file, step.name))
             key = step_key(report.derivation.context, step, options.seed) if cache else ""
             hit = cache.get(key) if cache else None
             tasks.append(hit or step_task(report.derivation, step, opts))
@@ -105,10 +105,6 @@ def check_derivations(
 def check_derivation(derivation: Derivation, options: Options | None = None, path: str = "") -> DerivationReport:
     """Check every step of one derivation, in order, without a cache."""
     return check_derivations([(derivation, path)], options)[0]
-
-
-def _replay(path: str, step: Step) -> str:
-    return f"derive check {path or step.file} --step {step.name}"
 
 
 def verify(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sympy import Symbol, log
 
 from derive.core.context import Context
-from derive.core.evidence import Counterexample, Evidence, StepResult, TraceEntry
+from derive.core.evidence import Counterexample, Evidence, StepResult, TraceEntry, replay_command
 from derive.core.model import Derivation
 from derive.render.report import (
     Columns,
@@ -13,7 +13,6 @@ from derive.render.report import (
     counts,
     derivation_text,
     failure_text,
-    replay_command,
     step_notes,
 )
 from derive.run.check import DerivationReport
