@@ -12,11 +12,31 @@ from pathlib import Path
 
 from derive.core.version import VERSION as __version__
 from derive.run.cache import default_dir
-from derive.verify.steps import DEFAULT_BUDGET
+
+
+class _Help(argparse.HelpFormatter):
+    """Writes derive's default budget into a help text's ``{budget}`` when help is shown, not when the parser is
+    built: its home (derive.verify.steps) imports the engine, which a warm ``derive check`` never needs."""
+
+    def _get_help_string(self, action) -> str:
+        text = super()._get_help_string(action) or ""
+        if "{budget}" in text:
+            from derive.verify.steps import DEFAULT_BUDGET
+
+            text = text.replace("{budget}", f"{DEFAULT_BUDGET:g}")
+        return text
+
+
+class _Parser(argparse.ArgumentParser):
+    """Every parser and subparser formats its help with :class:`_Help`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Help)
+        super().__init__(*args, **kwargs)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="derive",
         description="Machine-checked derivations: verify every step symbolically, write LaTeX, Markdown and PDF.",
         epilog="With no PATH, the commands act on the paths of [tool.derive] in the nearest pyproject.toml, else on "
@@ -25,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         "2 bad input, 3 internal error.",
     )
     parser.add_argument("--version", action="version", version=f"derive {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     def paths(p):
         p.add_argument(
@@ -44,9 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--budget",
             type=float,
-            default=DEFAULT_BUDGET,
+            default=None,  # None: [tool.derive] budget, else derive's default (Settings.options)
             metavar="SECONDS",
-            help=f"time budget per step; a step that needs longer is undecided (default {DEFAULT_BUDGET:g})",
+            help="time budget per step; a step that needs longer is undecided (default {budget})",
         )
         p.add_argument("--seed", type=int, default=0, help="seed for the random points of numeric checks")
         p.add_argument(
@@ -79,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_mutate = sub.add_parser("mutate", help="plant mistakes in every step and report how many are caught")
     paths(p_mutate)
-    p_mutate.add_argument("--budget", type=float, default=DEFAULT_BUDGET, metavar="SECONDS", help="per mutant")
+    p_mutate.add_argument("--budget", type=float, default=None, metavar="SECONDS", help="per mutant (default {budget})")
     p_mutate.add_argument(
         "--seed", type=int, default=0, help="seed for the random points of numeric checks and for --sample"
     )

@@ -131,10 +131,9 @@ def recall_or_load(args, settings: Settings) -> tuple[list[Loaded | Recalled], b
     from derive.run.module_cache import ModuleRecords, module_key
 
     args.paths = _paths(args, settings)
-    # NOTE: the budget and seed without derive.verify.steps, whose import costs as much as the rest of a warm run
-    options = (
-        settings.options() if settings.budget is None else SimpleNamespace(budget=settings.budget, seed=settings.seed)
-    )
+    # NOTE: not settings.options(): derive.verify.steps costs as much to import as the rest of a warm run. A budget
+    # of None (derive's default) is keyed as such: the default lives in derive.verify.steps, in the engine fingerprint
+    options = SimpleNamespace(budget=settings.budget, seed=settings.seed)
     records, out, keys, bad = ModuleRecords(settings.cache().root), [], {}, False
     for path, error in module_files(args.paths):
         if error is not None:

@@ -140,7 +140,8 @@ class Cache:
             pass  # a read-only or full disk must not fail a check; the step is simply verified again next time
 
     def prune(self) -> int:
-        """Remove the results of other engine versions (and unreadable files); returns how many were removed."""
+        """Remove the results of other engine versions (and unreadable files), module records too; returns how many
+        step results were removed."""
         current, removed = engine_fingerprint(), 0
         for path in self.root.rglob("*.json") if self.root.is_dir() else ():
             try:
@@ -149,14 +150,18 @@ class Cache:
                 keep = False
             if not keep:
                 path.unlink(missing_ok=True)
-                removed += 1
+                removed += self._is_step(path)
         return removed
 
     def clear(self) -> int:
-        """Remove every cached result; returns how many there were."""
-        count = sum(1 for _ in self.root.rglob("*.json")) if self.root.is_dir() else 0
+        """Remove every cached result and module record; returns how many step results there were."""
+        count = sum(map(self._is_step, self.root.rglob("*.json"))) if self.root.is_dir() else 0
         shutil.rmtree(self.root, ignore_errors=True)
         return count
+
+    def _is_step(self, path: Path) -> bool:
+        """Whether ``path`` holds a step's result, not a module record (derive.run.module_cache, under modules/)."""
+        return path.relative_to(self.root).parts[0] != "modules"
 
 
 def _checksum(text: str) -> str:

@@ -206,14 +206,15 @@ def _search(top: str) -> Path:
 
 
 def module_key(path: Path | str, options, shown: str) -> str | None:
-    """The key of ``path``'s record checked with ``options`` (its ``budget`` and ``seed``) and shown as ``shown``;
-    None when the module cannot be served from a record."""
+    """The key of ``path``'s record checked with ``options`` (its ``budget``, None for derive's default, and its
+    ``seed``) and shown as ``shown``; None when the module cannot be served from a record."""
     sources = _read_sources(Path(path))
     if sources is None:
         return None
     digest = hashlib.sha256()
     fields = [f"schema {SCHEMA}", engine_fingerprint(), f"python {sys.version} {sys.implementation.cache_tag}"]
-    fields += [f"budget {float(options.budget)!r}", f"seed {int(options.seed)}", f"path {path}", f"shown {shown}"]
+    budget = "default" if options.budget is None else repr(float(options.budget))  # the default: in the fingerprint
+    fields += [f"budget {budget}", f"seed {int(options.seed)}", f"path {path}", f"shown {shown}"]
     fields += [f"builders {_builders()}"]
     digest.update("\n".join(fields).encode())
     for file in sorted(sources):
