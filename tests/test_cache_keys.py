@@ -236,3 +236,20 @@ def test_a_module_key_reads_imports_inside_functions_and_a_helper_that_is_dynami
     assert _module_key(module) not in (None, before)
     (tmp_path / "helper.py").write_text("import os\nX = int(os.environ['X'])\n")
     assert _module_key(module) is None
+
+
+def test_remembered_imports_give_the_same_key_and_a_changed_source_is_read_again(tmp_path, monkeypatch):
+    from derive.run.module_cache import ModuleRecords
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "helper.py").write_text("X = 1\n")
+    module = tmp_path / "proof.py"
+    module.write_text("import helper\n")
+    options = types.SimpleNamespace(budget=None, seed=0)
+    first = ModuleRecords(tmp_path / "cache")
+    key = first.key(module, options, "proof.py")
+    first.save()
+    again = ModuleRecords(tmp_path / "cache")
+    assert again.memo.entries and again.key(module, options, "proof.py") == key
+    (tmp_path / "helper.py").write_text("import os\nX = int(os.environ['X'])\n")  # now dynamic: no key at all
+    assert again.key(module, options, "proof.py") is None

@@ -128,7 +128,7 @@ def recall_or_load(args, settings: Settings) -> tuple[list[Loaded | Recalled], b
     (by position in the list), to record it after the check."""
     if args.step is not None or not settings.use_cache:
         return (*load_paths(args, settings), {})
-    from derive.run.module_cache import ModuleRecords, module_key
+    from derive.run.module_cache import ModuleRecords
 
     args.paths = _paths(args, settings)
     # NOTE: not settings.options(): derive.verify.steps costs as much to import as the rest of a warm run. A budget
@@ -142,7 +142,7 @@ def recall_or_load(args, settings: Settings) -> tuple[list[Loaded | Recalled], b
             bad = True
             continue
         shown = display_path(path)
-        stored = records.get(key := module_key(path, options, shown))
+        stored = records.get(key := records.key(path, options, shown))
         if stored is not None:
             out.append(Recalled(path, stored, shown))
             continue
@@ -152,6 +152,7 @@ def recall_or_load(args, settings: Settings) -> tuple[list[Loaded | Recalled], b
             print(f"derive: error: {item.error}", file=sys.stderr)
             bad = True
         out.append(item)
+    records.save()
     return out, bad, keys
 
 

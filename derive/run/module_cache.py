@@ -1,10 +1,8 @@
 """The warm path: a derivation module's results, found without importing the module.
 
-A warm ``derive check`` used to import every derivation module and rebuild its derivations only to compute the
-step keys (:func:`derive.run.cache.step_key`), which cost about as much again as importing SymPy. A *module
-record* keeps, for one module file, what the check printed (each derivation's name and title, each step's name,
-kind, relation, justification, allowed evidence and location) with the step results, under a key that changes
-whenever anything that can change them changes:
+Rebuilding every derivation only to compute its step keys (:func:`derive.run.cache.step_key`) made a warm check
+cost about twice ``import sympy``. A *module record* keeps one module's reports (what the check prints and its
+JSON) under a key that changes whenever anything that can change them changes:
 
 - the module's source, and the source of every project-local module it imports, transitively (the imports are
   read with :mod:`ast`, never executed, and resolved along ``sys.path`` as Python would);
@@ -18,8 +16,7 @@ finder), an installed library other than SymPy and a few pure standard modules, 
 the source (``open``, ``exec``, ``eval``, ``__import__``, ``getattr``, ``__file__`` and the like). Such a module is
 imported and checked step by step, as before. A record is written only when every step has a stored verdict
 (:data:`derive.run.cache.STORED`), and one that is corrupt, foreign or from another schema is removed, never
-trusted. Records live beside the step results (``<cache>/modules``), so ``derive cache clear`` and ``prune``
-treat both alike.
+trusted. Records live beside the step results (``<cache>/modules``), cleared and pruned with them.
 """
 
 from __future__ import annotations
@@ -79,7 +76,7 @@ def module_sources(path: Path) -> list[Path] | None:
     return None if found is None else sorted(found)
 
 
-def _read_sources(path: Path) -> dict[Path, bytes] | None:
+def _read_sources(path: Path, memo: ImportMemo | None = None) -> dict[Path, bytes] | None:
     """:func:`module_sources` with each file's content, read once."""
     todo: list[tuple[Path, str]] = [(path.absolute(), "")]  # a file and its dotted name ("": not a package's)
     seen: dict[Path, bytes] = {}
@@ -89,7 +86,7 @@ def _read_sources(path: Path) -> dict[Path, bytes] | None:
             if file in seen:
                 continue
             seen[file] = file.read_bytes()
-            for imported in _imports(file, name, seen[file]):
+            for imported in (memo.imports if memo else _imports)(file, name, seen[file]):
                 todo.extend(_resolve(imported))
     except (Dynamic, OSError, SyntaxError, ValueError):
         return None
@@ -205,10 +202,10 @@ def _search(top: str) -> Path:
     raise Dynamic(f"{top}: not found on sys.path (a finder's module)")
 
 
-def module_key(path: Path | str, options, shown: str) -> str | None:
+def module_key(path: Path | str, options, shown: str, memo: ImportMemo | None = None) -> str | None:
     """The key of ``path``'s record checked with ``options`` (its ``budget``, None for derive's default, and its
     ``seed``) and shown as ``shown``; None when the module cannot be served from a record."""
-    sources = _read_sources(Path(path))
+    sources = _read_sources(Path(path), memo)
     if sources is None:
         return None
     digest = hashlib.sha256()
@@ -281,11 +278,56 @@ class StoredReport:
         return cls(derivation, results, str(data["path"]), bool(data["passed"]), data)
 
 
+class ImportMemo:
+    """What each source imports, by its content (and dotted name), so that a warm run parses no unchanged module.
+    Kept in one file (``<root>/modules/imports.json``) under a checksum and the hash of the code that reads imports;
+    a file that does not match is ignored, and one lost to a concurrent run is only parsed again."""
+
+    def __init__(self, root: Path):
+        self.path, self.entries, self.changed = Path(root) / "modules" / "imports.json", {}, False
+        try:
+            data = json.loads(self.path.read_bytes())
+            if data["builders"] == _builders() and data["checksum"] == _checksum(data["entries"]):
+                self.entries = json.loads(data["entries"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+
+    def imports(self, file: Path, name: str, source: bytes) -> list[str]:
+        """:func:`_imports`, remembered (its :class:`Dynamic` as None)."""
+        key = f"{hashlib.sha256(source).hexdigest()} {name}"
+        if key not in self.entries:
+            try:
+                self.entries[key] = _imports(file, name, source)
+            except Dynamic:
+                self.entries[key] = None
+            self.changed = True
+        if self.entries[key] is None:
+            raise Dynamic(f"{file}: dynamic")
+        return list(self.entries[key])
+
+    def save(self) -> None:
+        if self.changed:
+            body = json.dumps(self.entries)
+            record = {"builders": _builders(), "checksum": _checksum(body), "entries": body}
+            try:
+                write_atomic(self.path, json.dumps(record))
+            except OSError:
+                pass
+
+
 class ModuleRecords:
     """One JSON file per module key under ``root`` (the step cache's folder: ``<root>/modules``)."""
 
     def __init__(self, root: Path):
         self.root = Path(root) / "modules"
+        self.memo = ImportMemo(root)
+
+    def key(self, path: Path | str, options, shown: str) -> str | None:
+        """:func:`module_key`, with the imports of unchanged sources remembered (call :meth:`save` after)."""
+        return module_key(path, options, shown, self.memo)
+
+    def save(self) -> None:
+        self.memo.save()
 
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json"
@@ -338,7 +380,10 @@ class ModuleRecords:
 def cached_reports(path: Path | str, options, shown: str, root: Path) -> list[StoredReport] | None:
     """The reports of the module at ``path`` from its record under ``root``, without importing it; None when
     there is no valid record or the module cannot be served from one."""
-    return ModuleRecords(root).get(module_key(path, options, shown))
+    records = ModuleRecords(root)
+    found = records.get(records.key(path, options, shown))
+    records.save()
+    return found
 
 
 def store(path: Path | str, reports, options, shown: str, root: Path, key: str | None = None) -> bool:
