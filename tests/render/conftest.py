@@ -119,7 +119,7 @@ _FRESH = """
 import dataclasses, importlib.util, sys
 sys.path.insert(0, {here!r})
 from conftest import FLAGSHIP, proved_results
-from derive.render import {function}
+from derive.render.{module} import {function}
 spec = importlib.util.spec_from_file_location("flagship", FLAGSHIP)
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
@@ -129,7 +129,8 @@ sys.stdout.buffer.write({function}(d, proved_results(d)).encode())
 
 
 def _render_in_fresh_process(function: str, hash_seed: str) -> str:
-    code = _FRESH.format(here=str(Path(__file__).parent), function=function)
+    module = "markdown" if function == "render_markdown" else "latex"
+    code = _FRESH.format(here=str(Path(__file__).parent), module=module, function=function)
     env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True, timeout=120)
     return done.stdout.decode()

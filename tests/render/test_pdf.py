@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -135,10 +134,3 @@ def test_first_error_reads_the_log():
     assert first_error(log) == "! LaTeX Error: File `x.sty' not found. (line 3)"
     assert "no '!' error line" in first_error("fine\nEmergency stop\n")
     assert first_error("") == "no log was written"
-
-
-def test_render_error_is_exported_from_the_package():
-    import derive.render
-
-    assert derive.render.RenderError is RenderError
-    assert Path(derive.render.__file__).parent.name == "render"
