@@ -31,14 +31,14 @@ sys.path.insert(0, str(ROOT))
 
 import sympy as sp  # noqa: E402
 
+from derive.checks.sampling import Instances, Point  # noqa: E402
+from derive.checks.steps import Options, prove_at_point, verify_claim  # noqa: E402
 from derive.core.evidence import Evidence, StepResult  # noqa: E402
 from derive.core.model import Kind, Relation  # noqa: E402
 from derive.entry.mutate.guard import _example_instance  # noqa: E402
 from derive.run.check import check_step  # noqa: E402
 from derive.run.loader import bundled_proofs, load  # noqa: E402
 from derive.run.worker import run_isolated  # noqa: E402
-from derive.verify.sampling import Instances, Point  # noqa: E402
-from derive.verify.steps import Options, prove_at_point, verify_claim  # noqa: E402
 
 SIZES = (2, 4, 8, 16, 32, 64)
 

@@ -53,13 +53,13 @@ def _rule_names():
 
 
 def _index_problem(var, lo, hi, ctx) -> str:
-    from derive.verify.wellformed import index_assumptions
+    from derive.checks.wellformed import index_assumptions
 
     return index_assumptions(var, lo, hi, ctx)
 
 
 def _reference(function, args, formula, ctx):
-    from derive.verify.code import Reference, validate
+    from derive.checks.code import Reference, validate
 
     ref = Reference(function, args)
     validate(ref, formula, ctx)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import sympy as sp
 
+from derive.checks.relations import verify_inequality, verify_witness
+from derive.checks.steps import Options, verify_claim
 from derive.core.context import Context
 from derive.core.evidence import Evidence, StepResult, TraceEntry
 from derive.core.model import Derivation, Relation
 from derive.notation import conditional, quantity
 from derive.run.check import check_derivations
-from derive.verify.relations import verify_inequality, verify_witness
-from derive.verify.steps import Options, verify_claim
 
 VERIFIED = (Evidence.PROVED, Evidence.PROVED_FOR_SIZES, Evidence.NUMERIC)
 k = sp.Symbol("k", integer=True)
@@ -124,7 +124,7 @@ def test_a_definition_contradicting_a_declared_sign_is_refused():
 def _fake_proof(monkeypatch):
     """Every '=' claim 'proved' by a rule that does not exist: what a broken rule would do."""
     fake = [TraceEntry(rule="broken_rule", side="both")]
-    monkeypatch.setattr("derive.verify.steps.prove_equal", lambda *a, **k: fake)
+    monkeypatch.setattr("derive.checks.steps.prove_equal", lambda *a, **k: fake)
 
 
 def test_the_guard_catches_a_wrong_equality_proof(monkeypatch):
@@ -155,7 +155,7 @@ def test_the_guard_tries_sizes_where_a_shifted_bound_crosses_zero(monkeypatch):
 
 
 def test_the_guard_catches_a_wrong_inequality_proof(monkeypatch):
-    monkeypatch.setattr("derive.verify.relations.positive", lambda *a, **k: ("broken",))
+    monkeypatch.setattr("derive.checks.relations.positive", lambda *a, **k: ("broken",))
     ctx = Context()
     N = ctx.size("N")
     for relation in (Relation.LT, Relation.LE, Relation.GT, Relation.GE):
@@ -213,7 +213,7 @@ def test_a_zero_difference_that_only_cancels_in_real_and_imaginary_parts_is_no_c
     t = sp.Symbol("t")  # complex
     result = verify_claim(sp.exp(t + 3 * sp.I) + sp.I * sp.pi, sp.exp(t) * sp.exp(3 * sp.I) + sp.I * sp.pi, Context())
     assert result.evidence is Evidence.PROVED
-    from derive.verify.sampling import Instances, Point
+    from derive.checks.sampling import Instances, Point
 
     a = sp.exp(sp.Rational(1, 8) + 3 * sp.I)
     assert Instances(a, sp.exp(sp.Rational(1, 8)) * sp.exp(3 * sp.I), Context()).compare(Point()).status == "equal"
@@ -336,7 +336,7 @@ def test_an_empty_product_is_one_when_the_sampler_evaluates_it():
     """SymPy 1.14 calls Product(2, (m, 1, 0)) nonpositive while it rebuilds log(…) around it, so substituting K = 1
     first and expanding after made log ∏_{m=1}^{K−1} 2 come out iπ + … (found by the rule fuzz test); values are
     now put in from the leaves up, each sum or product expanded before what contains it is rebuilt."""
-    from derive.verify.sampling import Instances, Point
+    from derive.checks.sampling import Instances, Point
 
     ctx = Context()
     K = ctx.size("K")

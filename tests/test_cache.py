@@ -10,11 +10,11 @@ import sys
 
 import sympy as sp
 
+from derive.checks.steps import Options
 from derive.core.evidence import Evidence, StepResult
 from derive.entry.cli import ExitCode, main
 from derive.run.cache import Cache, step_key
 from derive.run.check import check_derivations
-from derive.verify.steps import Options
 
 
 def run(derivation, cache):
@@ -118,7 +118,7 @@ def test_only_the_modules_that_decide_verdicts_are_in_the_engine_fingerprint():
     assert {"steps.py", "guard.py", "domain.py", "facts.py", "log.py", "losses.py"} <= names
     assert "__init__.py" in names  # the rule registry (engine/rules/__init__.py) decides verdicts too
     layers = {p.relative_to(PACKAGE_ROOT).parts[0] for p in deciding_modules()}
-    assert layers == {"core", "engine", "verify", "notation.py", "losses.py"}
+    assert layers == {"core", "engine", "checks", "notation.py", "losses.py"}
 
 
 def test_prune_removes_the_results_of_other_engine_versions(tmp_path, monkeypatch, capsys):

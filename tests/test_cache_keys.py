@@ -11,10 +11,10 @@ import pytest
 import sympy as sp
 
 from derive import Context, Derivation, Evidence
+from derive.checks.steps import Options
 from derive.run.cache import Cache, step_key
 from derive.run.check import check_derivations
 from derive.run.loader import load_module
-from derive.verify.steps import Options
 
 
 def run(derivation, cache):
@@ -158,7 +158,7 @@ def test_the_key_follows_a_method_replaced_on_the_class_and_a_class_made_with_ty
 
 
 def test_a_constant_the_reference_reads_is_in_the_key_even_where_no_file_records_it(monkeypatch):
-    from derive.verify.code import Reference
+    from derive.checks.code import Reference
 
     notebook = types.ModuleType("cache_key_notebook")  # like a notebook's __main__: no file behind it
     monkeypatch.setitem(sys.modules, notebook.__name__, notebook)

@@ -7,11 +7,11 @@ import dataclasses
 import pytest
 import sympy as sp
 
+from derive.checks.steps import Options, verify_claim
 from derive.core.evidence import Evidence
 from derive.core.model import Kind
 from derive.notation import CrossEntropy
 from derive.run.check import check_derivation
-from derive.verify.steps import Options, verify_claim
 
 
 def _symbols(d):

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from derive.checks.steps import Options
 from derive.entry.build import COMBINED, MANIFEST, combined_texts, output_names, render_texts
 from derive.entry.settings import Settings
 from derive.render.notes import TITLE
 from derive.run.check import check_derivations
 from derive.run.loader import bundled_proofs, load
-from derive.verify.steps import Options
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "derivations"

@@ -82,7 +82,7 @@ def test_an_unknown_key_is_refused_naming_the_file_the_key_and_the_known_keys(tm
 
 
 def test_defaults_then_pyproject_then_the_command_line(tmp_path):
-    from derive.verify.steps import DEFAULT_BUDGET
+    from derive.checks.steps import DEFAULT_BUDGET
 
     defaults = Settings()
     assert (defaults.title, defaults.markdown_math, defaults.options().budget) == (None, "dollars", DEFAULT_BUDGET)

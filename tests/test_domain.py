@@ -1,6 +1,6 @@
 """Property tests (Hypothesis): every point the sampler offers, and every counterexample reported, lies inside the
 declarations. The declarations are checked here by a second, plain reading of them (``satisfies``), not by
-derive.verify.domain, whose filter the sampler itself applies."""
+derive.checks.domain, whose filter the sampler itself applies."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-import derive.verify.sampling
-import derive.verify.steps
+import derive.checks.sampling
+import derive.checks.steps
+from derive.checks.domain import violation
+from derive.checks.sampling import Space
+from derive.checks.steps import verify_claim
 from derive.core.context import Context
 from derive.core.evidence import Evidence
-from derive.verify.domain import violation
-from derive.verify.sampling import Space
-from derive.verify.steps import verify_claim
 
 i, n = sp.Symbol("i", integer=True), sp.Symbol("n", integer=True)
 ASSUMPTIONS = [{}, {"real": True}, {"positive": True}, {"integer": True}, {"negative": True}, {"nonnegative": True}]
@@ -113,24 +113,24 @@ def test_every_counterexample_is_inside_the_declarations(monkeypatch_points, cas
     monkeypatch_points.clear()
     result = verify_claim(expr, expr + sp.Rational(1, 7), ctx)
     assert result.evidence is Evidence.REFUTED, (result.evidence, result.detail)
-    assert monkeypatch_points, "the counterexample was not built by derive.verify.sampling.counterexample"
+    assert monkeypatch_points, "the counterexample was not built by derive.checks.sampling.counterexample"
     for point in monkeypatch_points:
         assert satisfies(point, ctx) == ""
 
 
 @pytest.fixture(scope="module")
 def monkeypatch_points():
-    """The points handed to derive.verify.sampling.counterexample, recorded (module scope: Hypothesis calls the test
+    """The points handed to derive.checks.sampling.counterexample, recorded (module scope: Hypothesis calls the test
     many times with one fixture value)."""
     seen: list = []
-    original = derive.verify.sampling.counterexample
+    original = derive.checks.sampling.counterexample
 
     def record(point, *args, **kwargs):
         seen.append(point)
         return original(point, *args, **kwargs)
 
     patch = pytest.MonkeyPatch()
-    patch.setattr(derive.verify.steps, "counterexample", record)
+    patch.setattr(derive.checks.steps, "counterexample", record)
     yield seen
     patch.undo()
 

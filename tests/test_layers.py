@@ -99,3 +99,22 @@ def test_the_wheel_lists_every_subpackage():
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     found = {".".join(p.parent.relative_to(ROOT).parts) for p in PACKAGE.rglob("__init__.py")}
     assert listed == found | {"derive.proofs"}
+
+
+def test_no_subpackage_shadows_a_public_name():
+    """Importing ``derive.X`` sets the attribute ``X`` of ``derive``: a subpackage named like a public name (the
+    function ``derive.verify``) would replace it as soon as anything imported the subpackage."""
+    import derive
+
+    modules = {p.stem if p.name != "__init__.py" else p.parent.name for p in PACKAGE.iterdir() if p.suffix == ".py"}
+    modules |= {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
+    assert not set(derive.__all__) & modules
+
+
+def test_derive_verify_stays_the_function_after_the_checks_load():
+    code = (
+        "import derive, derive.checks.wellformed, derive.checks.code, derive.run.check; "
+        "from derive import verify; print(callable(verify))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert run.stdout.strip() == "True", run.stderr

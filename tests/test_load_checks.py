@@ -1,5 +1,5 @@
 """The checks a derivation module meets when it is imported (derive.core.names, through the loader), and the check of
-stated assumptions the checker runs in its worker (derive.verify.assumptions)."""
+stated assumptions the checker runs in its worker (derive.checks.assumptions)."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def test_each_load_time_mistake_is_a_load_error_naming_file_line_and_step(tmp_pa
 
 # -- 4. an assumption contradicted wherever it can be evaluated ---------------------------------------------------
 def test_an_assumption_false_at_every_point_is_reported_with_the_points():
-    from derive.verify.assumptions import contradicted_assumption
+    from derive.checks.assumptions import contradicted_assumption
 
     ctx = Context()
     K = ctx.size("K")
@@ -63,7 +63,7 @@ def test_an_assumption_false_at_every_point_is_reported_with_the_points():
 
 
 def test_assumptions_that_cannot_be_evaluated_or_hold_somewhere_are_not_reported():
-    from derive.verify.assumptions import contradicted_assumption
+    from derive.checks.assumptions import contradicted_assumption
 
     L = sp.Function("L")
     ctx = Context()
@@ -75,7 +75,7 @@ def test_assumptions_that_cannot_be_evaluated_or_hold_somewhere_are_not_reported
 
 
 def test_the_bundled_assumed_factorisations_are_not_flagged():
-    from derive.verify.assumptions import contradicted_assumption
+    from derive.checks.assumptions import contradicted_assumption
 
     assumed = []
     for name in ("iid_cross_entropy.py", "bernoulli_likelihood.py"):

@@ -11,11 +11,11 @@ import pytest
 import sympy as sp
 
 from derive import Context, Derivation
+from derive.checks.steps import Options
 from derive.core.evidence import Evidence, StepResult
 from derive.entry.cli import ExitCode, main
 from derive.entry.mutate import mutants, mutate
 from derive.run.loader import bundled_proofs, load
-from derive.verify.steps import Options
 
 
 @pytest.fixture(scope="module")
@@ -215,7 +215,7 @@ def test_a_proved_mutant_that_nothing_can_evaluate_is_undecided_not_equivalent(m
 
     monkeypatch.setenv("DERIVE_NO_FORK", "1")
     monkeypatch.setattr(mutate_module, "verify_claim", _proved_anything)
-    # integer-valued: no smooth reading of f exists (derive.verify.guard.interpret), so nothing can be evaluated
+    # integer-valued: no smooth reading of f exists (derive.checks.guard.interpret), so nothing can be evaluated
     f, x = sp.Function("f", integer=True), sp.Symbol("x", positive=True)
     d = Derivation("model", Context(), start=2 * f(x))
     d.step(2 * f(x), "as it was")
@@ -243,7 +243,7 @@ def test_a_seeded_sample_of_mutants_is_reproducible():
 
 
 def test_the_guard_reads_an_undefined_function_to_confirm_or_catch_a_proved_mutant(monkeypatch):
-    """f(x) is read as a concrete function (derive.verify.guard.interpret): a mutant the engine 'proves' is then seen
+    """f(x) is read as a concrete function (derive.checks.guard.interpret): a mutant the engine 'proves' is then seen
     to be false (2·f(x) against f(x)), which is a soundness bug, not an equivalent mutant."""
     import derive.entry.mutate.guard as mutate_module
 

@@ -11,11 +11,11 @@ import re
 import pytest
 import sympy as sp
 
+from derive.checks.wellformed import index_assumptions, not_implied
 from derive.core.context import Context
 from derive.core.errors import ModelError
 from derive.core.model import Derivation
 from derive.core.names import claims_only_integer, skeleton
-from derive.verify.wellformed import index_assumptions, not_implied
 
 i = sp.Symbol("i", integer=True)
 HERE = re.escape(__file__)

@@ -1,4 +1,4 @@
-"""derive.verify.code: a plain-Python function checked against the formula it claims to compute.
+"""derive.checks.code: a plain-Python function checked against the formula it claims to compute.
 
 The functions under test are defined here, at module level, because latexify-py and the checker read their source.
 """
@@ -11,10 +11,10 @@ import pytest
 from sympy import Sum, Symbol, exp, log
 
 from derive import Context, Derivation, Evidence
+from derive.checks.code import Reference, check_reference
 from derive.core.errors import ModelError
 from derive.losses import average_nll, binary_cross_entropy, softmax
 from derive.notation import CrossEntropy
-from derive.verify.code import Reference, check_reference
 
 
 def cross_entropy(p, q):
@@ -105,7 +105,7 @@ def test_outcomes_arrive_counted_from_zero_so_a_one_based_lookup_is_refuted():
 
 
 def test_a_size_with_too_many_data_vectors_is_named_as_left_out_never_claimed(monkeypatch):
-    from derive.verify.code import verdict  # the module whose DATA_LIMIT check_reference reads
+    from derive.checks.code import verdict  # the module whose DATA_LIMIT check_reference reads
 
     ctx, q, x, formula = _data()
     monkeypatch.setattr(verdict, "DATA_LIMIT", 8)  # K = 3, N = 2 has 9 data vectors; K = 3, N = 3 has 27

@@ -1,4 +1,4 @@
-"""derive.verify.code soundness: a correct reference is never refuted because the symbolic method failed, and a
+"""derive.checks.code soundness: a correct reference is never refuted because the symbolic method failed, and a
 reference whose path depends on the values is never proved by the one path the symbolic run follows.
 
 The functions under test are defined at module level because the checker reads their source.
@@ -17,10 +17,10 @@ import sympy as sp
 from sympy import Abs, Sum, Symbol, log
 
 from derive import Context, Derivation, Evidence
-from derive.verify.code import Reference, _edge_points, _Runs, check_reference, path_dependence, symbolic
-from derive.verify.domain import point_violation
-from derive.verify.sampling import Instances, Point, Space
-from derive.verify.steps import Options
+from derive.checks.code import Reference, _edge_points, _Runs, check_reference, path_dependence, symbolic
+from derive.checks.domain import point_violation
+from derive.checks.sampling import Instances, Point, Space
+from derive.checks.steps import Options
 
 
 # -- correct references that use math beyond log/exp/sqrt ------------------------------------------------------
@@ -334,7 +334,7 @@ def test_the_edge_points_lie_inside_the_declarations_and_reach_the_edges():
     for point in points:
         described = point.describe()
         assert _inside(described, ctx) == "", described
-        assert point_violation(point, ctx) == ""  # and by derive.verify.domain's reading of the declarations
+        assert point_violation(point, ctx) == ""  # and by derive.checks.domain's reading of the declarations
         for name, value in described.items():
             seen.setdefault(name, set()).add(value)
     assert {"1/1000", "999/1000"} <= seen["y"]

@@ -6,12 +6,12 @@ import pytest
 import sympy as sp
 
 from derive import Context, Derivation
+from derive.checks.relations import verify_inequality, verify_witness
+from derive.checks.steps import Options, verify_claim
 from derive.core.errors import ModelError
 from derive.core.evidence import Evidence
 from derive.core.model import Relation
 from derive.run.check import check_derivations
-from derive.verify.relations import verify_inequality, verify_witness
-from derive.verify.steps import Options, verify_claim
 
 i = sp.Symbol("i", integer=True)
 

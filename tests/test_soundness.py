@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
+from derive.checks.steps import Options, verify_claim
 from derive.core.context import Context
 from derive.core.errors import ModelError
 from derive.core.evidence import Evidence
 from derive.core.model import Derivation
 from derive.run.cache import Cache, step_key
 from derive.run.check import check_derivations
-from derive.verify.steps import Options, verify_claim
 
 VERIFIED = (Evidence.PROVED, Evidence.PROVED_FOR_SIZES, Evidence.NUMERIC)
 i, j, k, m = sp.symbols("i j k m", integer=True)

@@ -39,8 +39,8 @@ def test_a_result_comes_back_from_the_worker():
 
 
 def test_parallel_results_equal_serial_and_come_in_order(flagship):
+    from derive.checks.steps import Options
     from derive.run.check import check_derivations
-    from derive.verify.steps import Options
 
     def stable(reports):
         return [[{k: v for k, v in s.items() if k != "seconds"} for s in r.to_json()["steps"]] for r in reports]
@@ -111,9 +111,9 @@ small.reference(doubled, args=(r,), formula=2 * r)
 
 
 def _check_small(tmp_path, method: str, monkeypatch) -> list[tuple[str, str, str]]:
+    from derive.checks.steps import Options
     from derive.run.check import check_derivations
     from derive.run.loader import load_module
-    from derive.verify.steps import Options
 
     module = tmp_path / "small.py"
     module.write_text(SMALL_MODULE)
@@ -185,11 +185,11 @@ def test_a_class_with_methods_from_main_is_sent_by_reference_to_its_module(tmp_p
     checked by importing the derivation module again, when the derivation has one."""
     import sympy as sp
 
+    from derive.checks.steps import Options
     from derive.core.context import Context
     from derive.core.model import Derivation
     from derive.run.check import step_task
     from derive.run.tasks import dumps
-    from derive.verify.steps import Options
 
     class Twice(sp.Function):
         def _eval_is_positive(self):

@@ -3,7 +3,7 @@
 A ``Context`` declares sizes (``N``, ``K``), integer data with ranges (``1 ≤ x_k ≤ K``), positive families
 (``q_i > 0``, optionally summing to one) and definitions (``n_i = Σ_k [x_k = i]``). Everything that checks a
 step reads what may be assumed from here (``derive.engine.facts``) and draws points inside it
-(``derive.verify.domain``).
+(``derive.checks.domain``).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ A derivation module only builds a ``Derivation``, yet four of its calls need a l
 - ``step(by=...)`` checks the rule names against the engine's registry (``rule_names``);
 - ``step`` checks each summation index's own assumptions against its range, with the engine's facts
   (``index_problem``);
-- ``reference(...)`` builds and validates the code check of the verify layer (``reference``);
+- ``reference(...)`` builds and validates the code check of the checks layer (``reference``);
 - ``check()`` runs the checker and shows the report in a notebook (``check``).
 
 ``derive/__init__.py`` provides each (importing its provider only on the first call), and every import of a

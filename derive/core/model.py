@@ -37,7 +37,7 @@ class Kind(enum.StrEnum):
     STEP = "step"  # a claim: previous line (possibly transformed) relates to the new expression
     ASSUME = "assumption"  # a modelling assumption, shown as such and never claimed as proved
     EXAMPLE = "example"  # the previous line evaluated at concrete values; the chain continues unchanged
-    REFERENCE = "reference"  # a Python function checked against a formula (derive.verify.code); not a line
+    REFERENCE = "reference"  # a Python function checked against a formula (derive.checks.code); not a line
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class Step:
     allow: Evidence = Evidence.PROVED
     values: tuple[tuple[sp.Basic, sp.Basic], ...] = ()  # an example's substitutions
     transformed: bool = False  # True when both sides were transformed (taking logs, dividing by N)
-    reference: object = None  # a derive.verify.code.Reference, for a step of kind REFERENCE
+    reference: object = None  # a derive.checks.code.Reference, for a step of kind REFERENCE
     file: str = ""
     line: int = 0
 
@@ -195,7 +195,7 @@ class Derivation:
 
         ``args`` says what each parameter receives: declared families and data (as lists counted from 0),
         integer values (shifted to start at 0) or probabilities. The checker runs the function on SymPy symbols
-        at small sizes and on floats at random inputs (see derive.verify.code); the write-ups typeset it with
+        at small sizes and on floats at random inputs (see derive.checks.code); the write-ups typeset it with
         latexify-py beside the formula. The step is named ``code-<function name>``.
         """
         formula = self.current if formula is None else formula

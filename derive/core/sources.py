@@ -1,7 +1,7 @@
 """Source fingerprints: the code a function reaches (its module and every project-local module, function and
 class it uses, transitively), hashed, so that a change to any of them re-checks what depends on it.
 
-A reference implementation's key (``derive.verify.code``) and the cache (``derive.run.cache``) use it.
+A reference implementation's key (``derive.checks.code``) and the cache (``derive.run.cache``) use it.
 """
 
 from __future__ import annotations

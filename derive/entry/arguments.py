@@ -16,12 +16,12 @@ from derive.run.cache import default_dir
 
 class _Help(argparse.HelpFormatter):
     """Writes derive's default budget into a help text's ``{budget}`` when help is shown, not when the parser is
-    built: its home (derive.verify.steps) imports the engine, which a warm ``derive check`` never needs."""
+    built: its home (derive.checks.steps) imports the engine, which a warm ``derive check`` never needs."""
 
     def _get_help_string(self, action) -> str:
         text = super()._get_help_string(action) or ""
         if "{budget}" in text:
-            from derive.verify.steps import DEFAULT_BUDGET
+            from derive.checks.steps import DEFAULT_BUDGET
 
             text = text.replace("{budget}", f"{DEFAULT_BUDGET:g}")
         return text

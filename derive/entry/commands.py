@@ -131,8 +131,8 @@ def recall_or_load(args, settings: Settings) -> tuple[list[Loaded | Recalled], b
     from derive.run.module_cache import ModuleRecords
 
     args.paths = _paths(args, settings)
-    # NOTE: not settings.options(): derive.verify.steps costs as much to import as the rest of a warm run. A budget
-    # of None (derive's default) is keyed as such: the default lives in derive.verify.steps, in the engine fingerprint
+    # NOTE: not settings.options(): derive.checks.steps costs as much to import as the rest of a warm run. A budget
+    # of None (derive's default) is keyed as such: the default lives in derive.checks.steps, in the engine fingerprint
     options = SimpleNamespace(budget=settings.budget, seed=settings.seed)
     records, out, keys, bad = ModuleRecords(settings.cache().root), [], {}, False
     for path, error in module_files(args.paths):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import sympy as sp
 
+from derive.checks.steps import DEFAULT_BUDGET, Options
 from derive.core.evidence import StepResult
 from derive.core.model import Derivation, Kind
 from derive.render import base
@@ -28,7 +29,6 @@ from derive.render.mathjax import render_mathjax
 from derive.render.text import escape_markdown
 from derive.run.cache import Cache
 from derive.run.check import DerivationReport, check_derivations
-from derive.verify.steps import DEFAULT_BUDGET, Options
 
 NOT_CHECKED = "not checked yet: call .check()"
 CHANGED = "changed since the last check: call .check() again"

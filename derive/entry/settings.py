@@ -78,7 +78,7 @@ class Settings:
     title: str | None = None  # of the lecture notes and slides (None: the bundled or a generic title)
     markdown_math: str = MARKDOWN_MATH[0]
     notation_table: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-    budget: float | None = None  # seconds per step (None: derive.verify.steps.DEFAULT_BUDGET)
+    budget: float | None = None  # seconds per step (None: derive.checks.steps.DEFAULT_BUDGET)
     seed: int = 0
     jobs: int = 1
     use_cache: bool = True
@@ -136,8 +136,8 @@ class Settings:
         return resolved
 
     def options(self):
-        """The :class:`derive.verify.steps.Options` of a check (budget and seed)."""
-        from derive.verify.steps import DEFAULT_BUDGET, Options
+        """The :class:`derive.checks.steps.Options` of a check (budget and seed)."""
+        from derive.checks.steps import DEFAULT_BUDGET, Options
 
         return Options(budget=DEFAULT_BUDGET if self.budget is None else self.budget, seed=self.seed)
 

@@ -10,7 +10,7 @@ over ``range(a, b)`` as Σ with bounds. What it cannot do is done here, on its o
 - ``identifiers`` may only rename to Python names, so ``y_hat`` → :math:`\hat y` replaces ``\mathrm{y\_hat}`` in
   the LaTeX;
 - the 0-based indices of the code meet the 1-based formula in a sentence under the two (:func:`convention`):
-  the code's q_i is the formula's q_{i+1}. The checker proves that they agree (derive.verify.code).
+  the code's q_i is the formula's q_{i+1}. The checker proves that they agree (derive.checks.code).
 """
 
 from __future__ import annotations

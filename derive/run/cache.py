@@ -48,7 +48,7 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 #: and a reference's key leaves derive's own modules to this fingerprint). The runner, the write-ups, the entry
 #: points and the bundled proofs (a proof's own content is in its key) are left out: editing them keeps every
 #: cached verdict.
-DECIDING = ("core", "engine", "verify", "notation.py", "losses.py")
+DECIDING = ("core", "engine", "checks", "notation.py", "losses.py")
 
 
 def deciding_modules() -> list[Path]:

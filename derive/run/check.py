@@ -1,6 +1,6 @@
 """Check derivations: one task per step, run in budgeted workers, with results from and into the cache.
 
-What a step's evidence is comes from ``derive.verify.steps``; this module decides where it is computed.
+What a step's evidence is comes from ``derive.checks.steps``; this module decides where it is computed.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from derive.checks.steps import DEFAULT_BUDGET, Options
 from derive.core.context import Context
 from derive.core.evidence import StepResult, replay_command
 from derive.core.model import Derivation, Step
 from derive.run.cache import Cache, step_key
 from derive.run.tasks import ClaimTask, StepRef, StepTask
 from derive.run.worker import Task, run_isolated, run_many
-from derive.verify.steps import DEFAULT_BUDGET, Options
 
 
 @dataclass

@@ -31,11 +31,11 @@ from pathlib import Path
 
 import sympy as sp
 
+from derive.checks.relations import verify_inequality, verify_witness
+from derive.checks.steps import Options, check_assumption, check_example, verify_claim
 from derive.core.context import Context
 from derive.core.evidence import Evidence, StepResult
 from derive.core.model import Derivation, Kind, Relation, Step
-from derive.verify.relations import verify_inequality, verify_witness
-from derive.verify.steps import Options, check_assumption, check_example, verify_claim
 
 USER_PREFIX = "_derive_user_"  # the loader's private module names (derive.run.loader.load_module)
 #: What SymPy's metaclass computes for a class itself: not sent, made again with the class.
@@ -87,7 +87,7 @@ class StepTask:
         if step.kind is Kind.ASSUME:
             return check_assumption(ctx, step)
         if step.kind is Kind.REFERENCE:
-            from derive.verify.code import check_reference
+            from derive.checks.code import check_reference
 
             return check_reference(step.reference, step.expr, ctx, options.seed, options.replay)
         if step.relation is Relation.NE:

@@ -32,7 +32,7 @@ MEMORY_LIMIT = int(os.environ.get("DERIVE_MEMORY_LIMIT", "4096")) * 1024**2
 #: SymPy, and a task sent by reference imports its derivation module again).
 STARTUP_LIMIT = 120.0
 #: What a forkserver imports once, so that each child it forks starts with the checker loaded.
-PRELOAD = ["derive.run.tasks", "derive.verify.code", "derive.notation"]
+PRELOAD = ["derive.run.tasks", "derive.checks.code", "derive.notation"]
 METHODS = ("fork", "forkserver", "spawn")
 _READY = "ready"
 MEMORY_REACHED = "memory limit reached"

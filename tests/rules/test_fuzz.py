@@ -4,7 +4,7 @@ the declarations.
 For every rule in ``derive.engine.rules.RULES`` and every kind of rule ``context_rules`` makes, a Hypothesis strategy
 (tests/rules/strategies.py) draws a context and an expression holding the rule's pattern. The rule is tried at
 every subterm, with the Env of the enclosing sums as derive/engine/rewrite.py passes it; each rewrite is spliced back
-into the whole expression, and the two are evaluated exactly (derive.verify.sampling.Instances) at the sampler's most
+into the whole expression, and the two are evaluated exactly (derive.checks.sampling.Instances) at the sampler's most
 readable point and at a random one, each checked here to lie inside the declarations. Members nothing is declared
 of (q_0, x_{N+1}) get arbitrary values, and definitions are put in only at numbers, so that neither the sampler's
 silence nor its own unfolding can hide a wrong rewrite. A rule that fires too rarely means its strategy is wrong.
@@ -29,11 +29,11 @@ import sympy as sp
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
+from derive.checks.sampling import Comparison, Instances, Space, evaluate_at
 from derive.core.context import Context
 from derive.engine.facts import Env
 from derive.engine.rewrite import replace_at
 from derive.engine.rules import RULES, Rule, context_rules
-from derive.verify.sampling import Comparison, Instances, Space, evaluate_at
 from tests.rules.strategies import CONTEXT_CASES, RULE_CASES, Case
 
 MIN_FIRED = 5  # examples (of the profile's 60) in which each rule must fire

@@ -3,7 +3,7 @@
 1. The identity holds numerically at random points that satisfy its side conditions: integer bounds of ranges
    that do not run backwards, positive values where a condition says ``x > 0``, reals where ``Q.real``, complex
    numbers elsewhere, and a family's members drawn one by one. Sums and products are expanded at those bounds by
-   the sampler's ``put`` (derive.verify.sampling), derivatives taken by mpmath's numeric differentiation, and both
+   the sampler's ``put`` (derive.checks.sampling), derivatives taken by mpmath's numeric differentiation, and both
    sides evaluated by evalf to 50 digits.
 2. The rule, applied to its own pattern in a context that declares the side conditions, gives its result (or, for a
    rule used right to left such as ``mul_sum``, gives the pattern from the result, marked ``reverse``).
@@ -19,11 +19,11 @@ import mpmath
 import pytest
 import sympy as sp
 
+from derive.checks.sampling.evaluation import put
 from derive.core.context import Context
 from derive.engine.facts import Env
 from derive.engine.rules import RULES, Identity, Rule, context_rules
 from derive.engine.rules.patterns import a, b, c, f, k, x, y
-from derive.verify.sampling.evaluation import put
 
 #: Rules whose strategy guard declines even where the identity holds (declining is always sound).
 GUARDED = {"sum_comm": "fires only when a Kronecker delta then contracts"}

@@ -29,7 +29,7 @@ BEGIN = "<!-- rule table: generated from derive/engine/rules by `python -m deriv
 END = "<!-- end of the generated rule table -->"
 
 #: Steps of a proof trace that no rewrite rule makes: the prover's own (derive.engine.prove: log_injective,
-#: ring_nf) and the relation checks' (derive.verify.relations: positivity, witness).
+#: ring_nf) and the relation checks' (derive.checks.relations: positivity, witness).
 INFERENCES = (
     Inference("log_injective", r"$a = b \iff \log{\left(a \right)} = \log{\left(b \right)}$", "$a > 0$, $b > 0$"),
     Inference("positivity", "$a < b$ because $b - a > 0$ by the declarations"),

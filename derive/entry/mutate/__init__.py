@@ -16,13 +16,13 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from derive.checks.steps import Options
 from derive.core.evidence import Evidence, StepResult
 from derive.core.model import Derivation, Kind, Step
 from derive.entry.mutate.operators import OPERATORS
 from derive.entry.mutate.tasks import Checked, CheckMutant, Listed, ListMutants
 from derive.run.tasks import StepRef
 from derive.run.worker import run_many
-from derive.verify.steps import Options
 
 __all__ = ["OPERATORS", "CheckMutant", "ListMutants", "Mutant", "MutantResult", "MutationReport", "mutants", "mutate"]
 

@@ -14,13 +14,9 @@ import random
 
 import sympy as sp
 
-from derive.core.context import Context
-from derive.core.evidence import Evidence, StepResult
-from derive.core.hygiene import alpha_equal
-from derive.core.model import Kind, Relation, Step
-from derive.verify.guard import interpret
-from derive.verify.relations import verify_inequality, verify_witness
-from derive.verify.sampling import (
+from derive.checks.guard import interpret
+from derive.checks.relations import verify_inequality, verify_witness
+from derive.checks.sampling import (
     Instances,
     Point,
     Space,
@@ -30,7 +26,11 @@ from derive.verify.sampling import (
     point_from,
     take_derivatives,
 )
-from derive.verify.steps import Options, verify_claim
+from derive.checks.steps import Options, verify_claim
+from derive.core.context import Context
+from derive.core.evidence import Evidence, StepResult
+from derive.core.hygiene import alpha_equal
+from derive.core.model import Kind, Relation, Step
 
 ORACLE_POINTS = 12  # random points at which a proved mutant is evaluated independently
 GUARD_POINTS = 24  # small, readable points tried first for an inequality, before the random ones
@@ -43,7 +43,7 @@ def classify(ctx: Context, step: Step, mutant: sp.Expr, seed: int) -> tuple[str,
         return "equivalent", "identical to the original once SymPy evaluates it", None
     lhs = step.claim_lhs if step.kind is not Kind.EXAMPLE else _example_instance(step)
     if step.kind is Kind.REFERENCE:  # the code against a planted mistake in the formula it computes
-        from derive.verify.code import check_reference
+        from derive.checks.code import check_reference
 
         result = check_reference(step.reference, mutant, ctx, seed)
     elif step.relation is Relation.EQ:
@@ -87,7 +87,7 @@ def _guard(step: Step, lhs: sp.Expr, mutant: sp.Expr, ctx, seed: int) -> tuple[s
 
 def _readable(lhs: sp.Expr, rhs: sp.Expr, ctx, seed: int) -> tuple[Instances, Space]:
     """Both sides ready to evaluate, with undefined functions (f(i, θ), p(x | θ)) read as concrete smooth ones
-    (derive.verify.guard.interpret: a claim proved for every such function holds for that one), derivatives then
+    (derive.checks.guard.interpret: a claim proved for every such function holds for that one), derivatives then
     taken."""
     instances = Instances(lhs, rhs, ctx, differentiate=False)
     instances.sides = tuple(take_derivatives(interpret(e, seed, {})) for e in instances.sides)

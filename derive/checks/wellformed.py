@@ -80,7 +80,7 @@ def _sign_contradicted(d, ctx: Context) -> str:
     tried at N = 10)."""
     if d.lhs.is_positive is not True:
         return ""
-    from derive.verify.sampling import decidable, evaluate_at, linear_root, unfold_all  # the sampler imports its users
+    from derive.checks.sampling import decidable, evaluate_at, linear_root, unfold_all  # the sampler imports its users
 
     family = isinstance(d.lhs, sp.Indexed) and d.lhs.base in ctx.families
     if d.params and not family:

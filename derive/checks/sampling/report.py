@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import sympy as sp
 
+from derive.checks.domain import point_violation
+from derive.checks.sampling.points import Point
 from derive.core.context import Context
 from derive.core.evidence import Counterexample
-from derive.verify.domain import point_violation
-from derive.verify.sampling.points import Point
 
 
 def approx(e: sp.Expr) -> str:

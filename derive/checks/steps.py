@@ -14,6 +14,11 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from derive.checks.assumptions import contradicted_assumption
+from derive.checks.domain import violation
+from derive.checks.guard import guarded
+from derive.checks.sampling import Instances, Point, Space, counterexample, evaluate_at
+from derive.checks.wellformed import unsupported
 from derive.core.context import Context
 from derive.core.evidence import Counterexample, Evidence, StepResult, TraceEntry
 from derive.core.hygiene import exact_decimals, freshen
@@ -23,11 +28,6 @@ from derive.engine.facts import Env, nonnegative
 from derive.engine.prove import prove_equal
 from derive.engine.rewrite import EngineError, Rewriter
 from derive.engine.rules import RULES
-from derive.verify.assumptions import contradicted_assumption
-from derive.verify.domain import violation
-from derive.verify.guard import guarded
-from derive.verify.sampling import Instances, Point, Space, counterexample, evaluate_at
-from derive.verify.wellformed import unsupported
 
 DEFAULT_BUDGET = 5.0  # seconds per step
 SIZES_SPAN = 2  # proved-for-sizes: each size from its minimum to minimum + SIZES_SPAN
@@ -183,7 +183,7 @@ DIGITS_TEXT = "30 certified digits"
 # -- assumptions and examples ------------------------------------------------------------------------------------
 def check_assumption(ctx: Context, step: Step) -> StepResult:
     """A stated assumption is never proved; but one whose sides differ at every point where they can be
-    evaluated is a slip, not a model, and fails (derive.verify.assumptions)."""
+    evaluated is a slip, not a model, and fails (derive.checks.assumptions)."""
     problem = contradicted_assumption(step.claim_lhs, step.expr, ctx)
     if problem:
         return StepResult(Evidence.REFUTED, problem)

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive.core.context import Context
-from derive.verify.sampling.evaluation import (
+from derive.checks.sampling.evaluation import (
     DIGITS,
     MAX_PRECISION,
     _closed,
@@ -17,7 +16,8 @@ from derive.verify.sampling.evaluation import (
     take_derivatives,
     unfold_all,
 )
-from derive.verify.sampling.points import Point
+from derive.checks.sampling.points import Point
+from derive.core.context import Context
 
 
 class Instances:
@@ -31,7 +31,7 @@ class Instances:
         # ``unfolded``: the same two sides with the definitions already put in (Instances.unfolded of this claim)
         self.unfolded = unfolded or tuple(unfold_all(e, ctx) for e in (lhs, rhs))
         # derivatives are evaluated before values are put in (d/dθ at θ = 0 is not "d/d0"); the guard
-        # (derive.verify.guard) keeps them and differentiates numerically instead
+        # (derive.checks.guard) keeps them and differentiates numerically instead
         self.sides = tuple(take_derivatives(e) if differentiate else e for e in self.unfolded)
         self._expanded: dict = {}
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import sympy as sp
 
-from derive.verify.code.rebuild import SYMBOLIC_MATH
+from derive.checks.code.rebuild import SYMBOLIC_MATH
 
 #: Constructs whose path depends on a value: with symbols, Python (or SymPy's structural ``==``) picks one path,
 #: which the values of the real run need not take.

@@ -9,11 +9,11 @@ from collections.abc import Callable
 import mpmath
 import sympy as sp
 
+from derive.checks.code.rebuild import SYMBOLIC_BUILTINS, VALUES_MATH, _precise_math, _rebuild
+from derive.checks.code.reference import Reference, _error, _floats, arguments
+from derive.checks.sampling import Instances, Point, approx
 from derive.core.context import Context
 from derive.core.evidence import Counterexample
-from derive.verify.code.rebuild import SYMBOLIC_BUILTINS, VALUES_MATH, _precise_math, _rebuild
-from derive.verify.code.reference import Reference, _error, _floats, arguments
-from derive.verify.sampling import Instances, Point, approx
 
 REL_TOL = 1e-9
 ABS_TOL = 1e-12

@@ -10,11 +10,11 @@ import random
 
 import sympy as sp
 
+from derive.checks.code.edges import _edge_points
+from derive.checks.code.reference import _at, _error
+from derive.checks.code.runs import PRECISIONS, REL_TOL, _as_number, _close, _finite, _Runs
+from derive.checks.sampling import Point, Space
 from derive.core.evidence import Evidence, StepResult
-from derive.verify.code.edges import _edge_points
-from derive.verify.code.reference import _at, _error
-from derive.verify.code.runs import PRECISIONS, REL_TOL, _as_number, _close, _finite, _Runs
-from derive.verify.sampling import Point, Space
 
 SIZES_SPAN = 2  # sizes from their minimum to minimum + 2, as for proved-for-sizes steps
 FLOAT_POINTS = 20

@@ -3,7 +3,7 @@
 An assumption (``d.assume``) is never proved: it is the model (the i.i.d. factorisation of a likelihood). But one
 whose two sides can be evaluated and differ at every point tried, such as ``Σ_i q_i = 1 + Σ_i q_i`` with ``q``
 summing to one, is not a model of anything; it is a slip, and everything after it rests on a falsehood. This
-evaluates both sides at a few points inside the declarations (derive.verify.sampling) and reports such a step. An
+evaluates both sides at a few points inside the declarations (derive.checks.sampling) and reports such a step. An
 assumption that holds at some point, or that cannot be evaluated (``p(x | θ)`` is an undefined function), is left
 alone. It is slow (it expands sums at each size), so the checker runs it in its worker, never the loader.
 """
@@ -15,8 +15,8 @@ from collections.abc import Iterator
 
 import sympy as sp
 
+from derive.checks.sampling import Instances, Point, Space, approx, exact_text
 from derive.core.context import Context
-from derive.verify.sampling import Instances, Point, Space, approx, exact_text
 
 #: How many points to try, and how many certified differences (with no agreement) make a contradiction.
 TRIES = 20

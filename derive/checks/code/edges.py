@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import sympy as sp
 
+from derive.checks.domain import point_violation
+from derive.checks.sampling import Point, Space, allowed, positions, readable_scalars
 from derive.core.context import Context
-from derive.verify.domain import point_violation
-from derive.verify.sampling import Point, Space, allowed, positions, readable_scalars
 
 EDGE_POINTS = 60  # at most this many points near the edges of the declarations
 SMALL = sp.Rational(1, 1000)  # a probability near 0, a small positive value

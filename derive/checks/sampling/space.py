@@ -11,10 +11,9 @@ from fractions import Fraction
 
 import sympy as sp
 
-from derive.core.context import Context
-from derive.verify.domain import point_violation
-from derive.verify.sampling.evaluation import unfold_all
-from derive.verify.sampling.points import (
+from derive.checks.domain import point_violation
+from derive.checks.sampling.evaluation import unfold_all
+from derive.checks.sampling.points import (
     Point,
     _random_scalar,
     _readable_reals,
@@ -22,6 +21,7 @@ from derive.verify.sampling.points import (
     readable_scalars,
     readable_vectors,
 )
+from derive.core.context import Context
 
 
 @dataclass
@@ -138,7 +138,7 @@ class Space:
 
     def points(self, span: int = 2, data_limit: int = 64) -> Iterator[Point]:
         """Small, readable points first: the first that refutes a claim is its counterexample. Only points inside
-        the declarations (derive.verify.domain) are offered."""
+        the declarations (derive.checks.domain) are offered."""
         for sizes in self.size_choices(span):
             yield from self.points_at(sizes, data_limit)
 

@@ -32,16 +32,16 @@ By job:
 - :mod:`.verdict`: ``check_reference``, the exact check at small sizes and the evidence it gives.
 
 This module re-exports what the rest of derive and the tests import; a test that patches a setting patches it
-where it is read (``derive.verify.code.verdict.DATA_LIMIT``).
+where it is read (``derive.checks.code.verdict.DATA_LIMIT``).
 """
 
 from __future__ import annotations
 
-from derive.verify.code.edges import _edge_points
-from derive.verify.code.paths import path_dependence
-from derive.verify.code.rebuild import symbolic
-from derive.verify.code.reference import Reference, validate
-from derive.verify.code.runs import _Runs
-from derive.verify.code.verdict import check_reference
+from derive.checks.code.edges import _edge_points
+from derive.checks.code.paths import path_dependence
+from derive.checks.code.rebuild import symbolic
+from derive.checks.code.reference import Reference, validate
+from derive.checks.code.runs import _Runs
+from derive.checks.code.verdict import check_reference
 
 __all__ = ["Reference", "_Runs", "_edge_points", "check_reference", "path_dependence", "symbolic", "validate"]

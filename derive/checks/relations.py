@@ -14,16 +14,9 @@ import random
 
 import sympy as sp
 
-from derive.core.context import Context
-from derive.core.evidence import Evidence, StepResult, TraceEntry
-from derive.core.hygiene import exact_decimals, freshen
-from derive.core.model import Relation
-from derive.engine.facts import Env, positive
-from derive.engine.rewrite import EngineError, Rewriter
-from derive.engine.rules import RULES, context_rules
-from derive.verify.domain import violation
-from derive.verify.guard import guarded, numeric_sides, refutation
-from derive.verify.sampling import (
+from derive.checks.domain import violation
+from derive.checks.guard import guarded, numeric_sides, refutation
+from derive.checks.sampling import (
     DIGITS,
     MAX_PRECISION,
     Instances,
@@ -37,7 +30,14 @@ from derive.verify.sampling import (
     take_derivatives,
     unfold_all,
 )
-from derive.verify.wellformed import unsupported
+from derive.checks.wellformed import unsupported
+from derive.core.context import Context
+from derive.core.evidence import Evidence, StepResult, TraceEntry
+from derive.core.hygiene import exact_decimals, freshen
+from derive.core.model import Relation
+from derive.engine.facts import Env, positive
+from derive.engine.rewrite import EngineError, Rewriter
+from derive.engine.rules import RULES, context_rules
 
 NUMERIC_POINTS = 40
 SEARCH_LIMIT = 300

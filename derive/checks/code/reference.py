@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from derive.checks.sampling import Point, Space, positions
 from derive.core.context import Context
 from derive.core.errors import ModelError
 from derive.core.sources import source_fingerprint
-from derive.verify.sampling import Point, Space, positions
 
 
 @dataclass(frozen=True)

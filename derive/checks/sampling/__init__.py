@@ -16,12 +16,12 @@ By job:
 - :mod:`.report`: the ``counterexample`` report, refused outside the declarations.
 
 This module re-exports what the rest of derive imports. A test that patches one of these names must patch it
-where it is used (``derive.verify.steps.counterexample``), not here.
+where it is used (``derive.checks.steps.counterexample``), not here.
 """
 
 from __future__ import annotations
 
-from derive.verify.sampling.evaluation import (
+from derive.checks.sampling.evaluation import (
     DIGITS,
     MAX_PRECISION,
     certified_gap,
@@ -31,10 +31,10 @@ from derive.verify.sampling.evaluation import (
     take_derivatives,
     unfold_all,
 )
-from derive.verify.sampling.instances import Comparison, Instances
-from derive.verify.sampling.points import Point, allowed, point_from, positions, readable_scalars
-from derive.verify.sampling.report import approx, counterexample, exact_text
-from derive.verify.sampling.space import Space
+from derive.checks.sampling.instances import Comparison, Instances
+from derive.checks.sampling.points import Point, allowed, point_from, positions, readable_scalars
+from derive.checks.sampling.report import approx, counterexample, exact_text
+from derive.checks.sampling.space import Space
 
 __all__ = [
     "DIGITS",

@@ -2,8 +2,8 @@
 with the proof.
 
 A proof is a chain of rule applications (derive.engine.rules) ending in an exact comparison. The guard never calls a
-rule: it unfolds the definitions, puts numbers in for every declared symbol (points from derive.verify.sampling, all
-inside the declarations, derive.verify.domain), expands every finite sum and product term by term, and compares the
+rule: it unfolds the definitions, puts numbers in for every declared symbol (points from derive.checks.sampling, all
+inside the declarations, derive.checks.domain), expands every finite sum and product term by term, and compares the
 two sides by exact arithmetic, or certified ``evalf``. A derivative is not taken by SymPy here but numerically,
 by mpmath's ``diff`` at two working precisions; such a value is an estimate, so a difference counts only when it
 is far larger than the two estimates disagree by. Sizes include the ones where a shifted bound (``5 − N``)
@@ -24,10 +24,7 @@ import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derive.core.context import Context
-from derive.core.evidence import Evidence, StepResult
-from derive.core.model import Relation
-from derive.verify.sampling import (
+from derive.checks.sampling import (
     Instances,
     Point,
     Space,
@@ -37,6 +34,9 @@ from derive.verify.sampling import (
     linear_root,
     unfold_all,
 )
+from derive.core.context import Context
+from derive.core.evidence import Evidence, StepResult
+from derive.core.model import Relation
 
 READABLE_POINTS = 40  # the smallest readable points, as the counterexample search orders them
 CRITICAL_POINTS = 4  # points at each size where a bound crosses zero

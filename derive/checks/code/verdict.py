@@ -7,17 +7,17 @@ import itertools
 
 import sympy as sp
 
+from derive.checks.code.floats import SIZES_SPAN, _against_no_value, _float_check, _float_verdict
+from derive.checks.code.paths import path_dependence
+from derive.checks.code.rebuild import symbolic
+from derive.checks.code.reference import Reference, _at, _error, arguments
+from derive.checks.code.runs import _Runs
+from derive.checks.domain import point_violation
+from derive.checks.sampling import Instances, Point, Space
+from derive.checks.steps import prove_at_point, undefined_everywhere
 from derive.core.context import Context
 from derive.core.evidence import Counterexample, Evidence, StepResult
 from derive.engine.compare import exactly_equal
-from derive.verify.code.floats import SIZES_SPAN, _against_no_value, _float_check, _float_verdict
-from derive.verify.code.paths import path_dependence
-from derive.verify.code.rebuild import symbolic
-from derive.verify.code.reference import Reference, _at, _error, arguments
-from derive.verify.code.runs import _Runs
-from derive.verify.domain import point_violation
-from derive.verify.sampling import Instances, Point, Space
-from derive.verify.steps import prove_at_point, undefined_everywhere
 
 DATA_LIMIT = 64  # data vectors per size checked symbolically
 

@@ -3,7 +3,7 @@
 A *point* fixes every size (N, K), every data value (x_k, integers in their range), every family (q_i, positive
 rationals, summing to one where that is assumed) and every other free symbol. The readable values here are what
 the counterexample search shrinks towards (0, ±1, small rationals, uniform distributions); which combinations are
-offered, and in what order, is :class:`derive.verify.sampling.space.Space`'s job.
+offered, and in what order, is :class:`derive.checks.sampling.space.Space`'s job.
 """
 
 from __future__ import annotations
