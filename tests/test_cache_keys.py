@@ -253,3 +253,63 @@ def test_remembered_imports_give_the_same_key_and_a_changed_source_is_read_again
     assert again.memo.entries and again.key(module, options, "proof.py") == key
     (tmp_path / "helper.py").write_text("import os\nX = int(os.environ['X'])\n")  # now dynamic: no key at all
     assert again.key(module, options, "proof.py") is None
+
+
+def test_a_module_reaching_the_world_through_an_attribute_or_a_star_import_gets_no_key(tmp_path, monkeypatch):
+    """Found by a review: derive.run.cache imports os, SymPy re-exports import_module, and ``from pkg import *``
+    imports what ``pkg.__all__`` names; none of these is a name the module writes itself."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("__all__ = ['sub']\n")
+    (tmp_path / "pkg" / "sub.py").write_text("C = 2\n")
+    for n, text in enumerate(
+        [
+            "from derive.run.cache import os\nC = int(os.environ.get('C', '2'))\n",
+            "import typing\nC = typing.sys.modules\n",
+            "from sympy.external import import_module\nh = import_module('helper')\n",
+            "from pkg import *\n",
+        ]
+    ):
+        module = tmp_path / f"dynamic_{n}.py"
+        module.write_text("from derive import Derivation\n" + text)
+        assert _module_key(module) is None, text
+
+
+def test_modules_checked_in_one_run_share_their_keys(tmp_path, monkeypatch):
+    """One module may use a submodule only another imported (a review's case): a change to any module's closure
+    misses every record of the run."""
+    from derive.entry.commands import _run_keys
+    from derive.run.module_cache import ModuleRecords
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "helper_b.py").write_text("C = 2\n")
+    a, b = tmp_path / "a.py", tmp_path / "b.py"
+    a.write_text("from derive import Derivation\n")
+    b.write_text("from derive import Derivation\nimport helper_b\n")
+    records, options = ModuleRecords(tmp_path / "cache"), types.SimpleNamespace(budget=None, seed=0)
+    files = [(a, None), (b, None)]
+    before = _run_keys(records, files, options)
+    (tmp_path / "helper_b.py").write_text("C = 3\n")
+    after = _run_keys(records, files, options)
+    assert before[a] != after[a] and before[b] != after[b]
+    (tmp_path / "c.py").write_text("from derive import Derivation\nopen('x')\n")
+    assert _run_keys(records, [*files, (tmp_path / "c.py", None)], options) == {}
+
+
+def test_the_bytecode_of_a_module_and_its_helpers_is_dropped_before_a_recorded_import(tmp_path, monkeypatch):
+    """Python trusts a .pyc whose source has the same size and second: an edit within it would run the old code."""
+    import importlib.util
+    from pathlib import Path
+
+    from derive.entry.commands import _drop_bytecode
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "helper_c.py").write_text("C = 2\n")
+    module = tmp_path / "m.py"
+    module.write_text("from derive import Derivation\nimport helper_c\n")
+    caches = [Path(importlib.util.cache_from_source(str(f))) for f in (module, tmp_path / "helper_c.py")]
+    for cached in caches:
+        cached.parent.mkdir(exist_ok=True)
+        cached.write_bytes(b"stale")
+    _drop_bytecode(module)
+    assert not any(c.exists() for c in caches)

@@ -230,3 +230,30 @@ def test_an_unevaluated_expression_arrives_as_it_was_written():
         evaluate=False,
     )
     assert sp.srepr(loads(dumps(written))) == sp.srepr(written)
+
+
+def test_a_class_changed_at_run_time_is_not_checked_as_its_module_defines_it(tmp_path, monkeypatch):
+    """A class sent by name is imported again in a spawned worker, from its module: an attribute the derivation
+    module changed at run time would be lost, and a false claim proved there (found by a review)."""
+    (tmp_path / "models_t1.py").write_text(
+        "from sympy import Symbol\nfrom derive.notation import ConditionalProbability\n\n"
+        "class P(ConditionalProbability):\n    given = Symbol('theta', real=True)\n"
+    )
+    module = tmp_path / "attr_t1.py"
+    module.write_text(
+        "from sympy import Symbol, Derivative, Integer, log\nfrom derive import Context, Derivation\n"
+        "from models_t1 import P\nphi = Symbol('phi', real=True)\nP.given = phi\nctx = Context()\n"
+        "x = Symbol('x', real=True)\nd = Derivation('t', ctx, start=Derivative(log(P(x)), phi), name='t')\n"
+        "d.step(Integer(0), 'P does not depend on phi (wrong)', name='s')\n"
+    )
+    from derive.checks.steps import Options
+    from derive.run.check import check_derivations
+    from derive.run.loader import load_module
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    loaded = load_module(module)
+    assert loaded.error is None, loaded.error
+    monkeypatch.setenv("DERIVE_START_METHOD", "spawn")
+    (report,) = check_derivations([(d, str(module)) for d in loaded.derivations], Options(budget=30), jobs=1)
+    (result,) = report.results
+    assert result.evidence is Evidence.UNDECIDED and "differs from the one in this process" in result.detail

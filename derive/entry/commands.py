@@ -7,6 +7,7 @@ Printing a step's result is :mod:`derive.render.report`'s; ``derive build`` is :
 from __future__ import annotations
 
 import enum
+import hashlib
 import json
 import sys
 import time
@@ -135,25 +136,53 @@ def recall_or_load(args, settings: Settings) -> tuple[list[Loaded | Recalled], b
     # of None (derive's default) is keyed as such: the default lives in derive.checks.steps, in the engine fingerprint
     options = SimpleNamespace(budget=settings.budget, seed=settings.seed)
     records, out, keys, bad = ModuleRecords(settings.cache().root), [], {}, False
-    for path, error in module_files(args.paths):
+    files = module_files(args.paths)
+    run_keys = _run_keys(records, files, options)
+    for path, error in files:
         if error is not None:
             print(f"derive: error: {error}", file=sys.stderr)
             out.append(Loaded(path, error=error))
             bad = True
             continue
-        shown = display_path(path)
-        stored = records.get(key := records.key(path, options, shown))
+        key = run_keys.get(path)
+        stored = records.get(key)
         if stored is not None:
-            out.append(Recalled(path, stored, shown))
+            out.append(Recalled(path, stored, display_path(path)))
             continue
         keys[len(out)] = key
+        if key is not None:
+            _drop_bytecode(path)
         item = load_module(path)
         if item.error:
             print(f"derive: error: {item.error}", file=sys.stderr)
             bad = True
         out.append(item)
+    keys = {i: (key, run_keys, options) for i, key in keys.items()}
     records.save()
     return out, bad, keys
+
+
+def _drop_bytecode(path: Path) -> None:
+    """Remove the cached bytecode of ``path`` and its project-local imports before they are imported for a record:
+    Python trusts a ``.pyc`` whose source has the same size and modification second, so an edit within that second
+    would run the old code and record its results under the new source's key."""
+    import importlib.util
+
+    from derive.run.imports import module_sources
+
+    for source in module_sources(path) or ():
+        Path(importlib.util.cache_from_source(str(source))).unlink(missing_ok=True)
+
+
+def _run_keys(records, files, options) -> dict:
+    """Each module's record key, joined with every other module's of the same run: modules checked in one process
+    share what they import (one may use a submodule that only another imported), so a change to any of them
+    misses all. {} (no record served or written) when one of them cannot be keyed."""
+    own = {path: records.key(path, options, display_path(path)) for path, error in files if error is None}
+    if not own or None in own.values():
+        return {}
+    run = hashlib.sha256("\n".join(sorted(own.values())).encode()).hexdigest()
+    return {path: hashlib.sha256(f"{key} {run}".encode()).hexdigest() for path, key in own.items()}
 
 
 def check_all(
@@ -226,14 +255,18 @@ def check_all(
     return reports, missing_step
 
 
-def _record(loaded: list, items: list, reports: list, keys: dict[int, str | None], root: Path) -> None:
-    """Record each checked module's reports under the key computed before it was imported."""
+def _record(loaded: list, items: list, reports: list, keys: dict, root: Path) -> None:
+    """Record each checked module's reports under the key computed before it was imported, unless a module of the
+    run changed while it was checked (its keys, computed again now, differ): the results may be of either version."""
     from derive.run.module_cache import ModuleRecords
 
     records = ModuleRecords(root)
-    for i, key in keys.items():
+    for _, run, options in {id(v[1]): v for v in keys.values()}.values():
+        if _run_keys(records, [(path, None) for path in run], options) != run:
+            return
+    for i, (key, _, _) in keys.items():
         mine = [r for r, (_, _, j) in zip(reports, items) if j == i]
-        if len(mine) == len(loaded[i].derivations):
+        if key is not None and len(mine) == len(loaded[i].derivations):
             records.put(key, mine)
 
 

@@ -21,11 +21,8 @@ trusted. Records live beside the step results (``<cache>/modules``), cleared and
 
 from __future__ import annotations
 
-import ast
 import hashlib
-import importlib.machinery
 import json
-import re
 import sys
 from dataclasses import dataclass
 from functools import cache as memoize
@@ -33,179 +30,32 @@ from pathlib import Path
 
 from derive.core.atomic import write_atomic
 from derive.core.evidence import Evidence, StepResult
-from derive.core.fingerprints import is_engine_module, is_library_module
 from derive.core.model import Kind, Relation
 from derive.run.cache import STORED, engine_fingerprint
+from derive.run.imports import Dynamic, imports_of, read_sources
 
 SCHEMA = 2
-
-#: The installed code a derivation module may import and still be served from a record: SymPy (its version is in
-#: the engine fingerprint) and standard modules that compute without reading the world.
-PURE_LIBRARIES = frozenset(
-    "sympy __future__ abc cmath collections copy dataclasses decimal enum fractions functools itertools math "
-    "numbers operator re statistics string textwrap typing".split()
-)
-
-#: Names through which a module's result could depend on more than its source and its imports' sources.
-DYNAMIC_NAMES = frozenset(
-    "open exec eval compile __import__ input breakpoint globals locals vars getattr setattr delattr "
-    "__file__ __builtins__ __loader__ __spec__ __path__".split()
-)
-
-#: A dynamic name written as a word (an identifier in an ASCII source is delimited by what cannot be in one)
-_WRITTEN = re.compile(rb"\b(?:" + b"|".join(n.encode() for n in sorted(DYNAMIC_NAMES)) + rb")\b")
-
-_BUILDERS = (Path(__file__).with_name("loader.py"), Path(__file__))
 
 
 @memoize
 def _builders() -> str:
-    """A hash of the code that builds records: the loader (what a module's derivations are) and this module."""
-    return hashlib.sha256(b"".join(f.read_bytes() for f in _BUILDERS)).hexdigest()
+    """A hash of all of derive's code and of the bundled derivations: a record holds whole reports (which the
+    runner, the loader and the façade's hooks shape, not only the deciding modules), and a derivation module may
+    import a bundled one (``derive.proofs.kl_divergence``)."""
+    from derive.run.cache import PACKAGE_ROOT
+    from derive.run.loader import bundled_proofs
 
-
-class Dynamic(Exception):
-    """The module's results may depend on more than the sources read: no record for it."""
-
-
-# -- what a module's results depend on ---------------------------------------------------------------------------
-def module_sources(path: Path) -> list[Path] | None:
-    """``path`` and every project-local module it imports, transitively, in a stable order; None when anything is
-    dynamic or unresolvable (see the module docstring)."""
-    found = _read_sources(Path(path))
-    return None if found is None else sorted(found)
-
-
-def _read_sources(path: Path, memo: ImportMemo | None = None) -> dict[Path, bytes] | None:
-    """:func:`module_sources` with each file's content, read once."""
-    todo: list[tuple[Path, str]] = [(path.absolute(), "")]  # a file and its dotted name ("": not a package's)
-    seen: dict[Path, bytes] = {}
-    try:
-        while todo:
-            file, name = todo.pop()
-            if file in seen:
-                continue
-            seen[file] = file.read_bytes()
-            for imported in (memo.imports if memo else _imports)(file, name, seen[file]):
-                todo.extend(_resolve(imported))
-    except (Dynamic, OSError, SyntaxError, ValueError):
-        return None
-    return seen
-
-
-def _imports(file: Path, name: str, source: bytes) -> list[str]:
-    """The absolute names of the modules ``file`` (module ``name``) imports anywhere in its source; raises
-    :class:`Dynamic` on a name that reaches outside it or a relative import that cannot be resolved."""
-    tree = ast.parse(source, filename=str(file))
-    # NOTE: a name can only be used if it is written in the source (identifiers are NFKC-normalised, so only an
-    # ASCII source is sure of it): most modules skip the walk over every expression, the slow part of a warm run
-    if not source.isascii() or _WRITTEN.search(source):
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and node.id in DYNAMIC_NAMES:
-                raise Dynamic(f"{file}: {node.id}")
-    package = name if file.name == "__init__.py" else name.rpartition(".")[0]
-    out: list[str] = []
-    for node in _statements(tree.body):
-        if isinstance(node, ast.Import):
-            out += [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".") if package else []
-                if not name or node.level > len(parts):
-                    raise Dynamic(f"{file}: a relative import outside a package")
-                base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
-            out.append(base)
-            out += [f"{base}.{a.name}" for a in node.names if a.name != "*"]  # a submodule, if one is so named
-    return out
-
-
-def _statements(body: list[ast.stmt]):
-    """Every statement in ``body`` and in the bodies nested in it (functions, classes, branches, loops, ``with``,
-    ``try``, ``match``): an import is a statement, so none is missed, and no expression is visited."""
-    todo = list(body)
-    while todo:
-        node = todo.pop()
-        yield node
-        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
-            for child in getattr(node, field, None) or ():
-                if isinstance(child, ast.stmt):
-                    todo.append(child)
-                else:  # an except handler or a match case: its statements
-                    todo.extend(getattr(child, "body", ()))
-
-
-def _resolve(name: str) -> list[tuple[Path, str]]:
-    """The project files importing ``name`` executes (each package's ``__init__.py``, then the module), as Python's
-    path finder would find them; [] for derive, SymPy or a pure standard module. Raises :class:`Dynamic` for
-    any other installed module or a name no file provides (``pkg.x`` that is an attribute is no file: [])."""
-    top, *rest = name.split(".")
-    if is_engine_module(top):
-        return []  # derive's own modules: the deciding ones are in the engine fingerprint, as for a step key
-    if top in sys.builtin_module_names or importlib.machinery.FrozenImporter.find_spec(top) is not None:
-        if top in PURE_LIBRARIES:
-            return []
-        raise Dynamic(f"the built-in module {top}")
-    found = _find_top(top)
-    if is_library_module(top, str(found)):
-        if top in PURE_LIBRARIES:
-            return []
-        raise Dynamic(f"the installed module {top}")
-    if found.suffix != ".py":
-        raise Dynamic(f"{found}: compiled code in the project")
-    files = [(found, top)]
-    folder = found.parent if found.name == "__init__.py" else None
-    for n, part in enumerate(rest, start=1):
-        if folder is None:
-            return files  # an attribute of a module, not a submodule
-        dotted = ".".join([top, *rest[:n]])
-        if (folder / part / "__init__.py").is_file():
-            files.append((folder / part / "__init__.py", dotted))
-            folder = folder / part
-        elif (folder / f"{part}.py").is_file():
-            files.append((folder / f"{part}.py", dotted))
-            folder = None
-        else:
-            return files  # `from pkg import name`: a name defined in pkg/__init__.py (read above)
-    return files
-
-
-def _find_top(top: str) -> Path:
-    """The file of the top-level module ``top`` along ``sys.path``: a package's ``__init__.py``, a ``.py`` or a
-    compiled module, as Python's path finder would pick it (remembered for as long as ``sys.path`` is the same)."""
-    key = (top, tuple(sys.path))
-    if key not in _FOUND:
-        try:
-            _FOUND[key] = _search(top)
-        except Dynamic as exc:
-            _FOUND[key] = exc
-    found = _FOUND[key]
-    if isinstance(found, Dynamic):
-        raise found
-    return found
-
-
-_FOUND: dict[tuple, Path | Dynamic] = {}
-
-
-def _search(top: str) -> Path:
-    for entry in sys.path:
-        folder = Path(entry or ".")
-        if (folder / top / "__init__.py").is_file():
-            return (folder / top / "__init__.py").resolve()
-        compiled = [folder / f"{top}{suffix}" for suffix in importlib.machinery.EXTENSION_SUFFIXES]
-        for file in [*compiled, folder / f"{top}.py"]:
-            if file.is_file():
-                return file.resolve()
-        if (folder / top).is_dir():
-            raise Dynamic(f"{top}: a namespace package")
-    raise Dynamic(f"{top}: not found on sys.path (a finder's module)")
+    digest = hashlib.sha256()
+    for root in dict.fromkeys([PACKAGE_ROOT, bundled_proofs().resolve()]):
+        for file in sorted(root.rglob("*.py")):
+            digest.update(f"{file.relative_to(root)} ".encode() + file.read_bytes())
+    return digest.hexdigest()
 
 
 def module_key(path: Path | str, options, shown: str, memo: ImportMemo | None = None) -> str | None:
     """The key of ``path``'s record checked with ``options`` (its ``budget``, None for derive's default, and its
     ``seed``) and shown as ``shown``; None when the module cannot be served from a record."""
-    sources = _read_sources(Path(path), memo)
+    sources = read_sources(Path(path), memo)
     if sources is None:
         return None
     digest = hashlib.sha256()
@@ -293,11 +143,11 @@ class ImportMemo:
             pass
 
     def imports(self, file: Path, name: str, source: bytes) -> list[str]:
-        """:func:`_imports`, remembered (its :class:`Dynamic` as None)."""
+        """:func:`imports_of`, remembered (its :class:`Dynamic` as None)."""
         key = f"{hashlib.sha256(source).hexdigest()} {name}"
         if key not in self.entries:
             try:
-                self.entries[key] = _imports(file, name, source)
+                self.entries[key] = imports_of(file, name, source)
             except Dynamic:
                 self.entries[key] = None
             self.changed = True

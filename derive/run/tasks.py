@@ -241,13 +241,34 @@ def dumps(task) -> bytes:
     pickler.dump(task)
     # NOTE: SymPy numbers its Dummy symbols from a random base plus a process-wide counter, and a trace records
     # them; a forked child starts from the parent's, so the task carries both and a fresh interpreter numbers alike.
-    envelope = (pickler.sources, buffer.getvalue(), (sp.Dummy._base_dummy_index, sp.Dummy._count))
+    dummies = (sp.Dummy._base_dummy_index, sp.Dummy._count)
+    identity = _identity(task.context, task.step) if isinstance(task, StepTask) else ""
+    envelope = (pickler.sources, buffer.getvalue(), dummies, identity)
     return pickle.dumps(envelope, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def loads(data: bytes):
     """The task :func:`dumps` sent, with SymPy's Dummy numbering where the sender's was."""
-    sources, payload, dummies = pickle.loads(data)
+    sources, payload, dummies, identity = pickle.loads(data)
     task = _Unpickler(io.BytesIO(payload), sources).load()
     sp.Dummy._base_dummy_index, sp.Dummy._count = dummies
+    # NOTE: a class sent by name is imported again here, from the module as it is now: a class attribute the parent
+    # changed at run time, or a module edited since, would make this a different step from the one the parent keyed
+    # (and will cache). The step's key, computed again, must be the parent's.
+    if identity and _identity(task.context, task.step) != identity:
+        return Mismatch(task.ref.source if task.ref else "the derivation module")
     return task
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A task rebuilt in a worker that is not the step the parent keyed: ``undecided``, never checked."""
+
+    source: str
+
+    def __call__(self) -> StepResult:
+        return StepResult(
+            Evidence.UNDECIDED,
+            f"the step rebuilt in a fresh worker differs from the one in this process (a class changed at run time, "
+            f"or {self.source} changed while it was checked); define classes in a module without changing them later",
+        )
