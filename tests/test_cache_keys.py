@@ -313,3 +313,19 @@ def test_the_bytecode_of_a_module_and_its_helpers_is_dropped_before_a_recorded_i
         cached.write_bytes(b"stale")
     _drop_bytecode(module)
     assert not any(c.exists() for c in caches)
+
+
+def test_a_step_key_follows_the_module_globals_a_method_reads(tmp_path, monkeypatch):
+    """A review's case: ``_eval_is_positive`` decided by a module-level setting that the derivation changes."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "helper_s.py").write_text(
+        "from sympy import Function\nSETTINGS = {'positive': True}\n\n"
+        "class F(Function):\n    def _eval_is_positive(self):\n        return SETTINGS['positive'] or None\n"
+    )
+    import helper_s
+
+    from derive.core.fingerprints import class_fingerprint
+
+    before = class_fingerprint(helper_s.F)
+    helper_s.SETTINGS["positive"] = False
+    assert class_fingerprint(helper_s.F) != before

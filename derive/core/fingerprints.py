@@ -73,7 +73,7 @@ def class_fingerprint(cls: type) -> str:
             if _library_class(klass):
                 break
             items = sorted((k, v) for k, v in vars(klass).items() if k not in _DERIVED_ATTRIBUTES)
-            body = ";".join(f"{k}={describe(v)}" for k, v in items)
+            body = ";".join(f"{k}={describe(v)}{_globals_text(v)}" for k, v in items)
             parts.append(f"{klass.__module__}.{klass.__qualname__}{{{body}}}")
         return " < ".join(parts)
     finally:
@@ -81,6 +81,15 @@ def class_fingerprint(cls: type) -> str:
 
 
 _DESCRIBING: set[type] = set()
+
+
+def _globals_text(value) -> str:
+    """The module globals a method reads, described: a method such as ``_eval_is_positive`` may decide by a
+    module-level setting, which a derivation module can change (a review found a stale cached verdict)."""
+    f = getattr(value, "__func__", value)
+    if not isinstance(f, types.FunctionType):
+        return ""
+    return "[" + ";".join(f"{n}={describe(v, 1)}" for n, v in globals_read(f)) + "]"
 
 
 #: Class attributes that hold no behaviour: descriptors every class has, and SymPy's helper for Sage.
@@ -182,3 +191,14 @@ def is_library_module(name: str, file: str | None) -> bool:
 
 def is_engine_module(name: str) -> bool:
     return name == "derive" or name.startswith("derive.")
+
+
+def globals_read(f: types.FunctionType) -> list[tuple[str, object]]:
+    """The module globals a function (and the functions nested in it) may read, by name."""
+    names: set[str] = set()
+    codes = [f.__code__]
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    return [(n, f.__globals__[n]) for n in sorted(names) if n in f.__globals__]

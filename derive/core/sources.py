@@ -21,6 +21,7 @@ from derive.core.fingerprints import (
     class_fingerprint,
     describe,
     function_text,
+    globals_read,
     is_engine_module,
     is_library_module,
 )
@@ -171,18 +172,7 @@ def _imported_in(code: types.CodeType) -> list[str]:
 
 
 def _globals_used(f: types.FunctionType) -> list:
-    return [value for _, value in _globals_read(f)]
-
-
-def _globals_read(f: types.FunctionType) -> list[tuple[str, object]]:
-    """The module globals a function (and the functions nested in it) may read, by name."""
-    names: set[str] = set()
-    codes = [f.__code__]
-    while codes:
-        code = codes.pop()
-        names.update(code.co_names)
-        codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
-    return [(n, f.__globals__[n]) for n in sorted(names) if n in f.__globals__]
+    return [value for _, value in globals_read(f)]
 
 
 def source_fingerprint(root) -> str:
@@ -204,7 +194,7 @@ def _code_content(obj) -> bytes:
         return class_fingerprint(obj).encode()
     # the data it reads (EPS = 1e-12, WEIGHTS = [...]), as they are now: in a notebook no file records them
     f = getattr(obj, "__func__", obj)
-    read = _globals_read(f) if hasattr(f, "__globals__") else []
+    read = globals_read(f) if hasattr(f, "__globals__") else []
     data = [f"{n}={describe(v)}" for n, v in read if not isinstance(v, (types.ModuleType, type)) and not callable(v)]
     return (function_text(obj) + ";".join(data)).encode()
 
