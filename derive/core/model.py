@@ -106,17 +106,17 @@ class Derivation:
     @property
     def current(self) -> sp.Expr:
         """The expression the next step continues from (examples do not move the chain)."""
-        for s in reversed(self.steps):
-            if s.kind not in (Kind.EXAMPLE, Kind.REFERENCE):
-                return s.expr
-        return self.start
+        last = self._last_line()
+        return self.start if last is None else last.expr
 
     @property
     def current_lhs(self) -> sp.Expr:
-        for s in reversed(self.steps):
-            if s.kind not in (Kind.EXAMPLE, Kind.REFERENCE):
-                return s.lhs
-        return self.subject
+        last = self._last_line()
+        return self.subject if last is None else last.lhs
+
+    def _last_line(self) -> Step | None:
+        """The last step that is a line of the chain (an example or a code check is not)."""
+        return next((s for s in reversed(self.steps) if s.kind not in (Kind.EXAMPLE, Kind.REFERENCE)), None)
 
     # -- building -----------------------------------------------------------------------------------------------
     def step(
