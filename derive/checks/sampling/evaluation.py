@@ -75,7 +75,12 @@ def put(e: sp.Basic, values: dict) -> sp.Basic:
         op = sp.Add if isinstance(e, sp.Sum) else sp.Mul
         within = e.func(body, *rest) if rest else body
         return op(*(put(within, {var: sp.Integer(v)}) for v in range(int(lo), int(hi) + 1)))
-    return e.func(*(put(a, values) for a in e.args))
+    args = tuple(put(a, values) for a in e.args)
+    # NOTE: an IndexedBase or an Indexed whose parts are unchanged is itself (their construction evaluates nothing),
+    # and building one again costs an assumptions closure each time: most of the time the guard spent in put.
+    if isinstance(e, (sp.IndexedBase, sp.Indexed)) and all(a is b for a, b in zip(args, e.args)):
+        return e
+    return e.func(*args)
 
 
 def evaluate_at(expr: sp.Expr, values: dict) -> sp.Expr:
