@@ -118,3 +118,22 @@ def test_a_single_integer_in_a_range_is_a_declared_value():
     assert verify_claim(sp.Sum(sp.KroneckerDelta(i, c) * q[i], (i, 1, M)), q[c], ctx).evidence is Evidence.PROVED
     d = sp.Symbol("d", integer=True)  # an integer with no declared range: the delta may miss
     assert verify_claim(sp.Sum(sp.KroneckerDelta(i, d) * q[i], (i, 1, M)), q[d], ctx).evidence is not Evidence.PROVED
+
+
+def test_a_relation_typed_in_ascii_or_as_a_sympy_class_is_that_relation(tmp_path):
+    """What a lecturer types first (issue 13): ">=", "<=", "!=", "==" and sp.Ge mean ≥, ≤, ≠, =; anything else
+    is a ModelError naming the file, the line and the accepted spellings."""
+    import pytest
+
+    from derive import Context, Derivation, Relation
+    from derive.core.errors import ModelError
+
+    assert [Relation(s) for s in ("==", "<=", ">=", "!=")] == [Relation.EQ, Relation.LE, Relation.GE, Relation.NE]
+    assert Relation(sp.Ge) is Relation.GE and Relation(sp.Lt) is Relation.LT
+    x = sp.Symbol("x", positive=True)
+    d = Derivation("typed", Context(), start=x**2 + 1)
+    assert d.step(x**2, "dropping the 1", relation=">=").relation is Relation.GE
+    ne = Derivation("differ", Context(), start=x + 1)
+    assert ne.step(x, "they differ", relation="!=", witness={x: 1}).relation is Relation.NE
+    with pytest.raises(ModelError, match=r"test_relations.py:\d+: step 2: relation '=>' is not one of .*>=, !="):
+        d.step(x, "a slip", relation="=>")

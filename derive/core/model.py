@@ -30,6 +30,32 @@ class Relation(enum.StrEnum):
     GE = "≥"
     NE = "≠"
 
+    @classmethod
+    def _missing_(cls, value):
+        """The ASCII spellings a lecturer types first (``"<="``, ``">="``, ``"!="``, ``"=="``), and SymPy's relational
+        classes (``sp.Ge``), mean the same relations."""
+        try:
+            return _SPELLINGS.get(value)
+        except TypeError:  # unhashable: no relation
+            return None
+
+    @classmethod
+    def spellings(cls) -> str:
+        """Every accepted spelling, for error messages."""
+        return ", ".join([r.value for r in cls] + list(_ASCII))
+
+
+_ASCII = {"==": Relation.EQ, "<=": Relation.LE, ">=": Relation.GE, "!=": Relation.NE}
+_SPELLINGS = {
+    **_ASCII,
+    sp.Eq: Relation.EQ,
+    sp.Lt: Relation.LT,
+    sp.Le: Relation.LE,
+    sp.Gt: Relation.GT,
+    sp.Ge: Relation.GE,
+    sp.Ne: Relation.NE,
+}
+
 
 class Kind(enum.StrEnum):
     """What a step is: a claim to verify, a stated assumption, or a worked instance of the previous line."""
@@ -137,7 +163,7 @@ class Derivation:
         the declarations) at which the two sides are shown to differ exactly.
         """
         extra = {}
-        if Relation(relation) is Relation.NE:
+        if Relation._missing_(relation) is Relation.NE or relation == Relation.NE:
             if not isinstance(witness, dict) or not witness:
                 file, line = location.caller()
                 raise ModelError(f"{file}:{line}: a ≠ step needs witness={{symbol: value, ...}}")
@@ -231,7 +257,7 @@ class Derivation:
         try:
             relation = Relation(relation)
         except ValueError:
-            raise ModelError(f"{label}: relation {relation!r} is not one of =, <, ≤, >, ≥, ≠") from None
+            raise ModelError(f"{label}: relation {relation!r} is not one of {Relation.spellings()}") from None
         try:
             allow = Evidence(allow)
         except ValueError:
