@@ -55,6 +55,8 @@ def positive(expr: sp.Basic, env: Env) -> Reasons | None:
     """Reasons that ``expr > 0`` for every value the assumptions allow, or None."""
     if expr.is_Number:
         return () if expr.is_extended_real and expr > 0 else None
+    if isinstance(expr, sp.NumberSymbol):  # SymPy's own constants (π, e, γ, …): their values are known exactly
+        return (f"{sp.sstr(expr)} > 0",) if expr.is_positive else None
     if isinstance(expr, sp.Indexed) and expr.base in env.ctx.families and not _declared_index(expr, env):
         return None  # q_0 or q_{K+1}: no positivity was declared there
     if isinstance(expr, sp.Indexed) and expr.base in env.ctx.families and env.ctx.families[expr.base].real_valued:

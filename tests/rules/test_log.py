@@ -51,3 +51,16 @@ def test_exp_add_splits_any_sum_in_the_exponent_and_leaves_a_product_alone():
     assert rw.result == sp.exp(z) * sp.exp(-sp.Max(real_a, real_b))
     assert rw.assumptions == ()
     assert apply("exp_add", sp.exp(2 * z)) is None
+
+
+def test_log_mul_knows_sympys_constants_are_positive():
+    """π and e are SymPy's NumberSymbols: a lecturer writes sp.pi, not a positive symbol of their own (issue 13)."""
+    rw = apply("log_mul", sp.log(2 * sp.pi * pos_a))
+    assert rw.result == sp.log(2) + sp.log(sp.pi) + sp.log(pos_a)
+    assert "pi > 0" in rw.assumptions
+    assert apply("log_mul", sp.log(sp.E * pos_a)).result == 1 + sp.log(pos_a)
+
+
+def test_log_mul_refuses_a_negative_constant_factor():
+    assert apply("log_mul", sp.log((sp.pi - 4) * pos_a)) is None
+    assert apply("log_mul", sp.log(-sp.pi * real_a)) is None
