@@ -302,6 +302,7 @@ def test_the_bytecode_of_a_module_and_its_helpers_is_dropped_before_a_recorded_i
     from pathlib import Path
 
     from derive.entry.commands import _drop_bytecode
+    from derive.run.module_cache import ModuleRecords
 
     monkeypatch.syspath_prepend(str(tmp_path))
     (tmp_path / "helper_c.py").write_text("C = 2\n")
@@ -311,7 +312,9 @@ def test_the_bytecode_of_a_module_and_its_helpers_is_dropped_before_a_recorded_i
     for cached in caches:
         cached.parent.mkdir(exist_ok=True)
         cached.write_bytes(b"stale")
-    _drop_bytecode(module)
+    records = ModuleRecords(tmp_path / "cache")
+    assert records.key(module, types.SimpleNamespace(budget=None, seed=0), str(module)) is not None
+    _drop_bytecode(records.sources[module])  # the files the key read: the module and its helper
     assert not any(c.exists() for c in caches)
 
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
@@ -22,6 +22,7 @@ from derive.run.loader import Loaded, display_path, load, load_module, module_fi
 
 if TYPE_CHECKING:
     from derive.run.check import DerivationReport
+    from derive.run.module_cache import ModuleRecords
 
 
 class ExitCode(enum.IntEnum):
@@ -123,58 +124,68 @@ class Recalled:
         return [r.derivation for r in self.reports]
 
 
-def recall_or_load(args, settings: Settings) -> tuple[list[Loaded | Recalled], bool, dict[int, str | None]]:
+@dataclass
+class Recording:
+    """What ``derive check`` needs to write module records after the check: the records (with the files each key
+    read), the options they were keyed with, every module's key in the run, and the key of each loaded module by
+    its position in the loaded list."""
+
+    records: ModuleRecords
+    options: SimpleNamespace
+    run_keys: dict[Path, str]
+    keys: dict[int, str] = field(default_factory=dict)
+
+
+def recall_or_load(args, settings: Settings) -> tuple[list[Loaded | Recalled], bool, Recording | None]:
     """:func:`load_paths` for ``derive check``: a module whose record is valid is recalled, not imported (only for a
-    whole check with the cache on); the others are loaded, each with its record key computed before the import
-    (by position in the list), to record it after the check."""
+    whole check with the cache on); the others are loaded, and the :class:`Recording` keeps the keys computed before
+    their import, to record them after the check."""
     if args.step is not None or not settings.use_cache:
-        return (*load_paths(args, settings), {})
+        return (*load_paths(args, settings), None)
     from derive.run.module_cache import ModuleRecords
 
     args.paths = _paths(args, settings)
     # NOTE: not settings.options(): derive.checks.steps costs as much to import as the rest of a warm run. A budget
     # of None (derive's default) is keyed as such: the default lives in derive.checks.steps, in the engine fingerprint
     options = SimpleNamespace(budget=settings.budget, seed=settings.seed)
-    records, out, keys, bad = ModuleRecords(settings.cache().root), [], {}, False
+    records, out, bad = ModuleRecords(settings.cache().root), [], False
     files = module_files(args.paths)
-    run_keys = _run_keys(records, files, options)
+    recording = Recording(records, options, _run_keys(records, files, options))
     for path, error in files:
         if error is not None:
             print(f"derive: error: {error}", file=sys.stderr)
             out.append(Loaded(path, error=error))
             bad = True
             continue
-        key = run_keys.get(path)
+        key = recording.run_keys.get(path)
         stored = records.get(key)
         if stored is not None:
             out.append(Recalled(path, stored, display_path(path)))
             continue
-        keys[len(out)] = key
         if key is not None:
-            _drop_bytecode(path)
+            recording.keys[len(out)] = key
+            _drop_bytecode(records.sources[path])
         item = load_module(path)
         if item.error:
             print(f"derive: error: {item.error}", file=sys.stderr)
             bad = True
         out.append(item)
-    keys = {i: (key, run_keys, options) for i, key in keys.items()}
     records.save()
-    return out, bad, keys
+    return out, bad, recording if recording.keys else None
 
 
-def _drop_bytecode(path: Path) -> None:
-    """Remove the cached bytecode of ``path`` and its project-local imports before they are imported for a record:
-    Python trusts a ``.pyc`` whose source has the same size and modification second, so an edit within that second
-    would run the old code and record its results under the new source's key."""
+def _drop_bytecode(sources: list[Path]) -> None:
+    """Remove the cached bytecode of a module and its project-local imports (``sources``, as its key read them)
+    before they are imported for a record: Python trusts a ``.pyc`` whose source has the same size and
+    modification second, so an edit within that second would run the old code and record its results under the
+    new source's key."""
     import importlib.util
 
-    from derive.run.imports import module_sources
-
-    for source in module_sources(path) or ():
+    for source in sources:
         Path(importlib.util.cache_from_source(str(source))).unlink(missing_ok=True)
 
 
-def _run_keys(records, files, options) -> dict:
+def _run_keys(records: ModuleRecords, files, options) -> dict[Path, str]:
     """Each module's record key, joined with every other module's of the same run: modules checked in one process
     share what they import (one may use a submodule that only another imported), so a change to any of them
     misses all. {} (no record served or written) when one of them cannot be keyed."""
@@ -186,11 +197,11 @@ def _run_keys(records, files, options) -> dict:
 
 
 def check_all(
-    args, settings: Settings, loaded: list, stream, keys: dict[int, str | None] | None = None
+    args, settings: Settings, loaded: list, stream, recording: Recording | None = None
 ) -> tuple[list[DerivationReport], bool]:
     """Check the selected steps, printing the table to ``stream`` (None: no table). No table at all when there is
     nothing to check: the errors already said why. A :class:`Recalled` module's reports are shown in their place
-    unchecked; each loaded module with a key in ``keys`` is recorded after its check."""
+    unchecked; each loaded module with a key in ``recording`` is recorded after its check."""
     items, missing_step = [], False
     for i, item in enumerate(loaded):
         for d in item.derivations:
@@ -250,30 +261,27 @@ def check_all(
             if i not in stored:
                 reports[n] = next(checked)
     show_recalled(len(items))
-    if keys and cache is not None:
-        _record(loaded, items, reports, keys, cache.root)
+    if recording is not None and cache is not None:
+        _record(recording, loaded, items, reports)
     return reports, missing_step
 
 
-def _record(loaded: list, items: list, reports: list, keys: dict, root: Path) -> None:
+def _record(recording: Recording, loaded: list, items: list, reports: list) -> None:
     """Record each checked module's reports under the key computed before it was imported, unless a module of the
     run changed while it was checked (its keys, computed again now, differ): the results may be of either version."""
-    from derive.run.module_cache import ModuleRecords
-
-    records = ModuleRecords(root)
-    for _, run, options in {id(v[1]): v for v in keys.values()}.values():
-        if _run_keys(records, [(path, None) for path in run], options) != run:
-            return
-    for i, (key, _, _) in keys.items():
+    again = _run_keys(recording.records, [(path, None) for path in recording.run_keys], recording.options)
+    if again != recording.run_keys:
+        return
+    for i, key in recording.keys.items():
         mine = [r for r, (_, _, j) in zip(reports, items) if j == i]
-        if key is not None and len(mine) == len(loaded[i].derivations):
-            records.put(key, mine)
+        if len(mine) == len(loaded[i].derivations):
+            recording.records.put(key, mine)
 
 
 def cmd_check(args, settings: Settings) -> ExitCode:
-    loaded, bad, keys = recall_or_load(args, settings)
+    loaded, bad, recording = recall_or_load(args, settings)
     start = time.perf_counter()
-    reports, missing = check_all(args, settings, loaded, None if args.json else sys.stdout, keys)
+    reports, missing = check_all(args, settings, loaded, None if args.json else sys.stdout, recording)
     elapsed = time.perf_counter() - start
     if args.json:
         json.dump(

@@ -46,15 +46,9 @@ class Dynamic(Exception):
 
 
 # -- what a module's results depend on ---------------------------------------------------------------------------
-def module_sources(path: Path) -> list[Path] | None:
-    """``path`` and every project-local module it imports, transitively, in a stable order; None when anything is
-    dynamic or unresolvable (see the module docstring)."""
-    found = read_sources(Path(path))
-    return None if found is None else sorted(found)
-
-
 def read_sources(path: Path, memo: ImportMemo | None = None) -> dict[Path, bytes] | None:
-    """:func:`module_sources` with each file's content, read once."""
+    """``path`` and every project-local module it imports, transitively, each with its content (read once); None
+    when anything is dynamic or unresolvable (see the module docstring)."""
     todo: list[tuple[Path, str]] = [(path.absolute(), "")]  # a file and its dotted name ("": not a package's)
     seen: dict[Path, bytes] = {}
     try:

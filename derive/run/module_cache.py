@@ -55,7 +55,11 @@ def _builders() -> str:
 def module_key(path: Path | str, options, shown: str, memo: ImportMemo | None = None) -> str | None:
     """The key of ``path``'s record checked with ``options`` (its ``budget``, None for derive's default, and its
     ``seed``) and shown as ``shown``; None when the module cannot be served from a record."""
-    sources = read_sources(Path(path), memo)
+    return _key(path, read_sources(Path(path), memo), options, shown)
+
+
+def _key(path: Path | str, sources: dict[Path, bytes] | None, options, shown: str) -> str | None:
+    """:func:`module_key` of the ``sources`` already read (``path`` and its project-local imports)."""
     if sources is None:
         return None
     digest = hashlib.sha256()
@@ -171,10 +175,13 @@ class ModuleRecords:
     def __init__(self, root: Path):
         self.root = Path(root) / "modules"
         self.memo = ImportMemo(root)
+        self.sources: dict[Path, list[Path]] = {}  # each keyed module's files, as its last key read them
 
     def key(self, path: Path | str, options, shown: str) -> str | None:
         """:func:`module_key`, with the imports of unchanged sources remembered (call :meth:`save` after)."""
-        return module_key(path, options, shown, self.memo)
+        sources = read_sources(Path(path), self.memo)
+        self.sources[Path(path)] = sorted(sources or ())
+        return _key(path, sources, options, shown)
 
     def save(self) -> None:
         self.memo.save()
@@ -225,21 +232,6 @@ class ModuleRecords:
         except OSError:
             return False  # a read-only or full disk must not fail a check
         return True
-
-
-def cached_reports(path: Path | str, options, shown: str, root: Path) -> list[StoredReport] | None:
-    """The reports of the module at ``path`` from its record under ``root``, without importing it; None when
-    there is no valid record or the module cannot be served from one."""
-    records = ModuleRecords(root)
-    found = records.get(records.key(path, options, shown))
-    records.save()
-    return found
-
-
-def store(path: Path | str, reports, options, shown: str, root: Path, key: str | None = None) -> bool:
-    """Record the reports of the module at ``path``. Pass the ``key`` computed *before* the module was imported
-    (:func:`module_key`), so that a file edited during the check is not recorded under its new source."""
-    return ModuleRecords(root).put(key if key is not None else module_key(path, options, shown), reports)
 
 
 def _checksum(text: str) -> str:
