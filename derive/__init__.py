@@ -86,13 +86,17 @@ def load_ipython_extension(ipython) -> None:
     register_formatters(ipython)
 
 
-def _display(kind: str):
-    def show(derivation, *printer):
+#: IPython's formatter for each kind of output, and the function of derive.entry.notebook that formats a Derivation
+_DISPLAYS = {"text/markdown": "derivation_markdown", "text/latex": "derivation_latex", "text/plain": "_pretty"}
+
+
+def _display(function: str):
+    """The notebook's ``function``, imported when a derivation is first shown."""
+
+    def show(*args):
         from derive.entry import notebook
 
-        if kind == "text/plain":
-            return notebook._pretty(derivation, *printer)
-        return (notebook.derivation_markdown if kind == "text/markdown" else notebook.derivation_latex)(derivation)
+        return getattr(notebook, function)(*args)
 
     return show
 
@@ -105,8 +109,8 @@ def _register_if_in_ipython() -> None:
     if shell is None:
         return
     formatters = shell.display_formatter.formatters
-    for kind in ("text/markdown", "text/latex", "text/plain"):
-        formatters[kind].for_type_by_name("derive.core.model", "Derivation", _display(kind))
+    for kind, function in _DISPLAYS.items():
+        formatters[kind].for_type_by_name("derive.core.model", "Derivation", _display(function))
 
 
 _register_if_in_ipython()
