@@ -110,7 +110,7 @@ class Cache:
         try:
             data = json.loads(raw)
             body = json.dumps(data["result"], sort_keys=True)
-            if data["schema"] != SCHEMA or data["key"] != key or data["checksum"] != _checksum(body):
+            if data["schema"] != SCHEMA or data["key"] != key or data["checksum"] != checksum(body):
                 raise ValueError("foreign or altered cache file")
             result = StepResult.from_json(data["result"])
         except (ValueError, KeyError, TypeError, AttributeError):
@@ -129,7 +129,7 @@ class Cache:
             "schema": SCHEMA,
             "key": key,
             "engine": engine_fingerprint(),
-            "checksum": _checksum(text),
+            "checksum": checksum(text),
             "result": body,
         }
         try:
@@ -164,5 +164,6 @@ class Cache:
         return path.relative_to(self.root).parts[0] != "modules"
 
 
-def _checksum(text: str) -> str:
+def checksum(text: str) -> str:
+    """The checksum a cache file or a module record keeps of its content (text), to tell an altered one."""
     return hashlib.sha256(text.encode()).hexdigest()

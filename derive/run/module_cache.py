@@ -31,7 +31,7 @@ from pathlib import Path
 from derive.core.atomic import write_atomic
 from derive.core.evidence import Evidence, StepResult
 from derive.core.model import Kind, Relation
-from derive.run.cache import STORED, engine_fingerprint
+from derive.run.cache import STORED, checksum, engine_fingerprint
 from derive.run.imports import Dynamic, imports_of, read_sources
 
 SCHEMA = 2
@@ -141,7 +141,7 @@ class ImportMemo:
         self.path, self.entries, self.changed = Path(root) / "modules" / "imports.json", {}, False
         try:
             data = json.loads(self.path.read_bytes())
-            if data["builders"] == _builders() and data["checksum"] == _checksum(data["entries"]):
+            if data["builders"] == _builders() and data["checksum"] == checksum(data["entries"]):
                 self.entries = json.loads(data["entries"])
         except (OSError, ValueError, KeyError, TypeError):
             pass
@@ -162,7 +162,7 @@ class ImportMemo:
     def save(self) -> None:
         if self.changed:
             body = json.dumps(self.entries)
-            record = {"builders": _builders(), "checksum": _checksum(body), "entries": body}
+            record = {"builders": _builders(), "checksum": checksum(body), "entries": body}
             try:
                 write_atomic(self.path, json.dumps(record))
             except OSError:
@@ -200,7 +200,7 @@ class ModuleRecords:
             return None
         try:
             data = json.loads(raw)
-            if data["schema"] != SCHEMA or data["key"] != key or data["checksum"] != _checksum(data["reports"]):
+            if data["schema"] != SCHEMA or data["key"] != key or data["checksum"] != checksum(data["reports"]):
                 raise ValueError("foreign or altered record")
             return [StoredReport.from_json(r) for r in json.loads(data["reports"])]
         except (ValueError, KeyError, TypeError, AttributeError):
@@ -224,7 +224,7 @@ class ModuleRecords:
             "schema": SCHEMA,
             "key": key,
             "engine": engine_fingerprint(),
-            "checksum": _checksum(body),
+            "checksum": checksum(body),
             "reports": body,
         }
         try:
@@ -232,7 +232,3 @@ class ModuleRecords:
         except OSError:
             return False  # a read-only or full disk must not fail a check
         return True
-
-
-def _checksum(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
