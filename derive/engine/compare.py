@@ -2,7 +2,10 @@
 
 Two normal forms are equal when, after renaming bound indices canonically, their difference expands and cancels
 to 0 as a rational function in which every Sum, Product and function application (log, δ, p(·|θ)) is an opaque
-atom. No ``simplify``, ``equals`` or ``doit`` takes part, and a Piecewise never compares equal.
+atom. Exponentials are the one exception: ``exp(c·w)`` for a rational ``c`` is the power ``E**(c·D)`` of one atom
+``E = exp(w/D)`` per ``w`` (``D`` the common denominator of its coefficients), so e^{−z} meets 1/e^{z} and e^{z/2}
+meets e^{z}; ``exp(w/D)**n = exp(n·w/D)`` holds for every complex ``w`` and integer ``n``, and an exponential is
+never zero. No ``simplify``, ``equals`` or ``doit`` takes part, and a Piecewise never compares equal.
 """
 
 from __future__ import annotations
@@ -12,14 +15,42 @@ import sympy as sp
 from derive.core.hygiene import canonical, fresh_prefix
 
 
-def _atomize(e: sp.Basic, atoms: dict) -> sp.Basic:
+def _exp_parts(e: sp.exp) -> tuple[sp.Rational, sp.Expr]:
+    """``exp(c·w)`` as ``(c, w)``: ``c`` rational, ``w`` with no rational factor or leading minus sign."""
+    c, w = e.args[0].as_coeff_Mul()
+    if not c.is_Rational:
+        c, w = sp.Integer(1), e.args[0]
+    if w.could_extract_minus_sign():
+        c, w = -c, -w
+    return c, w
+
+
+def _exp_bases(exprs) -> dict:
+    """For each ``w`` under an exponential, the common denominator ``D`` of its coefficients."""
+    out: dict = {}
+    for e in exprs:
+        for node in sp.preorder_traversal(e):
+            if isinstance(node, sp.exp):
+                c, w = _exp_parts(node)
+                out[w] = sp.ilcm(out.get(w, 1), c.q)
+    return out
+
+
+def _atomize(e: sp.Basic, atoms: dict, exps: dict | None = None) -> sp.Basic:
+    if isinstance(e, sp.exp) and exps:
+        c, w = _exp_parts(e)
+        d = exps.get(w, 1)
+        base = sp.exp(w / d)
+        if base not in atoms:
+            atoms[base] = sp.Dummy(f"a{len(atoms)}")
+        return atoms[base] ** (c * d)
     if isinstance(e, (sp.Sum, sp.Product, sp.Function)):
         if e not in atoms:
             atoms[e] = sp.Dummy(f"a{len(atoms)}")
         return atoms[e]
     if not e.args or isinstance(e, sp.Indexed):
         return e
-    return e.func(*(_atomize(a, atoms) for a in e.args))
+    return e.func(*(_atomize(a, atoms, exps) for a in e.args))
 
 
 def exactly_equal(a: sp.Expr, b: sp.Expr, ctx=None) -> bool:
@@ -35,7 +66,8 @@ def exactly_equal(a: sp.Expr, b: sp.Expr, ctx=None) -> bool:
     if diff.has(sp.Piecewise):
         return False
     atoms: dict = {}
-    sides = [_atomize(a, atoms), _atomize(b, atoms)]
+    exps = _exp_bases((a, b))
+    sides = [_atomize(a, atoms, exps), _atomize(b, atoms, exps)]
     # cancel() divides out common factors; that is only an identity where they are nonzero, so everything either
     # side divides by must be provably nonzero ((a² − a)/(a − 1) is not a at a = 1).
     originals = {v: k for k, v in atoms.items()}
@@ -47,10 +79,14 @@ def exactly_equal(a: sp.Expr, b: sp.Expr, ctx=None) -> bool:
 
 
 def _nonzero(e: sp.Expr, ctx) -> bool:
-    if e.is_nonzero:
+    if e.is_nonzero or isinstance(e, sp.exp):  # an exponential of a (finite) value is never 0
         return True
     if ctx is None:
         return False
     from derive.engine.facts import Env, sign  # facts imports the model; keep this module light
 
-    return sign(e, Env(ctx)) is not None
+    if sign(e, Env(ctx)) is not None:
+        return True
+    # A rule may have multiplied a denominator out (q(1 − q) became q − q²): its factors still show it nonzero.
+    factored = sp.factor(e) if isinstance(e, sp.Add) else e
+    return factored != e and sign(factored, Env(ctx)) is not None
