@@ -1,0 +1,219 @@
+"""Score derive on the external corpora: Mathlib statements and a lecturer's course (bench/corpora).
+
+Run from the repository root:
+
+    python bench/score.py                 # both corpora, 5 s per statement or step, 2 jobs
+    python bench/score.py --budget 10 --json
+    python bench/score.py --only mathlib
+
+Every Mathlib statement is checked fresh (no cache) the way ``derive.verify(lhs, rhs, ctx, budget=...)`` checks it:
+an equation is the same ``ClaimTask`` that ``derive.verify`` runs in a killable worker, here ``--jobs`` at a time
+(``--jobs 1`` calls ``derive.verify`` itself); an inequality is the one step of a one-step ``Derivation``, checked
+like a step of ``derive check``. The course is checked by ``python -m derive check bench/corpora/course --json
+--no-cache`` in a subprocess, the machinery a lecturer runs.
+
+Printed per corpus: the true statements (or steps) proved for every size over their total, the count of each
+evidence level, every true one not proved with its evidence, and for the false variants how many were refuted.
+A false statement proved, or a true one refuted, is a soundness failure: it is printed loudly and the exit code is
+1. A course module that does not load is exit code 2. Progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from corpora.mathlib import statements  # noqa: E402
+from corpora.statement import Statement  # noqa: E402
+
+import derive  # noqa: E402
+from derive import Derivation  # noqa: E402
+from derive.checks.steps import Options  # noqa: E402
+from derive.core.evidence import StepResult  # noqa: E402
+from derive.run.check import step_task  # noqa: E402
+from derive.run.tasks import ClaimTask  # noqa: E402
+from derive.run.worker import run_many  # noqa: E402
+
+COURSE = ROOT / "bench" / "corpora" / "course"
+PROVED = "proved"
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# -- Mathlib ---------------------------------------------------------------------------------------------------
+def _task(s: Statement, options: Options):
+    """What checking ``s`` takes: derive.verify's own task for an equation, a one-step derivation otherwise."""
+    if s.relation == "=":
+        return ClaimTask(s.lhs, s.rhs, s.context, s.hints, options)
+    slug = re.sub(r"[^a-z0-9]+", "-", s.label.lower()).strip("-")[:60] or "claim"
+    d = Derivation(s.label, s.context, start=s.lhs, name=slug)
+    d.step(s.rhs, f"Mathlib: {s.lemma}", relation=s.relation, name="claim")
+    return step_task(d, d.steps[0], options)
+
+
+def check_mathlib(budget: float, jobs: int) -> list[tuple[Statement, StepResult]]:
+    items = statements()
+    log(f"mathlib: {len(items)} statements, budget {budget:g} s, {jobs} job(s)")
+    options = Options(budget)
+    start = time.perf_counter()
+
+    def progress(index: int, result: StepResult) -> None:
+        s = items[index]
+        log(f"  [{index + 1:3}/{len(items)}] {'T' if s.truth else 'F'} {result.evidence.value:17} {s.label}")
+
+    if jobs <= 1:
+        results = []
+        for index, s in enumerate(items):
+            if s.relation == "=":
+                result = derive.verify(s.lhs, s.rhs, s.context, by=s.hints, budget=budget)
+            else:
+                result = run_many([_task(s, options)], budget)[0]
+            progress(index, result)
+            results.append(result)
+    else:
+        results = run_many([_task(s, options) for s in items], budget, jobs, progress)
+    log(f"mathlib: {time.perf_counter() - start:.1f} s")
+    return list(zip(items, results, strict=True))
+
+
+def mathlib_summary(pairs: list[tuple[Statement, StepResult]]) -> dict:
+    true_pairs = [(s, r) for s, r in pairs if s.truth]
+    false_pairs = [(s, r) for s, r in pairs if not s.truth]
+
+    def row(s: Statement, r: StepResult) -> dict:
+        return {
+            "label": s.label,
+            "source": s.source,
+            "relation": s.relation,
+            "evidence": r.evidence.value,
+            "detail": (r.detail or "").splitlines()[0][:200] if r.detail else "",
+        }
+
+    return {
+        "true_total": len(true_pairs),
+        "true_proved": sum(r.evidence.value == PROVED for _, r in true_pairs),
+        "true_evidence": dict(Counter(r.evidence.value for _, r in true_pairs)),
+        "true_not_proved": [row(s, r) for s, r in true_pairs if r.evidence.value != PROVED],
+        "false_total": len(false_pairs),
+        "false_refuted": sum(r.evidence.value == "refuted" for _, r in false_pairs),
+        "false_evidence": dict(Counter(r.evidence.value for _, r in false_pairs)),
+        "false_not_refuted": [row(s, r) for s, r in false_pairs if r.evidence.value != "refuted"],
+        "soundness_failures": [
+            row(s, r) | {"truth": s.truth}
+            for s, r in pairs
+            if (s.truth and r.evidence.value == "refuted")
+            or (not s.truth and r.evidence.value in (PROVED, "proved-for-sizes"))
+        ],
+    }
+
+
+# -- the course --------------------------------------------------------------------------------------------------
+def check_course(budget: float, jobs: int) -> dict:
+    modules = sorted(p for p in COURSE.glob("*.py") if not p.name.startswith("_"))
+    log(f"course: {len(modules)} modules, budget {budget:g} s, {jobs} job(s) (derive check --json --no-cache)")
+    start = time.perf_counter()
+    cmd = [
+        sys.executable,
+        "-m",
+        "derive",
+        "check",
+        str(COURSE),
+        "--json",
+        "--no-cache",
+        "--budget",
+        str(budget),
+        "--jobs",
+        str(jobs),
+    ]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+    log(f"course: exit code {done.returncode}, {time.perf_counter() - start:.1f} s")
+    try:
+        report = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        return {"load_error": (done.stderr or done.stdout).strip()[-2000:], "exit_code": done.returncode}
+    steps = [(d, s) for d in report.get("derivations", []) for s in d["steps"] if s["evidence"] != "assumed"]
+
+    def row(d: dict, s: dict) -> dict:
+        return {
+            "label": f"{Path(d['path']).name}:{d['name']}:{s['name']}",
+            "relation": s["relation"],
+            "evidence": s["evidence"],
+            "detail": (s.get("detail") or "").splitlines()[0][:200] if s.get("detail") else "",
+        }
+
+    return {
+        "modules": len(modules),
+        "derivations": len(report.get("derivations", [])),
+        "exit_code": done.returncode,
+        "true_total": len(steps),
+        "true_proved": sum(s["evidence"] == PROVED for _, s in steps),
+        "true_evidence": dict(Counter(s["evidence"] for _, s in steps)),
+        "true_not_proved": [row(d, s) for d, s in steps if s["evidence"] != PROVED],
+        "soundness_failures": [row(d, s) | {"truth": True} for d, s in steps if s["evidence"] == "refuted"],
+    }
+
+
+# -- report ------------------------------------------------------------------------------------------------------
+def print_corpus(name: str, summary: dict) -> None:
+    print(f"== {name} ==")
+    if "load_error" in summary:
+        print(f"  could not check (exit code {summary['exit_code']}):\n{summary['load_error']}")
+        return
+    if "modules" in summary:
+        print(
+            f"  {summary['modules']} modules, {summary['derivations']} derivations (derive check exit code "
+            f"{summary['exit_code']})"
+        )
+    print(f"  true proved for all sizes: {summary['true_proved']}/{summary['true_total']}")
+    print("  evidence (true): " + ", ".join(f"{k} {v}" for k, v in sorted(summary["true_evidence"].items())))
+    if summary["true_not_proved"]:
+        print("  true, not proved:")
+        for r in summary["true_not_proved"]:
+            print(f"    {r['evidence']:17} {r['label']}" + (f"  -- {r['detail']}" if r["detail"] else ""))
+    if "false_total" in summary:
+        print(f"  false refuted: {summary['false_refuted']}/{summary['false_total']}")
+        print("  evidence (false): " + ", ".join(f"{k} {v}" for k, v in sorted(summary["false_evidence"].items())))
+        for r in summary["false_not_refuted"]:
+            print(f"    not refuted: {r['evidence']:17} {r['label']}")
+    for r in summary["soundness_failures"]:
+        kind = "TRUE statement REFUTED" if r["truth"] else "FALSE statement PROVED"
+        print(f"  !!!!! SOUNDNESS FAILURE: {kind}: {r['label']} ({r['evidence']}: {r['detail']})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--budget", type=float, default=5.0, help="seconds per statement or step (default 5)")
+    parser.add_argument("--jobs", type=int, default=2, help="checks in parallel (default 2)")
+    parser.add_argument("--only", choices=("mathlib", "course"), help="score one corpus")
+    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    args = parser.parse_args(argv)
+    scores: dict[str, dict] = {}
+    if args.only in (None, "mathlib"):
+        scores["mathlib"] = mathlib_summary(check_mathlib(args.budget, args.jobs))
+    if args.only in (None, "course"):
+        scores["course"] = check_course(args.budget, args.jobs)
+    if args.json:
+        print(json.dumps(scores, indent=2, ensure_ascii=False))
+    else:
+        for name, summary in scores.items():
+            print_corpus(name, summary)
+    if any(summary.get("soundness_failures") for summary in scores.values()):
+        log("SOUNDNESS FAILURE: see above")
+        return 1
+    return 2 if any("load_error" in summary for summary in scores.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
