@@ -4,6 +4,10 @@ Attempts, in order, each a fresh trace: the hinted rules alone (when the step na
 unfolding definitions, then with the definitions unfolded. When both sides are provably positive (products of
 probabilities), the same attempts also run on their logarithms: log is injective on the positive reals
 (``log_injective``), and ``log_prod``/``log_pow`` turn products into sums the sum rules can handle.
+
+When the normal forms differ, sums over one body whose ranges differ by constants are aligned
+(:mod:`derive.engine.align`) and the sides normalised and compared again. When no attempt concludes, a claim about
+sums or products over a size is tried by induction on it (:mod:`derive.engine.induction`).
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import sympy as sp
 
 from derive.core.context import Context
 from derive.core.evidence import TraceEntry
+from derive.engine import induction
+from derive.engine.align import align
 from derive.engine.compare import exactly_equal
 from derive.engine.facts import Env, positive
 from derive.engine.rewrite import EngineError, Rewriter
@@ -19,6 +25,7 @@ from derive.engine.rules import RULES, Rule, context_rules, rule_name
 
 #: Rules always available to a hinted attempt: pure algebra that no proof should have to ask for.
 ALGEBRA = ("sum_add", "mul_add", "mul_sum")
+ALIGN_ROUNDS = 2  # alignments of the normal forms per attempt (a split term may need rules, then another split)
 
 
 def attempts(ctx: Context, hints: tuple[str | Rule, ...], one_sided: frozenset[str] = frozenset()) -> list[list[Rule]]:
@@ -43,9 +50,16 @@ def attempts(ctx: Context, hints: tuple[str | Rule, ...], one_sided: frozenset[s
 
 
 def prove_equal(
-    lhs: sp.Expr, rhs: sp.Expr, ctx: Context, hints: tuple[str | Rule, ...] = ()
+    lhs: sp.Expr, rhs: sp.Expr, ctx: Context, hints: tuple[str | Rule, ...] = (), by_induction: bool = True
 ) -> list[TraceEntry] | None:
     """The trace of a proof that ``lhs = rhs`` for all sizes, or None when the rules do not conclude."""
+    trace = _prove_directly(lhs, rhs, ctx, hints)
+    if trace is None and by_induction:
+        trace = _prove_by_induction(lhs, rhs, ctx, hints)
+    return trace
+
+
+def _prove_directly(lhs: sp.Expr, rhs: sp.Expr, ctx: Context, hints: tuple[str | Rule, ...]) -> list[TraceEntry] | None:
     env = Env(ctx)
     both_positive = _positivity(lhs, rhs, env)
     for rules in attempts(ctx, hints, _one_sided(lhs, rhs, ctx)):
@@ -63,14 +77,59 @@ def prove_equal(
                     )
                 )
                 left, right = sp.log(lhs), sp.log(rhs)
-            try:
-                left = Rewriter(env, rules, "lhs", trace).normalize(left)
-                right = Rewriter(env, rules, "rhs", trace).normalize(right)
-            except EngineError:
-                continue
-            if exactly_equal(left, right, ctx):
-                trace.append(TraceEntry(rule="ring_nf", side="both", target=sp.srepr(sp.Tuple(left, right))))
+            start = len(trace)
+            if _normalize_and_compare(left, right, env, rules, trace):
                 return trace
+            # The rules may take a sum apart before it meets its partner (exp(N − k) becomes exp(N)·exp(−k), and
+            # the reflected sum no longer matches): align the sides as written, then normalise.
+            aligned = align(left, right, env)
+            if aligned is not None:
+                del trace[start:]
+                trace.extend(aligned[2])
+                if _normalize_and_compare(aligned[0], aligned[1], env, rules, trace):
+                    return trace
+    return None
+
+
+def _normalize_and_compare(left: sp.Expr, right: sp.Expr, env: Env, rules: list[Rule], trace: list) -> bool:
+    """Normalise both sides into ``trace`` and compare exactly, aligning their sums between rounds."""
+    for round_ in range(ALIGN_ROUNDS + 1):
+        try:
+            left = Rewriter(env, rules, "lhs", trace).normalize(left)
+            right = Rewriter(env, rules, "rhs", trace).normalize(right)
+        except EngineError:
+            return False
+        if exactly_equal(left, right, env.ctx):
+            trace.append(TraceEntry(rule="ring_nf", side="both", target=sp.srepr(sp.Tuple(left, right))))
+            return True
+        aligned = align(left, right, env) if round_ < ALIGN_ROUNDS else None
+        if aligned is None:
+            return False
+        left, right, steps = aligned
+        trace.extend(steps)
+    return False
+
+
+def _prove_by_induction(lhs: sp.Expr, rhs: sp.Expr, ctx: Context, hints) -> list[TraceEntry] | None:
+    """Base at the smallest size, step from N − 1 to N (see :mod:`derive.engine.induction`)."""
+    for size in induction.candidates(lhs, rhs, ctx):
+        base_l, base_r, base_ctx = induction.base_case(lhs, rhs, ctx, size)
+        base = _prove_directly(base_l, base_r, base_ctx, hints)
+        if base is None:
+            continue
+        for mu in induction.multipliers(lhs, rhs, size):
+            step_l, step_r, step_ctx = induction.step_case(lhs, rhs, ctx, size, mu)
+            step = _prove_directly(step_l, step_r, step_ctx, hints)
+            if step is not None:
+                n0 = ctx.sizes[size]
+                return [
+                    induction.trace_entry("induction_base", (base_l, base_r), (f"{size} = {n0}",)),
+                    *base,
+                    induction.trace_entry(
+                        "induction_step", (step_l, step_r), (f"{size} ≥ {n0 + 1}", f"μ = {sp.sstr(mu)}")
+                    ),
+                    *step,
+                ]
     return None
 
 
