@@ -10,6 +10,7 @@ families symbolic (``proved-for-sizes``), then random points at certified precis
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass
 
 import sympy as sp
@@ -24,6 +25,7 @@ from derive.core.evidence import Counterexample, Evidence, StepResult, TraceEntr
 from derive.core.hygiene import exact_decimals, freshen
 from derive.core.model import Relation, Step
 from derive.engine.compare import exactly_equal
+from derive.engine.explain import explain
 from derive.engine.facts import Env, nonnegative
 from derive.engine.prove import prove_equal
 from derive.engine.rewrite import EngineError, Rewriter
@@ -34,6 +36,7 @@ SIZES_SPAN = 2  # proved-for-sizes: each size from its minimum to minimum + SIZE
 EXHAUSTIVE_LIMIT = 256  # data vectors per size; beyond this a size cannot be covered exhaustively
 NUMERIC_POINTS = 40
 SEARCH_LIMIT = 600  # points tried when searching for a counterexample
+EXPLAIN_SHARE = 0.8  # why a step was not proved is worked out only within this share of its budget
 
 
 @dataclass
@@ -49,6 +52,7 @@ def verify_claim(
 ) -> StepResult:
     """Check ``lhs = rhs`` in-process (no time limit): the evidence ladder described in the module docstring."""
     options = options or Options()
+    start = time.monotonic()
     try:
         lhs, rhs = exact_decimals(lhs), exact_decimals(rhs)
     except ValueError as exc:
@@ -78,8 +82,23 @@ def verify_claim(
     sizes = _prove_at_sizes(instances, space, ctx)
     if sizes:
         proof = StepResult(Evidence.PROVED_FOR_SIZES, sizes)
-        return guarded(proof, lhs, rhs, Relation.EQ, ctx, options.seed, options.replay, instances.unfolded)
-    return _numeric(instances, space, options)
+        result = guarded(proof, lhs, rhs, Relation.EQ, ctx, options.seed, options.replay, instances.unfolded)
+    else:
+        result = _numeric(instances, space, options)
+    return _why_not(result, lhs, rhs, ctx, hints, start + EXPLAIN_SHARE * options.budget)
+
+
+def _why_not(
+    result: StepResult, lhs: sp.Expr, rhs: sp.Expr, ctx: Context, hints: tuple[str, ...], deadline: float
+) -> StepResult:
+    """``result`` with the report of why the rules did not prove the claim (derive.engine.explain), for a result
+    short of ``proved`` that is not refuted (a counterexample says why) nor an engine inconsistency; never past
+    ``deadline`` (a :func:`time.monotonic` value), so that the explanation cannot cost the step its verdict."""
+    if result.evidence in (Evidence.PROVED, Evidence.REFUTED, Evidence.ASSUMED) or result.inconsistent:
+        return result
+    if time.monotonic() < deadline:
+        result.why_not = explain(lhs, rhs, ctx, hints, deadline=deadline).lines()
+    return result
 
 
 def undefined_everywhere(side: sp.Expr, ctx: Context | None = None) -> bool:

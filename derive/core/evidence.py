@@ -156,6 +156,9 @@ class StepResult:
     cached: bool = False  # True when read from the verification cache instead of re-verified
     # The engine contradicted itself (a proof against the independent guard): never a pass; derive check exits 3.
     inconsistent: bool = False
+    # Why a step short of ``proved`` was not proved for all sizes (derive.engine.explain): the rule blocked
+    # closest to a proof, its side condition and the declaration that would supply it, then the rules that fired.
+    why_not: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -169,12 +172,17 @@ class StepResult:
             out["counterexample"] = self.counterexample.to_json()
         if self.inconsistent:
             out["inconsistent"] = True
+        if self.why_not:
+            out["why_not"] = list(self.why_not)
         return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StepResult:
         """The inverse of :meth:`to_json` (used by the cache); raises on anything malformed."""
         cex = data.get("counterexample")
+        why_not = data.get("why_not", [])  # absent from results stored before it existed
+        if not isinstance(why_not, list) or not all(isinstance(line, str) for line in why_not):
+            raise ValueError("why_not must be a list of strings")
         return cls(
             evidence=Evidence(data["evidence"]),
             detail=str(data["detail"]),
@@ -184,6 +192,7 @@ class StepResult:
             else None,
             seconds=float(data["seconds"]),
             inconsistent=bool(data.get("inconsistent", False)),
+            why_not=tuple(why_not),
         )
 
 

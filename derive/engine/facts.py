@@ -2,12 +2,15 @@
 
 Each query returns the assumptions it used, as short texts for the proof trace (``q_i > 0``,
 ``1 ≤ x_k ≤ K``), or ``None`` when it cannot show the fact. ``None`` means "not shown", never "false".
+An :class:`Env` that carries a ``misses`` list also learns which base fact was missing at which atom (a family
+declared real where a rule needed it positive, an index with no declared range): derive.engine.explain turns
+those into the declaration that would supply them.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sympy as sp
 
@@ -31,16 +34,53 @@ def _declines(query):
 
 
 @dataclass(frozen=True)
+class Missing:
+    """A base fact a query wanted at an atom and the declarations did not give (derive.engine.explain words it).
+
+    ``kind`` is ``positive``, ``real``, ``integer``, ``range`` (``lo ≤ atom ≤ hi``), ``below_one`` (``atom < 1``,
+    for a ``1 − atom`` to be positive) or ``index`` (a family member outside its declared indices); ``env`` is
+    where the atom sat (its enclosing sums' ranges say where an index runs).
+    """
+
+    kind: str
+    atom: sp.Basic
+    env: Env
+    lo: sp.Expr | None = None
+    hi: sp.Expr | None = None
+
+
+@dataclass(frozen=True)
 class Env:
-    """Where a subterm sits: the context and the ranges of the enclosing sums' indices."""
+    """Where a subterm sits: the context and the ranges of the enclosing sums' indices.
+
+    ``misses``, when a list, collects a :class:`Missing` for every base fact a query could not show (only
+    derive.engine.explain passes one; the prover's queries record nothing and answer the same either way).
+    """
 
     ctx: Context
     bounds: tuple[tuple[sp.Symbol, sp.Expr, sp.Expr], ...] = ()
     sizes: tuple[tuple[sp.Symbol, int], ...] = ()  # sizes fixed at values (a proof at K = 2 knows q_2 exists)
+    misses: list[Missing] | None = field(default=None, compare=False, repr=False)
 
     def inside(self, limits) -> Env:
         """Enter a Sum/Product: its limits are listed innermost first, ``bounds`` keeps outermost first."""
-        return Env(self.ctx, self.bounds + tuple((v, lo, hi) for v, lo, hi in reversed(limits)), self.sizes)
+        inner = self.bounds + tuple((v, lo, hi) for v, lo, hi in reversed(limits))
+        return Env(self.ctx, inner, self.sizes, self.misses)
+
+
+def _miss(env: Env, kind: str, atom: sp.Basic, lo: sp.Expr | None = None, hi: sp.Expr | None = None) -> None:
+    """Record that ``atom`` lacks a ``kind`` fact, when ``env`` collects (a no-op for the prover). Returns None,
+    the answer of a query that cannot show the fact, so that ``return _miss(...)`` declines and records at once."""
+    if env.misses is not None:
+        env.misses.append(Missing(kind, atom, env, lo, hi))
+
+
+def _declarable(expr: sp.Basic) -> bool:
+    """An atom a declaration can speak about: a symbol, a family member, or an applied function of the author's
+    (log(x) > 0 is not declared, it follows or not)."""
+    if isinstance(expr, (sp.Symbol, sp.Indexed)):
+        return True
+    return isinstance(expr, sp.Function) and not type(expr).__module__.startswith("sympy.")
 
 
 def _base_fact(expr: sp.Basic, env: Env) -> str:
@@ -58,17 +98,17 @@ def positive(expr: sp.Basic, env: Env) -> Reasons | None:
     if isinstance(expr, sp.NumberSymbol):  # SymPy's own constants (π, e, γ, …): their values are known exactly
         return (f"{sp.sstr(expr)} > 0",) if expr.is_positive else None
     if isinstance(expr, sp.Indexed) and expr.base in env.ctx.families and not _declared_index(expr, env):
-        return None  # q_0 or q_{K+1}: no positivity was declared there
+        return _miss(env, "index", expr)  # q_0 or q_{K+1}: no positivity was declared there
     if isinstance(expr, sp.Indexed) and expr.base in env.ctx.families and env.ctx.families[expr.base].real_valued:
-        return None
+        return _miss(env, "positive", expr)
     if isinstance(expr, sp.Symbol) and _binding(expr, env) is not None:
         # a summation index: its sign comes from its range, never from its own SymPy flags
         lo, hi = _binding(expr, env)
         if nonnegative(hi - lo + 1, env) and nonnegative(lo - 1, env):
             return (f"{lo} ≤ {expr.name} ≤ {hi}",)
-        return None
+        return _miss(env, "positive", expr)
     if isinstance(expr, (sp.Indexed, sp.Symbol)):
-        return (_base_fact(expr, env),) if expr.is_positive else None
+        return (_base_fact(expr, env),) if expr.is_positive else _miss(env, "positive", expr)
     if isinstance(expr, sp.exp):
         return real(expr.args[0], env)
     if isinstance(expr, sp.Mul):
@@ -96,6 +136,8 @@ def positive(expr: sp.Basic, env: Env) -> Reasons | None:
         return real(expr.args[0], env)
     if isinstance(expr, sp.Function) and expr.is_positive:
         return (f"{getattr(expr.func, 'symbol_name', expr.func)}(·) > 0",)
+    if _declarable(expr):
+        _miss(env, "positive", expr)
     return None
 
 
@@ -110,6 +152,8 @@ def real(expr: sp.Basic, env: Env) -> Reasons | None:
         return positive(expr.args[0], env)
     if expr.is_extended_real and expr.is_finite is not False:
         return ()
+    if _declarable(expr):
+        _miss(env, "real", expr)
     return None
 
 
@@ -120,7 +164,7 @@ def integer(expr: sp.Basic, env: Env) -> Reasons | None:
         if isinstance(expr, sp.Indexed):
             return (f"{expr.base}_k integer",)
         return ()
-    return None
+    return _miss(env, "integer", expr)
 
 
 def nonnegative(expr: sp.Expr, env: Env) -> bool:
@@ -151,7 +195,7 @@ def in_range(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr, env: Env) -> Reasons | Non
     for rlo, rhi, why in ranges:
         if nonnegative(rlo - lo, env) and nonnegative(hi - rhi, env):
             return (why,) if why else ()
-    return None
+    return _miss(env, "range", expr, lo, hi)
 
 
 @_declines
@@ -203,6 +247,8 @@ def _below_one_gap(expr: sp.Add, env: Env) -> Reasons | None:
             gaps += 1
             reasons.append(f"{rest} < 1")
             continue
+        if coeff == -1 and isinstance(rest, (sp.Symbol, sp.Indexed)) and const.is_real and const >= gaps + 1:
+            _miss(env, "below_one", rest)  # 1 − rest would be positive if rest were declared below one
         why = positive(a, env)
         if why is None:
             return None
