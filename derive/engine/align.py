@@ -235,11 +235,11 @@ def _plan(cls: _Class, env: Env):
     low = max(_offset(m.lo, rlo) for m in cls.members)
     high = min(_offset(m.hi, rhi) for m in cls.members)
     lo, hi = rlo + low, rhi + high
-    if not nonnegative(hi - lo + 1, env):
+    if not _nonnegative(hi - lo + 1, env):
         return None
     for m in cls.members:
         j, mlo, mhi = m.node.limits[0]
-        if not nonnegative(mhi - mlo + 1, env):
+        if not _nonnegative(mhi - mlo + 1, env):
             return None
         if _offset(lo, m.lo) + _offset(m.hi, hi) > MAX_PEEL:
             return None
@@ -267,6 +267,25 @@ def _plan(cls: _Class, env: Env):
         if steps:
             plan.append((m, steps))
     return plan
+
+
+def _nonnegative(e: sp.Expr, env: Env) -> bool:
+    """``e ≥ 0`` from the size minimums, or, for ``e`` linear with numeric coefficients in declared integer values
+    (``ctx.value("a", (0, b))``), at the end of each value's range where ``e`` is smallest."""
+    if nonnegative(e, env):
+        return True
+    e = sp.expand(e)
+    values = [v for v in env.ctx.integer_values if v in e.free_symbols]
+    if not values:
+        return False
+    worst = e
+    for v in values:
+        c = e.coeff(v)
+        if not c.is_Number or sp.degree(e, v) != 1:
+            return False
+        lo, hi = env.ctx.integer_values[v]
+        worst = worst.subs(v, lo if c > 0 else hi)
+    return not (worst.free_symbols & set(values)) and nonnegative(worst, env)
 
 
 # -- factorials -----------------------------------------------------------------------------------------------------

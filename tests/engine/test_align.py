@@ -112,3 +112,19 @@ def test_factorials_meet():
     result = verify_claim(sp.factorial(n + 1), (n + 1) * sp.factorial(n), ctx)
     assert result.evidence is Evidence.PROVED
     assert "factorial_succ" in rules_of(result)
+
+
+def test_a_range_bounded_by_a_declared_value():
+    # Mathlib's Finset.sum_Ico_succ_top: a ≤ b, declared as a value in 0..b
+    ctx = Context()
+    b = ctx.size("b")
+    a = ctx.value("a", (0, b))
+    f = ctx.real("f", index=(0, b))
+    result = verify_claim(sp.Sum(f[k], (k, a, b)), sp.Sum(f[k], (k, a, b - 1)) + f[b], ctx)
+    assert result.evidence is Evidence.PROVED
+    # a value that may exceed the upper end leaves the range possibly backwards: no split
+    loose = Context()
+    b = loose.size("b")
+    a = loose.value("a", (0, b + 2))
+    f = loose.real("f", index=(0, b))
+    assert align(sp.Sum(f[k], (k, a, b)), sp.Sum(f[k], (k, a, b - 1)) + f[b], Env(loose)) is None

@@ -94,3 +94,8 @@ def test_sum_to_one_constraints_over_the_size_are_dropped_for_the_proof():
     assert not bare.families[q].sums_to_one
     assert bare.families[r].sums_to_one  # a distribution over 1..3 does not change with N
     assert ctx.families[q].sums_to_one  # the derivation's own context is untouched
+
+
+def test_a_product_closed_form_whose_base_is_a_one_factor_product():
+    ctx, n = _size()
+    assert proved_by_induction(sp.Product(k + 1, (k, 0, n - 1)), sp.factorial(n), ctx)

@@ -2,7 +2,7 @@
 
 ``diff`` lets SymPy evaluate a derivative: differentiation is exact symbolic computation (no simplification
 heuristics), and it is only applied when the variable appears in no summation bound (so that d/dθ Σ = Σ d/dθ
-holds). ``sum_expand`` writes out a sum whose bounds are small integers. ``log_rational`` factors the argument of
+holds). ``sum_expand`` (``prod_expand``) writes out a sum (product) whose bounds are small integers. ``log_rational`` factors the argument of
 a logarithm of a positive rational into primes, log(1/4) = −2 log 2, which is how values in bits compare exactly.
 """
 
@@ -48,6 +48,15 @@ def _sum_expand(e: sp.Basic, env: Env) -> Rewrite | None:
     return None
 
 
+def _prod_expand(e: sp.Basic, env: Env) -> Rewrite | None:
+    if isinstance(e, sp.Product):
+        (var, lo, hi), *outer = e.limits
+        if lo.is_Integer and hi.is_Integer and 0 <= hi - lo + 1 <= MAX_TERMS:
+            factors = sp.Mul(*(substitute(e.function, {var: sp.Integer(v)}) for v in range(int(lo), int(hi) + 1)))
+            return Rewrite(sp.Product(factors, *outer) if outer else factors, (f"{lo} ≤ {var.name} ≤ {hi}",))
+    return None
+
+
 def _log_rational(e: sp.Basic, env: Env) -> Rewrite | None:
     if isinstance(e, sp.log) and e.args[0].is_Rational and e.args[0] > 0 and e.args[0] != 1:
         q = e.args[0]
@@ -75,6 +84,13 @@ sum_expand = Rule(
     statement=r"$\sum_{k=a}^{b} f_{k} = f_{a} + \dots + f_{b}$",
     side_conditions=f"a, b integers, at most {MAX_TERMS} terms",
 )
+prod_expand = Rule(
+    "prod_expand",
+    _prod_expand,
+    Identity(sp.Product(f[k], (k, 1, 3)), f[1] * f[2] * f[3], instance=True),
+    statement=r"$\prod_{k=a}^{b} f_{k} = f_{a} \cdots f_{b}$",
+    side_conditions=f"a, b integers, at most {MAX_TERMS} factors",
+)
 log_rational = Rule(
     "log_rational",
     _log_rational,
@@ -83,4 +99,4 @@ log_rational = Rule(
     side_conditions="the argument a positive rational; p, q, … primes",
 )
 
-RULES = [diff, sum_expand, log_rational]
+RULES = [diff, sum_expand, prod_expand, log_rational]
