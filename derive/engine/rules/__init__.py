@@ -4,22 +4,35 @@ A rule is data (:mod:`derive.engine.rules.base`): a name for the identity it sta
 ``sum_comm``), the identity as SymPy expressions over pattern variables with its side conditions as SymPy
 relations, and a function that rewrites one subterm or declines. Declining is always safe; a rule only rewrites when
 its side conditions follow from the declared assumptions, and it reports which ones it used. The families live one
-per module (``log``, ``sums``, ``calculus``); rules that depend on a derivation's context (definitions, constraints)
-are made per context by :func:`context_rules`. Every rule is also a name of this package, so ``by=log_mul`` works
-as well as ``by="log_mul"``.
+per module (``log``, ``sums``, ``calculus``, ``products``, ``absolute``); rules that depend on a derivation's
+context (definitions, constraints) are made per context by :func:`context_rules`. Every rule is also a name of this
+package, so ``by=log_mul`` works as well as ``by="log_mul"``.
 """
 
 from __future__ import annotations
 
-from derive.engine.rules import calculus, log, sums
+from derive.engine.rules import absolute, calculus, log, products, sums
+from derive.engine.rules.absolute import abs_div, abs_mul, abs_of_neg, abs_of_pos, abs_pow, abs_prod
 from derive.engine.rules.base import Identity, Inference, Rewrite, Rule, rule_name
-from derive.engine.rules.calculus import diff, log_rational, sum_expand
+from derive.engine.rules.calculus import diff, log_rational, prod_expand, sum_expand
 from derive.engine.rules.defs import constraint_rules, unfold_rules
 from derive.engine.rules.log import exp_add, log_mul, log_pow, log_prod
-from derive.engine.rules.sums import mul_add, mul_sum, sum_add, sum_comm, sum_const, sum_kronecker_delta
+from derive.engine.rules.products import exp_sum, prod_const, prod_mul_distrib, prod_pow
+from derive.engine.rules.sums import (
+    add_pow,
+    mul_add,
+    mul_sum,
+    sum_add,
+    sum_comm,
+    sum_comm_triangle,
+    sum_const,
+    sum_kronecker_delta,
+)
 
 #: Every rule that holds in any context, by name, in the order of the families.
-RULES: dict[str, Rule] = {rule.name: rule for family in (log, sums, calculus) for rule in family.RULES}
+RULES: dict[str, Rule] = {
+    rule.name: rule for family in (log, sums, calculus, products, absolute) for rule in family.RULES
+}
 
 
 def context_rules(ctx) -> list[Rule]:
@@ -28,23 +41,36 @@ def context_rules(ctx) -> list[Rule]:
 
 
 __all__ = [
-    "RULES",
     "Identity",
     "Inference",
+    "RULES",
     "Rewrite",
     "Rule",
+    "abs_div",
+    "abs_mul",
+    "abs_of_neg",
+    "abs_of_pos",
+    "abs_pow",
+    "abs_prod",
+    "add_pow",
     "context_rules",
     "diff",
     "exp_add",
+    "exp_sum",
     "log_mul",
     "log_pow",
     "log_prod",
     "log_rational",
     "mul_add",
     "mul_sum",
+    "prod_const",
+    "prod_expand",
+    "prod_mul_distrib",
+    "prod_pow",
     "rule_name",
     "sum_add",
     "sum_comm",
+    "sum_comm_triangle",
     "sum_const",
     "sum_expand",
     "sum_kronecker_delta",

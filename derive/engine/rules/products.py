@@ -1,0 +1,90 @@
+"""Rules for finite products of any (complex, not necessarily positive) factors, and the exponential of a sum.
+
+The normal form splits a product into products of single factors (``prod_mul_distrib``), takes integer powers
+outside (``prod_pow``) and evaluates products of constants (``prod_const``): ∏ c·f = c^(b−a+1)·∏ f is these rules
+one after the other. ``exp_sum`` turns the exponential of a sum into a product of exponentials, the direction of
+``exp_add`` (exp(x + y) = exp(x)·exp(y)), so that exp(Σ f) and ∏ exp(f) meet in one normal form; no rule turns a
+product back into a sum except the log rules, which only rewrite inside a logarithm.
+
+As with sums, SymPy lists a Product's limits innermost first. Under SymPy's Karr convention a product over a range
+that runs backwards is the reciprocal of a product over the complementary range; ``prod_const`` asks for a range
+that does not run backwards, where that reading and the textbook one agree.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derive.engine.facts import Env, integer, nonnegative, positive, real
+from derive.engine.rules.base import Identity, Rewrite, Rule
+from derive.engine.rules.patterns import a, b, c, f, g, k, x
+
+
+def _wrap(body: sp.Expr, limits) -> sp.Expr:
+    return sp.Product(body, *limits) if limits else body
+
+
+def _prod_mul_distrib(e: sp.Basic, env: Env) -> Rewrite | None:
+    if isinstance(e, sp.Product) and isinstance(e.function, sp.Mul):
+        return Rewrite(sp.Mul(*(sp.Product(factor, *e.limits) for factor in e.function.args)))
+    return None
+
+
+def _prod_pow(e: sp.Basic, env: Env) -> Rewrite | None:
+    """∏ f^n = (∏ f)^n for n free of the indices: any n when every f is positive, else an integer n."""
+    if not (isinstance(e, sp.Product) and isinstance(e.function, sp.Pow)):
+        return None
+    base, exp = e.function.args
+    if exp.free_symbols & {var for var, _, _ in e.limits}:
+        return None
+    inside = env.inside(e.limits)
+    why = integer(exp, env)
+    if why is None:
+        pos, rl = positive(base, inside), real(exp, env)
+        if pos is None or rl is None:
+            return None
+        why = pos + tuple(r for r in rl if r not in pos)
+    return Rewrite(sp.Product(base, *e.limits) ** exp, why)
+
+
+def _prod_const(e: sp.Basic, env: Env) -> Rewrite | None:
+    if isinstance(e, sp.Product):
+        (var, lo, hi), *outer = e.limits
+        if var not in e.function.free_symbols and nonnegative(hi - lo + 1, env.inside(outer)):
+            return Rewrite(_wrap(e.function ** (hi - lo + 1), outer), (f"{hi} ≥ {lo} - 1",))
+    return None
+
+
+def _exp_sum(e: sp.Basic, env: Env) -> Rewrite | None:
+    if isinstance(e, sp.exp) and isinstance(e.args[0], sp.Sum):
+        inner = e.args[0]
+        return Rewrite(sp.Product(sp.exp(inner.function), *inner.limits))
+    return None
+
+
+prod_mul_distrib = Rule(
+    "prod_mul_distrib",
+    _prod_mul_distrib,
+    Identity(sp.Product(f[k] * g[k], (k, a, b)), sp.Product(f[k], (k, a, b)) * sp.Product(g[k], (k, a, b))),
+    side_conditions="any complex factors",
+)
+prod_pow = Rule(
+    "prod_pow",
+    _prod_pow,
+    Identity(sp.Product(f[k] ** x, (k, a, b)), sp.Product(f[k], (k, a, b)) ** x, (sp.Q.integer(x),)),
+    side_conditions="x free of k; or, instead of an integer x, a real x and every $f_k > 0$",
+)
+prod_const = Rule(
+    "prod_const",
+    _prod_const,
+    Identity(sp.Product(c, (k, a, b)), c ** (b - a + 1), (b >= a - 1,)),
+    side_conditions="c free of k; with prod_mul_distrib, $\\prod_k c f_k = c^{b-a+1} \\prod_k f_k$",
+)
+exp_sum = Rule(
+    "exp_sum",
+    _exp_sum,
+    Identity(sp.exp(sp.Sum(f[k], (k, a, b))), sp.Product(sp.exp(f[k]), (k, a, b))),
+    side_conditions="any complex $f_k$ (Mathlib's Real.exp_sum)",
+)
+
+RULES = [prod_mul_distrib, prod_pow, prod_const, exp_sum]
