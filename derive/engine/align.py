@@ -5,6 +5,8 @@ The normaliser rewrites one subterm at a time, so it cannot know that Σ_{k=1}^{
 looks at both sides at once (Mathlib's ``Finset.sum_range_succ``, ``sum_range_succ'``, ``sum_range_reflect``,
 ``sum_Ico_consecutive``, ``Nat.factorial_succ``):
 
+0. two sums over one body and adjacent ranges, added (or two such products, multiplied), become one
+   (``sum_range_merge``, Mathlib's ``Finset.sum_Ico_consecutive``);
 1. every one-limit Sum (or Product) is related to an earlier one whose body is the same up to an index shift
    k ↦ k + s or a reflection k ↦ s − k, with ``s`` an integer (``sum_shift``, ``sum_reflect``);
 2. in each class of sums over the same body whose ends differ by integer constants, every member is split into
@@ -34,9 +36,15 @@ from derive.engine.rules.base import Inference
 
 MAX_PEEL = 16  # terms split off one sum
 MAX_CANDIDATES = 8  # shifts tried per pair of bodies
+MAX_MERGES = 4  # adjacent sums merged per side
 
 #: The trace steps this pass makes, for the rule table.
 INFERENCES = (
+    Inference(
+        "sum_range_merge",
+        r"$\sum_{k=a}^{b} f_{k} + \sum_{k=b+1}^{c} f_{k} = \sum_{k=a}^{c} f_{k}$ (and $\prod$ alike)",
+        r"$b \geq a - 1$, $c \geq b$",
+    ),
     Inference(
         "sum_shift",
         r"$\sum_{k=a}^{b} f_{k+s} = \sum_{k=a+s}^{b+s} f_{k}$",
@@ -93,6 +101,13 @@ def align(left: sp.Expr, right: sp.Expr, env: Env) -> tuple[sp.Expr, sp.Expr, li
     """Both sides with their sums aligned and factorials lowered, and the trace of it; None when nothing moved."""
     sides = {"lhs": left, "rhs": right}
     trace: list[TraceEntry] = []
+    for side in sides:
+        for _ in range(MAX_MERGES):
+            merges = _merges(sides[side], env)
+            for target, result, why in merges:
+                _replace(sides, target, result, "sum_range_merge", why, trace)
+            if not merges:
+                break
     for cls in _classes([left, right], env):
         plan = _plan(cls, env)
         if plan is None:
@@ -226,6 +241,37 @@ def _polynomial_candidates(f, j, g, k) -> list[tuple[str, sp.Expr]]:
         ("shift", sp.expand((fm - gm) / (n * gn))),
         ("reflect", sp.expand(((-1) ** (n - 1) * fm - gm) / (n * gn))),
     ]
+
+
+def _merges(e: sp.Expr, env: Env):
+    """``(Σ_a^b f + Σ_{b+1}^c f, Σ_a^c f)`` for adjacent ranges in one Add (∏ in one Mul), ranges not backwards."""
+    out = []
+    for node in sp.preorder_traversal(e):
+        if not isinstance(node, (sp.Add, sp.Mul)):
+            continue
+        kind = sp.Sum if isinstance(node, sp.Add) else sp.Product
+        terms = [t for t in node.args if isinstance(t, kind) and len(t.limits) == 1]
+        for first in terms:
+            for second in terms:
+                merged = _merged(first, second, env)
+                if merged is not None:
+                    rest = [t for t in node.args if t not in (first, second)]
+                    (_, a, b), (_, c, d) = first.limits[0], second.limits[0]
+                    why = (f"{sp.sstr(b)} ≥ {sp.sstr(a)} - 1", f"{sp.sstr(d)} ≥ {sp.sstr(c)} - 1")
+                    out.append((node, node.func(merged, *rest), why))
+                    return out  # one merge per pass: the node changed
+    return out
+
+
+def _merged(first, second, env: Env):
+    if first is second:
+        return None
+    (j, a, b), (k, c, d) = first.limits[0], second.limits[0]
+    if sp.expand(b + 1 - c) != 0 or not (_nonnegative(b - a + 1, env) and _nonnegative(d - c + 1, env)):
+        return None
+    if not exactly_equal(first.function, substitute(second.function, {k: j}), env.ctx):
+        return None
+    return type(first)(first.function, (j, a, d))
 
 
 # -- the split ------------------------------------------------------------------------------------------------------

@@ -128,3 +128,26 @@ def test_a_range_bounded_by_a_declared_value():
     a = loose.value("a", (0, b + 2))
     f = loose.real("f", index=(0, b))
     assert align(sp.Sum(f[k], (k, a, b)), sp.Sum(f[k], (k, a, b - 1)) + f[b], Env(loose)) is None
+
+
+def test_adjacent_ranges_merge():
+    # Mathlib's Finset.sum_Ico_consecutive: m ≤ n ≤ k
+    ctx = Context()
+    n, p = ctx.size("N"), ctx.size("P")
+    m = ctx.value("M", (0, n))
+    f = ctx.real("f", index=(0, n + p))
+    claim = sp.Sum(f[k], (k, m, n - 1)) + sp.Sum(f[k], (k, n, n + p - 1)), sp.Sum(f[k], (k, m, n + p - 1))
+    result = verify_claim(*claim, ctx)
+    assert result.evidence is Evidence.PROVED
+    assert "sum_range_merge" in rules_of(result)
+    gap = sp.Sum(f[k], (k, m, n - 1)) + sp.Sum(f[k], (k, n + 1, n + p - 1)), claim[1]
+    assert verify_claim(*gap, ctx).evidence is Evidence.REFUTED
+
+
+def test_ranges_that_may_run_backwards_do_not_merge():
+    ctx = Context()
+    n = ctx.size("N")
+    m = ctx.value("M", (0, n + 3))  # M may exceed N: Σ_{M}^{N-1} may run backwards
+    f = ctx.real("f", index=(0, n + 4))
+    claim = sp.Sum(f[k], (k, m, n - 1)) + sp.Sum(f[k], (k, n, n + 2)), sp.Sum(f[k], (k, m, n + 2))
+    assert align(*claim, Env(ctx)) is None
