@@ -14,8 +14,8 @@ like a step of ``derive check``. The course is checked by ``python -m derive che
 
 Printed per corpus: the true statements (or steps) proved for every size over their total, the count of each
 evidence level, every true one not proved with its evidence, and for the false variants how many were refuted.
-A false statement proved, or a true one refuted, is a soundness failure: it is printed loudly and the exit code is
-1. A course module that does not load is exit code 2. Progress goes to stderr.
+A false statement proved (for every size), or a true one refuted, is a soundness failure: printed loudly, exit code
+1 (proved-for-sizes claims only the sizes it lists). A course that does not load is exit code 2. Progress: stderr.
 """
 
 from __future__ import annotations
@@ -113,8 +113,7 @@ def mathlib_summary(pairs: list[tuple[Statement, StepResult]]) -> dict:
         "soundness_failures": [
             row(s, r) | {"truth": s.truth}
             for s, r in pairs
-            if (s.truth and r.evidence.value == "refuted")
-            or (not s.truth and r.evidence.value in (PROVED, "proved-for-sizes"))
+            if (s.truth and r.evidence.value == "refuted") or (not s.truth and r.evidence.value == PROVED)
         ],
     }
 

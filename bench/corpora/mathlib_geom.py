@@ -39,6 +39,16 @@ def statements() -> list[Statement]:
     out.append(true("geom_sum_mul", GEOM, ctx, geom * (x - 1), x**n - 1))
     out.append(false("geom_sum_mul", GEOM, ctx, geom * (x - 1), x ** (n + 1) - 1, "x ^ (n + 1) - 1"))
     out.append(true("mul_geom_sum", GEOM, ctx, (x - 1) * geom, x**n - 1))
+    out.append(
+        false(
+            "mul_geom_sum",
+            GEOM,
+            ctx,
+            (x - 1) * geom,
+            x**n - 1 + (n - 1) * (n - 2) * (n - 3) * x,
+            "agrees for n <= 3 only",
+        )
+    )
     out.append(true("geom_sum_mul_neg", GEOM, ctx, geom * (1 - x), 1 - x**n))
     out.append(true("mul_neg_geom_sum", GEOM, ctx, (1 - x) * geom, 1 - x**n))
     out.append(true("geom_sum_succ", GEOM, ctx, Sum(x**i, (i, 0, n)), x * geom + 1))

@@ -193,6 +193,16 @@ def statements() -> list[Statement]:
     )
     out.append(true("Finset.sum_range_id", INTERVALS, ctx, Sum(i, (i, 0, n - 1)), n * (n - 1) / 2))
     out.append(
+        false(
+            "Finset.sum_range_id",
+            INTERVALS,
+            ctx,
+            Sum(i, (i, 0, n - 1)),
+            n * (n - 1) / 2 + (n - 1) * (n - 2) * (n - 3),
+            "a closed form that agrees for n <= 3 only",
+        )
+    )
+    out.append(
         true("Finset.prod_range_add_one_eq_factorial", INTERVALS, ctx, Product(x + 1, (x, 0, n - 1)), factorial(n))
     )
     out.append(
