@@ -264,8 +264,9 @@ def _declared_index(expr: sp.Indexed, env: Env) -> bool:
     if spec is None or len(expr.indices) != len(spec.ranges):
         return spec is None
     fixed = {s: sp.Integer(v) for s, v in env.sizes}
+    quiet = Env(env.ctx, env.bounds, env.sizes)  # the caller records the member as undeclared, not its index
     return all(
-        in_range(i, lo.xreplace(fixed), hi.xreplace(fixed), env) is not None
+        in_range(i, lo.xreplace(fixed), hi.xreplace(fixed), quiet) is not None
         for i, (lo, hi) in zip(expr.indices, spec.ranges)
     )
 

@@ -7,10 +7,11 @@ say the same things the same way:
   so a notebook saved with its outputs is the same on every machine (:func:`derivation_text`).
 - ``NORMAL``: the check table's row (:class:`Columns`) with ``<-- FAILS``, then why a step short of ``proved`` is
   so, and a refuted step's location and counterexample (:func:`step_notes`; ``derive check``).
-- ``VERBOSE``: also the detail of every step and the rules each proof used (``derive check -v``).
+- ``VERBOSE``: also the detail of every step, the rules each proof used, and for a step short of ``proved`` why
+  the rules did not prove it (:attr:`~derive.core.evidence.StepResult.why_not`; ``derive check -v``).
 - ``FULL``: everything about one failing step: the verdict first (pytest's short summary shows the first line),
-  the source that made it, the claim as text, the evidence required and why, the counterexample or a replay
-  command (:func:`failure_text`; the pytest plugin).
+  the source that made it, the claim as text, the evidence required and why, why the rules did not prove it, the
+  counterexample or a replay command (:func:`failure_text`; the pytest plugin).
 
 The replay command of a step is :func:`derive.core.evidence.replay_command`.
 """
@@ -45,6 +46,12 @@ def counterexample_lines(result: StepResult, indent: str = "") -> list[str]:
     if result.counterexample is None:
         return []
     return [f"{indent}{line}" for line in result.counterexample.describe().splitlines()]
+
+
+def why_not_lines(result: StepResult, indent: str = "") -> list[str]:
+    """Why ``result`` is short of ``proved`` (the rule blocked closest to a proof and the declaration that would
+    supply its side condition; derive.engine.explain), each line after ``indent``; [] when it says nothing."""
+    return [f"{indent}{line}" for line in result.why_not]
 
 
 # -- a derivation's report ---------------------------------------------------------------------------------------
@@ -117,6 +124,8 @@ def step_notes(step: Step, n: int, result: StepResult, verbosity: Verbosity = Ve
             lines.append(f"    {result.detail}")
         if verbose and result.trace:
             lines.append("    by " + ", ".join(t.label() for t in result.trace))
+        if verbose:
+            lines += why_not_lines(result, "    ")
     if result.inconsistent:
         lines.append(f"  {step.where}: step {n} ({step.name}): {result.detail}")
         lines += counterexample_lines(result, "    ")
@@ -173,6 +182,9 @@ def failure_text(
     lines.append(f"  evidence:  {result.evidence.value}, required: {required.value} ({why})")
     if result.detail:
         lines.append(f"  detail:    {result.detail}")
+    if result.why_not:
+        lines.append(f"  why not:   {result.why_not[0]}")
+        lines += [f"           {line}" for line in result.why_not[1:]]  # its own lines are indented by two
     lines.append("")
     if cex is not None:
         lines += counterexample_lines(result)

@@ -94,3 +94,20 @@ def test_full_leads_with_the_verdict_and_ends_with_the_counterexample_or_a_repla
 def test_counts_follow_the_legends_order():
     assert counts(_results()[::-1]) == "2 steps: 1 proved, 1 refuted"
     assert counts([]) == "0 steps"
+
+
+WHY_NOT = (
+    'not proved for all sizes: log_pow needs x > 0 (declare x with sp.Symbol("x", positive=True))',
+    "  log_pow was tried at log(x**2) (left side)",
+)
+
+
+def test_why_not_shows_under_the_step_with_v_and_in_the_failure_text():
+    d = _derivation()
+    power, _ = d.steps
+    short = StepResult(Evidence.NUMERIC, "agrees at 40 points", why_not=WHY_NOT)
+    assert step_notes(power, 1, short, Verbosity.NORMAL) == ["    agrees at 40 points"]
+    assert step_notes(power, 1, short, Verbosity.VERBOSE) == ["    agrees at 40 points", *(f"    {w}" for w in WHY_NOT)]
+    lines = failure_text(power, 1, d.name, short, required=Evidence.PROVED, where="x.py:8", path="x.py").splitlines()
+    at = lines.index("  detail:    agrees at 40 points")
+    assert lines[at + 1 : at + 3] == [f"  why not:   {WHY_NOT[0]}", f"           {WHY_NOT[1]}"]

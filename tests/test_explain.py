@@ -1,0 +1,186 @@
+"""Why a step was not proved (issue 13, item 7): derive.engine.explain names the rule blocked closest to a proof,
+the side condition it lacked and the declaration that would supply it; the step's result carries it to the
+terminal (-v), the JSON report and a pytest failure."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sympy as sp
+
+from derive import Context
+from derive.checks.steps import verify_claim
+from derive.core.evidence import Evidence, StepResult
+from derive.core.hygiene import freshen
+from derive.engine.explain import explain
+from derive.engine.facts import Env, in_range, integer, positive, real
+from derive.entry.cli import ExitCode, main
+
+pytest_plugins = ["pytester"]
+
+i = sp.Symbol("i", integer=True)
+
+
+def _log_of_product():
+    """Σ_i log(q_i r_i) = Σ_i (log q_i + log r_i) with q declared real: log_mul needs q_i > 0."""
+    ctx = Context()
+    K = ctx.size("K")
+    q, r = ctx.real("q", (1, K)), ctx.positive("r", (1, K))
+    return ctx, sp.Sum(sp.log(q[i] * r[i]), (i, 1, K)), sp.Sum(sp.log(q[i]) + sp.log(r[i]), (i, 1, K))
+
+
+def test_explain_names_log_mul_and_the_positivity_a_real_family_lacks():
+    ctx, lhs, rhs = _log_of_product()
+    for hints in ((), ("log_mul",)):
+        lines = explain(freshen(lhs), freshen(rhs), ctx, hints).lines()
+        assert lines[0] == (
+            'not proved for all sizes: log_mul needs q_i > 0 (declare q with ctx.positive("q", (1, K)) instead of '
+            "ctx.real)"
+        )
+        assert "  log_mul was tried at log(q[i]*r[i]) (left side)" in lines
+        assert "  log_mul: log(x*y) = log(x) + log(y) if x > 0, y > 0" in lines  # the rule's side conditions
+        assert "  rules that fired: sum_add" in lines
+        assert any(line.startswith("  the exact comparison did not close: Sum(log(q[i]*r[i])") for line in lines)
+
+
+def test_explain_names_a_plain_symbol_and_how_to_declare_it_positive():
+    x, y = sp.Symbol("x"), sp.Symbol("y", positive=True)
+    (headline, *_) = explain(sp.log(x * y), sp.log(x) + sp.log(y), Context()).lines()
+    assert headline.startswith('not proved for all sizes: log_mul needs x > 0 (declare x with sp.Symbol("x", positive')
+
+
+@pytest.mark.parametrize(
+    ("v", "needs"),
+    [
+        (sp.Symbol("v"), "sum_kronecker_delta needs v integer, 1 ≤ v ≤ K"),  # neither integer nor in range
+        (sp.Symbol("v", integer=True), "sum_kronecker_delta needs 1 ≤ v ≤ K"),  # an integer, but where?
+    ],
+)
+def test_explain_names_the_integer_range_a_delta_contraction_needs(v, needs):
+    ctx = Context()
+    K = ctx.size("K")
+    p = ctx.positive("p", (1, K))
+    lines = explain(freshen(sp.Sum(sp.KroneckerDelta(i, v) * p[i], (i, 1, K))), p[v], ctx).lines()
+    assert lines[0] == f'not proved for all sizes: {needs} (declare v with ctx.value("v", (1, K)))'
+    assert (
+        "  sum_kronecker_delta: Sum(KroneckerDelta(i, v)*f[i], (i, a, b)) = f[v] if Q.integer(v), a <= v, v <= b"
+        in (lines)
+    )
+    assert not any("sum_comm" in line for line in lines)  # the strategy guard asks for the same facts: said once
+
+
+def test_explain_names_data_whose_values_are_declared_outside_the_range():
+    ctx = Context()
+    K, N = ctx.size("K"), ctx.size("N")
+    x = ctx.data("x", (1, N), values=(0, K))  # 0 is outside 1..K
+    p = ctx.positive("p", (1, K))
+    n = sp.Symbol("n", integer=True)
+    lhs = freshen(sp.Sum(sp.KroneckerDelta(i, x[n]) * p[i], (i, 1, K), (n, 1, N)))
+    (headline, *_) = explain(lhs, freshen(sp.Sum(p[x[n]], (n, 1, N))), ctx).lines()
+    assert "needs 1 ≤ x_n ≤ K" in headline and 'ctx.data("x", (1, N), values=(1, K))' in headline
+
+
+def test_a_step_that_no_declaration_blocks_says_so():
+    ctx = Context()
+    n = ctx.size("n")
+    k = sp.Symbol("k", integer=True)
+    lines = explain(freshen(sp.Sum(k**3, (k, 1, n))), n**4, ctx).lines()
+    assert lines[0] == "not proved for all sizes: no rule was blocked by a missing declaration"
+
+
+def test_a_collecting_env_answers_as_the_plain_one_and_records_the_atoms():
+    ctx = Context()
+    K = ctx.size("K")
+    q, z = ctx.positive("q", (1, K)), ctx.real("z", (1, K))
+    v, w = sp.Symbol("v"), sp.Symbol("w", integer=True)
+    queries = [
+        (positive, (z[1] * q[1],)),
+        (positive, (q[1] + v,)),
+        (positive, (q[0],)),
+        (positive, (1 - v,)),
+        (real, (v,)),
+        (integer, (v,)),
+        (in_range, (w, 1, K)),
+        (positive, (q[1],)),
+    ]
+    misses: list = []
+    for query, args in queries:
+        assert query(*args, Env(ctx)) == query(*args, Env(ctx, misses=misses))
+    assert list(dict.fromkeys((m.kind, m.atom) for m in misses)) == [  # a query may ask twice on another route
+        ("positive", z[1]),
+        ("positive", v),
+        ("index", q[0]),
+        ("below_one", v),
+        ("real", v),
+        ("integer", v),
+        ("range", w),
+    ]
+
+
+def test_verify_claim_attaches_the_explanation_to_a_step_short_of_proved_and_none_to_a_proof():
+    ctx, lhs, rhs = _log_of_product()
+    short = verify_claim(lhs, rhs, ctx, ("log_mul",))
+    assert short.evidence is Evidence.NUMERIC
+    assert short.why_not[0].startswith("not proved for all sizes: log_mul needs q_i > 0")
+    ctx2 = Context()
+    K = ctx2.size("K", minimum=2)
+    q = ctx2.positive("q", (1, K))
+    proved = verify_claim(sp.log(q[1] * q[2]), sp.log(q[1]) + sp.log(q[2]), ctx2)
+    assert proved.evidence is Evidence.PROVED and proved.why_not == ()
+    assert "why_not" not in proved.to_json()
+    x = sp.Symbol("x", positive=True)
+    refuted = verify_claim(sp.log(x**2), sp.log(x) ** 2, Context())
+    assert refuted.evidence is Evidence.REFUTED and refuted.why_not == ()  # the counterexample says why
+
+
+def test_why_not_survives_the_json_round_trip_and_old_results_still_load():
+    result = StepResult(Evidence.NUMERIC, "40 points", why_not=("not proved for all sizes: log_mul needs q_i > 0",))
+    data = json.loads(json.dumps(result.to_json()))
+    assert data["why_not"] == list(result.why_not)
+    assert StepResult.from_json(data).why_not == result.why_not
+    del data["why_not"]  # stored before the field existed
+    assert StepResult.from_json(data).why_not == ()
+    with pytest.raises(ValueError, match="why_not"):
+        StepResult.from_json({**data, "why_not": "not a list"})
+
+
+SHORT = """\
+from sympy import log
+
+from derive import Context, Derivation
+
+ctx = Context()
+K = ctx.size("K", minimum=2)
+q = ctx.real("q", index=(1, K))
+r = ctx.positive("r", index=(1, K))
+d = Derivation("A real factor", ctx, start=log(q[1] * r[1]), name="real-factor")
+d.step(log(q[1]) + log(r[1]), "the log of a product", name="split"{allow})
+"""
+
+HEADLINE = (
+    'not proved for all sizes: log_mul needs q[1] > 0 (declare q with ctx.positive("q", (1, K)) instead of ctx.real)'
+)
+
+
+def test_check_verbose_and_json_show_why_not(tmp_path, capsys):
+    path = tmp_path / "short.py"
+    path.write_text(SHORT.format(allow=', allow="numeric"'))
+    assert main(["check", "-v", str(path)]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert f"    {HEADLINE}" in out and "      log_mul was tried at log(q[1]*r[1]) (left side)" in out
+    assert main(["check", str(path)]) == ExitCode.OK
+    assert HEADLINE not in capsys.readouterr().out  # only with -v
+    assert main(["check", "--json", str(path)]) == ExitCode.OK
+    (step,) = json.loads(capsys.readouterr().out)["derivations"][0]["steps"]
+    assert step["evidence"] == "numeric" and step["why_not"][0] == HEADLINE
+
+
+def test_a_pytest_failure_says_why_the_step_was_not_proved(pytester):
+    pytester.makepyprojecttoml("[tool.pytest.ini_options]\n")
+    (pytester.path / "proofs").mkdir()
+    (pytester.path / "proofs" / "short.py").write_text(SHORT.format(allow=""))
+    result = pytester.runpytest("proofs/short.py")
+    assert result.ret != 0
+    out = result.stdout.str()
+    assert f"\n  why not:   {HEADLINE}\n             log_mul was tried at log(q[1]*r[1]) (left side)\n" in out
