@@ -10,11 +10,13 @@ import pytest
 import sympy as sp
 
 from derive import Context
-from derive.checks.steps import verify_claim
+from derive.checks.steps import Options, verify_claim, why_not_proved
 from derive.core.evidence import Evidence, StepResult
 from derive.core.hygiene import freshen
-from derive.engine.explain import explain
+from derive.engine import explain as explain_module
+from derive.engine.explain import explain, explain_positive
 from derive.engine.facts import Env, in_range, integer, positive, real
+from derive.engine.rules import Rewrite, Rule
 from derive.entry.cli import ExitCode, main
 
 pytest_plugins = ["pytester"]
@@ -184,3 +186,30 @@ def test_a_pytest_failure_says_why_the_step_was_not_proved(pytester):
     assert result.ret != 0
     out = result.stdout.str()
     assert f"\n  why not:   {HEADLINE}\n             log_mul was tried at log(q[1]*r[1]) (left side)\n" in out
+
+
+def test_explain_positive_names_what_a_relation_step_lacks_or_says_no_declaration_decides():
+    y = sp.Symbol("y", positive=True)
+    assert explain_positive([1 - y], Context()) == (
+        'not proved for all sizes: the difference > 0 needs y < 1 (declare y with ctx.probability("y"))',
+        "  the difference, rewritten: 1 - y",
+    )
+    x = sp.Symbol("x", positive=True)
+    (headline, _) = explain_positive([x - 1 - sp.log(x)], Context())
+    assert headline.endswith("the sign of the difference does not follow from the declarations of its atoms")
+    ctx = Context()
+    assert explain_positive([1 - ctx.probability("p")], ctx) == ()  # shown positive: nothing to explain
+
+
+def test_an_engine_guard_that_stopped_the_rewriting_is_named(monkeypatch):
+    x = sp.Symbol("x")
+    leak = Rule("leak", lambda e, env: Rewrite(e + sp.Symbol("j")) if e == x else None)
+    monkeypatch.setattr(explain_module, "attempts", lambda ctx, hints: [[leak]])
+    lines = explain(x, x + 1, Context()).lines()
+    assert "  the rewriting stopped: rule leak introduced free symbols ['j']" in lines
+
+
+def test_no_explanation_past_the_steps_budget_and_one_on_its_own_for_a_step_that_ran_out():
+    ctx, lhs, rhs = _log_of_product()
+    assert verify_claim(lhs, rhs, ctx, options=Options(budget=0)).why_not == ()
+    assert why_not_proved(lhs, rhs, ctx)[0].startswith("not proved for all sizes: log_mul needs q_i > 0")

@@ -101,6 +101,21 @@ def _why_not(
     return result
 
 
+def why_not_proved(
+    lhs: sp.Expr, rhs: sp.Expr, ctx: Context, hints: tuple[str, ...] = (), seconds: float = 1.0
+) -> tuple[str, ...]:
+    """Why the rules do not prove ``lhs = rhs`` (derive.engine.explain), worked out in at most about ``seconds``:
+    the explanation alone, for a step whose check ran out of its budget before it could say (the worker that ran
+    out is killed with what it knew). () for a claim outside what derive checks."""
+    try:
+        lhs, rhs = exact_decimals(lhs), exact_decimals(rhs)
+    except ValueError:
+        return ()
+    if unsupported(lhs, rhs, ctx):
+        return ()
+    return explain(freshen(lhs), freshen(rhs), ctx, hints, deadline=time.monotonic() + seconds).lines()
+
+
 def undefined_everywhere(side: sp.Expr, ctx: Context | None = None) -> bool:
     """``side`` has no finite value anywhere: an infinity or nan reached from its top through sums and products
     only (zoo + x is zoo, zoo·x is zoo or nan), or in every term of a Σ or factor of a ∏ over a range the sizes

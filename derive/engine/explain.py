@@ -22,13 +22,15 @@ import sympy as sp
 
 from derive.core.context import Context
 from derive.core.evidence import TraceEntry
-from derive.engine.facts import Env, Missing
+from derive.engine.facts import Env, Missing, positive
 from derive.engine.missing import declaration, fact, show
 from derive.engine.prove import attempts
 from derive.engine.rewrite import EngineError, Rewriter
 from derive.engine.rules import Rule, rule_name
 
-MAX_CALLS = 20_000  # rule applications over all attempts; beyond them the explanation stops where it is
+#: Rule applications (most of them a pattern that does not match) over all attempts: a safety net only, since each
+#: normalisation is bounded by the rewriter (MAX_REWRITES) and the step's deadline bounds the whole.
+MAX_CALLS = 1_000_000
 MAX_ATTEMPTS = 3
 WIDTH = 160  # characters of a normal form shown
 
@@ -58,6 +60,7 @@ class Explanation:
     left: sp.Expr | None  # the normal forms of the attempt the closest block is from (None when cut short)
     right: sp.Expr | None
     cut: str = ""  # why the explanation stopped early, if it did
+    stopped: str = ""  # an engine guard that stopped the rewriting (a rule introduced a free symbol, a loop)
 
     def lines(self, limit: int = 3) -> tuple[str, ...]:
         """The report: a headline naming the closest block and its declaration, then the rule's identity, the
@@ -79,6 +82,8 @@ class Explanation:
             out.append(f"not proved for all sizes (the explanation was cut short by {self.cut})")
         else:
             out.append("not proved for all sizes: no rule was blocked by a missing declaration")
+        if self.stopped:
+            out.append(f"  the rewriting stopped: {self.stopped}")
         out.append("  rules that fired: " + (", ".join(self.fired) if self.fired else "none"))
         if self.left is not None and self.right is not None:
             out.append(f"  the exact comparison did not close: {show(self.left, WIDTH)} vs {show(self.right, WIDTH)}")
@@ -110,7 +115,7 @@ def explain(
     blocks: list[Block] = []
     fired: list[str] = []
     forms: dict[int, tuple[sp.Expr, sp.Expr]] = {}
-    cut = ""
+    cut = stopped = ""
     for n, rules in enumerate(chosen):
         misses: list[Missing] = []
         env = Env(ctx, misses=misses)
@@ -123,9 +128,9 @@ def explain(
                 normal.append(Rewriter(env, wrapped, side, trace).normalize(expr))
         except _Stop as stop:
             cut = str(stop)
-        except EngineError:
-            pass
-        fired += [t.rule for t in trace if t.rule not in fired]
+        except EngineError as error:
+            stopped = stopped or str(error)
+        fired += [name for name in dict.fromkeys(t.rule for t in trace) if name not in fired]
         if len(normal) == 2:
             forms[n] = (normal[0], normal[1])
             found = [replace(b, survives=normal[b.side == "rhs"].has(b.target)) for b in found]
@@ -135,7 +140,29 @@ def explain(
     ranked = _rank(_merge(blocks), names if names else ())
     at = ranked[0].attempt if ranked else (max(forms) if forms else -1)
     left, right = forms.get(at, (None, None))
-    return Explanation(tuple(ranked), tuple(fired), left, right, cut)
+    return Explanation(tuple(ranked), tuple(fired), left, right, cut, stopped)
+
+
+def explain_positive(forms: list[sp.Expr], ctx: Context, what: str = "the difference") -> tuple[str, ...]:
+    """Why none of ``forms`` (a difference as written, unfolded, normalised) was shown positive: the base facts
+    the positivity query lacked in the form that lacked fewest, with their declarations (for a relation step; a
+    form that lacks none has a sign no declaration of its atoms decides)."""
+    best: tuple[sp.Expr, tuple[Missing, ...]] | None = None
+    for form in forms:
+        misses: list[Missing] = []
+        if positive(form, Env(ctx, misses=misses)) is not None:
+            return ()
+        found = _unique(tuple(misses))
+        if best is None or (found and (not best[1] or len(found) < len(best[1]))):
+            best = (form, found)
+    if best is None:
+        return ()
+    form, missing = best
+    if not missing:
+        head = f"not proved for all sizes: the sign of {what} does not follow from the declarations of its atoms"
+    else:
+        head = f"not proved for all sizes: {what} > 0 needs {_needs_text(missing)}"
+    return (head, f"  {what}, rewritten: {show(form, WIDTH)}")
 
 
 class _Counter:
@@ -215,10 +242,15 @@ def _facts(block: Block) -> str:
 
 def _needs(block: Block) -> str:
     """``log_mul needs q_i > 0 (declare q with ctx.positive("q", (1, K)) instead of ctx.real)``."""
-    ranged = {m.atom for m in block.missing if m.kind == "range"}  # ctx.value(...) gives the integer too
-    needed = [m for m in block.missing if not (m.kind == "integer" and m.atom in ranged)]
+    return f"{block.rule.name} needs {_needs_text(block.missing)}"
+
+
+def _needs_text(missing: tuple[Missing, ...]) -> str:
+    """``q_i > 0 (declare q with ...)``: the facts, then the declarations that supply them."""
+    ranged = {m.atom for m in missing if m.kind == "range"}  # ctx.value(...) gives the integer too
+    needed = [m for m in missing if not (m.kind == "integer" and m.atom in ranged)]
     declares = "; ".join(dict.fromkeys(declaration(m) for m in needed))
-    return f"{block.rule.name} needs {_facts(block)} ({declares})"
+    return f"{', '.join(dict.fromkeys(fact(m) for m in missing))} ({declares})"
 
 
 def _statement(rule: Rule) -> str:
