@@ -18,6 +18,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from derive.core.context import Context
+from tests.rules import strategies_big
 
 # What a plain symbol may be declared: SymPy assumptions (none: a complex number).
 ASSUMPTIONS = ({}, {"real": True}, {"positive": True}, {"negative": True}, {"integer": True})
@@ -453,6 +454,10 @@ RULE_CASES: dict[str, st.SearchStrategy[Case]] = {
     "sum_expand": embedded(_sum_expand, depth=(0, 1)),
     "log_rational": embedded(_log_rational, depth=(0, 1)),
 }
+
+_BIG = strategies_big.cases(embedded)
+RULE_CASES["sum_comm"] = st.one_of(RULE_CASES["sum_comm"], _BIG.pop("sum_comm_rect"))
+RULE_CASES.update(_BIG)
 
 # Rules made per context (derive.engine.rules.context_rules), by the kind of declaration that makes them.
 CONTEXT_CASES: dict[str, st.SearchStrategy[Case]] = {

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.engine.facts import Env, integer, nonnegative, positive, real
+from derive.engine.facts import Env, integer, nonnegative, positive
 from derive.engine.rules.base import Identity, Rewrite, Rule
 from derive.engine.rules.patterns import a, b, c, f, g, k, x
 
@@ -31,7 +31,8 @@ def _prod_mul_distrib(e: sp.Basic, env: Env) -> Rewrite | None:
 
 
 def _prod_pow(e: sp.Basic, env: Env) -> Rewrite | None:
-    """∏ f^n = (∏ f)^n for n free of the indices: any n when every f is positive, else an integer n."""
+    """∏ f^n = (∏ f)^n for n free of the indices: an integer n, or any complex n when every f is positive (then
+    f^n = exp(n·log f) and Σ log f = log ∏ f)."""
     if not (isinstance(e, sp.Product) and isinstance(e.function, sp.Pow)):
         return None
     base, exp = e.function.args
@@ -40,10 +41,9 @@ def _prod_pow(e: sp.Basic, env: Env) -> Rewrite | None:
     inside = env.inside(e.limits)
     why = integer(exp, env)
     if why is None:
-        pos, rl = positive(base, inside), real(exp, env)
-        if pos is None or rl is None:
+        why = positive(base, inside)
+        if why is None:
             return None
-        why = pos + tuple(r for r in rl if r not in pos)
     return Rewrite(sp.Product(base, *e.limits) ** exp, why)
 
 
@@ -72,7 +72,7 @@ prod_pow = Rule(
     "prod_pow",
     _prod_pow,
     Identity(sp.Product(f[k] ** x, (k, a, b)), sp.Product(f[k], (k, a, b)) ** x, (sp.Q.integer(x),)),
-    side_conditions="x free of k; or, instead of an integer x, a real x and every $f_k > 0$",
+    side_conditions="x free of k; or, instead of an integer x, any complex x and every $f_k > 0$",
 )
 prod_const = Rule(
     "prod_const",
