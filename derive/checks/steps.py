@@ -72,7 +72,9 @@ def verify_claim(
         instances, space = Instances(lhs, rhs, ctx), Space.of([lhs, rhs], ctx)
     except RecursionError:
         return StepResult(Evidence.UNDECIDED, "a definition does not terminate (it refers to itself?)")
+    proving = time.monotonic()
     trace = prove_equal(lhs, rhs, ctx, hints)
+    proving = time.monotonic() - proving  # the explanation reruns at most as much as the prover did
     if trace is not None:
         proof = StepResult(Evidence.PROVED, "for all sizes", trace=trace)
         return guarded(proof, lhs, rhs, Relation.EQ, ctx, options.seed, options.replay, instances.unfolded)
@@ -85,18 +87,26 @@ def verify_claim(
         result = guarded(proof, lhs, rhs, Relation.EQ, ctx, options.seed, options.replay, instances.unfolded)
     else:
         result = _numeric(instances, space, options)
-    return _why_not(result, lhs, rhs, ctx, hints, start + EXPLAIN_SHARE * options.budget)
+    return _why_not(result, lhs, rhs, ctx, hints, start + EXPLAIN_SHARE * options.budget, proving)
 
 
 def _why_not(
-    result: StepResult, lhs: sp.Expr, rhs: sp.Expr, ctx: Context, hints: tuple[str, ...], deadline: float
+    result: StepResult,
+    lhs: sp.Expr,
+    rhs: sp.Expr,
+    ctx: Context,
+    hints: tuple[str, ...],
+    deadline: float,
+    proving: float,
 ) -> StepResult:
     """``result`` with the report of why the rules did not prove the claim (derive.engine.explain), for a result
-    short of ``proved`` that is not refuted (a counterexample says why) nor an engine inconsistency; never past
-    ``deadline`` (a :func:`time.monotonic` value), so that the explanation cannot cost the step its verdict."""
+    short of ``proved`` that is not refuted (a counterexample says why) nor an engine inconsistency. It is worked
+    out only when the prover's own time (``proving`` seconds; the explanation reruns no more than the prover ran)
+    still fits before ``deadline`` (a :func:`time.monotonic` value), and stops there: the explanation must not
+    cost the step its verdict."""
     if result.evidence in (Evidence.PROVED, Evidence.REFUTED, Evidence.ASSUMED) or result.inconsistent:
         return result
-    if time.monotonic() < deadline:
+    if time.monotonic() + proving < deadline:
         result.why_not = explain(lhs, rhs, ctx, hints, deadline=deadline).lines()
     return result
 

@@ -80,10 +80,15 @@ class Explanation:
                 out.append(f"  also blocked: {shown}{more}")
         elif self.cut:
             out.append(f"not proved for all sizes (the explanation was cut short by {self.cut})")
+        elif self.stopped:
+            out.append(f"not proved for all sizes: an engine guard stopped the rewriting: {self.stopped}")
         else:
-            out.append("not proved for all sizes: no rule was blocked by a missing declaration")
-        if self.stopped:
-            out.append(f"  the rewriting stopped: {self.stopped}")
+            out.append(
+                "not proved for all sizes: no rule was blocked by a missing declaration (no rule of the engine takes "
+                "this step as written: split it, or name rules with by=)"
+            )
+        if self.stopped and (self.blocks or self.cut):
+            out.append(f"  an engine guard stopped the rewriting: {self.stopped}")
         out.append("  rules that fired: " + (", ".join(self.fired) if self.fired else "none"))
         if self.left is not None and self.right is not None:
             out.append(f"  the exact comparison did not close: {show(self.left, WIDTH)} vs {show(self.right, WIDTH)}")
