@@ -87,6 +87,18 @@ def _sum_comm_rect(draw, w, limits):
     return sp.Sum(body, (o1, *first), (o2, *_range(draw, w, scope)))
 
 
+def _prod_comm(draw, w, limits):
+    """The bodies of _sum_comm_rect under a Product, over ranges that are never empty."""
+    s, scope = _s(), [v for v, _, _ in limits]
+    o1, o2 = s.index_symbol(draw, len(scope)), s.index_symbol(draw, len(scope) + 1)
+    body = s.pick(draw, [w.p[o2, o1], o1 * o2 + 1, w.q[o1] * o2 + w.z[o2], (o1 - 2 * o2) ** 2, o1 + 2 * o2])
+    first = s.pick(draw, [_range(draw, w, scope, product=True), (sp.Integer(1), o2)])
+    limits = [(o1, *first), (o2, *_range(draw, w, scope, product=True))]
+    if o2 not in sp.Tuple(*first).free_symbols and draw(st.booleans()):
+        limits.reverse()  # either order of two independent ranges, one of them not the canonical one
+    return sp.Product(body, *limits)
+
+
 def _sum_comm_triangle(draw, w, limits):
     s, scope = _s(), [v for v, _, _ in limits]
     j, i = s.index_symbol(draw, len(scope)), s.index_symbol(draw, len(scope) + 1)
@@ -123,6 +135,7 @@ def cases(embedded) -> dict:
         "prod_pow": embedded(_prod_pow, depth=(0, 1)),
         "prod_const": embedded(_prod_const, depth=(0, 1)),
         "exp_sum": embedded(_exp_sum, depth=(0, 1), around=False),
+        "prod_comm": embedded(_prod_comm, depth=(0, 1)),
         **{name: embedded(_abs(shape), depth=(0, 1)) for name, shape in shapes.items()},
         "sum_comm_triangle": embedded(_sum_comm_triangle, depth=(0, 1)),
         "add_pow": embedded(_add_pow, depth=(0, 1)),

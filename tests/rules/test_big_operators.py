@@ -130,3 +130,12 @@ def test_squares_under_a_sum_are_multiplied_out():
     assert RULES["add_pow"].apply((r + 1) ** 2, env) is None
     assert RULES["add_pow"].apply((z[n] + 1) ** 5, env.inside([(n, 1, N)])) is None
     assert RULES["add_pow"].apply((r + 1) ** 2, env.inside([(n, 1, N)])) is None
+
+
+def test_prod_comm_exchanges_independent_products_only():
+    ctx, N, M, A, z, w = world()
+    B = ctx.real("B", [(1, N), (1, M)])
+    lhs = sp.Product(B[i, k], (i, 1, N), (k, 1, M))
+    assert proved(lhs, sp.Product(B[i, k], (k, 1, M), (i, 1, N)), ctx) == (True, ["prod_comm", "ring_nf"])
+    assert RULES["prod_comm"].apply(sp.Product(A[i, k], (k, 1, i), (i, 1, N)), Env(ctx)) is None
+    assert not proved(sp.Product(A[i, k], (k, 1, i), (i, 1, N)), sp.Product(A[i, k], (i, 1, k), (k, 1, N)), ctx)[0]

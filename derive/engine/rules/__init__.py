@@ -17,7 +17,7 @@ from derive.engine.rules.base import Identity, Inference, Rewrite, Rule, rule_na
 from derive.engine.rules.calculus import diff, log_rational, prod_expand, sum_expand
 from derive.engine.rules.defs import constraint_rules, unfold_rules
 from derive.engine.rules.log import exp_add, log_mul, log_pow, log_prod
-from derive.engine.rules.products import exp_sum, prod_const, prod_mul_distrib, prod_pow
+from derive.engine.rules.products import exp_sum, prod_comm, prod_const, prod_mul_distrib, prod_pow
 from derive.engine.rules.sums import (
     add_pow,
     mul_add,
@@ -63,6 +63,7 @@ __all__ = [
     "log_rational",
     "mul_add",
     "mul_sum",
+    "prod_comm",
     "prod_const",
     "prod_expand",
     "prod_mul_distrib",

@@ -1,7 +1,8 @@
 """Rules for finite products of any (complex, not necessarily positive) factors, and the exponential of a sum.
 
 The normal form splits a product into products of single factors (``prod_mul_distrib``), takes integer powers
-outside (``prod_pow``) and evaluates products of constants (``prod_const``): ∏ c·f = c^(b−a+1)·∏ f is these rules
+outside (``prod_pow``), evaluates products of constants (``prod_const``) and orders independent limits
+(``prod_comm``, as ``sum_comm`` does): ∏ c·f = c^(b−a+1)·∏ f is these rules
 one after the other. ``exp_sum`` turns the exponential of a sum into a product of exponentials, the direction of
 ``exp_add`` (exp(x + y) = exp(x)·exp(y)), so that exp(Σ f) and ∏ exp(f) meet in one normal form; no rule turns a
 product back into a sum except the log rules, which only rewrite inside a logarithm.
@@ -17,7 +18,8 @@ import sympy as sp
 
 from derive.engine.facts import Env, integer, nonnegative, positive
 from derive.engine.rules.base import Identity, Rewrite, Rule
-from derive.engine.rules.patterns import a, b, c, f, g, k, x
+from derive.engine.rules.patterns import a, b, c, f, g, i, k, m, n, x
+from derive.engine.rules.sums import canonical_order
 
 
 def _wrap(body: sp.Expr, limits) -> sp.Expr:
@@ -55,6 +57,16 @@ def _prod_const(e: sp.Basic, env: Env) -> Rewrite | None:
     return None
 
 
+def _prod_comm(e: sp.Basic, env: Env) -> Rewrite | None:
+    """Independent limits of one Product in the canonical order ``sum_comm`` gives a Sum's."""
+    if not isinstance(e, sp.Product) or len(e.limits) < 2:
+        return None
+    order = canonical_order(e.function, e.limits)
+    if order is None or tuple(order) == tuple(e.limits):
+        return None
+    return Rewrite(sp.Product(e.function, *order))
+
+
 def _exp_sum(e: sp.Basic, env: Env) -> Rewrite | None:
     if isinstance(e, sp.exp) and isinstance(e.args[0], sp.Sum):
         inner = e.args[0]
@@ -80,6 +92,12 @@ prod_const = Rule(
     Identity(sp.Product(c, (k, a, b)), c ** (b - a + 1), (b >= a - 1,)),
     side_conditions="c free of k; with prod_mul_distrib, $\\prod_k c f_k = c^{b-a+1} \\prod_k f_k$",
 )
+prod_comm = Rule(
+    "prod_comm",
+    _prod_comm,
+    Identity(sp.Product(f[i, k], (k, m, n), (i, a, b)), sp.Product(f[i, k], (i, a, b), (k, m, n))),
+    side_conditions="neither range depends on the other index; the limits go in the canonical order of sum_comm",
+)
 exp_sum = Rule(
     "exp_sum",
     _exp_sum,
@@ -87,4 +105,4 @@ exp_sum = Rule(
     side_conditions="any complex $f_k$ (Mathlib's Real.exp_sum)",
 )
 
-RULES = [prod_mul_distrib, prod_pow, prod_const, exp_sum]
+RULES = [prod_mul_distrib, prod_pow, prod_const, prod_comm, exp_sum]
