@@ -46,9 +46,13 @@ def _prod_const(draw, w, limits):
 
 
 def _exp_sum(draw, w, limits):
+    """∏ exp(f) (what exp_sum rewrites), over ranges that may run backwards, or exp(Σ f) (which it must leave)."""
     s, scope = _s(), [v for v, _, _ in limits]
     var = s.index_symbol(draw, len(scope))
-    return sp.exp(sp.Sum(s.term(draw, w, [*scope, var]), (var, *_range(draw, w, scope))))
+    body = s.term(draw, w, [*scope, var])
+    if draw(st.integers(0, 3)):
+        return sp.Product(sp.exp(body), (var, *_range(draw, w, scope, product=True)))
+    return sp.exp(sp.Sum(body, (var, *_range(draw, w, scope))))
 
 
 def _abs(shape: str):

@@ -3,9 +3,10 @@
 The normal form splits a product into products of single factors (``prod_mul_distrib``), takes integer powers
 outside (``prod_pow``), evaluates products of constants (``prod_const``) and orders independent limits
 (``prod_comm``, as ``sum_comm`` does): ∏ c·f = c^(b−a+1)·∏ f is these rules
-one after the other. ``exp_sum`` turns the exponential of a sum into a product of exponentials, the direction of
-``exp_add`` (exp(x + y) = exp(x)·exp(y)), so that exp(Σ f) and ∏ exp(f) meet in one normal form; no rule turns a
-product back into a sum except the log rules, which only rewrite inside a logarithm.
+one after the other. ``exp_sum`` is applied right to left: a product of exponentials becomes the exponential of
+a sum, so that exp(Σ f) and ∏ exp(f) meet in one normal form. It cannot loop with ``exp_add`` (exp(x + y) =
+exp(x)·exp(y)), which splits only an exponent that is an Add, never a Sum: exp(Σ (u + v)) and ∏ exp(u)·exp(v)
+both end as exp(Σ u)·exp(Σ v).
 
 As with sums, SymPy lists a Product's limits innermost first. Under SymPy's Karr convention a product over a range
 that runs backwards is the reciprocal of a product over the complementary range; ``prod_const`` asks for a range
@@ -68,9 +69,10 @@ def _prod_comm(e: sp.Basic, env: Env) -> Rewrite | None:
 
 
 def _exp_sum(e: sp.Basic, env: Env) -> Rewrite | None:
-    if isinstance(e, sp.exp) and isinstance(e.args[0], sp.Sum):
-        inner = e.args[0]
-        return Rewrite(sp.Product(sp.exp(inner.function), *inner.limits))
+    """Applied right to left: ∏ exp(f) becomes exp(Σ f), which a derivative takes in one step (SymPy
+    differentiates a product of t-dependent factors into a sum of products over split ranges)."""
+    if isinstance(e, sp.Product) and isinstance(e.function, sp.exp):
+        return Rewrite(sp.exp(sp.Sum(e.function.args[0], *e.limits)), reverse=True)
     return None
 
 
@@ -102,7 +104,7 @@ exp_sum = Rule(
     "exp_sum",
     _exp_sum,
     Identity(sp.exp(sp.Sum(f[k], (k, a, b))), sp.Product(sp.exp(f[k]), (k, a, b))),
-    side_conditions="any complex $f_k$ (Mathlib's Real.exp_sum)",
+    side_conditions="any complex $f_k$ (Mathlib's Real.exp_sum); applied right to left",
 )
 
 RULES = [prod_mul_distrib, prod_pow, prod_const, prod_comm, exp_sum]
