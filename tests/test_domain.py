@@ -157,3 +157,41 @@ def test_the_predicate_names_what_breaks_a_declaration():
         ({a: sp.oo}, "finite"),
     ]:
         assert words in violation(values, ctx), (values, violation(values, ctx))
+
+
+#: Every rational of a point offered in these tests has a denominator at most this: random values are k / d with
+#: d <= DENOMINATOR (a distribution's k_i / D with D up to its length more, K <= 7 here), readable ones are smaller.
+SMALL = 40
+
+
+def denominators(point) -> list[int]:
+    values = [v for _, entries in point.families for _, v in entries] + [v for _, v in point.scalars]
+    return [int(part.q) for v in values for part in sp.sympify(v).as_real_imag()]
+
+
+@given(declared(), st.integers(0, 10**6))
+def test_every_point_has_small_denominators_and_stays_inside_the_declarations(case, seed):
+    """Exact evaluation stays cheap: no point's rationals have large denominators (random positive values normalised
+    to sum to one had 9-digit ones), and each point still keeps every declaration."""
+    ctx, expr = case
+    space = Space.of([expr], ctx)
+    rng = random.Random(seed)
+    points = list(itertools.islice(space.points(span=2), 40))
+    points += [p for p in (space.random_point(rng) for _ in range(20)) if p is not None]
+    for point in points:
+        assert satisfies(point, ctx) == "", (satisfies(point, ctx), point)
+        assert max(denominators(point), default=1) <= SMALL, point
+
+
+def test_random_distributions_are_small_fractions_that_sum_to_one():
+    from derive.checks.sampling.points import DENOMINATOR, random_distribution
+
+    rng = random.Random(0)
+    for length in (1, 2, 5, 12):
+        seen = set()
+        for _ in range(50):
+            entries = random_distribution(length, rng)
+            assert len(entries) == length and sum(entries) == 1 and all(e > 0 for e in entries)
+            assert max(e.denominator for e in entries) <= length + DENOMINATOR
+            seen.add(tuple(entries))
+        assert len(seen) > (0 if length == 1 else 10)  # still random: not one uniform vector

@@ -4,6 +4,12 @@ A *point* fixes every size (N, K), every data value (x_k, integers in their rang
 rationals, summing to one where that is assumed) and every other free symbol. The readable values here are what
 the counterexample search shrinks towards (0, ±1, small rationals, uniform distributions); which combinations are
 offered, and in what order, is :class:`derive.checks.sampling.space.Space`'s job.
+
+Random values have small denominators (at most :data:`DENOMINATOR`, or a column's length more for a family summing
+to one): evaluation is exact, and one point whose weights have 9-digit denominators (random positive rationals
+normalised to sum to one) could spend a whole budget in SymPy's rational arithmetic (a product of q_i^{w_i} has
+as many digits as the denominators). Values of k / D with small D still range over the declared set densely
+enough to meet a counterexample, which the readable points (0, ±1, 1/2, uniform distributions) look for first.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import itertools
 import random
 from dataclasses import dataclass
+from fractions import Fraction
 
 import sympy as sp
 
@@ -153,13 +160,44 @@ def readable_scalars(s: sp.Symbol) -> list[sp.Expr]:
     return [c for c in map(sp.sympify, _READABLE) if allowed(s, c)]
 
 
+#: The largest denominator of a random value (a distribution's entries k_i / D have D up to its length more).
+DENOMINATOR = 12
+
+
+def random_positive(rng: random.Random) -> Fraction:
+    """A positive rational k / d with d at most :data:`DENOMINATOR`, from 1/12 to 97."""
+    return Fraction(rng.randint(1, 97), rng.randint(1, DENOMINATOR))
+
+
+def random_real(rng: random.Random) -> Fraction:
+    """A rational k / d of either sign with d at most :data:`DENOMINATOR`."""
+    return Fraction(rng.randint(-97, 97), rng.randint(1, DENOMINATOR))
+
+
+def random_below_one(rng: random.Random) -> Fraction:
+    """A probability strictly between 0 and 1: k / d with d at most :data:`DENOMINATOR`."""
+    d = rng.randint(2, DENOMINATOR)
+    return Fraction(rng.randint(1, d - 1), d)
+
+
+def random_distribution(length: int, rng: random.Random) -> list[Fraction]:
+    """``length`` positive rationals summing to one, k_i / D with D at most ``length + DENOMINATOR``: a random
+    composition of D into ``length`` positive parts (every entry is below one when ``length`` is at least 2)."""
+    if length <= 0:
+        return []
+    total = rng.randint(length, length + DENOMINATOR)
+    cuts = sorted(rng.sample(range(1, total), length - 1))
+    return [Fraction(b - a, total) for a, b in zip([0, *cuts], [*cuts, total])]
+
+
 def _random_scalar(s: sp.Symbol, rng: random.Random) -> sp.Expr | None:
     for _ in range(200):
-        c = sp.Rational(rng.randint(-97, 97), rng.randint(1, 97))
+        r = random_real(rng)
+        c = sp.Rational(r.numerator, r.denominator)
         if rng.random() < 0.5:
             c = sp.Integer(rng.randint(-9, 9))
         if rng.random() < 0.3:
-            c = c + sp.I * sp.Rational(rng.randint(-97, 97), rng.randint(1, 13))
+            c = c + sp.I * sp.Rational(rng.randint(-97, 97), rng.randint(1, DENOMINATOR))
         if allowed(s, c):
             return c
     candidates = readable_scalars(s)

@@ -7,7 +7,6 @@ import itertools
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 import sympy as sp
 
@@ -18,6 +17,10 @@ from derive.checks.sampling.points import (
     _random_scalar,
     _readable_reals,
     positions,
+    random_below_one,
+    random_distribution,
+    random_positive,
+    random_real,
     readable_scalars,
     readable_vectors,
 )
@@ -122,7 +125,8 @@ class Space:
             lo, hi = (int(b.xreplace(sizes)) for b in self.ctx.integer_values[s])
             return sp.Integer(rng.randint(lo, hi)) if hi >= lo else None
         if s in self.ctx.unit_scalars:
-            return sp.Rational(rng.randint(1, 96), 97)
+            r = random_below_one(rng)
+            return sp.Rational(r.numerator, r.denominator)
         return _random_scalar(s, rng)
 
     def scalar_choices(self, sizes: dict | None = None) -> Iterator[tuple]:
@@ -172,16 +176,18 @@ class Space:
         for base in self.families:
             spec = self.ctx.families[base]
             where = positions(spec, sm)
-            raw = {pos: Fraction(rng.randint(1, 97), rng.randint(1, 97)) for pos in where}
             if spec.real_valued:
-                raw = {pos: Fraction(rng.randint(-97, 97), rng.randint(1, 19)) for pos in where}
-            if spec.below_one:
-                raw = {pos: r / (r + 1) for pos, r in raw.items()}
-            if spec.sums_to_one:  # normalise each column (fixed values of the other indices)
-                totals: dict = {}
-                for pos, r in raw.items():
-                    totals[pos[1:]] = totals.get(pos[1:], 0) + r
-                raw = {pos: r / totals[pos[1:]] for pos, r in raw.items()}
+                raw = {pos: random_real(rng) for pos in where}
+            elif spec.sums_to_one:  # each column (fixed values of the other indices) a distribution k_i / D
+                columns: dict = {}
+                for pos in where:
+                    columns.setdefault(pos[1:], []).append(pos)
+                raw = {}
+                for column in columns.values():
+                    raw.update(zip(column, random_distribution(len(column), rng)))
+                raw = {pos: raw[pos] for pos in where}  # in the order of positions()
+            else:
+                raw = {pos: random_below_one(rng) if spec.below_one else random_positive(rng) for pos in where}
             fams.append((base, tuple((pos, sp.Rational(r.numerator, r.denominator)) for pos, r in raw.items())))
         scalars = tuple((s, self._random_value(s, sm, rng)) for s in self.scalars)
         if any(v is None for _, v in scalars):
