@@ -145,3 +145,42 @@ def test_derive_build_reads_pyproject_once(tmp_path, monkeypatch):
     assert reads == [(tmp_path / "pyproject.toml").resolve()]  # paths, title, markdown_math, notation: one read
     assert "```math" in (tmp_path / "out" / "sums.md").read_text()  # and every setting took effect
     assert "Notes" in (tmp_path / "out" / "lecture-notes.tex").read_text()
+
+
+@pytest.mark.parametrize("value", ["0", "-3", '"10"', "true", "inf", "[10]"])
+def test_the_budget_is_a_positive_number_of_seconds(tmp_path, value):
+    assert Settings.read(_project(tmp_path, "budget = 12")).options().budget == 12.0
+    assert Settings.read(_project(tmp_path, "budget = 0.5")).budget == 0.5
+    with pytest.raises(ConfigError, match=r"pyproject.toml: \[tool.derive\] budget must be a positive number"):
+        Settings.read(_project(tmp_path, f"budget = {value}"))
+
+
+SLOW = """
+import sympy as sp
+from derive import Context, Derivation
+
+x = sp.Symbol("x", positive=True)
+d = Derivation("Pythagoras", Context(), start=sp.sin(x) ** 2 + sp.cos(x) ** 2, name="pythagoras")
+d.step(sp.Integer(1), "Pythagoras' theorem", allow="numeric", name="pyth"{budget})
+"""
+
+
+def test_the_projects_budget_is_honoured_and_the_command_line_and_a_steps_budget_win(tmp_path, monkeypatch, capsys):
+    """sin²x + cos²x = 1 is numeric after a few tenths of a second: [tool.derive] budget = 0.01 cuts it short,
+    --budget 60 on the command line lets it finish, and so does the step's own budget=60."""
+    from derive.entry.cli import ExitCode, main
+
+    (tmp_path / "proofs").mkdir()
+    module = tmp_path / "proofs" / "slow.py"
+    module.write_text(SLOW.format(budget=""))
+    _project(tmp_path, 'paths = ["proofs"]\nbudget = 0.01')
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--no-cache"]) == ExitCode.FAILED
+    assert "time budget of 0.01 s spent" in capsys.readouterr().out
+    assert main(["check", "--no-cache", "--budget", "60"]) == ExitCode.OK
+    module.write_text(SLOW.format(budget=", budget=60"))
+    assert main(["check", "--no-cache"]) == ExitCode.OK
+    assert "numeric" in capsys.readouterr().out
+    module.write_text(SLOW.format(budget=""))
+    _project(tmp_path, 'paths = ["proofs"]\nbudget = 60')
+    assert main(["check", "--no-cache"]) == ExitCode.OK

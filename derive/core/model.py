@@ -8,6 +8,8 @@ chain of lines, each related to the previous one by a ``Relation`` (=, <, ≤, >
 from __future__ import annotations
 
 import enum
+import math
+import numbers
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -83,6 +85,7 @@ class Step:
     values: tuple[tuple[sp.Basic, sp.Basic], ...] = ()  # an example's substitutions
     transformed: bool = False  # True when both sides were transformed (taking logs, dividing by N)
     reference: object = None  # a derive.checks.code.Reference, for a step of kind REFERENCE
+    budget: float | None = None  # seconds this step's check may take (None: the run's budget, --budget)
     file: str = ""
     line: int = 0
 
@@ -156,13 +159,15 @@ class Derivation:
         allow: str | Evidence = Evidence.PROVED,
         relation: str | Relation = Relation.EQ,
         witness: dict | None = None,
+        budget: float | None = None,
     ) -> Step:
         """Claim ``current <relation> expr``, justified in words by ``because``; ``by`` names rules to try first.
 
         ``relation`` is ``=``, ``<``, ``≤``, ``>``, ``≥`` or ``≠``. A ``≠`` needs a ``witness``: values (inside
-        the declarations) at which the two sides are shown to differ exactly.
+        the declarations) at which the two sides are shown to differ exactly. ``budget`` is the seconds this step's
+        check may take, instead of the run's (``--budget``, ``[tool.derive] budget``): the author knows it is slow.
         """
-        extra = {}
+        extra: dict = {"budget": budget}
         if Relation._missing_(relation) is Relation.NE or relation == Relation.NE:
             if not isinstance(witness, dict) or not witness:
                 file, line = location.caller()
@@ -184,12 +189,15 @@ class Derivation:
         name: str = "",
         prose: str = "",
         allow: str | Evidence = Evidence.PROVED,
+        budget: float | None = None,
     ) -> Step:
-        """Apply ``f`` to both sides (taking logs, dividing by N) and claim ``f(current) = expr``."""
+        """Apply ``f`` to both sides (taking logs, dividing by N) and claim ``f(current) = expr``; ``budget`` as
+        for :meth:`step`."""
         if not callable(f):
             raise ModelError(f"apply: {f!r} is not a function of an expression")
         claim, lhs = f(self.current), f(self.current_lhs)
-        return self._add(Kind.STEP, expr, because, by, name, prose, allow, Relation.EQ, claim, lhs, transformed=True)
+        extra = {"transformed": True, "budget": budget}
+        return self._add(Kind.STEP, expr, because, by, name, prose, allow, Relation.EQ, claim, lhs, **extra)
 
     def assume(self, expr: sp.Expr, because: str, *, name: str = "", prose: str = "") -> Step:
         """A modelling assumption ``current = expr`` (e.g. i.i.d. factorisation): shown as such, never proved."""
@@ -197,16 +205,17 @@ class Derivation:
             Kind.ASSUME, expr, because, (), name, prose, Evidence.PROVED, Relation.EQ, self.current, self.current_lhs
         )
 
-    def example(self, values: dict, expr: sp.Expr, because: str, *, name: str = "", prose: str = "") -> Step:
-        """The current line evaluated at ``values`` (e.g. N = 3, x = (2, 2, 1)) equals ``expr``; checked exactly."""
+    def example(
+        self, values: dict, expr: sp.Expr, because: str, *, name: str = "", prose: str = "", budget: float | None = None
+    ) -> Step:
+        """The current line evaluated at ``values`` (e.g. N = 3, x = (2, 2, 1)) equals ``expr``; checked exactly
+        (``budget`` as for :meth:`step`: a large example's exact arithmetic may be slow)."""
         if not isinstance(values, dict) or not values:
             raise ModelError("example: values must be a non-empty dict of symbol -> value")
         pairs = tuple((sp.sympify(k), sp.sympify(v)) for k, v in values.items())
         _check_example_values(self.context, pairs, self.current)
-        claim = self.current
-        return self._add(
-            Kind.EXAMPLE, expr, because, (), name, prose, Evidence.PROVED, Relation.EQ, claim, claim, values=pairs
-        )
+        claim, head = self.current, (Kind.EXAMPLE, expr, because, (), name, prose, Evidence.PROVED, Relation.EQ)
+        return self._add(*head, claim, claim, values=pairs, budget=budget)
 
     def reference(
         self,
@@ -264,6 +273,7 @@ class Derivation:
             raise ModelError(f"{label}: allow={allow!r} is not an evidence level") from None
         if allow not in ALLOWABLE:
             raise ModelError(f"{label}: allow must be one of {', '.join(e.value for e in ALLOWABLE)}")
+        extra["budget"] = _budget(extra.get("budget"), label)
         name = name or f"step-{index}"
         if any(s.name == name for s in self.steps):
             raise ModelError(f"{label}: step name {name!r} is used twice")
@@ -326,6 +336,15 @@ def _check_example_values(ctx: Context, pairs, current: sp.Expr) -> None:
                     raise ModelError(f"example: {key} is not a declared data value of {key.base}")
         elif key not in current.free_symbols:
             raise ModelError(f"example: {key} is neither a size, a data value, nor a free symbol of the line")
+
+
+def _budget(budget: object, label: str) -> float | None:
+    """A step's ``budget=`` as seconds (None: the run's); anything but a positive, finite number is refused."""
+    if budget is None:
+        return None
+    if isinstance(budget, numbers.Real) and not isinstance(budget, bool) and math.isfinite(budget) and budget > 0:
+        return float(budget)
+    raise ModelError(f"{label}: budget={budget!r} must be a positive number of seconds")
 
 
 def _require_expr(expr: object, label: str) -> None:

@@ -66,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
             type=float,
             default=None,  # None: [tool.derive] budget, else derive's default (Settings.options)
             metavar="SECONDS",
-            help="time budget per step; a step that needs longer is undecided (default {budget})",
+            help="time budget per step (a step's own budget= wins); a step that needs longer is undecided "
+            "(default: [tool.derive] budget, else {budget})",
         )
         p.add_argument("--seed", type=int, default=0, help="seed for the random points of numeric checks")
         p.add_argument(

@@ -5,6 +5,7 @@ r"""One :class:`Settings` object for the CLI and the pytest plugin, read once fr
 paths = ["proofs"]              # what `pytest` collects (derive.entry.pytest_plugin) and `derive check` checks
 title = "Information theory"    # the title of the lecture notes and slides `derive build` writes
 markdown_math = "github"        # $`...`$ and ```math in the .md write-ups (default "dollars": $...$, $$...$$)
+budget = 10                     # seconds per step (default 5); a step's own budget= wins for that step
 
 [tool.derive.notation]          # how `derive build` writes symbols and logarithms (derive.render.style)
 symbols = { q = '\hat{y}' }
@@ -15,7 +16,8 @@ base = 2                        # only where every step holds in any base
 Precedence, lowest first: derive's defaults (the fields' defaults below), then ``[tool.derive]`` of one
 pyproject.toml (read once, by :meth:`Settings.read`), then the command line (``derive --budget``, ``--title``,
 ``--markdown-math``, ``--rename``...) or pytest's options (``--derive-budget``, ``--derive-strict``...), applied
-by :meth:`Settings.override`. The CLI reads the nearest pyproject.toml at or above the working directory; the
+by :meth:`Settings.override`. The budget is the run's default: a step written with ``budget=`` keeps its own
+(derive.run.check.step_budget). The CLI reads the nearest pyproject.toml at or above the working directory; the
 pytest plugin reads the one at pytest's rootdir. A key of ``[tool.derive]`` that is not one of :data:`KNOWN_KEYS`
 is an error naming the file, the key and the known keys (as SymPy's printers reject an unknown setting), so a
 misspelt setting is never silently ignored.
@@ -36,7 +38,7 @@ from typing import Any
 
 from derive.core.errors import DeriveError
 
-KNOWN_KEYS = ("markdown_math", "notation", "paths", "title")
+KNOWN_KEYS = ("budget", "markdown_math", "notation", "paths", "title")
 # NOTE: the same syntaxes as derive.render.markdown.MATH_SYNTAXES (a test keeps them equal): the pytest plugin
 # reads these settings at configure time, and importing the renderer would import SymPy there.
 MARKDOWN_MATH = ("dollars", "github")
@@ -108,6 +110,7 @@ class Settings:
             title=_title(pyproject, table.get("title")),
             markdown_math=_markdown_math(pyproject, table.get("markdown_math", MARKDOWN_MATH[0])),
             notation_table=_notation_table(pyproject, table.get("notation", {})),
+            budget=_budget(pyproject, table.get("budget")),
         )
 
     def override(self, **given: Any) -> Settings:
@@ -172,6 +175,16 @@ def _title(pyproject: Path, title: Any) -> str | None:
     if title is not None and (not isinstance(title, str) or not title.strip()):
         raise ConfigError(f'{pyproject}: [tool.derive] title must be a non-empty string such as "My notes"')
     return title.strip() if title else None
+
+
+def _budget(pyproject: Path, budget: Any) -> float | None:
+    if budget is None:
+        return None
+    if isinstance(budget, (int, float)) and not isinstance(budget, bool) and 0 < budget < float("inf"):
+        return float(budget)
+    raise ConfigError(
+        f"{pyproject}: [tool.derive] budget must be a positive number of seconds such as 10, not {budget!r}"
+    )
 
 
 def _markdown_math(pyproject: Path, syntax: Any) -> str:

@@ -8,6 +8,15 @@ source of the project-local modules a reference implementation reaches, the nume
 checksum of its content; a file that is corrupt, truncated, foreign or from another schema
 is ignored and rewritten, never trusted. Only deterministic outcomes are stored (an assumption too: whether it is
 contradicted is computed): a step that ran out of time (``undecided``) is checked again next time.
+
+The budget is not part of the key: a verdict is stored with the budget it was reached under (the step's own
+``budget=``, else the run's; None when the check ran without a limit), and :func:`reusable` decides whether it
+answers a check under another budget. A conclusive verdict (``proved``, ``refuted``; ``assumed``, which no budget
+improves) answers under any budget: it is true whatever time another check would have had. A weaker one
+(``proved-for-sizes``, ``numeric``) answers only a check whose budget is at most the one it was reached under
+(a larger budget may reach further: the step is checked again and its record replaced) and that it was reached
+within (one that took 30 s does not answer a 5 s check, which would have run out of time without the cache): the
+same command gives the same verdict whatever the cache holds.
 """
 
 from __future__ import annotations
@@ -27,8 +36,10 @@ from derive.core.evidence import Evidence, StepResult
 from derive.core.fingerprints import describe, expression_text
 from derive.core.model import Step
 
-SCHEMA = 1
+SCHEMA = 2  # 2: a result carries the budget it was reached under
 STORED = {Evidence.PROVED, Evidence.PROVED_FOR_SIZES, Evidence.NUMERIC, Evidence.REFUTED, Evidence.ASSUMED}
+#: Verdicts that no larger budget can change, reused under any budget.
+CONCLUSIVE = {Evidence.PROVED, Evidence.REFUTED, Evidence.ASSUMED}
 
 
 def default_dir() -> Path:
@@ -101,7 +112,9 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> StepResult | None:
+    def get(self, key: str, budget: float | None = None) -> StepResult | None:
+        """The result stored under ``key`` if it answers a check under ``budget`` seconds (None: no limit; see
+        :func:`reusable`), else None. A stored result that does not answer stays, for a check it does answer."""
         path = self._path(key)
         try:
             raw = path.read_bytes()
@@ -113,17 +126,22 @@ class Cache:
             if data["schema"] != SCHEMA or data["key"] != key or data["checksum"] != checksum(body):
                 raise ValueError("foreign or altered cache file")
             result = StepResult.from_json(data["result"])
+            reached = _seconds(data["result"]["budget"])
         except (ValueError, KeyError, TypeError, AttributeError):
             path.unlink(missing_ok=True)  # corrupt: ignored now, rewritten after the step is re-verified
+            return None
+        if not reusable(result, reached, budget):
             return None
         result.cached = True
         return result
 
-    def put(self, key: str, result: StepResult) -> None:
+    def put(self, key: str, result: StepResult, budget: float | None = None) -> None:
+        """Store ``result``, reached under ``budget`` seconds (None: without a limit), replacing what ``key`` held."""
         if result.evidence not in STORED:
             return
         body = result.to_json()
         body.pop("cached", None)
+        body["budget"] = _seconds(budget)  # in the checksummed body: an altered budget is an altered file
         text = json.dumps(body, sort_keys=True)
         record = {
             "schema": SCHEMA,
@@ -162,6 +180,26 @@ class Cache:
     def _is_step(self, path: Path) -> bool:
         """Whether ``path`` holds a step's result, not a module record (derive.run.module_cache, under modules/)."""
         return path.relative_to(self.root).parts[0] != "modules"
+
+
+def reusable(result: StepResult, reached: float | None, budget: float | None) -> bool:
+    """Whether ``result``, reached under ``reached`` seconds, answers a check under ``budget`` (None: no limit):
+    a conclusive verdict always; a weaker one when ``budget`` is at most ``reached`` and the check took at most
+    ``budget`` (the module docstring says why)."""
+    if result.evidence in CONCLUSIVE:
+        return True
+    if budget is None:
+        return reached is None
+    return (reached is None or budget <= reached) and result.seconds <= budget
+
+
+def _seconds(budget: float | None) -> float | None:
+    """A budget as stored: seconds, or None for a check without a limit; anything else is a malformed record."""
+    if budget is None:
+        return None
+    if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not budget > 0:
+        raise ValueError(f"not a budget: {budget!r}")
+    return float(budget)
 
 
 def checksum(text: str) -> str:

@@ -16,7 +16,7 @@ from derive.core.evidence import StepResult, replay_command
 from derive.core.model import Derivation, Step
 from derive.run.cache import Cache, step_key
 from derive.run.tasks import ClaimTask, StepRef, StepTask
-from derive.run.worker import Task, run_isolated, run_many
+from derive.run.worker import Task, run_isolated, run_many, unlimited
 
 
 @dataclass
@@ -60,10 +60,21 @@ def step_task(derivation: Derivation, step: Step, options: Options) -> StepTask:
     return StepTask(step, derivation.context, options, StepRef.of(derivation, step))
 
 
+def step_budget(step: Step, options: Options) -> float:
+    """The seconds ``step``'s check may take: its own ``budget=`` (the author knows it is slow), else the run's
+    (``--budget``, else ``[tool.derive] budget``, else derive's default). A run without a limit (a budget of 0,
+    for debugging) stays without one."""
+    if step.budget is None or unlimited(options.budget):
+        return options.budget
+    return step.budget
+
+
 def check_step(derivation: Derivation, step: Step, options: Options | None = None) -> StepResult:
-    """The evidence for one step, computed in a killable worker under ``options.budget``."""
+    """The evidence for one step, computed in a killable worker under its budget (:func:`step_budget`)."""
     options = options or Options()
-    return run_many([step_task(derivation, step, options)], options.budget)[0]
+    budget = step_budget(step, options)
+    opts = Options(budget, options.seed, options.replay)
+    return run_many([step_task(derivation, step, opts)], options.budget, budgets=[budget])[0]
 
 
 def check_derivations(
@@ -81,25 +92,34 @@ def check_derivations(
     options = options or Options()
     reports = [DerivationReport(d, path=path) for d, path in items]
     tasks: list[Task] = []
+    budgets: list[float] = []
     slots: list[tuple[DerivationReport, Step, str]] = []
     for report in reports:
         for step in report.derivation.steps:
-            opts = Options(options.budget, options.seed, replay=replay_command(report.path or step.file, step.name))
+            budget = step_budget(step, options)
+            opts = Options(budget, options.seed, replay=replay_command(report.path or step.file, step.name))
             key = step_key(report.derivation.context, step, options.seed) if cache else ""
-            hit = cache.get(key) if cache else None
+            # a verdict answers this check only under the budget it was reached under (derive.run.cache.reusable)
+            hit = cache.get(key, _limit(budget)) if cache else None
             tasks.append(hit or step_task(report.derivation, step, opts))
+            budgets.append(budget)
             slots.append((report, step, key))
 
     def on_result(index: int, result: StepResult) -> None:
         report, step, key = slots[index]
         if cache and not result.cached:
-            cache.put(key, result)
+            cache.put(key, result, _limit(budgets[index]))
         report.results.append(result)
         if progress:
             progress(report, step, result)
 
-    run_many(tasks, options.budget, jobs, on_result)
+    run_many(tasks, options.budget, jobs, on_result, budgets=budgets)
     return reports
+
+
+def _limit(budget: float) -> float | None:
+    """A budget as the cache keeps it: None for a run without a limit."""
+    return None if unlimited(budget) else budget
 
 
 def check_derivation(derivation: Derivation, options: Options | None = None, path: str = "") -> DerivationReport:

@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from derive.core.evidence import Evidence, StepResult
 from derive.run import tasks as task_data
@@ -114,6 +114,20 @@ def _serve(conn, memory_limit: int) -> None:
     conn.close()
 
 
+def unlimited(budget: float) -> bool:
+    """Whether checks run in-process without a time limit: a budget of 0 or less, or ``DERIVE_NO_FORK`` set (for
+    debugging). The cache stores what such a run concludes as reached without a limit (derive.run.cache)."""
+    return budget <= 0 or bool(os.environ.get("DERIVE_NO_FORK"))
+
+
+def _timed(task: Callable[[], StepResult]) -> StepResult:
+    """``task()`` with the seconds it took, as a worker's result has them."""
+    start = time.perf_counter()
+    result = task()
+    result.seconds = time.perf_counter() - start
+    return result
+
+
 def _cannot_rebuild(exc: Exception) -> Callable[[], StepResult]:
     last = traceback.format_exception_only(type(exc), exc)[-1].strip()
     return lambda: StepResult(Evidence.UNDECIDED, f"internal error: the task could not be rebuilt: {last}")
@@ -133,8 +147,10 @@ def run_many(
     jobs: int = 1,
     on_result: Callable[[int, StepResult], None] | None = None,
     method: str | None = None,
+    budgets: Sequence[float] | None = None,
 ) -> list[StepResult]:
-    """Run ``tasks`` in up to ``jobs`` child processes, each under ``budget`` seconds.
+    """Run ``tasks`` in up to ``jobs`` child processes, each under ``budget`` seconds (``budgets[i]`` for task ``i``
+    when given: a step's own ``budget=``).
 
     A task that is already a ``StepResult`` (an assumption, a cache hit) is passed through. ``on_result(i, r)`` is
     called in task order as soon as every earlier task has finished, so a progress table reads like a serial run.
@@ -153,9 +169,9 @@ def run_many(
                 on_result(reported, results[reported])
             reported += 1
 
-    if budget <= 0 or os.environ.get("DERIVE_NO_FORK"):  # debugging: run in-process, no isolation
+    if unlimited(budget):  # debugging: run in-process, no isolation
         for i, task in enumerate(tasks):
-            finish(i, task if isinstance(task, StepResult) else task())
+            finish(i, task if isinstance(task, StepResult) else _timed(task))
         return results  # type: ignore[return-value]
 
     method = method or start_method()
@@ -174,11 +190,11 @@ def run_many(
                     continue
                 ctx, payload, sent = launch
                 worker = (idle.pop() if idle else _Worker(ctx, served=True)) if sent else _Worker(ctx, payload)
-                worker.give(index, payload if sent else None)
+                worker.give(index, payload if sent else None, budget if budgets is None else budgets[index])
                 active[worker.conn] = worker
             if not active:
                 continue
-            deadline = min(w.deadline(budget) for w in active.values())
+            deadline = min(w.deadline() for w in active.values())
             ready = multiprocessing.connection.wait(list(active), timeout=max(deadline - time.perf_counter(), 0))
             for conn in ready:
                 worker = active[conn]
@@ -198,10 +214,12 @@ def run_many(
                 finish(worker.index, result)
             now = time.perf_counter()
             for conn, worker in list(active.items()):
-                if now >= worker.deadline(budget):
+                if now >= worker.deadline():
                     del active[conn]
                     worker.stop()
-                    spent = f"time budget of {budget:g} s spent" if worker.started else "the worker did not start"
+                    spent = (
+                        f"time budget of {worker.budget:g} s spent" if worker.started else "the worker did not start"
+                    )
                     finish(worker.index, StepResult(Evidence.UNDECIDED, spent, seconds=now - worker.start))
     finally:
         for worker in active.values():
@@ -222,15 +240,15 @@ class _Worker:
         self.proc = ctx.Process(target=target, args=args, daemon=True)
         self.proc.start()
         child.close()
-        self.index, self.start, self.started = -1, time.perf_counter(), False
+        self.index, self.start, self.started, self.budget = -1, time.perf_counter(), False, 0.0
 
-    def give(self, index: int, payload: bytes | None) -> None:
-        self.index, self.start, self.started = index, time.perf_counter(), False
+    def give(self, index: int, payload: bytes | None, budget: float) -> None:
+        self.index, self.start, self.started, self.budget = index, time.perf_counter(), False, budget
         if payload is not None:
             self.conn.send_bytes(payload)
 
-    def deadline(self, budget: float) -> float:
-        return self.start + (budget if self.started else STARTUP_LIMIT)
+    def deadline(self) -> float:
+        return self.start + (self.budget if self.started else STARTUP_LIMIT)
 
     def stop(self) -> None:
         if self.proc.is_alive():
