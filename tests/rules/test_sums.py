@@ -51,7 +51,7 @@ def test_sum_kronecker_delta_refuses_a_value_possibly_out_of_range():
     assert RULES["sum_kronecker_delta"].apply(sp.Sum(sp.KroneckerDelta(2 * k, j), (k, 1, N)), Env(ctx)) is None
 
 
-def test_sum_comm_moves_the_delta_index_innermost_only_when_it_then_contracts():
+def test_sum_comm_moves_the_delta_index_innermost_and_leaves_a_separable_body_to_mul_sum():
     ctx, N, K, x = context()
     g = sp.IndexedBase("g")
     body = sp.KroneckerDelta(i, x[k]) * g[i]
