@@ -122,7 +122,7 @@ def test_a_collecting_env_answers_as_the_plain_one_and_records_the_atoms():
 
 def test_verify_claim_attaches_the_explanation_to_a_step_short_of_proved_and_none_to_a_proof():
     ctx, lhs, rhs = _log_of_product()
-    short = verify_claim(lhs, rhs, ctx, ("log_mul",))
+    short = verify_claim(lhs, rhs, ctx, ("log_mul",), Options(budget=300))  # a busy machine must not skip it
     assert short.evidence is Evidence.NUMERIC
     assert short.why_not[0].startswith("not proved for all sizes: log_mul needs q_i > 0")
     ctx2 = Context()
@@ -168,12 +168,13 @@ HEADLINE = (
 def test_check_verbose_and_json_show_why_not(tmp_path, capsys):
     path = tmp_path / "short.py"
     path.write_text(SHORT.format(allow=', allow="numeric"'))
-    assert main(["check", "-v", str(path)]) == ExitCode.OK
+    budget = ["--budget", "300"]  # the explanation is skipped when the step's budget is nearly spent
+    assert main(["check", "-v", *budget, str(path)]) == ExitCode.OK
     out = capsys.readouterr().out
     assert f"    {HEADLINE}" in out and "      log_mul was tried at log(q[1]*r[1]) (left side)" in out
     assert main(["check", str(path)]) == ExitCode.OK
     assert HEADLINE not in capsys.readouterr().out  # only with -v
-    assert main(["check", "--json", str(path)]) == ExitCode.OK
+    assert main(["check", "--json", *budget, str(path)]) == ExitCode.OK
     (step,) = json.loads(capsys.readouterr().out)["derivations"][0]["steps"]
     assert step["evidence"] == "numeric" and step["why_not"][0] == HEADLINE
 
@@ -182,7 +183,7 @@ def test_a_pytest_failure_says_why_the_step_was_not_proved(pytester):
     pytester.makepyprojecttoml("[tool.pytest.ini_options]\n")
     (pytester.path / "proofs").mkdir()
     (pytester.path / "proofs" / "short.py").write_text(SHORT.format(allow=""))
-    result = pytester.runpytest("proofs/short.py")
+    result = pytester.runpytest("proofs/short.py", "--derive-budget", "300")
     assert result.ret != 0
     out = result.stdout.str()
     assert f"\n  why not:   {HEADLINE}\n             log_mul was tried at log(q[1]*r[1]) (left side)\n" in out

@@ -36,7 +36,7 @@ SIZES_SPAN = 2  # proved-for-sizes: each size from its minimum to minimum + SIZE
 EXHAUSTIVE_LIMIT = 256  # data vectors per size; beyond this a size cannot be covered exhaustively
 NUMERIC_POINTS = 40
 SEARCH_LIMIT = 600  # points tried when searching for a counterexample
-EXPLAIN_SHARE = 0.8  # why a step was not proved is worked out only within this share of its budget
+EXPLAIN_SHARE = 0.7  # why a step was not proved is worked out only within this share of its budget
 
 
 @dataclass
