@@ -216,3 +216,16 @@ def test_no_explanation_past_the_steps_budget_and_one_on_its_own_for_a_step_that
     ctx, lhs, rhs = _log_of_product()
     assert verify_claim(lhs, rhs, ctx, options=Options(budget=0)).why_not == ()
     assert why_not_proved(lhs, rhs, ctx)[0].startswith("not proved for all sizes: log_mul needs q_i > 0")
+
+
+def test_a_suggestion_that_would_not_be_enough_is_not_made_or_is_said_to_be_so():
+    ctx = Context()
+    n = ctx.size("n")
+    y = ctx.real("y", (1, n))
+    gap = sp.Sum(y[i] ** 2, (i, 1, n)) - sp.Sum(y[i], (i, 1, n)) ** 2 / n  # ≥ 0, but not by the signs of the y_i
+    (headline, _) = explain_positive([gap], ctx)
+    assert "does not follow from the declarations of its atoms" in headline and "ctx.positive" not in headline
+    x, z = sp.Symbol("x"), sp.Symbol("z")
+    # log(x·(x − z)): x > 0 is missing, and x − z > 0 follows from no declaration of x alone
+    (headline, *_) = explain(sp.log(x * (x - z)), sp.log(x) + sp.log(x - z), Context()).lines()
+    assert headline.startswith("not proved for all sizes: log_mul needs x > 0") and "not enough alone" in headline

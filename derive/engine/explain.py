@@ -23,7 +23,7 @@ import sympy as sp
 from derive.core.context import Context
 from derive.core.evidence import TraceEntry
 from derive.engine.facts import Env, Missing, positive
-from derive.engine.missing import declaration, fact, show
+from derive.engine.missing import declaration, fact, granted, show
 from derive.engine.prove import attempts
 from derive.engine.rewrite import EngineError, Rewriter
 from derive.engine.rules import Rule, rule_name
@@ -48,7 +48,9 @@ class Block:
     side: str
     missing: tuple[Missing, ...]
     attempt: int  # position among the attempts run (0 is the hinted one when the step has by=)
+    env: Env | None = None  # where the rule was applied (the enclosing sums' ranges)
     survives: bool = False  # ``target`` is still in that side's normal form
+    enough: bool = False  # with ``missing`` declared as suggested, the rule fires at ``target``
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ def explain(
         blocks += found
         if cut:
             break
-    ranked = _rank(_merge(blocks), names if names else ())
+    ranked = _rank([_checked(b) for b in _merge(blocks)], names)
     at = ranked[0].attempt if ranked else (max(forms) if forms else -1)
     left, right = forms.get(at, (None, None))
     return Explanation(tuple(ranked), tuple(fired), left, right, cut, stopped)
@@ -158,6 +160,8 @@ def explain_positive(forms: list[sp.Expr], ctx: Context, what: str = "the differ
         if positive(form, Env(ctx, misses=misses)) is not None:
             return ()
         found = _unique(tuple(misses))
+        if found and not _enough_for_sign(form, found, ctx):
+            found = ()  # declaring what was missing would not show the sign: no suggestion
         if best is None or (found and (not best[1] or len(found) < len(best[1]))):
             best = (form, found)
     if best is None:
@@ -168,6 +172,14 @@ def explain_positive(forms: list[sp.Expr], ctx: Context, what: str = "the differ
     else:
         head = f"not proved for all sizes: {what} > 0 needs {_needs_text(missing)}"
     return (head, f"  {what}, rewritten: {show(form, WIDTH)}")
+
+
+def _enough_for_sign(form: sp.Expr, missing: tuple[Missing, ...], ctx: Context) -> bool:
+    found = granted(missing, ctx)
+    if found is None:
+        return False
+    new, mapping = found
+    return positive(form.xreplace(mapping), Env(new)) is not None
 
 
 class _Counter:
@@ -190,7 +202,7 @@ def _watch(rule: Rule, side: str, attempt: int, misses: list, found: list, count
         start = len(misses)
         rewrite = rule.apply(e, env)
         if rewrite is None and len(misses) > start:
-            found.append(Block(rule, e, side, tuple(misses[start:]), attempt))
+            found.append(Block(rule, e, side, tuple(misses[start:]), attempt, env))
         del misses[start:]
         return rewrite
 
@@ -210,6 +222,22 @@ def _merge(blocks: list[Block]) -> list[Block]:
     return list(out.values())
 
 
+def _checked(block: Block) -> Block:
+    """``block`` with ``enough`` set: does the rule fire at its subterm once the missing facts are declared as
+    suggested (derive.engine.missing.granted)? A suggestion that would not be enough is said to be so."""
+    found = granted(block.missing, block.env.ctx) if block.env is not None else None
+    if found is None:
+        return block
+    ctx, mapping = found
+    env = block.env
+    bounds = tuple(tuple(x.xreplace(mapping) for x in bound) for bound in env.bounds)
+    try:
+        fired = block.rule.apply(block.target.xreplace(mapping), Env(ctx, bounds, env.sizes)) is not None
+    except (TypeError, ValueError, RecursionError):
+        fired = False
+    return replace(block, enough=fired)
+
+
 def _unique(missing: tuple[Missing, ...]) -> tuple[Missing, ...]:
     seen: dict[tuple, Missing] = {}
     for m in missing:
@@ -224,7 +252,7 @@ def _rank(blocks: list[Block], hints: tuple[str, ...]) -> list[Block]:
         order, b = item
         hinted = bool(hints) and b.attempt == 0 and b.rule.name in hints
         stated = b.rule.identity is not None and bool(b.rule.identity.conditions)
-        return (not hinted, not b.survives, not stated, -sp.count_ops(b.target, visual=False), order)
+        return (not hinted, not b.enough, not b.survives, not stated, -sp.count_ops(b.target, visual=False), order)
 
     return [b for _, b in sorted(enumerate(blocks), key=key)]
 
@@ -247,7 +275,8 @@ def _facts(block: Block) -> str:
 
 def _needs(block: Block) -> str:
     """``log_mul needs q_i > 0 (declare q with ctx.positive("q", (1, K)) instead of ctx.real)``."""
-    return f"{block.rule.name} needs {_needs_text(block.missing)}"
+    alone = "" if block.enough else ": not enough alone"
+    return f"{block.rule.name} needs {_needs_text(block.missing)}{alone}"
 
 
 def _needs_text(missing: tuple[Missing, ...]) -> str:

@@ -5,6 +5,9 @@
 
 from __future__ import annotations
 
+import copy
+from dataclasses import replace
+
 import sympy as sp
 
 from derive.engine.facts import Env, Missing
@@ -112,3 +115,42 @@ def _symbol(m: Missing, atom: sp.Symbol, ctx) -> str:
     if m.kind == "real":
         return f'declare {name} with sp.Symbol("{name}", real=True)'
     return f"no declaration of {name} shows {fact(m)}"
+
+
+def granted(missing: tuple[Missing, ...], ctx) -> tuple[object, dict] | None:
+    """The context with ``missing`` declared as :func:`declaration` suggests, and the renaming of the atoms'
+    symbols that goes with it (a positive ``q`` is another IndexedBase than a real one), or None when a fact is
+    not one a declaration gives. Only derive.engine.explain uses it, to check that a suggestion would be enough:
+    it never decides a verdict."""
+    new = copy.copy(ctx)
+    new.families, new.datasets = dict(ctx.families), dict(ctx.datasets)
+    new.unit_scalars, new.integer_values = set(ctx.unit_scalars), dict(ctx.integer_values)
+    mapping: dict = {}
+    for m in missing:
+        atom = m.atom
+        if isinstance(atom, sp.Indexed) and m.kind in ("positive", "below_one") and atom.base in new.families:
+            spec = new.families.pop(mapping.get(atom.base, atom.base))
+            base = sp.IndexedBase(str(atom.base), positive=True)
+            new.families[base] = replace(
+                spec, base=base, real_valued=False, below_one=spec.below_one or m.kind == "below_one"
+            )
+            mapping[atom.base] = base
+        elif isinstance(atom, sp.Indexed) and m.kind == "positive" and atom.base not in new.datasets:
+            mapping[atom.base] = sp.IndexedBase(str(atom.base), positive=True)  # undeclared: its own flags decide
+        elif isinstance(atom, sp.Indexed) and m.kind == "range" and atom.base in new.datasets:
+            new.datasets[atom.base] = replace(new.datasets[atom.base], values=(m.lo, m.hi))
+        elif isinstance(atom, sp.Symbol) and m.kind in ("positive", "below_one", "real"):
+            symbol = sp.Symbol(atom.name, positive=True) if m.kind != "real" else sp.Symbol(atom.name, real=True)
+            if m.kind == "below_one":
+                new.unit_scalars.add(symbol)
+            mapping[atom] = symbol
+        elif isinstance(atom, sp.Symbol) and m.kind in ("integer", "range") and atom not in ctx.sizes:
+            symbol = sp.Symbol(atom.name, integer=True)
+            lo, hi = (m.lo, m.hi) if m.kind == "range" else new.integer_values.get(atom, (None, None))
+            if lo is not None:
+                new.integer_values[symbol] = (lo, hi)
+            mapping[atom] = symbol
+        else:
+            return None
+    new.definitions = [replace(d, lhs=d.lhs.xreplace(mapping), rhs=d.rhs.xreplace(mapping)) for d in ctx.definitions]
+    return new, mapping
