@@ -105,6 +105,8 @@ def test_a_collecting_env_answers_as_the_plain_one_and_records_the_atoms():
         (integer, (v,)),
         (in_range, (w, 1, K)),
         (positive, (q[1],)),
+        (positive, (sp.Function("f")(v),)),  # an undefined function: its class has no module
+        (positive, (sp.log(v),)),  # SymPy's own function: nothing to declare
     ]
     misses: list = []
     for query, args in queries:
@@ -117,6 +119,7 @@ def test_a_collecting_env_answers_as_the_plain_one_and_records_the_atoms():
         ("real", v),
         ("integer", v),
         ("range", w),
+        ("positive", sp.Function("f")(v)),
     ]
 
 

@@ -32,6 +32,7 @@ from derive.engine.rules import Rule, rule_name
 #: normalisation is bounded by the rewriter (MAX_REWRITES) and the step's deadline bounds the whole.
 MAX_CALLS = 1_000_000
 MAX_ATTEMPTS = 3
+MAX_CHECKED = 12  # blocks, closest first, whose suggestion is checked (one rule application each)
 WIDTH = 160  # characters of a normal form shown
 
 
@@ -144,7 +145,10 @@ def explain(
         blocks += found
         if cut:
             break
-    ranked = _rank([_checked(b) for b in _merge(blocks)], names)
+    ranked = _rank(_merge(blocks), names)
+    late = deadline is not None and time.monotonic() > deadline
+    checked = [_checked(b) if k < MAX_CHECKED and not late else b for k, b in enumerate(ranked)]
+    ranked = _rank(checked, names)
     at = ranked[0].attempt if ranked else (max(forms) if forms else -1)
     left, right = forms.get(at, (None, None))
     return Explanation(tuple(ranked), tuple(fired), left, right, cut, stopped)
