@@ -31,6 +31,7 @@ import sympy as sp
 from derive.core.evidence import TraceEntry
 from derive.core.hygiene import substitute
 from derive.engine.compare import exactly_equal
+from derive.engine.defined import shown_nonnegative
 from derive.engine.facts import Env, nonnegative, positive, real
 from derive.engine.rules.base import Inference
 
@@ -267,7 +268,7 @@ def _merged(first, second, env: Env):
     if first is second:
         return None
     (j, a, b), (k, c, d) = first.limits[0], second.limits[0]
-    if sp.expand(b + 1 - c) != 0 or not (_nonnegative(b - a + 1, env) and _nonnegative(d - c + 1, env)):
+    if sp.expand(b + 1 - c) != 0 or not (shown_nonnegative(b - a + 1, env) and shown_nonnegative(d - c + 1, env)):
         return None
     if not exactly_equal(first.function, substitute(second.function, {k: j}), env.ctx):
         return None
@@ -281,11 +282,11 @@ def _plan(cls: _Class, env: Env):
     low = max(_offset(m.lo, rlo) for m in cls.members)
     high = min(_offset(m.hi, rhi) for m in cls.members)
     lo, hi = rlo + low, rhi + high
-    if not _nonnegative(hi - lo + 1, env):
+    if not shown_nonnegative(hi - lo + 1, env):
         return None
     for m in cls.members:
         j, mlo, mhi = m.node.limits[0]
-        if not _nonnegative(mhi - mlo + 1, env):
+        if not shown_nonnegative(mhi - mlo + 1, env):
             return None
         if _offset(lo, m.lo) + _offset(m.hi, hi) > MAX_PEEL:
             return None
@@ -313,25 +314,6 @@ def _plan(cls: _Class, env: Env):
         if steps:
             plan.append((m, steps))
     return plan
-
-
-def _nonnegative(e: sp.Expr, env: Env) -> bool:
-    """``e ≥ 0`` from the size minimums, or, for ``e`` linear with numeric coefficients in declared integer values
-    (``ctx.value("a", (0, b))``), at the end of each value's range where ``e`` is smallest."""
-    if nonnegative(e, env):
-        return True
-    e = sp.expand(e)
-    values = [v for v in env.ctx.integer_values if v in e.free_symbols]
-    if not values:
-        return False
-    worst = e
-    for v in values:
-        c = e.coeff(v)
-        if not c.is_Number or sp.degree(e, v) != 1:
-            return False
-        lo, hi = env.ctx.integer_values[v]
-        worst = worst.subs(v, lo if c > 0 else hi)
-    return not (worst.free_symbols & set(values)) and nonnegative(worst, env)
 
 
 # -- factorials -----------------------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ comparison):
 
 Then ``D(N) = μ(N)⋯μ(N₀ + 1)·D(N₀) = 0``. The argument evaluates every ``D(j)`` at the same values of everything
 else, so each fact a sub-proof uses must hold at every ``j ≤ N``, not only at ``N``: induction is refused when a
-definition, a data range or a declared value mentions ``N`` (a hidden dependence: ``p_i = n_i / N``), and the
+definition, a data range or a declared value mentions ``N`` (a hidden dependence: ``p_i = n_i / N``) or an index
+range does not grow with it (a lower end in ``N``: q declared on ``N..2N`` says nothing of q_1 at N = 2), and the
 sub-proofs run without the sum-to-one constraints of families indexed by ``N`` (Σ_{i=1}^{N} q_i = 1 holds at
 ``N`` only). Per-element declarations (``q_i > 0`` for ``i ≤ N``) hold at every ``j ≤ N`` and stay.
 """
@@ -66,6 +67,14 @@ def _bounds_an_operator(size: sp.Symbol, exprs) -> bool:
 def _hidden_dependence(size: sp.Symbol, ctx: Context) -> bool:
     if any(size in d.rhs.free_symbols or size in d.lhs.free_symbols for d in ctx.definitions):
         return True
+    # A declared range must only grow with the size (its lower end free of it, its upper end free of it or the size
+    # plus a constant): then what is declared of a member at N is declared of it at every j ≤ N where it exists.
+    ranges = [r for spec in (*ctx.families.values(), *ctx.datasets.values()) for r in spec.ranges]
+    for lo, hi in ranges:
+        if size in sp.sympify(lo).free_symbols:
+            return True
+        if size in sp.sympify(hi).free_symbols and not sp.expand(hi - size).is_Integer:
+            return True
     if any(size in sp.Tuple(*spec.values).free_symbols for spec in ctx.datasets.values()):
         return True
     return any(size in sp.Tuple(*r).free_symbols for r in ctx.integer_values.values())

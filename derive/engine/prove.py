@@ -19,6 +19,7 @@ from derive.core.evidence import TraceEntry
 from derive.engine import induction
 from derive.engine.align import align
 from derive.engine.compare import exactly_equal
+from derive.engine.defined import undefined_denominator
 from derive.engine.facts import Env, positive
 from derive.engine.rewrite import EngineError, Rewriter
 from derive.engine.rules import RULES, Rule, context_rules, rule_name
@@ -52,7 +53,11 @@ def attempts(ctx: Context, hints: tuple[str | Rule, ...], one_sided: frozenset[s
 def prove_equal(
     lhs: sp.Expr, rhs: sp.Expr, ctx: Context, hints: tuple[str | Rule, ...] = (), by_induction: bool = True
 ) -> list[TraceEntry] | None:
-    """The trace of a proof that ``lhs = rhs`` for all sizes, or None when the rules do not conclude."""
+    """The trace of a proof that ``lhs = rhs`` for all sizes, or None when the rules do not conclude (or a side may
+    have no value at an allowed point: :mod:`derive.engine.defined`)."""
+    env = Env(ctx)
+    if any(undefined_denominator(side, env) is not None for side in (lhs, rhs)):
+        return None
     trace = _prove_directly(lhs, rhs, ctx, hints)
     if trace is None and by_induction:
         trace = _prove_by_induction(lhs, rhs, ctx, hints)

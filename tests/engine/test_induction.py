@@ -99,3 +99,16 @@ def test_sum_to_one_constraints_over_the_size_are_dropped_for_the_proof():
 def test_a_product_closed_form_whose_base_is_a_one_factor_product():
     ctx, n = _size()
     assert proved_by_induction(sp.Product(k + 1, (k, 0, n - 1)), sp.factorial(n), ctx)
+
+
+def test_no_induction_when_a_declared_range_does_not_only_grow_with_the_size():
+    # q declared below one on N..2N says nothing of q_1 at N = 2: what the step shows at N cannot be carried down
+    j = sp.Symbol("j", integer=True)
+    ctx, n = _size()
+    q = ctx.positive("q", (n, 2 * n), below_one=True)
+    lhs = sp.Sum(sp.Product(sp.Abs(1 - q[k]) + q[k], (k, j, j)), (j, 1, n))
+    assert induction.candidates(lhs, n, ctx) == []
+    assert verify_claim(lhs, n, ctx).evidence is not Evidence.PROVED
+    grows, m = _size()
+    grows.positive("r", (1, m + 1))
+    assert induction.candidates(sp.Sum(k, (k, 1, m)), m, grows) == [m]

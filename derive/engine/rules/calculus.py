@@ -2,8 +2,9 @@
 
 ``diff`` lets SymPy evaluate a derivative: differentiation is exact symbolic computation (no simplification
 heuristics), and it is only applied when the variable appears in no summation bound (so that d/dθ Σ = Σ d/dθ
-holds). ``sum_expand`` (``prod_expand``) writes out a sum (product) whose bounds are small integers. ``log_rational`` factors the argument of
-a logarithm of a positive rational into primes, log(1/4) = −2 log 2, which is how values in bits compare exactly.
+holds). ``sum_expand`` (``prod_expand``) writes out a sum (product) whose bounds are small integers.
+``log_rational`` factors the argument of a logarithm of a positive rational into primes, log(1/4) = −2 log 2, which
+is how values in bits compare exactly.
 """
 
 from __future__ import annotations
