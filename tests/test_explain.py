@@ -232,3 +232,13 @@ def test_a_suggestion_that_would_not_be_enough_is_not_made_or_is_said_to_be_so()
     # log(x·(x − z)): x > 0 is missing, and x − z > 0 follows from no declaration of x alone
     (headline, *_) = explain(sp.log(x * (x - z)), sp.log(x) + sp.log(x - z), Context()).lines()
     assert headline.startswith("not proved for all sizes: log_mul needs x > 0") and "not enough alone" in headline
+
+
+def test_an_inequality_step_short_of_proved_says_why():
+    from derive.checks.relations import verify_inequality
+    from derive.core.model import Relation
+
+    x = sp.Symbol("x", positive=True)
+    result = verify_inequality(x - 1, sp.log(x), Relation.GE, Context())
+    assert result.evidence is Evidence.NUMERIC
+    assert result.why_not and "lhs - rhs" in "\n".join(result.why_not)

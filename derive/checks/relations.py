@@ -35,6 +35,7 @@ from derive.core.context import Context
 from derive.core.evidence import Evidence, StepResult, TraceEntry
 from derive.core.hygiene import exact_decimals, freshen
 from derive.core.model import Relation
+from derive.engine.explain import explain_positive
 from derive.engine.facts import Env, positive
 from derive.engine.rewrite import EngineError, Rewriter
 from derive.engine.rules import RULES, context_rules
@@ -58,12 +59,14 @@ def verify_inequality(lhs: sp.Expr, rhs: sp.Expr, relation: Relation, ctx: Conte
     # The difference as written, with definitions unfolded, then fully normalised: distributing products can
     # hide a sign that the written form shows (y/ŷ² + (1 − y)/(1 − ŷ)²), so try the plainer forms first.
     unfold = [r for r in context_rules(ctx) if r.introduces_symbols]
+    forms: list[sp.Expr] = []  # the difference in each form tried, for the report of why it was not shown positive
     for rules in ([], unfold, unfold + list(RULES.values()) + context_rules(ctx)):
         trace: list[TraceEntry] = []
         try:
             normal = Rewriter(Env(ctx), rules, "lhs", trace).normalize(gap) if rules else gap
         except EngineError:
             continue
+        forms.append(normal)
         why = positive(normal, Env(ctx))
         if why is not None:
             trace.append(TraceEntry(rule="positivity", side="both", assumptions=why, target=sp.srepr(normal)))
@@ -85,7 +88,10 @@ def verify_inequality(lhs: sp.Expr, rhs: sp.Expr, relation: Relation, ctx: Conte
             return StepResult(Evidence.UNDECIDED, "no method concluded: a side cannot be evaluated at a point")
         if value < 0 or (strict and value == 0):
             return _refuted(point, sides, relation)
-    return StepResult(Evidence.NUMERIC, f"{NUMERIC_POINTS} random points satisfy it to {DIGITS} digits (seed {seed})")
+    result = StepResult(Evidence.NUMERIC, f"{NUMERIC_POINTS} random points satisfy it to {DIGITS} digits (seed {seed})")
+    gap_name = "rhs - lhs" if relation in (Relation.LT, Relation.LE) else "lhs - rhs"
+    result.why_not = explain_positive(forms, ctx, gap_name)
+    return result
 
 
 def _sign_value(sides: Instances, point, relation: Relation) -> sp.Expr | None:
