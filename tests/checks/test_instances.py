@@ -1,0 +1,26 @@
+"""Comparing a claim's sides at a point: an exact zero made of logarithms is seen without evalf's slow path, and
+a difference is never taken for one."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derive.checks.sampling.instances import _exactly_zero
+
+e3, e5 = sp.exp(sp.Rational(3, 2)), sp.exp(sp.Rational(5, 2))
+
+
+def test_logs_of_products_of_positive_numbers_cancel_exactly():
+    total = e3 + e5
+    assert _exactly_zero(-sp.log(e3 / total) - (sp.log(total) - sp.Rational(3, 2)))
+    gauss = sp.log(1 / sp.sqrt(2 * sp.pi * sp.Rational(9, 4)) * sp.exp(-sp.Rational(1, 8)))
+    assert _exactly_zero(gauss - (-sp.log(2 * sp.pi * sp.Rational(9, 4)) / 2 - sp.Rational(1, 8)))
+    assert _exactly_zero(sp.log(sp.Rational(2, 9)) - sp.log(2) + 2 * sp.log(3))
+
+
+def test_a_difference_is_not_an_exact_zero():
+    total = e3 + e5
+    assert not _exactly_zero(-sp.log(e3 / total) - (sp.log(total) - sp.Rational(5, 2)))
+    # log((-2)(-3)) is log 6, not log(-2) + log(-3) (= log 6 + 2πi): negative factors are never split
+    assert not _exactly_zero(sp.log(sp.Mul(-2, -3, evaluate=False)) - sp.log(-2) - sp.log(-3))
+    assert not _exactly_zero(sp.log(sp.exp(1 + 2 * sp.I)) - (1 + 2 * sp.I))
