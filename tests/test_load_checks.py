@@ -3,6 +3,7 @@ stated assumptions the checker runs in its worker (derive.checks.assumptions).""
 
 from __future__ import annotations
 
+import pytest
 import sympy as sp
 
 from derive.core.context import Context
@@ -85,3 +86,17 @@ def test_the_bundled_assumed_factorisations_are_not_flagged():
     assert len(assumed) == 2
     for d, step in assumed:
         assert contradicted_assumption(step.claim_lhs, step.expr, d.context) == "", (d.name, step.name)
+
+
+def test_a_plain_number_is_a_step_expression_and_text_or_a_float_is_not():
+    from fractions import Fraction
+
+    from derive import Derivation
+    from derive.core.errors import ModelError
+
+    d = Derivation("numbers", Context(), start=sp.Symbol("a", positive=True) - sp.Symbol("a", positive=True))
+    assert d.step(0, "a - a").expr == sp.Integer(0)
+    assert d.step(Fraction(0, 3), "still zero").expr == sp.Integer(0)
+    for bad in ("0", 0.0, True):
+        with pytest.raises(ModelError, match="expected a SymPy expression"):
+            d.step(bad, "not an expression")

@@ -8,6 +8,7 @@ chain of lines, each related to the previous one by a ``Relation`` (=, <, ≤, >
 from __future__ import annotations
 
 import enum
+import fractions
 import math
 import numbers
 import re
@@ -119,7 +120,7 @@ class Derivation:
     source: str = ""  # the module it was loaded from (set by the loader)
 
     def __post_init__(self) -> None:
-        _require_expr(self.start, "the start")
+        self.start = _as_expr(self.start, "the start")
         if self.subject is None:
             self.subject = self.start
         if not self.name:
@@ -258,7 +259,7 @@ class Derivation:
         where = location.caller()
         index = len(self.steps) + 1
         label = f"{where[0]}:{where[1]}: step {index}"
-        _require_expr(expr, label)
+        expr = _as_expr(expr, label)
         if not isinstance(because, str) or not because.strip():
             raise ModelError(f"{label}: every step needs a justification in words (because=...)")
         hints = hint_names(by, label)
@@ -347,9 +348,16 @@ def _budget(budget: object, label: str) -> float | None:
     raise ModelError(f"{label}: budget={budget!r} must be a positive number of seconds")
 
 
-def _require_expr(expr: object, label: str) -> None:
+def _as_expr(expr: object, label: str) -> sp.Expr:
+    """``expr`` as a SymPy expression: a plain integer or fraction is what a lecturer types for 0 or 1/2 (a float
+    is not: 0.1 is not one tenth); anything else must already be one (text is never parsed)."""
+    if isinstance(expr, (int, fractions.Fraction)) and not isinstance(expr, bool):
+        return (
+            sp.Rational(expr.numerator, expr.denominator) if isinstance(expr, fractions.Fraction) else sp.Integer(expr)
+        )
     if not isinstance(expr, sp.Expr):
         raise ModelError(f"{label}: expected a SymPy expression, got {type(expr).__name__} {expr!r}")
+    return expr
 
 
 def hint_names(by, label: str = "by=") -> tuple[str, ...]:
