@@ -182,5 +182,6 @@ def test_the_projects_budget_is_honoured_and_the_command_line_and_a_steps_budget
     assert main(["check", "--no-cache"]) == ExitCode.OK
     assert "numeric" in capsys.readouterr().out
     module.write_text(SLOW.format(budget=""))
+    assert main(["check", "--no-cache", str(module)]) == ExitCode.FAILED  # a PATH given: the project's budget still
     _project(tmp_path, 'paths = ["proofs"]\nbudget = 60')
     assert main(["check", "--no-cache"]) == ExitCode.OK

@@ -34,8 +34,8 @@ class ExitCode(enum.IntEnum):
 
 def settings_of(args) -> Settings:
     """The settings of this run: ``[tool.derive]`` of the nearest pyproject.toml, read once and only when the
-    command needs it (``build``, or a command given no PATH), with the command line on top."""
-    reads = args.command == "build" or (hasattr(args, "paths") and not args.paths)
+    command needs it (``build``, a command with a budget, or one given no PATH), with the command line on top."""
+    reads = args.command == "build" or hasattr(args, "budget") or (hasattr(args, "paths") and not args.paths)
     settings = Settings.read(find_pyproject()) if reads else Settings()
     return settings.override(
         budget=getattr(args, "budget", None),

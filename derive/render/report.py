@@ -190,7 +190,7 @@ def failure_text(
         lines += counterexample_lines(result)
     else:
         if result.evidence is Evidence.UNDECIDED and "budget" in result.detail:
-            lines.append("Hint: give it more time with --derive-budget SECONDS, or name rules with by=...")
+            lines.append("Hint: give it more time (the step's budget=SECONDS, --derive-budget), or name rules with by=")
         lines.append(f"Replay: {replay_command(path, step.name)}")
     return "\n".join(lines)
 
