@@ -143,3 +143,9 @@ def test_each_task_runs_under_its_own_budget():
     slow, quick = run_many([_sleeps, _quick], 60, jobs=2, budgets=[0.3, 60])
     assert slow.evidence is Evidence.UNDECIDED and "time budget of 0.3 s spent" in slow.detail
     assert (quick.evidence, quick.detail) == (Evidence.PROVED, "ok")
+
+
+def test_a_step_that_ran_out_of_its_budget_still_says_why_it_was_not_proved():
+    result = check(pythagoras(budget=0.01), 60)
+    assert result.evidence is Evidence.UNDECIDED and "time budget" in result.detail
+    assert result.why_not and "not proved" in result.why_not[0]

@@ -6,16 +6,16 @@ What a step's evidence is comes from ``derive.checks.steps``; this module decide
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sympy as sp
 
 from derive.checks.steps import DEFAULT_BUDGET, Options
 from derive.core.context import Context
-from derive.core.evidence import StepResult, replay_command
-from derive.core.model import Derivation, Step
+from derive.core.evidence import Evidence, StepResult, replay_command
+from derive.core.model import Derivation, Kind, Relation, Step
 from derive.run.cache import Cache, step_key
-from derive.run.tasks import ClaimTask, StepRef, StepTask
+from derive.run.tasks import ClaimTask, ExplainTask, StepRef, StepTask
 from derive.run.worker import Task, run_isolated, run_many, unlimited
 
 
@@ -107,6 +107,7 @@ def check_derivations(
 
     def on_result(index: int, result: StepResult) -> None:
         report, step, key = slots[index]
+        result = _explained(report.derivation, step, result)
         if cache and not result.cached:
             cache.put(key, result, _limit(budgets[index]))
         report.results.append(result)
@@ -115,6 +116,20 @@ def check_derivations(
 
     run_many(tasks, options.budget, jobs, on_result, budgets=budgets)
     return reports
+
+
+EXPLAIN_SECONDS = 2.0  # for the explanation of a step that ran out of its budget
+
+
+def _explained(derivation: Derivation, step: Step, result: StepResult) -> StepResult:
+    """``result`` with why the step was not proved, for an equation step whose worker ran out of its budget before
+    it could say: a short second worker works it out (the first one was killed with what it knew)."""
+    timed_out = result.evidence is Evidence.UNDECIDED and "time budget" in result.detail and not result.why_not
+    if not timed_out or step.kind is not Kind.STEP or step.relation is not Relation.EQ:
+        return result
+    task = ExplainTask(step.claim_lhs, step.expr, derivation.context, step.hints, EXPLAIN_SECONDS)
+    why = run_isolated(task, EXPLAIN_SECONDS * 2).why_not
+    return replace(result, why_not=why) if why else result
 
 
 def _limit(budget: float) -> float | None:

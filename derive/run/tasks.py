@@ -32,7 +32,7 @@ from pathlib import Path
 import sympy as sp
 
 from derive.checks.relations import verify_inequality, verify_witness
-from derive.checks.steps import Options, check_assumption, check_example, verify_claim
+from derive.checks.steps import Options, check_assumption, check_example, verify_claim, why_not_proved
 from derive.core.context import Context
 from derive.core.evidence import Evidence, StepResult
 from derive.core.model import Derivation, Kind, Relation, Step
@@ -134,6 +134,22 @@ class ClaimTask:
 
     def __call__(self) -> StepResult:
         return verify_claim(self.lhs, self.rhs, self.context, self.hints, self.options)
+
+
+@dataclass(frozen=True)
+class ExplainTask:
+    """Why ``lhs = rhs`` is not proved, worked out in about ``seconds``: for a step whose check ran out of its budget
+    (its worker was killed with what it knew). The result carries only ``why_not``."""
+
+    lhs: object
+    rhs: object
+    context: Context
+    hints: tuple[str, ...]
+    seconds: float
+
+    def __call__(self) -> StepResult:
+        lines = why_not_proved(self.lhs, self.rhs, self.context, self.hints, self.seconds)
+        return StepResult(Evidence.UNDECIDED, "explanation", why_not=lines)
 
 
 def _identity(ctx: Context, step: Step) -> str:
