@@ -115,7 +115,8 @@ def positive(expr: sp.Basic, env: Env) -> Reasons | None:
         found = sign(expr, env)
         return found[1] if found and found[0] > 0 else None
     if isinstance(expr, sp.Add):
-        return _all(positive(a, env) for a in expr.args) or _below_one_gap(expr, env)
+        terms = _all(positive(a, env) for a in expr.args)  # () is a proof: positive with no assumption
+        return terms if terms is not None else _below_one_gap(expr, env)
     if isinstance(expr, sp.Pow):
         base = positive(expr.base, env)
         exp = real(expr.exp, env)

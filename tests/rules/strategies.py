@@ -255,6 +255,18 @@ def _log_pow(draw, w, limits):
     return sp.log(sp.Pow(base, exponent))
 
 
+def _log_together(draw, w, limits):
+    """A log of a sum with a fraction in it: the sigmoid's 1 − 1/(1 + e^{−t}), or random terms over a random
+    denominator (complex, negative or possibly zero ones included: the value must not change wherever defined)."""
+    scope = _vars(limits)
+    ki = k_index(draw, w, scope)
+    pool = [w.a, w.z[ki], w.q[ki], sp.exp(-w.t), w.b, w.y, sp.Integer(2), sp.I * w.t, *scope]
+    if pick(draw, [True, False]):
+        return sp.log(1 - 1 / (1 + sp.exp(-pick(draw, pool))))
+    terms = [pick(draw, pool) for _ in range(draw(st.integers(1, 2)))]
+    return sp.log(sp.Add(*terms, pick(draw, pool) / (pick(draw, pool) + pick(draw, [1, -1, 2]))))
+
+
 def _exp_add(draw, w, limits):
     scope = _vars(limits)
     ki, ni = k_index(draw, w, scope), n_index(draw, w, scope)
@@ -442,6 +454,7 @@ RULE_CASES: dict[str, st.SearchStrategy[Case]] = {
     "log_prod": embedded(_log_prod),
     "log_mul": embedded(_log_mul),
     "log_pow": embedded(_log_pow),
+    "log_together": embedded(_log_together, depth=(0, 1)),
     # no side conditions: the Env does not matter, only the shapes (kept small, for time)
     "exp_add": embedded(_exp_add, depth=(0, 1), around=False),
     "sum_add": embedded(_sum_add, depth=(0, 1), around=False),

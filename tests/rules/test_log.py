@@ -64,3 +64,27 @@ def test_log_mul_knows_sympys_constants_are_positive():
 def test_log_mul_refuses_a_negative_constant_factor():
     assert apply("log_mul", sp.log((sp.pi - 4) * pos_a)) is None
     assert apply("log_mul", sp.log(-sp.pi * real_a)) is None
+
+
+def test_log_together_lets_the_logit_invert_the_sigmoid():
+    from derive.checks.steps import verify_claim
+    from derive.core.context import Context
+    from derive.core.evidence import Evidence
+
+    z = sp.Symbol("z", real=True)
+    sigma = 1 / (1 + sp.exp(-z))
+    result = verify_claim(sp.log(sigma / (1 - sigma)), z, Context())
+    assert result.evidence is Evidence.PROVED
+    assert "log_together" in [entry.rule for entry in result.trace]
+    result = verify_claim(sp.log(1 - sigma), -sp.log(1 + sp.exp(z)), Context())
+    assert result.evidence is Evidence.PROVED
+
+
+def test_log_together_splits_nothing_it_cannot_show_positive():
+    from derive.checks.steps import verify_claim
+    from derive.core.context import Context
+    from derive.core.evidence import Evidence
+
+    x = sp.Symbol("x", real=True)  # 1 - 1/x = (x - 1)/x: the quotient's parts may be negative
+    result = verify_claim(sp.log(1 - 1 / x), sp.log(x - 1) - sp.log(x), Context())
+    assert result.evidence is not Evidence.PROVED

@@ -20,6 +20,8 @@ from pathlib import Path
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
+from derive.engine.align import INFERENCES as ALIGNMENT
+from derive.engine.induction import INFERENCES as INDUCTION
 from derive.engine.rules import RULES
 from derive.engine.rules.base import Identity, Inference, Rule
 from derive.engine.rules.defs import SCHEMAS
@@ -29,8 +31,11 @@ BEGIN = "<!-- rule table: generated from derive/engine/rules by `python -m deriv
 END = "<!-- end of the generated rule table -->"
 
 #: Steps of a proof trace that no rewrite rule makes: the prover's own (derive.engine.prove: log_injective,
-#: ring_nf) and the relation checks' (derive.checks.relations: positivity, witness).
+#: ring_nf; derive.engine.align: the alignment of sums; derive.engine.induction: its base and step) and the relation
+#: checks' (derive.checks.relations: positivity, witness).
 INFERENCES = (
+    *ALIGNMENT,
+    *INDUCTION,
     Inference("log_injective", r"$a = b \iff \log{\left(a \right)} = \log{\left(b \right)}$", "$a > 0$, $b > 0$"),
     Inference("positivity", "$a < b$ because $b - a > 0$ by the declarations"),
     Inference(
