@@ -267,6 +267,16 @@ def _log_together(draw, w, limits):
     return sp.log(sp.Add(*terms, pick(draw, pool) / (pick(draw, pool) + pick(draw, [1, -1, 2]))))
 
 
+def _log_exp_neg(draw, w, limits):
+    """A log of a sum with exponentials of negated arguments (the softplus log(1 + e^{−t}), complex ones too)."""
+    scope = _vars(limits)
+    ki = k_index(draw, w, scope)
+    arg = pick(draw, [w.t, w.z[ki], w.a, sp.I * w.t, w.y, *scope])
+    pool = [sp.Integer(1), w.q[ki], w.b, sp.exp(w.t), -sp.Integer(2), w.y]
+    terms = [pick(draw, pool) for _ in range(draw(st.integers(1, 2)))]
+    return sp.log(sp.Add(*terms, pick(draw, [1, 2, w.b]) * sp.exp(-pick(draw, [1, 2]) * arg)))
+
+
 def _exp_add(draw, w, limits):
     scope = _vars(limits)
     ki, ni = k_index(draw, w, scope), n_index(draw, w, scope)
@@ -455,6 +465,7 @@ RULE_CASES: dict[str, st.SearchStrategy[Case]] = {
     "log_mul": embedded(_log_mul),
     "log_pow": embedded(_log_pow),
     "log_together": embedded(_log_together, depth=(0, 1)),
+    "log_exp_neg": embedded(_log_exp_neg, depth=(0, 1)),
     # no side conditions: the Env does not matter, only the shapes (kept small, for time)
     "exp_add": embedded(_exp_add, depth=(0, 1), around=False),
     "sum_add": embedded(_sum_add, depth=(0, 1), around=False),

@@ -76,8 +76,10 @@ def test_log_together_lets_the_logit_invert_the_sigmoid():
     result = verify_claim(sp.log(sigma / (1 - sigma)), z, Context())
     assert result.evidence is Evidence.PROVED
     assert "log_together" in [entry.rule for entry in result.trace]
-    result = verify_claim(sp.log(1 - sigma), -sp.log(1 + sp.exp(z)), Context())
-    assert result.evidence is Evidence.PROVED
+    for softplus in (-sp.log(1 + sp.exp(z)), -z - sp.log(1 + sp.exp(-z))):  # both ways a lecturer writes it
+        result = verify_claim(sp.log(1 - sigma), softplus, Context())
+        assert result.evidence is Evidence.PROVED
+    assert verify_claim(sp.log(1 + sp.exp(-z)), sp.log(1 + sp.exp(z)), Context()).evidence is Evidence.REFUTED
 
 
 def test_log_together_splits_nothing_it_cannot_show_positive():

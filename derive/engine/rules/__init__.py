@@ -16,7 +16,7 @@ from derive.engine.rules.absolute import abs_div, abs_mul, abs_of_neg, abs_of_po
 from derive.engine.rules.base import Identity, Inference, Rewrite, Rule, rule_name
 from derive.engine.rules.calculus import diff, log_rational, prod_expand, sum_expand
 from derive.engine.rules.defs import constraint_rules, unfold_rules
-from derive.engine.rules.log import exp_add, log_mul, log_pow, log_prod, log_together
+from derive.engine.rules.log import exp_add, log_exp_neg, log_mul, log_pow, log_prod, log_together
 from derive.engine.rules.products import exp_sum, prod_comm, prod_const, prod_mul_distrib, prod_pow
 from derive.engine.rules.sums import (
     add_pow,
@@ -57,6 +57,7 @@ __all__ = [
     "diff",
     "exp_add",
     "exp_sum",
+    "log_exp_neg",
     "log_mul",
     "log_pow",
     "log_prod",

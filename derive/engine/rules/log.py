@@ -1,8 +1,8 @@
 """Logarithm and exponential rules. SymPy's ``log`` is complex, so every log rule that splits needs positivity
 (never ``force=True``); ``exp_add`` holds for every complex exponent and needs none.
 
-``log_together`` writes a sum of fractions under a log as one fraction (SymPy's ``together``: a common
-denominator), so that ``log(1 − 1/(1 + e^{−z}))``, where a lecturer's sigmoid and logit algebra stops, becomes a
+``log_together`` writes a sum of fractions under a log as one fraction (over the product of its terms'
+denominators), so that ``log(1 − 1/(1 + e^{−z}))``, where a lecturer's sigmoid and logit algebra stops, becomes a
 quotient ``log_mul`` and ``log_pow`` can split. It is the same value wherever the sum is defined (every denominator
 brought over is one of the sum's own, so nonzero there) and needs no side condition."""
 
@@ -61,12 +61,59 @@ def _has_fraction(e: sp.Expr) -> bool:
     return False
 
 
+def _over_one_denominator(e: sp.Expr) -> sp.Expr:
+    """``e`` with each sum in its multiplicative structure written as one fraction over the product of its terms'
+    denominators (powers with a negative integer exponent). Written here rather than with SymPy's ``together``,
+    which also reads e^{−z} as 1/e^{z} and turns e^{−z}/(1 + e^{−z}) into 1/(e^{z} + 1), a form the other side
+    of a lecturer's step rarely has."""
+    if isinstance(e, sp.Add):
+        powers: dict = {}
+        for term in e.args:
+            for f in sp.Mul.make_args(term):
+                if isinstance(f, sp.Pow) and f.exp.is_Integer and f.exp < 0:
+                    powers[f.base] = max(powers.get(f.base, 0), -int(f.exp))
+        if not powers:
+            return e
+        denominator = sp.Mul(*(base**n for base, n in powers.items()))
+        return sp.Add(*(term * denominator for term in e.args)) / denominator
+    if isinstance(e, sp.Mul):
+        return sp.Mul(*(_over_one_denominator(f) for f in e.args))
+    if isinstance(e, sp.Pow) and e.exp.is_integer:
+        return _over_one_denominator(e.base) ** e.exp
+    return e
+
+
 def _log_together(e: sp.Basic, env: Env) -> Rewrite | None:
     if isinstance(e, sp.log) and _has_fraction(e.args[0]):
-        one = sp.together(e.args[0])
+        one = _over_one_denominator(e.args[0])
         if not _has_fraction(one) and one != e.args[0]:
             return Rewrite(sp.log(one))
     return None
+
+
+def _negative_exponent(a: sp.Expr) -> sp.Expr | None:
+    """The one argument ``−u`` of the exponentials with a minus sign among the terms of ``a``, or None."""
+    found = {
+        f.args[0]
+        for term in sp.Add.make_args(a)
+        for f in sp.Mul.make_args(term)
+        if isinstance(f, sp.exp) and f.args[0].could_extract_minus_sign()
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _log_exp_neg(e: sp.Basic, env: Env) -> Rewrite | None:
+    """log(1 + e^{−u}) = log(e^{−u}(e^{u} + 1)): a sum under a log takes its negative exponential out, so that the
+    two ways of writing the softplus, log(1 + e^{−z}) and log(1 + e^{z}) − z, meet once log_mul splits it."""
+    if not (isinstance(e, sp.log) and isinstance(e.args[0], sp.Add)):
+        return None
+    neg = _negative_exponent(e.args[0])
+    if neg is None:
+        return None
+    rest = sp.expand(e.args[0] * sp.exp(-neg))
+    if _negative_exponent(rest) is not None or rest.has(sp.exp(neg)):
+        return None
+    return Rewrite(sp.log(sp.exp(neg) * rest))
 
 
 def _pair_signs(factors, env: Env) -> tuple:
@@ -94,5 +141,11 @@ log_together = Rule(
     Identity(sp.log(x + y / z), sp.log((x * z + y) / z), (sp.Ne(z, 0),)),
     side_conditions="the terms brought over a common denominator (no factor cancelled)",
 )
+log_exp_neg = Rule(
+    "log_exp_neg",
+    _log_exp_neg,
+    Identity(sp.log(x + y * sp.exp(-z)), sp.log(sp.exp(-z) * (x * sp.exp(z) + y))),
+    side_conditions="the one exponential with a minus sign taken out of the sum (log_mul then splits it)",
+)
 
-RULES = [log_prod, log_mul, log_pow, log_together, exp_add]
+RULES = [log_prod, log_mul, log_pow, log_together, log_exp_neg, exp_add]
