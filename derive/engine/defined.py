@@ -7,6 +7,10 @@ would a split-off term ``x⁻²·0`` or a product ``∏ k/(k − 2)`` whose last
 asks, of the sides as written, that every power with a possibly negative exponent has a base shown nonzero (with
 the ranges of the enclosing sums: ``1/k`` is fine for ``k`` from 1). A claim that fails it is not proved; the
 ladder goes on to look for a counterexample or a numeric check where both sides are defined.
+
+One exception keeps the claims that are undefined at the same points on both sides: a denominator ``b`` outside
+any sum is allowed when the other side, also outside any sum, divides by or takes the log of a multiple of ``b``
+(``d/dt log(t²) = 2/t``: both sides have no value at ``t = 0``, and nowhere else).
 """
 
 from __future__ import annotations
@@ -33,6 +37,49 @@ def undefined_denominator(expr: sp.Basic, env: Env) -> sp.Expr | None:
         if found is not None:
             return found
     return None
+
+
+def undefined_where_the_other_is_defined(lhs: sp.Expr, rhs: sp.Expr, env: Env) -> sp.Expr | None:
+    """A denominator of one side not shown nonzero at whose zeros the other side may have a value, or None."""
+    for side, other in ((lhs, rhs), (rhs, lhs)):
+        found = undefined_denominator(side, env)
+        if found is None:
+            continue
+        if _inside_an_operator(side) or not _singular_together(side, other, env):
+            return found
+    return None
+
+
+def _singular_together(side: sp.Expr, other: sp.Expr, env: Env) -> bool:
+    """Every denominator of ``side`` not shown nonzero divides one of ``other``'s (or a log argument of it)."""
+    mine = _singular_bases(side, env, logs=False)
+    theirs = _singular_bases(other, env, logs=True)
+    return all(any(_divides(b, c) for c in theirs) for b in mine)
+
+
+def _singular_bases(e: sp.Expr, env: Env, logs: bool) -> list[sp.Expr]:
+    out = []
+    for node in sp.preorder_traversal(e):
+        if isinstance(node, sp.Pow) and not shown_nonnegative(node.exp, env) and not nonzero(node.base, env):
+            out.append(node.base)
+        elif logs and isinstance(node, sp.log) and not nonzero(node.args[0], env):
+            out.append(node.args[0])
+    return out
+
+
+def _divides(b: sp.Expr, c: sp.Expr) -> bool:
+    """Wherever ``b = 0``, ``c = 0`` too: ``c`` is a polynomial multiple of ``b``."""
+    if b.is_number or not b.free_symbols:
+        return False
+    try:
+        _, remainder = sp.div(c, b, *sorted(b.free_symbols, key=str))
+    except (sp.PolynomialError, sp.GeneratorsNeeded, TypeError, ValueError):
+        return False
+    return remainder == 0
+
+
+def _inside_an_operator(e: sp.Expr) -> bool:
+    return any(isinstance(node, (sp.Sum, sp.Product)) for node in sp.preorder_traversal(e))
 
 
 def nonzero(e: sp.Expr, env: Env) -> bool:

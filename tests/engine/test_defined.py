@@ -44,3 +44,11 @@ def test_denominators_inside_sums_use_the_index_range():
     assert undefined_denominator(sp.Sum(1 / k, (k, 1, n)), env) is None
     assert undefined_denominator(sp.Sum(1 / k, (k, 0, n)), env) == k
     assert undefined_denominator(sp.Sum(1 / (k - n), (k, 1, n)), env) is not None
+
+
+def test_sides_undefined_at_the_same_points_are_still_proved():
+    t = sp.Symbol("t", real=True)
+    assert verify_claim(sp.Derivative(sp.log(t**2), t), 2 / t, Context()).evidence is Evidence.PROVED
+    assert verify_claim((t**2 - t) / t + 1 / t, t - 1 + 1 / t, Context()).evidence is Evidence.PROVED
+    # the right side has a value at t = 1 and the left does not: not proved
+    assert verify_claim((t**2 - 1) / (t - 1), t + 1, Context()).evidence is not Evidence.PROVED
