@@ -4,8 +4,9 @@ nonzero at every point and size the declarations allow.
 A rule or SymPy's own evaluation can cancel a factor against its inverse (``x·x⁻¹`` is ``1`` as soon as it is
 built), so ``(x² − x)/x = x − 1`` would otherwise be proved although its left side has no value at ``x = 0``; so
 would a split-off term ``x⁻²·0`` or a product ``∏ k/(k − 2)`` whose last factor is 0. The prover therefore first
-asks, of the sides as written, that every power with a possibly negative exponent has a base shown nonzero (with
-the ranges of the enclosing sums: ``1/k`` is fine for ``k`` from 1). A claim that fails it is not proved; the
+asks, of the sides as written and of every definition they use, that every power with a possibly negative
+exponent, and every logarithm, has a base (argument) shown nonzero (with the ranges of the enclosing sums: ``1/k``
+is fine for ``k`` from 1). A claim that fails it is not proved; the
 ladder goes on to look for a counterexample or a numeric check where both sides are defined.
 
 One exception keeps the claims that are undefined at the same points on both sides: a denominator ``b`` outside
@@ -20,23 +21,31 @@ import sympy as sp
 from derive.engine.facts import Env, nonnegative, positive, sign
 
 
-def undefined_denominator(expr: sp.Basic, env: Env) -> sp.Expr | None:
+def undefined_denominator(expr: sp.Basic, env: Env, logs: bool = True) -> sp.Expr | None:
     """A base ``b`` of a power ``b**e`` in ``expr`` with ``e`` possibly negative and ``b`` not shown nonzero, or
     None when every denominator is shown nonzero."""
     if isinstance(expr, (sp.Sum, sp.Product)):
         for _, lo, hi in expr.limits:
             for end in (lo, hi):
-                found = undefined_denominator(end, env)
+                found = undefined_denominator(end, env, logs)
                 if found is not None:
                     return found
-        return undefined_denominator(expr.function, env.inside(expr.limits))
+        return undefined_denominator(expr.function, env.inside(expr.limits), logs)
     if isinstance(expr, sp.Pow) and not shown_nonnegative(expr.exp, env) and not nonzero(expr.base, env):
         return expr.base
+    if logs and isinstance(expr, sp.log) and not nonzero(expr.args[0], env) and not _defined(expr.args[0], env):
+        return expr.args[0]  # log 0 has no value (SymPy's zoo); a defined q_j is judged where it is defined
     for arg in expr.args:
-        found = undefined_denominator(arg, env)
+        found = undefined_denominator(arg, env, logs)
         if found is not None:
             return found
     return None
+
+
+def may_be_undefined(lhs: sp.Expr, rhs: sp.Expr, env: Env) -> bool:
+    """A side may have no value where the other has one, or a definition the claim uses may divide by 0: no proof
+    (for all sizes, or at sizes) is offered for such a claim."""
+    return undefined_where_the_other_is_defined(lhs, rhs, env) is not None or undefined_definition(lhs, rhs, env)
 
 
 def undefined_where_the_other_is_defined(lhs: sp.Expr, rhs: sp.Expr, env: Env) -> sp.Expr | None:
@@ -50,11 +59,35 @@ def undefined_where_the_other_is_defined(lhs: sp.Expr, rhs: sp.Expr, env: Env) -
     return None
 
 
+def undefined_definition(lhs: sp.Expr, rhs: sp.Expr, env: Env) -> bool:
+    """A definition the claim uses (directly or through another) whose right side has a denominator or log
+    argument not shown nonzero: unfolded, SymPy may cancel it (x·f(x) with f(x) := 1/x is 1 as soon as built)."""
+    seen: set = set()
+    todo = [lhs, rhs]
+    while todo:
+        e = todo.pop()
+        for node in sp.preorder_traversal(e):
+            d = env.ctx.definition_for(node)
+            if d is None or d.name in seen:
+                continue
+            seen.add(d.name)
+            # denominators only: a definition's log of a defined family member (q_j := ŷ δ_{j1} + …) is not
+            # shown nonzero by the facts, which do not unfold, though it is where the definition is used
+            if undefined_denominator(d.rhs, env, logs=False) is not None:
+                return True
+            todo.append(d.rhs)
+    return False
+
+
+def _defined(e: sp.Expr, env: Env) -> bool:
+    return any(env.ctx.definition_for(node) is not None for node in sp.preorder_traversal(e))
+
+
 def _singular_together(side: sp.Expr, other: sp.Expr, env: Env) -> bool:
     """Every denominator of ``side`` not shown nonzero divides one of ``other``'s (or a log argument of it)."""
-    mine = _singular_bases(side, env, logs=False)
+    mine = _singular_bases(side, env, logs=True)
     theirs = _singular_bases(other, env, logs=True)
-    return all(any(_divides(b, c) for c in theirs) for b in mine)
+    return all(any(_divides(sp.sqf_part(b) if b.is_polynomial() else b, c) for c in theirs) for b in mine)
 
 
 def _singular_bases(e: sp.Expr, env: Env, logs: bool) -> list[sp.Expr]:
@@ -62,7 +95,7 @@ def _singular_bases(e: sp.Expr, env: Env, logs: bool) -> list[sp.Expr]:
     for node in sp.preorder_traversal(e):
         if isinstance(node, sp.Pow) and not shown_nonnegative(node.exp, env) and not nonzero(node.base, env):
             out.append(node.base)
-        elif logs and isinstance(node, sp.log) and not nonzero(node.args[0], env):
+        elif logs and isinstance(node, sp.log) and not nonzero(node.args[0], env) and not _defined(node.args[0], env):
             out.append(node.args[0])
     return out
 

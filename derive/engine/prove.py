@@ -19,7 +19,7 @@ from derive.core.evidence import TraceEntry
 from derive.engine import induction
 from derive.engine.align import align
 from derive.engine.compare import exactly_equal
-from derive.engine.defined import undefined_where_the_other_is_defined
+from derive.engine.defined import may_be_undefined
 from derive.engine.facts import Env, positive
 from derive.engine.rewrite import EngineError, Rewriter
 from derive.engine.rules import RULES, Rule, context_rules, rule_name
@@ -56,7 +56,7 @@ def prove_equal(
     """The trace of a proof that ``lhs = rhs`` for all sizes, or None when the rules do not conclude (or a side may
     have no value at an allowed point: :mod:`derive.engine.defined`)."""
     env = Env(ctx)
-    if undefined_where_the_other_is_defined(lhs, rhs, env) is not None:
+    if may_be_undefined(lhs, rhs, env):
         return None
     trace = _prove_directly(lhs, rhs, ctx, hints)
     if trace is None and by_induction:

@@ -24,3 +24,22 @@ def test_a_difference_is_not_an_exact_zero():
     # log((-2)(-3)) is log 6, not log(-2) + log(-3) (= log 6 + 2πi): negative factors are never split
     assert not _exactly_zero(sp.log(sp.Mul(-2, -3, evaluate=False)) - sp.log(-2) - sp.log(-3))
     assert not _exactly_zero(sp.log(sp.exp(1 + 2 * sp.I)) - (1 + 2 * sp.I))
+
+
+def test_a_log_near_one_is_neither_a_counterexample_nor_agreement():
+    # SymPy 1.14 evaluates log(1 + u) as exactly 0 for tiny u (sympy#28280): no refutation of a true claim, and
+    # no agreement with a false one, can rest on that
+    from derive.checks.steps import verify_claim
+    from derive.core.context import Context
+    from derive.core.evidence import Evidence
+
+    u = sp.exp(-100)
+    true = verify_claim(sp.log(1 + u), 2 * sp.atanh(u / (2 + u)), Context())
+    assert true.evidence is not Evidence.REFUTED
+    false = verify_claim(sp.log(1 + u), sp.Integer(0), Context())
+    assert false.evidence not in (Evidence.PROVED, Evidence.NUMERIC, Evidence.PROVED_FOR_SIZES)
+    z = sp.Symbol("z", real=True)
+    softplus = verify_claim(
+        sp.log(1 + sp.exp(-(z**2))), 2 * sp.atanh(sp.exp(-(z**2)) / (2 + sp.exp(-(z**2)))), Context()
+    )
+    assert softplus.evidence is not Evidence.REFUTED

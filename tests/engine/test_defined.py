@@ -52,3 +52,21 @@ def test_sides_undefined_at_the_same_points_are_still_proved():
     assert verify_claim((t**2 - t) / t + 1 / t, t - 1 + 1 / t, Context()).evidence is Evidence.PROVED
     # the right side has a value at t = 1 and the left does not: not proved
     assert verify_claim((t**2 - 1) / (t - 1), t + 1, Context()).evidence is not Evidence.PROVED
+
+
+def test_a_definition_that_divides_by_zero_somewhere_gives_no_proof():
+    x = sp.Symbol("x", real=True)
+    f = sp.Function("f")
+    ctx = Context()
+    ctx.define(f(x), 1 / x)  # x·f(x) is 1 as soon as SymPy builds it unfolded; at x = 0 it has no value
+    assert verify_claim(x * f(x), sp.Integer(1), ctx).evidence is not Evidence.PROVED
+
+
+def test_no_proof_at_sizes_either():
+    ctx = Context()
+    n = ctx.size("N")
+    x = sp.Symbol("x", real=True)
+    result = verify_claim(sp.Sum(x * x ** (k - 1), (k, 0, n)), sp.Sum(x**k, (k, 0, n)), ctx)
+    assert result.evidence not in (Evidence.PROVED, Evidence.PROVED_FOR_SIZES)
+    logs = verify_claim(sp.Sum(sp.log(k) + 1, (k, 0, n)), sp.Sum(sp.log(k), (k, 0, n)) + n + 1, ctx)
+    assert logs.evidence not in (Evidence.PROVED, Evidence.PROVED_FOR_SIZES)
