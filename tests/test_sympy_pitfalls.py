@@ -6,6 +6,7 @@ Each test first shows SymPy's wrong answer (so an upgrade that changes it is not
 
 from __future__ import annotations
 
+import pytest
 import sympy as sp
 
 from derive.core.context import Context
@@ -89,3 +90,15 @@ def test_equals_is_only_a_candidate():
     j = sp.Symbol("j", integer=True)
     lhs = sp.Sum(sp.KroneckerDelta(2 * k, j), (k, 1, N))
     assert verify(lhs, lhs.doit(), ctx).evidence is not Evidence.PROVED
+
+
+def test_evalf_loses_a_log_just_above_one():
+    """SymPy 1.14: log(1 + u) evaluates to exactly 0 once u is below about 2^-(prec + 10), strict=True or not
+    (sympy/sympy#28280, #28514), while 2·atanh(u/(2 + u)) keeps it: derive.checks.sampling.instances._confirmed
+    asks both before a difference counts. When SymPy fixes it, this test says so and the second reading stays
+    harmless."""
+    u = sp.exp(-100)
+    atanh = sp.N(2 * sp.atanh(u / (2 + u)), 15, strict=True)
+    assert atanh > 0
+    if sp.N(sp.log(1 + u), 15) != 0:
+        pytest.skip("this SymPy evaluates log(1 + e^-100) correctly")
