@@ -43,3 +43,11 @@ def test_a_log_near_one_is_neither_a_counterexample_nor_agreement():
         sp.log(1 + sp.exp(-(z**2))), 2 * sp.atanh(sp.exp(-(z**2)) / (2 + sp.exp(-(z**2)))), Context()
     )
     assert softplus.evidence is not Evidence.REFUTED
+
+
+def test_the_sigmoid_forms_cancel_exactly_at_a_point():
+    z = sp.Rational(7, 3)
+    sigma = 1 / (1 + sp.exp(-z))
+    assert _exactly_zero(sp.log(1 - sigma) - (-z - sp.log(1 + sp.exp(-z))))
+    assert _exactly_zero(sp.log(1 + sp.exp(-z)) - (sp.log(1 + sp.exp(z)) - z))
+    assert not _exactly_zero(sp.log(1 + sp.exp(-z)) - sp.log(1 + sp.exp(z)))

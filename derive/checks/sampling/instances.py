@@ -18,6 +18,7 @@ from derive.checks.sampling.evaluation import (
 )
 from derive.checks.sampling.points import Point
 from derive.core.context import Context
+from derive.engine.rules.log import negative_exponent, over_one_denominator
 
 
 class Instances:
@@ -154,6 +155,14 @@ def _split_log(arg: sp.Expr) -> sp.Expr:
         return sp.Add(*(_split_log(f) for f in arg.args))
     if isinstance(arg, sp.Pow) and _positive(arg.base) and _real(arg.exp):
         return arg.exp * _split_log(arg.base)
+    if isinstance(arg, sp.Add) and _positive(arg):
+        # the engine's own algebra under a log (log_together, log_exp_neg), here on numbers
+        together = over_one_denominator(arg)
+        if together != arg and not isinstance(together, sp.Add):
+            return _split_log(together)
+        neg = negative_exponent(arg)
+        if neg is not None and _real(neg):
+            return neg + _split_log(sp.expand(arg * sp.exp(-neg)))
     return sp.log(arg)
 
 

@@ -61,7 +61,7 @@ def _has_fraction(e: sp.Expr) -> bool:
     return False
 
 
-def _over_one_denominator(e: sp.Expr) -> sp.Expr:
+def over_one_denominator(e: sp.Expr) -> sp.Expr:
     """``e`` with each sum in its multiplicative structure written as one fraction over the product of its terms'
     denominators (powers with a negative integer exponent). Written here rather than with SymPy's ``together``,
     which also reads e^{−z} as 1/e^{z} and turns e^{−z}/(1 + e^{−z}) into 1/(e^{z} + 1), a form the other side
@@ -77,21 +77,21 @@ def _over_one_denominator(e: sp.Expr) -> sp.Expr:
         denominator = sp.Mul(*(base**n for base, n in powers.items()))
         return sp.Add(*(term * denominator for term in e.args)) / denominator
     if isinstance(e, sp.Mul):
-        return sp.Mul(*(_over_one_denominator(f) for f in e.args))
+        return sp.Mul(*(over_one_denominator(f) for f in e.args))
     if isinstance(e, sp.Pow) and e.exp.is_integer:
-        return _over_one_denominator(e.base) ** e.exp
+        return over_one_denominator(e.base) ** e.exp
     return e
 
 
 def _log_together(e: sp.Basic, env: Env) -> Rewrite | None:
     if isinstance(e, sp.log) and _has_fraction(e.args[0]):
-        one = _over_one_denominator(e.args[0])
+        one = over_one_denominator(e.args[0])
         if not _has_fraction(one) and one != e.args[0]:
             return Rewrite(sp.log(one))
     return None
 
 
-def _negative_exponent(a: sp.Expr) -> sp.Expr | None:
+def negative_exponent(a: sp.Expr) -> sp.Expr | None:
     """The one argument ``−u`` of the exponentials with a minus sign among the terms of ``a``, or None."""
     found = {
         f.args[0]
@@ -107,11 +107,11 @@ def _log_exp_neg(e: sp.Basic, env: Env) -> Rewrite | None:
     two ways of writing the softplus, log(1 + e^{−z}) and log(1 + e^{z}) − z, meet once log_mul splits it."""
     if not (isinstance(e, sp.log) and isinstance(e.args[0], sp.Add)):
         return None
-    neg = _negative_exponent(e.args[0])
+    neg = negative_exponent(e.args[0])
     if neg is None:
         return None
     rest = sp.expand(e.args[0] * sp.exp(-neg))
-    if _negative_exponent(rest) is not None or rest.has(sp.exp(neg)):
+    if negative_exponent(rest) is not None or rest.has(sp.exp(neg)):
         return None
     return Rewrite(sp.log(sp.exp(neg) * rest))
 
