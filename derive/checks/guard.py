@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import random
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import mpmath
@@ -144,12 +145,23 @@ def guarded(
     seed: int = 0,
     replay: str = "",
     unfolded: tuple | None = None,
+    beyond: Callable[[Point], bool] | None = None,
 ) -> StepResult:
     """``result`` (a proof) once the guard finds no point where the claim fails; else an engine inconsistency:
-    undecided, flagged, with the point and both sides' values."""
+    undecided, flagged, with the point and both sides' values.
+
+    ``beyond`` says which points lie outside what ``result`` claims (the sizes a ``proved-for-sizes`` covers): a
+    failure there found by exact, certified comparison, with nothing read into an undefined function, is no
+    inconsistency but a counterexample the search did not reach (0 = Σ_{k=5}^{N} 1 fails from N = 5 only)."""
     found = guard(lhs, rhs, relation, ctx, seed, unfolded)
     if found is None:
         return result
+    if beyond is not None and beyond(found.point) and found.how == "exactly":
+        return StepResult(
+            Evidence.REFUTED,
+            f"counterexample found at a size beyond those checked ({result.detail})",
+            counterexample=counterexample(found.point, found.lhs, found.rhs, ctx, replay),
+        )
     rules = ", ".join(dict.fromkeys(t.rule for t in result.trace)) or result.detail
     return StepResult(
         Evidence.UNDECIDED,

@@ -86,7 +86,9 @@ def verify_claim(
     sizes = "" if may_be_undefined(lhs, rhs, Env(ctx)) else _prove_at_sizes(instances, space, ctx)
     if sizes:
         proof = StepResult(Evidence.PROVED_FOR_SIZES, sizes)
-        result = guarded(proof, lhs, rhs, Relation.EQ, ctx, options.seed, options.replay, instances.unfolded)
+        result = guarded(
+            proof, lhs, rhs, Relation.EQ, ctx, options.seed, options.replay, instances.unfolded, _beyond_span(ctx)
+        )
     else:
         result = _numeric(instances, space, options)
     return _why_not(result, lhs, rhs, ctx, hints, start + EXPLAIN_SHARE * options.budget, proving)
@@ -184,6 +186,11 @@ def _prove_at_sizes(instances: Instances, space: Space, ctx: Context) -> str:
             return ""
         covered.append(", ".join(f"{s} = {v}" for s, v in sizes))
     return "at sizes " + "; ".join(covered) if covered else ""
+
+
+def _beyond_span(ctx: Context):
+    """Whether a point has a size past those :func:`_prove_at_sizes` covers (minimum + SIZES_SPAN)."""
+    return lambda point: any(value > ctx.sizes.get(size, 1) + SIZES_SPAN for size, value in point.sizes)
 
 
 def prove_at_point(instances: Instances, point: Point, ctx: Context) -> bool:
