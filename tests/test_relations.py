@@ -137,3 +137,28 @@ def test_a_relation_typed_in_ascii_or_as_a_sympy_class_is_that_relation(tmp_path
     assert ne.step(x, "they differ", relation="!=", witness={x: 1}).relation is Relation.NE
     with pytest.raises(ModelError, match=r"test_relations.py:\d+: step 2: relation '=>' is not one of .*>=, !="):
         d.step(x, "a slip", relation="=>")
+
+
+def test_non_strict_inequalities_from_squares_absolute_values_and_sums_of_them():
+    from derive.checks.relations import verify_inequality
+    from derive.core.evidence import Evidence
+    from derive.core.model import Relation
+
+    a, w, x = sp.Symbol("a", real=True), sp.Symbol("w"), sp.Symbol("x", real=True)
+    ctx = Context()
+    n = ctx.size("n")
+    y = ctx.real("y", index=(1, n))
+    i = sp.Symbol("i", integer=True)
+    proved = [
+        (a**2, 0, Relation.GE),
+        (a**2 + 1, 0, Relation.GT),
+        (sp.Abs(w), 0, Relation.GE),
+        (sp.Sum((y[i] - a) ** 2, (i, 1, n)), 0, Relation.GE),
+        # a sum on both sides cancels although the two copies got different bound indices
+        (sp.Sum(y[i] ** 2, (i, 1, n)) + sp.Sum(y[i], (i, 1, n)), sp.Sum(y[i], (i, 1, n)), Relation.GE),
+    ]
+    for lhs, rhs, relation in proved:
+        assert verify_inequality(sp.sympify(lhs), sp.sympify(rhs), relation, ctx).evidence is Evidence.PROVED
+    # a complex square, an odd power and a strict bound on a square are not at least 0 / positive everywhere
+    for lhs, rhs, relation in [(w**2, 0, Relation.GE), (x**3, 0, Relation.GE), (a**2, 0, Relation.GT)]:
+        assert verify_inequality(sp.sympify(lhs), sp.sympify(rhs), relation, ctx).evidence is Evidence.REFUTED

@@ -1,7 +1,8 @@
 """Relations other than ``=``: inequalities proved by positivity, and ``≠`` proved by a witness.
 
 ``a < b`` is proved by normalising ``b − a`` with the named rules (definitions unfolded, logs expanded) and showing
-it positive from the declared assumptions (``facts.positive``); ``≤`` accepts the same proof. A point inside the
+it positive from the declared assumptions (``facts.positive``); ``≤`` only needs it at least 0 (``facts.nonneg``:
+even powers and absolute values of reals, sums and products of such). A point inside the
 assumptions where the inequality fails, certified by exact evaluation, refutes it. ``a ≠ b`` holds when the two
 sides differ at one point: the author's witness, checked to lie inside the declarations, evaluated exactly, the
 difference certified (SYMPY_PITFALLS.md item 12). Such a proof is ``proved``: one exact counterexample to
@@ -33,10 +34,10 @@ from derive.checks.sampling import (
 from derive.checks.wellformed import unsupported
 from derive.core.context import Context
 from derive.core.evidence import Evidence, StepResult, TraceEntry
-from derive.core.hygiene import exact_decimals, freshen
+from derive.core.hygiene import canonical, exact_decimals, freshen
 from derive.core.model import Relation
 from derive.engine.explain import explain_positive
-from derive.engine.facts import Env, positive
+from derive.engine.facts import Env, nonneg, positive
 from derive.engine.rewrite import EngineError, Rewriter
 from derive.engine.rules import RULES, context_rules
 
@@ -54,8 +55,10 @@ def verify_inequality(lhs: sp.Expr, rhs: sp.Expr, relation: Relation, ctx: Conte
     if reason:
         return StepResult(Evidence.UNDECIDED, f"outside what derive checks: {reason}")
     lhs, rhs = freshen(lhs), freshen(rhs)
-    gap = rhs - lhs if relation in (Relation.LT, Relation.LE) else lhs - rhs  # must be > 0 (or ≥ 0)
+    # must be > 0 (or ≥ 0); bound indices named canonically, so that a sum on both sides cancels (Σd − Σf + Σf)
+    gap = canonical(rhs - lhs if relation in (Relation.LT, Relation.LE) else lhs - rhs)
     strict = relation in (Relation.LT, Relation.GT)
+    sign_of = positive if strict else nonneg
     # The difference as written, with definitions unfolded, then fully normalised: distributing products can
     # hide a sign that the written form shows (y/ŷ² + (1 − y)/(1 − ŷ)²), so try the plainer forms first.
     unfold = [r for r in context_rules(ctx) if r.introduces_symbols]
@@ -67,10 +70,11 @@ def verify_inequality(lhs: sp.Expr, rhs: sp.Expr, relation: Relation, ctx: Conte
         except EngineError:
             continue
         forms.append(normal)
-        why = positive(normal, Env(ctx))
+        why = sign_of(normal, Env(ctx))
         if why is not None:
             trace.append(TraceEntry(rule="positivity", side="both", assumptions=why, target=sp.srepr(normal)))
-            proof = StepResult(Evidence.PROVED, "the difference is positive for all sizes", trace=trace)
+            what = "positive" if strict else "at least 0"
+            proof = StepResult(Evidence.PROVED, f"the difference is {what} for all sizes", trace=trace)
             return guarded(proof, lhs, rhs, relation, ctx, seed)
     space = Space.of([lhs, rhs], ctx)
     sides = Instances(lhs, rhs, ctx)  # the same evaluation as for '=' claims: unfolded, differentiated, expanded

@@ -116,6 +116,8 @@ def positive(expr: sp.Basic, env: Env) -> Reasons | None:
         return found[1] if found and found[0] > 0 else None
     if isinstance(expr, sp.Add):
         terms = _all(positive(a, env) for a in expr.args)  # () is a proof: positive with no assumption
+        if terms is None:  # a² + 1: one term positive, the others at least 0
+            terms = _one_positive_rest_nonneg(expr, env)
         return terms if terms is not None else _below_one_gap(expr, env)
     if isinstance(expr, sp.Pow):
         base = positive(expr.base, env)
@@ -139,6 +141,28 @@ def positive(expr: sp.Basic, env: Env) -> Reasons | None:
         return (f"{getattr(expr.func, 'symbol_name', expr.func)}(·) > 0",)
     if env.misses is not None and _declarable(expr):  # the prover never pays for this
         _miss(env, "positive", expr)
+    return None
+
+
+@_declines
+def nonneg(expr: sp.Basic, env: Env) -> Reasons | None:
+    """Reasons that ``expr ≥ 0`` for every value the assumptions allow, or None: positive, or an even power or an
+    absolute value of a real, or a sum or product of such (a sum over a range that does not run backwards)."""
+    found = positive(expr, env)
+    if found is not None:
+        return found
+    if expr.is_Number:
+        return () if expr.is_extended_real and expr >= 0 else None
+    if isinstance(expr, sp.Abs):  # |z| ≥ 0 for every complex z
+        return ()
+    if isinstance(expr, sp.Pow) and expr.exp.is_integer and expr.exp.is_even and expr.exp.is_positive:
+        return real(expr.base, env)  # a square of a real; i² = −1 is why the base must be real
+    if isinstance(expr, (sp.Add, sp.Mul)):
+        return _all(nonneg(a, env) for a in expr.args)
+    if isinstance(expr, (sp.Sum, sp.Product)) and all(nonnegative(hi - lo + 1, env) for _, lo, hi in expr.limits):
+        return nonneg(expr.function, env.inside(expr.limits))
+    if isinstance(expr, (sp.Symbol, sp.Indexed)) and _binding(expr, env) is None and expr.is_nonnegative:
+        return (f"{expr} ≥ 0",)
     return None
 
 
@@ -220,6 +244,15 @@ def sign(expr: sp.Expr, env: Env) -> tuple[int, Reasons] | None:
         return 1, why
     why = positive(sp.expand(-expr), env) if isinstance(expr, sp.Add) else None
     return (-1, why) if why is not None else None
+
+
+def _one_positive_rest_nonneg(expr: sp.Add, env: Env) -> Reasons | None:
+    for pos, term in enumerate(expr.args):
+        why = positive(term, env)
+        if why is not None:
+            rest = _all(nonneg(a, env) for n, a in enumerate(expr.args) if n != pos)
+            return None if rest is None else tuple(dict.fromkeys(why + rest))
+    return None
 
 
 def _binding(var: sp.Symbol, env: Env) -> tuple[sp.Expr, sp.Expr] | None:
