@@ -114,4 +114,10 @@ class Rewriter:
 
 
 def _free(e: sp.Basic) -> set:
-    return {s for s in e.free_symbols if isinstance(s, (sp.Symbol, sp.IndexedBase))}
+    """The symbols and families ``e`` mentions. SymPy leaves a derivative's variables out of its free symbols, so
+    ∂/∂z_j would seem not to mention j and its result δ_{jk} to bring j in: they are added back."""
+    found = set(e.free_symbols)
+    for d in e.atoms(sp.Derivative):
+        for v in d.variables:
+            found |= v.free_symbols
+    return {s for s in found if isinstance(s, (sp.Symbol, sp.IndexedBase))}
