@@ -93,10 +93,6 @@ class _Class:
     rep: sp.Basic
     members: list[_Member] = field(default_factory=list)
 
-    @property
-    def var(self) -> sp.Symbol:
-        return self.rep.limits[0][0]
-
 
 def align(left: sp.Expr, right: sp.Expr, env: Env) -> tuple[sp.Expr, sp.Expr, list[TraceEntry]] | None:
     """Both sides with their sums aligned and factorials lowered, and the trace of it; None when nothing moved."""
@@ -104,18 +100,14 @@ def align(left: sp.Expr, right: sp.Expr, env: Env) -> tuple[sp.Expr, sp.Expr, li
     trace: list[TraceEntry] = []
     for side in sides:
         for _ in range(MAX_MERGES):
-            merges = _merges(sides[side], env)
-            for target, result, why in merges:
-                _replace(sides, target, result, "sum_range_merge", why, trace)
-            if not merges:
+            merge = _merge(sides[side], env)
+            if merge is None:
                 break
-    for cls in _classes([left, right], env):
-        plan = _plan(cls, env)
-        if plan is None:
-            continue
-        for _member, steps in plan:
-            for rule, (target, result), why in steps:
-                _replace(sides, target, result, rule, why, trace)
+            _replace(sides, *merge, trace)
+    # the classes of the sides as merged: a sum merged away is no member
+    for cls in _classes([sides["lhs"], sides["rhs"]], env):
+        for rule, (target, result), why in _plan(cls, env) or ():
+            _replace(sides, target, result, rule, why, trace)
     lowered = _factorials([sides["lhs"], sides["rhs"]], env) + _powers([sides["lhs"], sides["rhs"]], env)
     for rule, target, result, why in lowered:
         _replace(sides, target, result, rule, why, trace)
@@ -244,9 +236,10 @@ def _polynomial_candidates(f, j, g, k) -> list[tuple[str, sp.Expr]]:
     ]
 
 
-def _merges(e: sp.Expr, env: Env):
-    """``(Σ_a^b f + Σ_{b+1}^c f, Σ_a^c f)`` for adjacent ranges in one Add (∏ in one Mul), ranges not backwards."""
-    out = []
+def _merge(e: sp.Expr, env: Env):
+    """``(target, result, "sum_range_merge", why)`` for the first two sums over one body and adjacent ranges in one
+    Add (products in one Mul), neither range backwards: Σ_a^b f + Σ_{b+1}^c f becomes Σ_a^c f. None if there are
+    none."""
     for node in sp.preorder_traversal(e):
         if not isinstance(node, (sp.Add, sp.Mul)):
             continue
@@ -259,9 +252,8 @@ def _merges(e: sp.Expr, env: Env):
                     rest = [t for t in node.args if t not in (first, second)]
                     (_, a, b), (_, c, d) = first.limits[0], second.limits[0]
                     why = (f"{sp.sstr(b)} ≥ {sp.sstr(a)} - 1", f"{sp.sstr(d)} ≥ {sp.sstr(c)} - 1")
-                    out.append((node, node.func(merged, *rest), why))
-                    return out  # one merge per pass: the node changed
-    return out
+                    return node, node.func(merged, *rest), "sum_range_merge", why
+    return None
 
 
 def _merged(first, second, env: Env):
@@ -277,7 +269,8 @@ def _merged(first, second, env: Env):
 
 # -- the split ------------------------------------------------------------------------------------------------------
 def _plan(cls: _Class, env: Env):
-    """For each member, the rewrites that take it to the common range, or None when a side condition fails."""
+    """The rewrites that take every member to the common range, ``(rule, (target, result), why)`` in order, or None
+    when a side condition fails."""
     k, rlo, rhi = cls.rep.limits[0]
     low = max(_offset(m.lo, rlo) for m in cls.members)
     high = min(_offset(m.hi, rhi) for m in cls.members)
@@ -294,9 +287,8 @@ def _plan(cls: _Class, env: Env):
     if all(m.how == "same" and (m.lo, m.hi) == (lo, hi) for m in cls.members):
         return None
     kind, join = (sp.Sum, sp.Add) if isinstance(cls.rep, sp.Sum) else (sp.Product, sp.Mul)
-    plan = []
+    steps = []
     for m in cls.members:
-        steps = []
         current = m.node
         if m.how != "same":
             moved = kind(cls.rep.function, (k, m.lo, m.hi))
@@ -311,9 +303,7 @@ def _plan(cls: _Class, env: Env):
             range_fact = f"{sp.sstr(m.hi)} ≥ {sp.sstr(m.lo)} - 1"
             rule = "sum_split_last" if n_last and not n_first else "sum_split_first"
             steps.append((rule, (current, split), (range_fact, f"{sp.sstr(hi)} ≥ {sp.sstr(lo)} - 1")))
-        if steps:
-            plan.append((m, steps))
-    return plan
+    return steps
 
 
 # -- factorials -----------------------------------------------------------------------------------------------------

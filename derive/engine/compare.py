@@ -83,10 +83,8 @@ def _nonzero(e: sp.Expr, ctx) -> bool:
         return True
     if ctx is None:
         return False
-    from derive.engine.facts import Env, sign  # facts imports the model; keep this module light
+    # facts imports the model: keep this module light, and one judge of "nonzero" for proofs and definedness
+    from derive.engine.defined import nonzero
+    from derive.engine.facts import Env
 
-    if sign(e, Env(ctx)) is not None:
-        return True
-    # A rule may have multiplied a denominator out (q(1 − q) became q − q²): its factors still show it nonzero.
-    factored = sp.factor(e) if isinstance(e, sp.Add) else e
-    return factored != e and sign(factored, Env(ctx)) is not None
+    return nonzero(e, Env(ctx))

@@ -22,24 +22,27 @@ from derive.engine.facts import Env, nonnegative, positive, sign
 
 
 def undefined_denominator(expr: sp.Basic, env: Env, logs: bool = True) -> sp.Expr | None:
-    """A base ``b`` of a power ``b**e`` in ``expr`` with ``e`` possibly negative and ``b`` not shown nonzero, or
-    None when every denominator is shown nonzero."""
+    """A base ``b`` of a power ``b**e`` in ``expr`` with ``e`` possibly negative and ``b`` not shown nonzero (with
+    ``logs``, also a log's argument not shown nonzero), or None when there is none."""
+    return next(_singular(expr, env, logs), None)
+
+
+def _singular(expr: sp.Basic, env: Env, logs: bool, into_sums: bool = True):
+    """Each such base or argument in ``expr``, read with the ranges of the enclosing sums; not inside a sum or
+    product unless ``into_sums``."""
     if isinstance(expr, (sp.Sum, sp.Product)):
-        for _, lo, hi in expr.limits:
-            for end in (lo, hi):
-                found = undefined_denominator(end, env, logs)
-                if found is not None:
-                    return found
-        return undefined_denominator(expr.function, env.inside(expr.limits), logs)
+        if into_sums:
+            for _, lo, hi in expr.limits:
+                yield from _singular(lo, env, logs)
+                yield from _singular(hi, env, logs)
+            yield from _singular(expr.function, env.inside(expr.limits), logs)
+        return
     if isinstance(expr, sp.Pow) and not shown_nonnegative(expr.exp, env) and not nonzero(expr.base, env):
-        return expr.base
-    if logs and isinstance(expr, sp.log) and not nonzero(expr.args[0], env) and not _defined(expr.args[0], env):
-        return expr.args[0]  # log 0 has no value (SymPy's zoo); a defined q_j is judged where it is defined
+        yield expr.base
+    elif logs and isinstance(expr, sp.log) and not nonzero(expr.args[0], env) and not _defined(expr.args[0], env):
+        yield expr.args[0]  # log 0 has no value (SymPy's zoo); a defined q_j is judged where it is defined
     for arg in expr.args:
-        found = undefined_denominator(arg, env, logs)
-        if found is not None:
-            return found
-    return None
+        yield from _singular(arg, env, logs, into_sums)
 
 
 def may_be_undefined(lhs: sp.Expr, rhs: sp.Expr, env: Env) -> bool:
@@ -84,20 +87,13 @@ def _defined(e: sp.Expr, env: Env) -> bool:
 
 
 def _singular_together(side: sp.Expr, other: sp.Expr, env: Env) -> bool:
-    """Every denominator of ``side`` not shown nonzero divides one of ``other``'s (or a log argument of it)."""
-    mine = _singular_bases(side, env, logs=True)
-    theirs = _singular_bases(other, env, logs=True)
-    return all(any(_divides(sp.sqf_part(b) if b.is_polynomial() else b, c) for c in theirs) for b in mine)
-
-
-def _singular_bases(e: sp.Expr, env: Env, logs: bool) -> list[sp.Expr]:
-    out = []
-    for node in sp.preorder_traversal(e):
-        if isinstance(node, sp.Pow) and not shown_nonnegative(node.exp, env) and not nonzero(node.base, env):
-            out.append(node.base)
-        elif logs and isinstance(node, sp.log) and not nonzero(node.args[0], env) and not _defined(node.args[0], env):
-            out.append(node.args[0])
-    return out
+    """Every denominator of ``side`` not shown nonzero divides one of ``other``'s, or a log argument of it, outside
+    any sum of ``other`` (inside one it may be a term of an empty range, and not make ``other`` undefined)."""
+    theirs = list(_singular(other, env, logs=True, into_sums=False))
+    return all(
+        any(_divides(sp.sqf_part(b) if b.is_polynomial() else b, c) for c in theirs)
+        for b in _singular(side, env, logs=True)
+    )
 
 
 def _divides(b: sp.Expr, c: sp.Expr) -> bool:

@@ -115,9 +115,10 @@ def positive(expr: sp.Basic, env: Env) -> Reasons | None:
         found = sign(expr, env)
         return found[1] if found and found[0] > 0 else None
     if isinstance(expr, sp.Add):
-        terms = _all(positive(a, env) for a in expr.args)  # () is a proof: positive with no assumption
+        signs = [positive(a, env) for a in expr.args]  # () is a proof: positive with no assumption
+        terms = _all(signs)
         if terms is None:  # a² + 1: one term positive, the others at least 0
-            terms = _one_positive_rest_nonneg(expr, env)
+            terms = _one_positive_rest_nonneg(expr, signs, env)
         return terms if terms is not None else _below_one_gap(expr, env)
     if isinstance(expr, sp.Pow):
         base = positive(expr.base, env)
@@ -149,8 +150,12 @@ def nonneg(expr: sp.Basic, env: Env) -> Reasons | None:
     """Reasons that ``expr ≥ 0`` for every value the assumptions allow, or None: positive, or an even power or an
     absolute value of a real, or a sum or product of such (a sum over a range that does not run backwards)."""
     found = positive(expr, env)
-    if found is not None:
-        return found
+    return found if found is not None else _nonneg_only(expr, env)
+
+
+@_declines
+def _nonneg_only(expr: sp.Basic, env: Env) -> Reasons | None:
+    """:func:`nonneg` for an ``expr`` already not shown positive."""
     if expr.is_Number:
         return () if expr.is_extended_real and expr >= 0 else None
     if isinstance(expr, sp.Abs):  # |z| ≥ 0 for every complex z
@@ -246,13 +251,15 @@ def sign(expr: sp.Expr, env: Env) -> tuple[int, Reasons] | None:
     return (-1, why) if why is not None else None
 
 
-def _one_positive_rest_nonneg(expr: sp.Add, env: Env) -> Reasons | None:
-    for pos, term in enumerate(expr.args):
-        why = positive(term, env)
-        if why is not None:
-            rest = _all(nonneg(a, env) for n, a in enumerate(expr.args) if n != pos)
-            return None if rest is None else tuple(dict.fromkeys(why + rest))
-    return None
+def _one_positive_rest_nonneg(expr: sp.Add, signs: list, env: Env) -> Reasons | None:
+    """``signs``: each term's :func:`positive`, already asked; the rest need only be at least 0."""
+    first = next((n for n, why in enumerate(signs) if why is not None), None)
+    if first is None:
+        return None
+    rest = _all(
+        signs[n] if signs[n] is not None else _nonneg_only(a, env) for n, a in enumerate(expr.args) if n != first
+    )
+    return None if rest is None else tuple(dict.fromkeys(signs[first] + rest))
 
 
 def _binding(var: sp.Symbol, env: Env) -> tuple[sp.Expr, sp.Expr] | None:

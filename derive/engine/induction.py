@@ -19,6 +19,7 @@ sub-proofs run without the sum-to-one constraints of families indexed by ``N`` (
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 
 import sympy as sp
@@ -81,18 +82,14 @@ def _hidden_dependence(size: sp.Symbol, ctx: Context) -> bool:
 
 
 def without_constraints(ctx: Context, size: sp.Symbol) -> Context:
-    """``ctx`` without the sum-to-one constraints of families whose ranges mention ``size``."""
-    out = Context()
+    """``ctx`` without the sum-to-one constraints of families whose ranges mention ``size``: a copy (every other
+    declaration shared), whose sizes may be changed."""
+    out = copy.copy(ctx)
     out.sizes = dict(ctx.sizes)
-    out.datasets = dict(ctx.datasets)
     out.families = {
         b: (replace(f, sums_to_one=False) if size in sp.Tuple(*(e for r in f.ranges for e in r)).free_symbols else f)
         for b, f in ctx.families.items()
     }
-    out.definitions = list(ctx.definitions)
-    out.unit_scalars = set(ctx.unit_scalars)
-    out.integer_values = dict(ctx.integer_values)
-    out.notes = list(ctx.notes)
     return out
 
 
