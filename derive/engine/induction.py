@@ -38,7 +38,8 @@ INFERENCES = (
     Inference(
         "induction_step",
         r"$L(N) - \mu L(N-1) = R(N) - \mu R(N-1)$ for $N > N_0$, so $L - R$ vanishes for every $N \geq N_0$",
-        r"$\mu = 1$ for sums, the last factor for products; nothing declared depends on $N$ except index ranges",
+        r"$\mu = 1$ for sums, the last factor for products; nothing declared depends on $N$ except index ranges "
+        "that only grow with it",
     ),
 )
 
