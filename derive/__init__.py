@@ -47,9 +47,10 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time the names load l
 
 # -- what the model needs from the layers above it (derive.core.hooks), each imported on its first call ----------
 def _rule_names():
+    from derive.engine.inequalities import LEMMAS
     from derive.engine.rules import RULES
 
-    return RULES
+    return {**RULES, **LEMMAS}
 
 
 def _index_problem(var, lo, hi, ctx) -> str:
