@@ -1,7 +1,8 @@
 """The declarations of a derivation: sizes, integer data, families, values, probabilities and definitions.
 
 A ``Context`` declares sizes (``N``, ``K``), integer data with ranges (``1 ≤ x_k ≤ K``), positive families
-(``q_i > 0``, optionally summing to one) and definitions (``n_i = Σ_k [x_k = i]``). Everything that checks a
+(``q_i > 0``, optionally summing to one), nonnegative ones (``w_i ≥ 0``), real ones, bounds between a family and
+a scalar (``z_i ≤ m``, ``a ≤ z_i ≤ b``) and definitions (``n_i = Σ_k [x_k = i]``). Everything that checks a
 step reads what may be assumed from here (``derive.engine.facts``) and draws points inside it
 (``derive.checks.domain``).
 """
@@ -36,13 +37,20 @@ class DataSpec:
 @dataclass(frozen=True)
 class FamilySpec:
     """Reals ``q_i`` (or ``q_{i,n}``) for indices in ``ranges``, positive, and below one with ``below_one``;
-    ``sums_to_one`` adds Σ_i q_{i,…} = 1 over the first index, for each value of the others."""
+    ``sums_to_one`` adds Σ_i q_{i,…} = 1 over the first index, for each value of the others.
+
+    ``lower`` and ``upper`` (SymPy expressions in scalars and sizes, or None) bound every member non-strictly:
+    ``lower ≤ q_i ≤ upper`` for every index in range. A ``nonnegative`` family (``w_i ≥ 0``, 0 allowed) is
+    ``real_valued`` too: nothing that reads only ``real_valued`` may take its members for positive."""
 
     base: sp.IndexedBase
     ranges: tuple[tuple[sp.Expr, sp.Expr], ...]
     sums_to_one: bool
     below_one: bool = False
-    real_valued: bool = False  # any real number (scores, logits) instead of a positive one
+    real_valued: bool = False  # not declared positive: any real (scores, logits) within lower/upper, or ≥ 0
+    nonnegative: bool = False  # every member ≥ 0 (ctx.nonnegative)
+    lower: sp.Expr | None = None  # lower ≤ every member (ctx.real(..., lower=...))
+    upper: sp.Expr | None = None  # every member ≤ upper
 
     @property
     def index(self) -> tuple[sp.Expr, sp.Expr]:
@@ -115,20 +123,51 @@ class Context:
         self.datasets[base] = DataSpec(base, self._ranges(index, name), self._bounds(values, name))
         return base
 
-    def positive(self, name: str, index, sums_to_one: bool = False, below_one: bool = False) -> sp.IndexedBase:
+    def positive(
+        self, name: str, index, sums_to_one: bool = False, below_one: bool = False, upper=None
+    ) -> sp.IndexedBase:
         """Positive reals ``name_i`` for ``i`` in ``index`` (one range, or a list of ranges).
 
         With ``sums_to_one`` they form a distribution over the first index (for each value of the others);
-        with ``below_one`` each lies strictly between 0 and 1 (a probability such as ŷ_i, so 1 − ŷ_i > 0 too).
+        with ``below_one`` each lies strictly between 0 and 1 (a probability such as ŷ_i, so 1 − ŷ_i > 0 too);
+        with ``upper=u`` each is at most ``u`` (an expression in scalars and sizes).
         """
+        if upper is not None and sums_to_one:
+            raise ModelError(
+                f"{name}: upper= cannot be combined with sums_to_one=True (the entries of a distribution are at "
+                "most 1 already); state a tighter bound on the entries as a step or with ctx.assume(...)"
+            )
+        ranges = self._ranges(index, name)
+        bound = self._family_bound(upper, name, "upper")
+        self._check_not_empty(name, sp.Integer(0), bound, "positive")
         base = sp.IndexedBase(name, positive=True)
-        self.families[base] = FamilySpec(base, self._ranges(index, name), sums_to_one, below_one)
+        self.families[base] = FamilySpec(base, ranges, sums_to_one, below_one, upper=bound)
         return base
 
-    def real(self, name: str, index) -> sp.IndexedBase:
-        """Real numbers ``name_i`` for ``i`` in ``index`` (scores such as the logits z_j of a softmax)."""
+    def nonnegative(self, name: str, index, upper=None, lower=None) -> sp.IndexedBase:
+        """Nonnegative reals ``name_i ≥ 0`` (0 allowed: weights, counts as reals, squared distances) for ``i`` in
+        ``index``; with ``upper=u`` each is at most ``u`` (an expression in scalars and sizes)."""
+        if lower is not None:
+            raise ModelError(
+                f"{name}: a nonnegative family has the lower bound 0 already; for a lower bound a ≥ 0 declare "
+                f'ctx.real("{name}", ..., lower=a) (with a declared ≥ 0, e.g. a positive symbol)'
+            )
+        ranges = self._ranges(index, name)
+        bound = self._family_bound(upper, name, "upper")
+        self._check_not_empty(name, sp.Integer(0), bound, "nonnegative")
+        base = sp.IndexedBase(name, nonnegative=True)
+        self.families[base] = FamilySpec(base, ranges, False, False, real_valued=True, nonnegative=True, upper=bound)
+        return base
+
+    def real(self, name: str, index, lower=None, upper=None) -> sp.IndexedBase:
+        """Real numbers ``name_i`` for ``i`` in ``index`` (scores such as the logits z_j of a softmax), with
+        ``lower ≤ name_i ≤ upper`` for every ``i`` when ``lower=``/``upper=`` are given (a bound such as the
+        maximum ``m`` of the logits: ``ctx.real("z", (1, K), upper=m)``)."""
+        ranges = self._ranges(index, name)
+        low, high = self._family_bound(lower, name, "lower"), self._family_bound(upper, name, "upper")
+        self._check_not_empty(name, low, high, "real")
         base = sp.IndexedBase(name, real=True)
-        self.families[base] = FamilySpec(base, self._ranges(index, name), False, False, real_valued=True)
+        self.families[base] = FamilySpec(base, ranges, False, False, real_valued=True, lower=low, upper=high)
         return base
 
     def value(self, name: str, values: tuple) -> sp.Symbol:
@@ -158,6 +197,62 @@ class Context:
                     f"(declare {', '.join(map(str, undeclared)) or 'it'} with ctx.size(...))"
                 )
         return lo, hi
+
+    def _family_bound(self, bound, name: str, which: str) -> sp.Expr | None:
+        """``bound`` as a SymPy expression, checked: real and finite, in sizes, declared values, probabilities
+        and real scalars only (never a family, data or a summation index: those are not declarations)."""
+        if bound is None:
+            return None
+        if isinstance(bound, str):
+            raise ModelError(
+                f"{name}: {which}={bound!r} is text; pass a SymPy expression, e.g. m = sp.Symbol('m', real=True)"
+            )
+        if isinstance(bound, float):
+            bound = exact_decimals(sp.Float(repr(bound)))
+        try:
+            bound = sp.sympify(bound, strict=True)
+        except sp.SympifyError:
+            raise ModelError(f"{name}: {which}={bound!r} is not a SymPy expression") from None
+        where = f"{name}: the bound {which}={bound}"
+        bases = bound.atoms(sp.Indexed, sp.IndexedBase)
+        if bases:
+            raise ModelError(
+                f"{where} mentions {', '.join(sorted(map(str, bases)))}: a bound is between a family and a scalar "
+                "(z_i ≤ m); a relation between two families is a step to prove or a ctx.assume(...)"
+            )
+        labels = {str(b.label) for b in (*self.families, *self.datasets)}
+        for s in sorted(bound.free_symbols, key=str):
+            if s in self.sizes or s in self.integer_values or s in self.unit_scalars:
+                continue
+            if s.name in labels or s.name == name:
+                raise ModelError(f"{where} mentions the family {s}: a bound must be a scalar")
+            if s.is_integer:
+                raise ModelError(
+                    f"{where} mentions {s}, an integer symbol that is not declared: a bound holds for every index, "
+                    f"so it cannot mention one; if {s} is a size or a value declare it first with ctx.size(...) "
+                    "or ctx.value(...)"
+                )
+            if s.is_real is not True:
+                raise ModelError(
+                    f"{where} mentions {s}, which may be complex: declare it real, {s} = sp.Symbol('{s}', real=True)"
+                )
+        if bound.is_real is False or bound.is_finite is False or bound.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            raise ModelError(f"{where} must be a finite real number (leave {which}= out for no bound)")
+        return bound
+
+    @staticmethod
+    def _check_not_empty(name: str, lower: sp.Expr | None, upper: sp.Expr | None, kind: str) -> None:
+        """A declaration that no value satisfies (``upper < lower``) is a mistake, reported where it is made."""
+        if lower is None or upper is None:
+            return
+        gap = upper - lower  # the sign from the symbols' assumptions only: no error on a guess
+        empty = gap.is_nonpositive if kind == "positive" else gap.is_negative
+        if empty:
+            raise ModelError(
+                f"{name}: no value satisfies the declaration ({lower} {'<' if kind == 'positive' else '≤'} "
+                f"{name}_i ≤ {upper}); "
+                "check lower=/upper="
+            )
 
     def define(self, lhs: sp.Expr, rhs: sp.Expr, text: str = "", name: str | None = None) -> Definition:
         """State ``lhs := rhs``. The checker unfolds it (rule ``<head>_def``) when a proof needs it."""
@@ -208,7 +303,10 @@ class Context:
             return tuple(tuple(sp.sympify(b).xreplace(fixed) for b in pair) for pair in ends)
 
         out.datasets = {b: replace(d, ranges=at(d.ranges), values=at([d.values])[0]) for b, d in self.datasets.items()}
-        out.families = {b: replace(f, ranges=at(f.ranges)) for b, f in self.families.items()}
+        out.families = {
+            b: replace(f, ranges=at(f.ranges), lower=_at_bound(f.lower, fixed), upper=_at_bound(f.upper, fixed))
+            for b, f in self.families.items()
+        }
         out.definitions = [replace(d, rhs=substitute(d.rhs, fixed)) for d in self.definitions]
         out.unit_scalars = set(self.unit_scalars)
         out.integer_values = {s: at([r])[0] for s, r in self.integer_values.items()}
@@ -223,6 +321,10 @@ class Context:
 def _pair(bounds: Iterable) -> tuple[sp.Expr, sp.Expr]:
     lo, hi = bounds
     return sp.sympify(lo), sp.sympify(hi)
+
+
+def _at_bound(bound: sp.Expr | None, fixed: dict) -> sp.Expr | None:
+    return None if bound is None else bound.xreplace(fixed)
 
 
 def _head_name(head: sp.Basic) -> str:
