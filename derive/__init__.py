@@ -17,11 +17,14 @@ _EXPORTS = {
     "Context": "derive.core.context",
     "Counterexample": "derive.core.evidence",
     "Derivation": "derive.core.model",
+    "E": "derive.core.expectation",
     "Evidence": "derive.core.evidence",
+    "Normal": "derive.core.expectation",
     "Relation": "derive.core.model",
     "Step": "derive.core.model",
     "StepResult": "derive.core.evidence",
     "TraceEntry": "derive.core.evidence",
+    "normal_pdf": "derive.core.expectation",
     "verify": "derive.run.check",
 }
 
@@ -29,18 +32,22 @@ __all__ = [  # noqa: F822 - the names are provided by __getattr__ below
     "Context",
     "Counterexample",
     "Derivation",
+    "E",
     "Evidence",
+    "Normal",
     "Relation",
     "Step",
     "StepResult",
     "TraceEntry",
     "__version__",
+    "normal_pdf",
     "verify",
 ]
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time the names load lazily
     from derive.core.context import Context
     from derive.core.evidence import Counterexample, Evidence, StepResult, TraceEntry
+    from derive.core.expectation import E, Normal, normal_pdf
     from derive.core.model import Derivation, Relation, Step
     from derive.run.check import verify
 
