@@ -7,6 +7,7 @@ would let a correct-looking rewrite state something false, or a write-up say som
 
 from __future__ import annotations
 
+import copy
 import itertools
 
 import sympy as sp
@@ -182,3 +183,66 @@ def not_implied(var: sp.Symbol, lo: sp.Expr, hi: sp.Expr, ctx: Context) -> str:
         f"the summation index {var} is declared {flags}, which its range {lo}..{hi} does not imply; "
         f"declare it Symbol({var.name!r}, integer=True)"
     )
+
+
+def implied_index_ranges(exprs, ctx: Context) -> dict[sp.Symbol, tuple[sp.Expr, sp.Expr]]:
+    """The undeclared integer symbols that ``exprs`` use as the index of a declared family or data member, each
+    with that member's range: ∂L/∂z_i with ``i = Symbol("i", integer=True)`` reads, as in every textbook, "for
+    each i in z's range" (z_i exists nowhere else, so no claim about it says anything outside that range).
+
+    A symbol qualifies only when every one of its free occurrences as an index is the whole index (``z_i``, not
+    ``z_{i+1}``), all of them in positions with one and the same declared range, its SymPy flags follow from that
+    range (integer=True alone always does), and it is not a size, a declared value or a summation index here.
+    Anything else is left undeclared: the report of why a step was not proved then names the declaration."""
+    ranges: dict[sp.Symbol, set] = {}
+    refused: set = set()
+    for e in exprs:
+        if isinstance(e, sp.Basic):
+            _index_uses(e, ctx, frozenset(), ranges, refused)
+    out = {}
+    for s, found in ranges.items():
+        if s in refused or len(found) != 1 or s in ctx.sizes or s in ctx.integer_values:
+            continue
+        lo, hi = next(iter(found))
+        if index_assumptions(s, lo, hi, ctx):
+            continue
+        out[s] = (lo, hi)
+    return out
+
+
+def _index_uses(e: sp.Basic, ctx: Context, bound: frozenset, ranges: dict, refused: set) -> None:
+    """Record in ``ranges`` the declared range of each position where a free integer symbol is a whole index,
+    and in ``refused`` the symbols also found inside a larger index expression."""
+    if isinstance(e, (sp.Sum, sp.Product)):
+        inner = bound
+        for var, lo, hi in e.limits:
+            _index_uses(lo, ctx, inner, ranges, refused)
+            _index_uses(hi, ctx, inner, ranges, refused)
+            inner = inner | {var}
+        _index_uses(e.function, ctx, inner, ranges, refused)
+        return
+    if isinstance(e, sp.Indexed):
+        spec = ctx.families.get(e.base) or ctx.datasets.get(e.base)
+        for pos, index in enumerate(e.indices):
+            for s in index.free_symbols - bound:
+                if not isinstance(s, sp.Symbol) or s.is_integer is not True:
+                    continue
+                if index == s and spec is not None and pos < len(spec.ranges):
+                    ranges.setdefault(s, set()).add(tuple(spec.ranges[pos]))
+                else:
+                    refused.add(s)
+        return
+    for arg in e.args:
+        _index_uses(arg, ctx, bound, ranges, refused)
+
+
+def with_implied_indices(lhs: sp.Expr, rhs: sp.Expr, ctx: Context) -> Context:
+    """``ctx`` with the claim's :func:`implied_index_ranges` declared as ``ctx.value`` would (a copy: the next
+    step may use the symbol otherwise), or ``ctx`` itself when there are none. The prover's range facts and the
+    sampler both read ``integer_values``, so a proof and its guard see the same reading."""
+    implied = implied_index_ranges([lhs, rhs], ctx)
+    if not implied:
+        return ctx
+    new = copy.copy(ctx)
+    new.integer_values = {**ctx.integer_values, **implied}
+    return new
