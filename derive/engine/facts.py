@@ -9,44 +9,33 @@ those into the declaration that would supply them.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 import sympy as sp
 
 from derive.core.context import Context
+from derive.engine.fact_base import Missing
+from derive.engine.fact_base import declarable as _declarable
+from derive.engine.fact_base import declines as _declines
+from derive.engine.fact_base import miss as _miss
 
 Reasons = tuple[str, ...]
 
 
-def _declines(query):
-    """A SymPy assumption query can raise (``floor(x).is_positive`` evaluates x, and an exact irrational zero
-    exhausts evalf's precision): not shown, which is always a safe answer."""
+class Limits(tuple):
+    """The enclosing sums' ranges ``((var, lo, hi), …)``, outermost first, and, called with a family member,
+    its declared bounds: ``env.bounds`` is both, so that ``for v, lo, hi in env.bounds`` and
+    ``env.bounds(z[i])`` (see :func:`declared_bounds`) read the same attribute."""
 
-    @functools.wraps(query)
-    def safe(*args, **kwargs):
-        try:
-            return query(*args, **kwargs)
-        except (sp.core.evalf.PrecisionExhausted, RecursionError, TypeError, ValueError):
-            return None
+    def __new__(cls, items=(), ctx: Context | None = None, sizes: tuple = ()):
+        out = super().__new__(cls, items)
+        out.ctx, out.sizes = ctx, sizes
+        return out
 
-    return safe
-
-
-@dataclass(frozen=True)
-class Missing:
-    """A base fact a query wanted at an atom and the declarations did not give (derive.engine.explain words it).
-
-    ``kind`` is ``positive``, ``real``, ``integer``, ``range`` (``lo ≤ atom ≤ hi``), ``below_one`` (``atom < 1``,
-    for a ``1 − atom`` to be positive) or ``index`` (a family member outside its declared indices); ``env`` is
-    where the atom sat (its enclosing sums' ranges say where an index runs).
-    """
-
-    kind: str
-    atom: sp.Basic
-    env: Env
-    lo: sp.Expr | None = None
-    hi: sp.Expr | None = None
+    def __call__(self, expr: sp.Basic) -> tuple[sp.Expr | None, sp.Expr | None]:
+        if self.ctx is None:
+            return None, None
+        return declared_bounds(expr, Env(self.ctx, tuple(self), self.sizes))
 
 
 @dataclass(frozen=True)
@@ -55,6 +44,8 @@ class Env:
 
     ``misses``, when a list, collects a :class:`Missing` for every base fact a query could not show (only
     derive.engine.explain passes one; the prover's queries record nothing and answer the same either way).
+    ``bounds`` iterates as those ranges and, called as ``env.bounds(expr)``, gives a family member's declared
+    ``(lower, upper)`` (:class:`Limits`).
     """
 
     ctx: Context
@@ -62,25 +53,13 @@ class Env:
     sizes: tuple[tuple[sp.Symbol, int], ...] = ()  # sizes fixed at values (a proof at K = 2 knows q_2 exists)
     misses: list[Missing] | None = field(default=None, compare=False, repr=False)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "bounds", Limits(self.bounds, self.ctx, self.sizes))
+
     def inside(self, limits) -> Env:
         """Enter a Sum/Product: its limits are listed innermost first, ``bounds`` keeps outermost first."""
         inner = self.bounds + tuple((v, lo, hi) for v, lo, hi in reversed(limits))
         return Env(self.ctx, inner, self.sizes, self.misses)
-
-
-def _miss(env: Env, kind: str, atom: sp.Basic, lo: sp.Expr | None = None, hi: sp.Expr | None = None) -> None:
-    """Record that ``atom`` lacks a ``kind`` fact, when ``env`` collects (a no-op for the prover). Returns None,
-    the answer of a query that cannot show the fact, so that ``return _miss(...)`` declines and records at once."""
-    if env.misses is not None:
-        env.misses.append(Missing(kind, atom, env, lo, hi))
-
-
-def _declarable(expr: sp.Basic) -> bool:
-    """An atom a declaration can speak about: a symbol, a family member, or an applied function of the author's
-    (log(x) > 0 is not declared, it follows or not)."""
-    if isinstance(expr, (sp.Symbol, sp.Indexed)):
-        return True
-    return isinstance(expr, sp.Function) and not (type(expr).__module__ or "").startswith("sympy.")
 
 
 def _base_fact(expr: sp.Basic, env: Env) -> str:
@@ -100,7 +79,9 @@ def positive(expr: sp.Basic, env: Env) -> Reasons | None:
     if isinstance(expr, sp.Indexed) and expr.base in env.ctx.families and not _declared_index(expr, env):
         return _miss(env, "index", expr)  # q_0 or q_{K+1}: no positivity was declared there
     if isinstance(expr, sp.Indexed) and expr.base in env.ctx.families and env.ctx.families[expr.base].real_valued:
-        return _miss(env, "positive", expr)
+        lower = env.ctx.families[expr.base].lower
+        why = positive(lower, env) if lower is not None else None
+        return (*why, f"{lower} ≤ {expr.base}_i") if why is not None else _miss(env, "positive", expr)
     if isinstance(expr, sp.Symbol) and _binding(expr, env) is not None:
         # a summation index: its sign comes from its range, never from its own SymPy flags
         lo, hi = _binding(expr, env)
@@ -119,7 +100,8 @@ def positive(expr: sp.Basic, env: Env) -> Reasons | None:
         terms = _all(signs)
         if terms is None:  # a² + 1: one term positive, the others at least 0
             terms = _one_positive_rest_nonneg(expr, signs, env)
-        return terms if terms is not None else _below_one_gap(expr, env)
+        terms = terms if terms is not None else _below_one_gap(expr, env)
+        return terms if terms is not None else _bound_gap(expr, env, positive)
     if isinstance(expr, sp.Pow):
         base = positive(expr.base, env)
         exp = real(expr.exp, env)
@@ -162,8 +144,13 @@ def _nonneg_only(expr: sp.Basic, env: Env) -> Reasons | None:
         return ()
     if isinstance(expr, sp.Pow) and expr.exp.is_integer and expr.exp.is_even and expr.exp.is_positive:
         return real(expr.base, env)  # a square of a real; i² = −1 is why the base must be real
-    if isinstance(expr, (sp.Add, sp.Mul)):
+    if isinstance(expr, sp.Add):
+        terms = _all(nonneg(a, env) for a in expr.args)
+        return terms if terms is not None else _bound_gap(expr, env, nonneg)
+    if isinstance(expr, sp.Mul):
         return _all(nonneg(a, env) for a in expr.args)
+    if isinstance(expr, sp.Indexed) and expr.base in env.ctx.families:
+        return _member_nonneg(expr, env)
     if isinstance(expr, (sp.Sum, sp.Product)) and all(nonnegative(hi - lo + 1, env) for _, lo, hi in expr.limits):
         return nonneg(expr.function, env.inside(expr.limits))
     if isinstance(expr, (sp.Symbol, sp.Indexed)) and _binding(expr, env) is None and expr.is_nonnegative:
@@ -297,6 +284,61 @@ def _below_one_gap(expr: sp.Add, env: Env) -> Reasons | None:
     if gaps == 0 or not (const.is_real and const >= gaps):
         return None
     return tuple(dict.fromkeys(reasons))
+
+
+def declared_bounds(expr: sp.Basic, env: Env) -> tuple[sp.Expr | None, sp.Expr | None]:
+    """``(lower, upper)`` with ``lower ≤ expr ≤ upper`` declared, for a member of a declared family at a declared
+    index (else ``(None, None)``): the bounds given with ``lower=``/``upper=``, or the family's own (0 for a
+    positive or nonnegative family, 1 below one or summing to one) where that one is the tighter known one."""
+    spec = env.ctx.families.get(expr.base) if isinstance(expr, sp.Indexed) else None
+    if spec is None or not _declared_index(expr, env):
+        return None, None
+    own_lower = sp.Integer(0) if spec.nonnegative or not spec.real_valued else None
+    own_upper = sp.Integer(1) if spec.below_one or spec.sums_to_one else None
+    return _tighter(spec.lower, own_lower, env, 1), _tighter(spec.upper, own_upper, env, -1)
+
+
+def _tighter(declared: sp.Expr | None, own: sp.Expr | None, env: Env, side: int) -> sp.Expr | None:
+    """Of two bounds on one side (``side`` 1 for lower, -1 for upper), the declared one unless the family's own
+    is known to be tighter."""
+    if declared is None or own is None:
+        return own if declared is None else declared
+    return own if nonneg(side * (own - declared), env) is not None else declared
+
+
+def _member_nonneg(expr: sp.Indexed, env: Env) -> Reasons | None:
+    """``z_i ≥ 0`` for a member of a nonnegative family, or of one whose declared lower bound is at least 0."""
+    spec = env.ctx.families[expr.base]
+    if not _declared_index(expr, env):
+        return _miss(env, "index", expr)
+    if spec.nonnegative:
+        return (f"{expr.base}_i ≥ 0",)
+    if spec.lower is not None:
+        why = nonneg(spec.lower, env)
+        if why is not None:
+            return (*why, f"{spec.lower} ≤ {expr.base}_i")
+    return None if spec.real_valued else (f"{expr.base}_i > 0",)
+
+
+def _bound_gap(expr: sp.Add, env: Env, rest_sign) -> Reasons | None:
+    """``c·(upper − z_i) + rest`` or ``c·(z_i − lower) + rest`` with a declared bound, a number ``c > 0``, and
+    ``rest_sign(rest)`` shown (``nonneg`` for ``≥ 0``, ``positive`` for ``> 0``): the simplest use of a bound.
+    General reasoning with bounds (a bound inside exp, a sum of bounds) is the inequality prover's."""
+    for term in expr.args:
+        coeff, member = term.as_coeff_Mul()
+        if not isinstance(member, sp.Indexed) or member.base not in env.ctx.families or not coeff:
+            continue
+        lower, upper = declared_bounds(member, env)
+        bound, why = (upper, f"{member.base}_i ≤ {upper}") if coeff < 0 else (lower, f"{lower} ≤ {member.base}_i")
+        if bound is None:
+            continue
+        rest = sp.expand(expr - abs(coeff) * ((bound - member) if coeff < 0 else (member - bound)))
+        if member in rest.atoms(sp.Indexed):
+            continue
+        found = rest_sign(rest, env)
+        if found is not None:
+            return tuple(dict.fromkeys((why, *found)))
+    return None
 
 
 def _declared_index(expr: sp.Indexed, env: Env) -> bool:
