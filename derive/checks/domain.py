@@ -7,8 +7,10 @@ is inside when
 - each size is an integer at least its declared minimum;
 - each data value ``x_k`` is an integer in its declared range, at an index inside the declared index ranges;
 - each ``ctx.value`` is an integer in its range (ends evaluated at the point's sizes);
-- each family member is positive (real for ``ctx.real``), below one where ``below_one`` is declared, at a declared
-  index, and a family declared ``sums_to_one`` is given in full for each column and sums to exactly 1;
+- each family member is positive (real for ``ctx.real``, at least 0 for ``ctx.nonnegative``), below one where
+  ``below_one`` is declared, within its declared ``lower=``/``upper=`` (read at the point's sizes and scalars, which
+  must then be given), at a declared index, and a family declared ``sums_to_one`` is given in full for each column
+  and sums to exactly 1;
 - each probability (``ctx.probability``) lies strictly between 0 and 1;
 - each other symbol's value has every property its SymPy assumptions state (positive, integer, real, …).
 
@@ -67,13 +69,15 @@ def _entry(key: sp.Basic, value: sp.Basic, values: dict, sizes: dict, ctx: Conte
         problem = _index(key, spec.ranges, sizes)
         if problem:
             return problem
-        if spec.real_valued:
-            return "" if value.is_extended_real and value.is_finite else f"{shown}, but {key.base}_i is declared real"
-        if not value.is_positive:
+        if spec.real_valued and not (value.is_extended_real and value.is_finite):
+            return f"{shown}, but {key.base}_i is declared real"
+        if getattr(spec, "nonnegative", False) and not value.is_nonnegative:
+            return f"{shown}, but {key.base}_i is declared nonnegative (≥ 0)"
+        if not spec.real_valued and not value.is_positive:
             return f"{shown}, but {key.base}_i is declared positive"
         if spec.below_one and not value < 1:
             return f"{shown}, but {key.base}_i is declared below 1"
-        return ""
+        return _within_bounds(shown, value, spec, values)
     if isinstance(key, (sp.Symbol, sp.Indexed)):
         declared = key if isinstance(key, sp.Symbol) else key.base
         # what the author typed first (positive=True), so the message names it, then everything it implies
@@ -83,6 +87,23 @@ def _entry(key: sp.Basic, value: sp.Basic, values: dict, sizes: dict, ctx: Conte
                 return f"{shown}, but {sp.sstr(key)} is declared {_fact(fact, truth)}"
         return ""
     return f"{shown}: {sp.sstr(key)} is not a symbol or a declared value"
+
+
+def _within_bounds(shown: str, value: sp.Basic, spec, values: dict) -> str:
+    """'' when ``value`` lies within the family's declared ``lower=``/``upper=``, read at ``values``."""
+    for side in ("lower", "upper"):
+        bound = getattr(spec, side, None)
+        if bound is None:
+            continue
+        text = f"{sp.sstr(bound)} ≤ {spec.base}_i" if side == "lower" else f"{spec.base}_i ≤ {sp.sstr(bound)}"
+        at = bound.xreplace(values)
+        if at.free_symbols:
+            needed = ", ".join(sorted(map(str, at.free_symbols)))
+            return f"{shown}: the declared bound {text} needs a value of {needed} too"
+        gap = (value - at) if side == "lower" else (at - value)
+        if gap.is_nonnegative is not True:  # exact numbers: decided, or not shown inside (then refused)
+            return f"{shown}, but {text} is declared (here {sp.sstr(at)})"
+    return ""
 
 
 def _integer_in(shown: str, value: sp.Basic, ends, sizes: dict, name: str) -> str:

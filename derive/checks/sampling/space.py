@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from derive.checks.domain import point_violation
+from derive.checks.sampling.bounded import EMPTY, bound_symbols, bounded, interval, random_bounded, readable_bounded
 from derive.checks.sampling.evaluation import unfold_all
 from derive.checks.sampling.points import (
     Point,
@@ -53,14 +54,17 @@ class Space:
                     bucket = space.sizes if s in ctx.sizes else space.scalars
                     if s not in bucket:
                         bucket.append(s)
-        # A family's or data's index range mentions sizes that the claim itself may not.
+        # A family's or data's index range mentions sizes that the claim itself may not; so may its bounds, and
+        # the scalars in its bounds (z_i ≤ m) need values for its members to have any.
         for base in space.data + space.families:
             spec = ctx.datasets.get(base) or ctx.families.get(base)
             ends = [b for r in spec.ranges for b in r] + list(getattr(spec, "values", ()))
             extra = set().union(*(b.free_symbols for b in ends))
-            for s in sorted(extra, key=str):
+            for s in sorted(extra | (bound_symbols(spec) if base in ctx.families else set()), key=str):
                 if s in ctx.sizes and s not in space.sizes:
                     space.sizes.append(s)
+                elif s not in ctx.sizes and s not in space.scalars:
+                    space.scalars.append(s)
         for s in space.scalars:
             if s in ctx.integer_values:
                 for b in ctx.integer_values[s]:
@@ -105,17 +109,27 @@ class Space:
             total *= max(hi - lo + 1, 0) ** len(positions(spec, sizes))
         return total
 
-    def family_choices(self, sizes: dict) -> Iterator[tuple]:
+    def _scalars_first(self) -> bool:
+        """Whether a family's bounds need values of the sizes and scalars before its own (z_i ≤ m)."""
+        return any(bounded(self.ctx.families[base]) for base in self.families)
+
+    def family_choices(self, sizes: dict, scalars: dict | None = None) -> Iterator[tuple]:
+        """Readable values of the families at ``sizes``, inside their bounds at ``scalars`` (none when some
+        family's bounds leave no value there)."""
         per_base = []
         for base in self.families:
             spec = self.ctx.families[base]
             where = positions(spec, sizes)
             column = max(len(range(int(spec.index[0].xreplace(sizes)), int(spec.index[1].xreplace(sizes)) + 1)), 1)
-            choices = (
-                _readable_reals(column)
-                if spec.real_valued
-                else readable_vectors(column, spec.sums_to_one, spec.below_one)
-            )
+            if bounded(spec):
+                ends = interval(spec, {**sizes, **(scalars or {})})
+                if ends == EMPTY:
+                    return
+                choices = readable_bounded(spec, column, *ends)
+            elif spec.real_valued:
+                choices = _readable_reals(column)
+            else:
+                choices = readable_vectors(column, spec.sums_to_one, spec.below_one)
             # the same readable column for every value of the other indices
             per_base.append([(base, tuple(zip(where, v * (len(where) // column)))) for v in choices])
         yield from itertools.product(*per_base)
@@ -150,11 +164,18 @@ class Space:
         """The readable points at the given sizes, inside the declarations."""
         sm = dict(sizes)
         for data in self.data_choices(sm, data_limit):
-            for fams in self.family_choices(sm):
-                for scalars in self.scalar_choices(sm):
-                    point = Point(sizes, tuple(data), tuple(fams), tuple(scalars))
-                    if not point_violation(point, self.ctx):
-                        yield point
+            if self._scalars_first():  # scalars first: a family's bounds may mention them
+                pairs = (
+                    (fams, scalars)
+                    for scalars in self.scalar_choices(sm)
+                    for fams in self.family_choices(sm, {**sm, **dict(scalars)})
+                )
+            else:
+                pairs = ((fams, scalars) for fams in self.family_choices(sm) for scalars in self.scalar_choices(sm))
+            for fams, scalars in pairs:
+                point = Point(sizes, tuple(data), tuple(fams), tuple(scalars))
+                if not point_violation(point, self.ctx):
+                    yield point
 
     def random_point(self, rng: random.Random, span: int = 4, tries: int = 20) -> Point | None:
         """A random point inside the declarations, or None when ``tries`` draws found none."""
@@ -172,10 +193,20 @@ class Space:
             spec = self.ctx.datasets[base]
             lo, hi = (int(b.xreplace(sm)) for b in spec.values)
             data.append((base, tuple((pos, rng.randint(lo, hi)) for pos in positions(spec, sm))))
+        first = self._scalars_first()  # else the draws keep their historical order (same points per seed)
+        scalars = tuple((s, self._random_value(s, sm, rng)) for s in self.scalars) if first else ()
+        if any(v is None for _, v in scalars):
+            return None
         fams = []
         for base in self.families:
             spec = self.ctx.families[base]
             where = positions(spec, sm)
+            if bounded(spec):
+                ends = interval(spec, {**sm, **dict(scalars)})
+                if ends == EMPTY:
+                    return None  # no value inside the bounds at these scalars: draw again
+                fams.append((base, tuple((pos, random_bounded(spec, *ends, rng)) for pos in where)))
+                continue
             if spec.real_valued:
                 raw = {pos: random_real(rng) for pos in where}
             elif spec.sums_to_one:  # each column (fixed values of the other indices) a distribution k_i / D
@@ -189,7 +220,7 @@ class Space:
             else:
                 raw = {pos: random_below_one(rng) if spec.below_one else random_positive(rng) for pos in where}
             fams.append((base, tuple((pos, sp.Rational(r.numerator, r.denominator)) for pos, r in raw.items())))
-        scalars = tuple((s, self._random_value(s, sm, rng)) for s in self.scalars)
+        scalars = scalars if first else tuple((s, self._random_value(s, sm, rng)) for s in self.scalars)
         if any(v is None for _, v in scalars):
             return None  # no value satisfies some declaration: no point to offer
         return Point(sizes, tuple(data), tuple(fams), scalars)
