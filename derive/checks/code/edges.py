@@ -7,6 +7,7 @@ import sympy as sp
 
 from derive.checks.domain import point_violation
 from derive.checks.sampling import Point, Space, allowed, positions, readable_scalars
+from derive.checks.sampling.bounded import EMPTY, bounded, interval, readable_bounded
 from derive.core.context import Context
 
 EDGE_POINTS = 60  # at most this many points near the edges of the declarations
@@ -52,12 +53,16 @@ def _edge_inputs(space: Space, ctx: Context, sm: dict):
         where = positions(spec, sm)
         low, high = tuple((p, lo) for p in where), tuple((p, hi) for p in where)
         inputs.append((base, low, [low, high]))
+    scalars = _scalar_inputs(space, ctx, sm)
+    if scalars is None:
+        return None
+    at_plain = {**sm, **{s: plain for s, plain, _ in scalars}}  # a family's bounds read at the plain scalars
     for base in space.families:
         spec = ctx.families[base]
         where = positions(spec, sm)
         lo, hi = (int(b.xreplace(sm)) for b in spec.index)
         column = max(hi - lo + 1, 1)
-        plain, edges = _family_edges(spec, column)
+        plain, edges = _bounded_edges(spec, column, at_plain) if bounded(spec) else _family_edges(spec, column)
         if plain is None:
             return None
 
@@ -65,6 +70,12 @@ def _edge_inputs(space: Space, ctx: Context, sm: dict):
             return tuple(zip(where, vector * (len(where) // column)))
 
         inputs.append((base, entries(plain), [entries(v) for v in edges]))
+    return inputs + scalars
+
+
+def _scalar_inputs(space: Space, ctx: Context, sm: dict):
+    """:func:`_edge_inputs` of the scalars, or None when one has no value at these sizes."""
+    inputs = []
     for s in space.scalars:
         if s in ctx.integer_values:
             lo, hi = (int(b.xreplace(sm)) for b in ctx.integer_values[s])
@@ -80,6 +91,31 @@ def _edge_inputs(space: Space, ctx: Context, sm: dict):
                 return None
             inputs.append((s, plain[0], edges))
     return inputs
+
+
+def _bounded_edges(spec, k: int, values: dict):
+    """A plain vector and the edge vectors of a bounded family's column (``w_i ≥ 0``, ``z_i ≤ m``): each bound
+    itself (it is allowed), just inside it, and far from it where one side is open; None when no value fits."""
+    ends = interval(spec, values)
+    if ends == EMPTY:
+        return None, []
+    lo, hi = ends
+    plain = readable_bounded(spec, k, lo, hi)
+    if not plain:
+        return None, []
+    if not spec.real_valued:  # 0 < q_i ≤ hi
+        cap = sp.Integer(1) - SMALL if spec.below_one and hi >= 1 else hi
+        values_ = [SMALL * cap, cap]
+    elif lo is not None and hi is not None:
+        gap = (hi - lo) * SMALL
+        values_ = [lo, lo + gap, hi - gap, hi]
+    elif lo is not None:
+        values_ = [lo, lo + SMALL, lo + LARGE]
+    else:
+        values_ = [hi, hi - SMALL, hi - REAL_EDGE]
+    edges = [(v,) * k for v in values_]
+    edges += [tuple(values_[j % 2 * -1] for j in range(k)), tuple(values_[(j + 1) % 2 * -1] for j in range(k))]
+    return plain[0], list(dict.fromkeys(edges))
 
 
 def _family_edges(spec, k: int):

@@ -111,8 +111,13 @@ def _search_point(runs: _Runs, space: Space, point: Point) -> Counterexample | N
     (or, where that run fails, on floats), differs from the formula or fails where the formula has a value."""
     sm = point.size_map()
     others = [s for s in space.scalars if s not in runs.ctx.integer_values]
-    scalar_sets = itertools.product(*[[(s, v) for v in space._scalar_values(s, sm)] for s in others])
-    for fams, scalars in itertools.product(space.family_choices(sm), list(scalar_sets)):
+    scalar_sets = list(itertools.product(*[[(s, v) for v in space._scalar_values(s, sm)] for s in others]))
+    if space.scalars_first():  # a family's bounds mention scalars (z_i ≤ m): its values follow theirs
+        at_scalars = ({**sm, **dict(point.scalars), **dict(s)} for s in scalar_sets)
+        pairs = ((fams, s) for s, at in zip(scalar_sets, at_scalars) for fams in space.family_choices(sm, at))
+    else:
+        pairs = itertools.product(space.family_choices(sm), scalar_sets)
+    for fams, scalars in pairs:
         at = Point(point.sizes, point.data, tuple(fams), tuple(point.scalars) + tuple(scalars))
         if point_violation(at, runs.ctx):
             continue  # only a point inside the declarations can refute

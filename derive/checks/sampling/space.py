@@ -109,7 +109,7 @@ class Space:
             total *= max(hi - lo + 1, 0) ** len(positions(spec, sizes))
         return total
 
-    def _scalars_first(self) -> bool:
+    def scalars_first(self) -> bool:
         """Whether a family's bounds need values of the sizes and scalars before its own (z_i ≤ m)."""
         return any(bounded(self.ctx.families[base]) for base in self.families)
 
@@ -164,7 +164,7 @@ class Space:
         """The readable points at the given sizes, inside the declarations."""
         sm = dict(sizes)
         for data in self.data_choices(sm, data_limit):
-            if self._scalars_first():  # scalars first: a family's bounds may mention them
+            if self.scalars_first():  # scalars first: a family's bounds may mention them
                 pairs = (
                     (fams, scalars)
                     for scalars in self.scalar_choices(sm)
@@ -193,7 +193,7 @@ class Space:
             spec = self.ctx.datasets[base]
             lo, hi = (int(b.xreplace(sm)) for b in spec.values)
             data.append((base, tuple((pos, rng.randint(lo, hi)) for pos in positions(spec, sm))))
-        first = self._scalars_first()  # else the draws keep their historical order (same points per seed)
+        first = self.scalars_first()  # else the draws keep their historical order (same points per seed)
         scalars = tuple((s, self._random_value(s, sm, rng)) for s in self.scalars) if first else ()
         if any(v is None for _, v in scalars):
             return None
