@@ -31,9 +31,10 @@ def declines(query):
 class Missing:
     """A base fact a query wanted at an atom and the declarations did not give (derive.engine.explain words it).
 
-    ``kind`` is ``positive``, ``real``, ``integer``, ``range`` (``lo ≤ atom ≤ hi``), ``below_one`` (``atom < 1``,
-    for a ``1 − atom`` to be positive) or ``index`` (a family member outside its declared indices); ``env`` is
-    where the atom sat (its enclosing sums' ranges say where an index runs).
+    ``kind`` is ``positive``, ``nonnegative``, ``real``, ``integer``, ``range`` (``lo ≤ atom ≤ hi``), ``below_one``
+    (``atom < 1``, for a ``1 − atom`` to be positive), ``upper`` (``atom ≤ hi``) or ``lower`` (``lo ≤ atom``), for
+    a bound of a family member, or ``index`` (a family member outside its declared indices); ``env`` is where the
+    atom sat (its enclosing sums' ranges say where an index runs).
     """
 
     kind: str

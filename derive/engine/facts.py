@@ -317,7 +317,7 @@ def _member_nonneg(expr: sp.Indexed, env: Env) -> Reasons | None:
         why = nonneg(spec.lower, env)
         if why is not None:
             return (*why, f"{spec.lower} ≤ {expr.base}_i")
-    return None if spec.real_valued else (f"{expr.base}_i > 0",)
+    return _miss(env, "nonnegative", expr) if spec.real_valued else (f"{expr.base}_i > 0",)
 
 
 def _bound_gap(expr: sp.Add, env: Env, rest_sign) -> Reasons | None:
@@ -331,6 +331,7 @@ def _bound_gap(expr: sp.Add, env: Env, rest_sign) -> Reasons | None:
         lower, upper = declared_bounds(member, env)
         bound, why = (upper, f"{member.base}_i ≤ {upper}") if coeff < 0 else (lower, f"{lower} ≤ {member.base}_i")
         if bound is None:
+            _miss_bound(expr, coeff, member, env)
             continue
         rest = sp.expand(expr - abs(coeff) * ((bound - member) if coeff < 0 else (member - bound)))
         if member in rest.atoms(sp.Indexed):
@@ -339,6 +340,20 @@ def _bound_gap(expr: sp.Add, env: Env, rest_sign) -> Reasons | None:
         if found is not None:
             return tuple(dict.fromkeys((why, *found)))
     return None
+
+
+def _miss_bound(expr: sp.Add, coeff: sp.Number, member: sp.Indexed, env: Env) -> None:
+    """Record the bound that would sign ``expr = c·(b − z_i)`` (or ``c·(z_i − b)``) exactly: ``z_i ≤ b``
+    (``≥ b``), when ``b`` is an expression a declaration may use (no family, no index)."""
+    if env.misses is None:
+        return
+    b = sp.expand(-(expr - coeff * member) / coeff)
+    if b.has(sp.Indexed) or any(_binding(s, env) is not None for s in b.free_symbols):
+        return
+    if coeff < 0:
+        _miss(env, "upper", member, hi=b)
+    else:
+        _miss(env, "lower", member, lo=b)
 
 
 def _declared_index(expr: sp.Indexed, env: Env) -> bool:

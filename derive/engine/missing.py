@@ -32,6 +32,12 @@ def fact(m: Missing) -> str:
     a = atom_text(m.atom)
     if m.kind == "positive":
         return f"{a} > 0"
+    if m.kind == "nonnegative":
+        return f"{a} ≥ 0"
+    if m.kind == "upper":
+        return f"{a} ≤ {show(m.hi)}"
+    if m.kind == "lower":
+        return f"{show(m.lo)} ≤ {a}"
     if m.kind == "real":
         return f"{a} real"
     if m.kind == "integer":
@@ -78,6 +84,8 @@ def _member(m: Missing, base: sp.IndexedBase, ctx) -> str:
     if m.kind == "index":
         return f"{name} is declared for indices {ranges}; split this term off or widen the range"
     if m.kind == "positive":
+        if family is not None and family.nonnegative:
+            return f'declare {name} with ctx.positive("{name}", {ranges}) instead of ctx.nonnegative (0 is allowed)'
         if family is not None and family.real_valued:
             return f'declare {name} with ctx.positive("{name}", {ranges}) instead of ctx.real'
         if data is not None:
@@ -85,6 +93,10 @@ def _member(m: Missing, base: sp.IndexedBase, ctx) -> str:
         return f'declare {name} with ctx.positive("{name}", {ranges})'
     if m.kind == "below_one":
         return f'declare {name} with ctx.positive("{name}", {ranges}, below_one=True)'
+    if m.kind == "nonnegative":
+        return f'declare {name} with ctx.nonnegative("{name}", {ranges}) (or ctx.positive, if 0 is excluded)'
+    if m.kind in ("upper", "lower") and family is not None:
+        return _bound_declaration(m, name, family, ranges)
     if m.kind == "real":
         return f'declare {name} with ctx.real("{name}", {ranges}) or ctx.positive("{name}", {ranges})'
     if m.kind in ("integer", "range"):
@@ -94,6 +106,15 @@ def _member(m: Missing, base: sp.IndexedBase, ctx) -> str:
             return f'declare {name}\'s values within {within}: ctx.data("{name}", {ranges}, values={values})'
         return f'declare {name} as integer data: ctx.data("{name}", {ranges}, values={values})'
     return f"no declaration of {name} shows {fact(m)}"
+
+
+def _bound_declaration(m: Missing, name: str, family, ranges: str) -> str:
+    """``ctx.real("z", (1, K), upper=m)``: the declaration of the family with the missing bound added."""
+    side, value = ("upper", m.hi) if m.kind == "upper" else ("lower", m.lo)
+    kind = "nonnegative" if family.nonnegative else "real" if family.real_valued else "positive"
+    if side == "lower" and kind != "real":
+        return f"no declaration of {name} shows {fact(m)}: a lower bound is declared with ctx.real(..., lower=...)"
+    return f'declare {name} with ctx.{kind}("{name}", {ranges}, {side}={show(value)})'
 
 
 def _symbol(m: Missing, atom: sp.Symbol, ctx) -> str:
@@ -112,6 +133,8 @@ def _symbol(m: Missing, atom: sp.Symbol, ctx) -> str:
         return f'declare {name} with sp.Symbol("{name}", positive=True), or ctx.probability("{name}") if below one'
     if m.kind == "below_one":
         return f'declare {name} with ctx.probability("{name}")'
+    if m.kind == "nonnegative":
+        return f'declare {name} with sp.Symbol("{name}", nonnegative=True)'
     if m.kind == "real":
         return f'declare {name} with sp.Symbol("{name}", real=True)'
     return f"no declaration of {name} shows {fact(m)}"
@@ -135,12 +158,23 @@ def granted(missing: tuple[Missing, ...], ctx) -> tuple[object, dict] | None:
                 spec, base=base, real_valued=False, below_one=spec.below_one or m.kind == "below_one"
             )
             mapping[atom.base] = base
+        elif isinstance(atom, sp.Indexed) and m.kind == "nonnegative" and atom.base in new.families:
+            spec = new.families.pop(mapping.get(atom.base, atom.base))
+            base = sp.IndexedBase(str(atom.base), nonnegative=True)
+            new.families[base] = replace(spec, base=base, real_valued=True, nonnegative=True, lower=None)
+            mapping[atom.base] = base
+        elif isinstance(atom, sp.Indexed) and m.kind in ("upper", "lower") and atom.base in new.families:
+            key = mapping.get(atom.base, atom.base)
+            new.families[key] = replace(
+                new.families[key], **({"upper": m.hi} if m.kind == "upper" else {"lower": m.lo})
+            )
         elif isinstance(atom, sp.Indexed) and m.kind == "positive" and atom.base not in new.datasets:
             mapping[atom.base] = sp.IndexedBase(str(atom.base), positive=True)  # undeclared: its own flags decide
         elif isinstance(atom, sp.Indexed) and m.kind == "range" and atom.base in new.datasets:
             new.datasets[atom.base] = replace(new.datasets[atom.base], values=(m.lo, m.hi))
-        elif isinstance(atom, sp.Symbol) and m.kind in ("positive", "below_one", "real"):
-            symbol = sp.Symbol(atom.name, positive=True) if m.kind != "real" else sp.Symbol(atom.name, real=True)
+        elif isinstance(atom, sp.Symbol) and m.kind in ("positive", "below_one", "real", "nonnegative"):
+            flag = {"real": "real", "nonnegative": "nonnegative"}.get(m.kind, "positive")
+            symbol = sp.Symbol(atom.name, **{flag: True})
             if m.kind == "below_one":
                 new.unit_scalars.add(symbol)
             mapping[atom] = symbol
