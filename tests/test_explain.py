@@ -239,6 +239,21 @@ def test_an_inequality_step_short_of_proved_says_why():
     from derive.core.model import Relation
 
     x = sp.Symbol("x", positive=True)
-    result = verify_inequality(x - 1, sp.log(x), Relation.GE, Context())
+    result = verify_inequality(x**4 - x**2 + 1, sp.Integer(0), Relation.GT, Context())  # (x² − 1/2)² + 3/4
     assert result.evidence is Evidence.NUMERIC
     assert result.why_not and "lhs - rhs" in "\n".join(result.why_not)
+
+
+def test_an_inequality_step_names_the_lemma_that_declined_and_its_condition():
+    from derive.checks.relations import verify_inequality
+    from derive.core.model import Relation
+
+    ctx = Context()
+    z = ctx.real("z", (1, 3))  # log t ≤ t − 1 needs t > 0; z_1² may be 0
+    result = verify_inequality(sp.log(z[1] ** 2), z[1] ** 2 - 1, Relation.LE, ctx)
+    assert result.evidence is Evidence.NUMERIC
+    why = "\n".join(result.why_not)
+    assert "log_le_sub_one_of_pos was tried at log(z[1]**2): needs z[1]**2 > 0" in why, why
+    positive = Context()
+    w = positive.positive("w", (1, 3))  # declared positive: the same claim is proved by the lemma
+    assert verify_inequality(sp.log(w[1] ** 2), w[1] ** 2 - 1, Relation.LE, positive).evidence is Evidence.PROVED

@@ -12,6 +12,7 @@ equality is a complete proof of ``≠``.
 from __future__ import annotations
 
 import random
+import time
 
 import sympy as sp
 
@@ -36,17 +37,29 @@ from derive.core.context import Context
 from derive.core.evidence import Evidence, StepResult, TraceEntry
 from derive.core.hygiene import canonical, exact_decimals, freshen
 from derive.core.model import Relation
-from derive.engine.explain import explain_positive
+from derive.engine.explain import explain_lemmas, explain_positive
 from derive.engine.facts import Env, nonneg, positive
+from derive.engine.inequalities import prove_inequality
 from derive.engine.rewrite import EngineError, Rewriter
 from derive.engine.rules import RULES, context_rules
 
 NUMERIC_POINTS = 40
 SEARCH_LIMIT = 300
+LEMMA_SECONDS = 3.0  # the named-lemma search's share of a step, by default
 
 
-def verify_inequality(lhs: sp.Expr, rhs: sp.Expr, relation: Relation, ctx: Context, seed: int = 0) -> StepResult:
-    """Evidence for ``lhs < rhs`` (or ≤, >, ≥)."""
+def verify_inequality(
+    lhs: sp.Expr,
+    rhs: sp.Expr,
+    relation: Relation,
+    ctx: Context,
+    seed: int = 0,
+    hints: tuple[str, ...] = (),
+    budget: float = LEMMA_SECONDS,
+) -> StepResult:
+    """Evidence for ``lhs < rhs`` (or ≤, >, ≥): positivity of the difference, else the named lemmas and
+    monotonicity (derive.engine.inequalities, the ``by=`` ones first) within ``budget`` seconds, else a constant
+    difference evaluated with certified error; a point where it fails refutes it."""
     try:
         lhs, rhs = exact_decimals(lhs), exact_decimals(rhs)
     except ValueError as exc:
@@ -76,6 +89,12 @@ def verify_inequality(lhs: sp.Expr, rhs: sp.Expr, relation: Relation, ctx: Conte
             what = "positive" if strict else "at least 0"
             proof = StepResult(Evidence.PROVED, f"the difference is {what} for all sizes", trace=trace)
             return guarded(proof, lhs, rhs, relation, ctx, seed)
+    small, large = (lhs, rhs) if relation in (Relation.LT, Relation.LE) else (rhs, lhs)
+    proof, declined = _by_lemmas(small, large, strict, ctx, hints, unfold, budget)
+    if proof is None:
+        proof = _constant(forms, strict)
+    if proof is not None:
+        return guarded(proof, lhs, rhs, relation, ctx, seed)
     space = Space.of([lhs, rhs], ctx)
     sides = Instances(lhs, rhs, ctx)  # the same evaluation as for '=' claims: unfolded, differentiated, expanded
     for n, point in enumerate(space.points(span=3)):
@@ -94,8 +113,40 @@ def verify_inequality(lhs: sp.Expr, rhs: sp.Expr, relation: Relation, ctx: Conte
             return _refuted(point, sides, relation)
     result = StepResult(Evidence.NUMERIC, f"{NUMERIC_POINTS} random points satisfy it to {DIGITS} digits (seed {seed})")
     gap_name = "rhs - lhs" if relation in (Relation.LT, Relation.LE) else "lhs - rhs"
-    result.why_not = explain_positive(forms, ctx, gap_name)
+    result.why_not = explain_positive(forms, ctx, gap_name) + explain_lemmas(declined)
     return result
+
+
+def _by_lemmas(small, large, strict: bool, ctx: Context, hints, unfold, budget: float):
+    """A proof of ``small ≤ large`` (``<``) by the named inequalities, the sides as written and then with the
+    definitions unfolded; and the lemmas that matched but declined."""
+    deadline = time.monotonic() + budget
+    pairs = [(small, large)]
+    if unfold:
+        try:
+            pairs.append(tuple(Rewriter(Env(ctx), unfold, "lhs", []).normalize(e) for e in (small, large)))
+        except EngineError:
+            pass
+    declined: list = []
+    for a, b in dict.fromkeys(pairs):
+        trace, attempts = prove_inequality(a, b, strict, ctx, tuple(hints), deadline)
+        if trace is not None:
+            names = ", ".join(dict.fromkeys(e.rule for e in trace if e.rule != "positivity"))
+            return StepResult(Evidence.PROVED, f"by {names} for all sizes", trace=trace), []
+        declined.extend(attempts.declined)
+    return None, declined
+
+
+def _constant(forms: list[sp.Expr], strict: bool) -> StepResult | None:
+    """A difference with no free symbol, evaluated with certified error (norm_num): its sign is a proof."""
+    for form in forms:
+        if form.free_symbols or not isinstance(form, sp.Expr):
+            continue
+        value = certified_gap(sp.Integer(0), form, Relation.LE)
+        if value is not None and (value > 0 or (not strict and form == 0)):
+            entry = TraceEntry(rule="norm_num", side="both", assumptions=(f"≈ {approx(form)}",), target=sp.srepr(form))
+            return StepResult(Evidence.PROVED, "the difference is a number, evaluated with certified error", [entry])
+    return None
 
 
 def _sign_value(sides: Instances, point, relation: Relation) -> sp.Expr | None:

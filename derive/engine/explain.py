@@ -178,6 +178,17 @@ def explain_positive(forms: list[sp.Expr], ctx: Context, what: str = "the differ
     return (head, f"  {what}, rewritten: {show(form, WIDTH)}")
 
 
+def explain_lemmas(declined: list[tuple[str, sp.Expr, str]], limit: int = 3) -> tuple[str, ...]:
+    """Which named inequalities matched a subterm of an unproved relation but declined, and the side condition
+    that was not shown (``declined``: ``(lemma, subterm, condition)`` from derive.engine.inequalities)."""
+    lines: list[str] = []
+    for lemma, term, condition in dict.fromkeys(declined):
+        if len(lines) >= limit:
+            break
+        lines.append(f"  {lemma} was tried at {show(term, WIDTH)}: needs {condition}")
+    return tuple(lines)
+
+
 def _enough_for_sign(form: sp.Expr, missing: tuple[Missing, ...], ctx: Context) -> bool:
     found = granted(missing, ctx)
     if found is None:

@@ -37,6 +37,7 @@ from derive.core.context import Context
 from derive.core.evidence import Evidence, StepResult
 from derive.core.model import Derivation, Kind, Relation, Step
 
+LEMMA_SHARE = 0.5  # of a relation step's budget, for the named-inequality search (the rest: refutation, sampling)
 USER_PREFIX = "_derive_user_"  # the loader's private module names (derive.run.loader.load_module)
 #: What SymPy's metaclass computes for a class itself: not sent, made again with the class.
 _COMPUTED = {"__module__", "__doc__", "__dict__", "__weakref__", "__qualname__"}
@@ -93,7 +94,8 @@ class StepTask:
         if step.relation is Relation.NE:
             return verify_witness(step.claim_lhs, step.expr, dict(step.values), ctx)
         if step.relation is not Relation.EQ:
-            return verify_inequality(step.claim_lhs, step.expr, step.relation, ctx, options.seed)
+            share = LEMMA_SHARE * options.budget
+            return verify_inequality(step.claim_lhs, step.expr, step.relation, ctx, options.seed, step.hints, share)
         if step.kind is Kind.EXAMPLE:
             return check_example(ctx, step, options)
         return verify_claim(step.claim_lhs, step.expr, ctx, step.hints, options)

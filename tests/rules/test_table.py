@@ -40,3 +40,33 @@ def test_write_replaces_a_stale_table_and_keeps_the_rest(tmp_path):
     assert section(text) == table()
     assert text.startswith(f"# Title\n\n{BEGIN}\n") and text.endswith(f"{END}\nafter\n")
     assert regenerated(text) == text  # idempotent
+
+
+def test_every_named_inequality_has_a_row_with_its_statement_and_conditions():
+    from derive.engine.inequalities import LEMMAS
+    from derive.engine.rules.table import lemma_rows, lemma_table
+
+    row = {name: (statement, conditions) for name, statement, conditions in lemma_rows()}
+    assert set(row) == set(LEMMAS)
+    assert row["log_le_sub_one_of_pos"] == (r"$\log x \le x - 1$ (and so $1 - 1/x \le \log x$)", "$x > 0$")
+    assert "convex" in row["jensen"][0] and r"\sum_i w_i = 1" in row["jensen"][1]
+    assert "`sum_mul_sq_le_sq_mul_sq`" in lemma_table()
+
+
+def test_write_fills_the_inequality_table_where_its_markers_are(tmp_path):
+    from derive.engine.rules.table import LEMMA_BEGIN, LEMMA_END, lemma_table
+
+    doc = tmp_path / "doc.md"
+    doc.write_text(f"{BEGIN}\nold\n{END}\ntext\n{LEMMA_BEGIN}\nold\n{LEMMA_END}\n", encoding="utf-8")
+    assert main(["--write", "--doc", str(doc)]) == 0
+    text = doc.read_text(encoding="utf-8")
+    assert section(text, LEMMA_BEGIN, LEMMA_END) == lemma_table() and section(text) == table()
+    assert regenerated(text) == text
+
+
+def test_the_documented_inequality_table_is_the_generated_one():
+    from derive.engine.rules.table import LEMMA_BEGIN, LEMMA_END, lemma_table
+
+    text = DOC.read_text(encoding="utf-8")
+    assert LEMMA_BEGIN in text, f"{DOC.name} lacks the inequality table's markers (see derive.engine.rules.table)"
+    assert section(text, LEMMA_BEGIN, LEMMA_END) == lemma_table(), "stale: python -m derive.engine.rules.table --write"

@@ -2,8 +2,9 @@
 
 One row per rule (name, its identity typeset in LaTeX between dollars, its side conditions: the identity's SymPy
 conditions typeset, then the rule's words), then the schemas of the rules a context makes, then the steps of a
-trace that no rule makes. The table sits in the document between :data:`BEGIN` and :data:`END`;
-tests/rules/test_table.py fails when it is stale. Regenerate it with::
+trace that no rule makes. The table sits in the document between :data:`BEGIN` and :data:`END`; a second table, of
+the named inequalities (derive.engine.inequalities.LEMMAS), between :data:`LEMMA_BEGIN` and :data:`LEMMA_END`.
+tests/rules/test_table.py fails when either is stale. Regenerate both with::
 
     python -m derive.engine.rules.table --write
 
@@ -22,6 +23,7 @@ from sympy.printing.latex import LatexPrinter
 
 from derive.engine.align import INFERENCES as ALIGNMENT
 from derive.engine.induction import INFERENCES as INDUCTION
+from derive.engine.inequalities import LEMMAS
 from derive.engine.rules import RULES
 from derive.engine.rules.base import Identity, Inference, Rule
 from derive.engine.rules.defs import SCHEMAS
@@ -29,6 +31,11 @@ from derive.engine.rules.defs import SCHEMAS
 DOC = Path(__file__).resolve().parents[3] / "docs" / "writing-derivations.md"
 BEGIN = "<!-- rule table: generated from derive/engine/rules by `python -m derive.engine.rules.table --write` -->"
 END = "<!-- end of the generated rule table -->"
+LEMMA_BEGIN = (
+    "<!-- inequality table: generated from derive/engine/inequalities"
+    " by `python -m derive.engine.rules.table --write` -->"
+)
+LEMMA_END = "<!-- end of the generated inequality table -->"
 
 #: Steps of a proof trace that no rewrite rule makes: the prover's own (derive.engine.prove: log_injective,
 #: ring_nf; derive.engine.align: the alignment of sums; derive.engine.induction: its base and step) and the relation
@@ -42,6 +49,7 @@ INFERENCES = (
         "witness", r"$a \neq b$ because they differ exactly at the given values", "values inside the declarations"
     ),
     Inference("ring_nf", "the final exact comparison"),
+    Inference("norm_num", "$a < b$ because $b - a$, a number, evaluated with certified error is $> 0$"),
 )
 
 _PREDICATES = {sp.Q.real: r"\mathbb{R}", sp.Q.integer: r"\mathbb{Z}", sp.Q.positive: r"\mathbb{R}_{>0}"}
@@ -117,16 +125,38 @@ def table() -> str:
     return "\n".join(lines) + "\n"
 
 
-def section(text: str) -> str:
+def lemma_rows() -> list[tuple[str, str, str]]:
+    """The named inequalities' rows: ``(name, statement, side conditions)``, in the registry's order."""
+    return [(lemma.name, lemma.statement, lemma.side_conditions or "–") for lemma in LEMMAS.values()]
+
+
+def lemma_table() -> str:
+    """The Markdown table of the named inequalities, without the markers."""
+    lines = [
+        'Without `by=` every one is tried; `by=` names the ones to try first (`by="jensen"`). A bound lemma',
+        "replaces a subterm where the goal is monotone in it; a monotonicity step compares matching parts.",
+        "",
+        "| inequality | statement | side conditions |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{name}` | {_cell(text)} | {_cell(conditions)} |" for name, text, conditions in lemma_rows()]
+    return "\n".join(lines) + "\n"
+
+
+def section(text: str, begin: str = BEGIN, end: str = END) -> str:
     """What the document holds between the markers (the table it shows)."""
-    start, end = text.index(BEGIN) + len(BEGIN) + 1, text.index(END)
-    return text[start:end]
+    start, stop = text.index(begin) + len(begin) + 1, text.index(end)
+    return text[start:stop]
 
 
 def regenerated(text: str) -> str:
-    """The document with the table between the markers replaced by the generated one."""
-    start, end = text.index(BEGIN) + len(BEGIN) + 1, text.index(END)
-    return text[:start] + table() + text[end:]
+    """The document with each table between its markers replaced by the generated one (the inequality table
+    only where the document has its markers)."""
+    for begin, end, make in ((BEGIN, END, table), (LEMMA_BEGIN, LEMMA_END, lemma_table)):
+        if begin in text or make is table:
+            start, stop = text.index(begin) + len(begin) + 1, text.index(end)
+            text = text[:start] + make() + text[stop:]
+    return text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--doc", type=Path, default=DOC, help="the document holding the markers")
     args = parser.parse_args(argv)
     if not args.write:
-        sys.stdout.write(table())
+        sys.stdout.write(table() + "\n" + lemma_table())
         return 0
     text = args.doc.read_text(encoding="utf-8")
     args.doc.write_text(regenerated(text), encoding="utf-8")
