@@ -177,8 +177,10 @@ def declared(ctx: Context) -> dict[str, tuple[sp.Basic, str]]:
         lo, hi = spec.values
         out[str(base.label)] = (base, f"as integer data with values in {lo}..{hi} (ctx.data)")
     for base, spec in ctx.families.items():
-        kind = "real numbers (ctx.real)" if spec.real_valued else "positive reals (ctx.positive)"
-        out[str(base.label)] = (base, f"as {kind}")
+        out[str(base.label)] = (base, f"as {_family_kind(spec)}")
+        for end in (spec.lower, spec.upper):
+            for s in sorted(end.free_symbols if end is not None else (), key=str):
+                out.setdefault(s.name, (s, f"in a bound of {base} ({_family_kind(spec)})"))
     for d in ctx.definitions:
         for obj in definition_names(d.lhs, d.rhs):
             name = _name(obj)
@@ -186,6 +188,18 @@ def declared(ctx: Context) -> dict[str, tuple[sp.Basic, str]]:
                 out[name] = (obj, f"in the definition {d.name}")
     _DECLARED[ctx] = (version, out)
     return out
+
+
+def _family_kind(spec) -> str:
+    """``nonnegative reals (ctx.nonnegative) with z_i ≤ m``: how a family was declared, bounds included."""
+    if spec.nonnegative:
+        kind = "nonnegative reals (ctx.nonnegative)"
+    else:
+        kind = "real numbers (ctx.real)" if spec.real_valued else "positive reals (ctx.positive)"
+    sides = [f"{spec.lower} ≤ {spec.base}_i" if spec.lower is not None else ""]
+    sides.append(f"{spec.base}_i ≤ {spec.upper}" if spec.upper is not None else "")
+    bounds = " and ".join(b for b in sides if b)
+    return f"{kind} with {bounds}" if bounds else kind
 
 
 @lru_cache(maxsize=512)

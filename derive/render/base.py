@@ -109,9 +109,7 @@ def assumptions(derivation: Derivation) -> list[str]:
         indices = _indices(spec, i, derivation)
         item = to_latex(spec.base[indices if len(indices) > 1 else indices[0]])
         ilo, ihi = (to_latex(v) for v in spec.index)
-        bound = (
-            f"0 < {item} < 1" if spec.below_one else f"{item} \\in \\mathbb{{R}}" if spec.real_valued else f"{item} > 0"
-        )
+        bound = _family_bound(spec, item)
         sentence = f"${bound}$ for {_ranges(spec, indices)}"
         if spec.sums_to_one:
             sentence += f", and $\\sum_{{{to_latex(indices[0])}={ilo}}}^{{{ihi}}} {item} = 1$"
@@ -126,6 +124,21 @@ def assumptions(derivation: Derivation) -> list[str]:
     if current().base is not None:
         out.append(f"Logarithms are to base {current().base}; every step holds in any base.")
     return out
+
+
+def _family_bound(spec, item: str) -> str:
+    """A family's declared sign and bounds in LaTeX: ``0 < q_i < 1``, ``w_i \\ge 0``, ``a \\le z_i \\le b``."""
+    lower, upper = (getattr(spec, side, None) for side in ("lower", "upper"))
+    high = f" \\le {to_latex(upper)}" if upper is not None else ""
+    if spec.below_one:
+        return f"0 < {item} < 1" + (f", {item}{high}" if high else "")
+    if not spec.real_valued:
+        return f"0 < {item}{high}" if high else f"{item} > 0"
+    if getattr(spec, "nonnegative", False):
+        return f"0 \\le {item}{high}" if high else f"{item} \\ge 0"
+    if lower is not None:
+        return f"{to_latex(lower)} \\le {item}{high}"
+    return f"{item}{high}" if high else f"{item} \\in \\mathbb{{R}}"
 
 
 def _indices(spec, first: sp.Symbol, derivation: Derivation) -> tuple[sp.Symbol, ...]:
