@@ -27,6 +27,7 @@ class Bound:
     term: sp.Expr
     value: sp.Expr
     conditions: tuple[str, ...] = ()
+    strict: bool = False  # the bound is strict: value < term (term < value)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.engine.facts import Env, in_range, nonneg, nonnegative, positive, real
+from derive.engine.facts import Env, in_range, nonneg, nonnegative, positive, real, sign
 from derive.engine.inequalities.base import LOWER, UPPER, Attempts, Bound, Lemma
 
 
@@ -39,7 +39,13 @@ def _exp(t: sp.Expr, env: Env, goal: sp.Expr, notes: Attempts) -> list[Bound]:
     if why is None:
         notes.note("add_one_le_exp", t, f"{t.args[0]} real")
         return []
-    return [Bound("add_one_le_exp", LOWER, t, 1 + t.args[0], why)]
+    out = [Bound("add_one_le_exp", LOWER, t, 1 + t.args[0], why)]
+    nonzero = sign(t.args[0], env)  # 1 + x < eˣ for x ≠ 0 (Real.add_one_lt_exp)
+    if nonzero is None and t.args[0].is_nonzero and t.args[0].is_extended_real:
+        nonzero = (1, (f"{t.args[0]} ≠ 0",))
+    if nonzero is not None:
+        out.append(Bound("add_one_lt_exp", LOWER, t, 1 + t.args[0], why + nonzero[1], strict=True))
+    return out
 
 
 def _abs_add(t: sp.Expr, env: Env, goal: sp.Expr, notes: Attempts) -> list[Bound]:
@@ -201,7 +207,7 @@ def _declared(t: sp.Expr, env: Env, goal: sp.Expr, notes: Attempts) -> list[Boun
 
 BASIC = (
     Lemma("log_le_sub_one_of_pos", r"$\log x \le x - 1$ (and so $1 - 1/x \le \log x$)", "$x > 0$", _log),
-    Lemma("add_one_le_exp", r"$1 + x \le e^{x}$", r"$x \in \mathbb{R}$", _exp),
+    Lemma("add_one_le_exp", r"$1 + x \le e^{x}$ (and $1 + x < e^{x}$ for $x \ne 0$)", r"$x \in \mathbb{R}$", _exp),
     Lemma("abs_add", r"$\lvert a + b\rvert \le \lvert a\rvert + \lvert b\rvert$", "–", _abs_add),
     Lemma(
         "abs_sum_le_sum_abs",

@@ -17,6 +17,7 @@ from derive.core.hygiene import canonical
 from derive.engine.facts import Env, nonneg, positive, real
 from derive.engine.inequalities.base import Lemma
 from derive.engine.inequalities.lemmas import forward
+from derive.engine.inequalities.polarity import nonneg_value
 from derive.engine.inequalities.search import Search
 
 MAX_NESTING = 3
@@ -36,6 +37,7 @@ MONOTONE = (
     Lemma("sum_le_sum", r"$\sum_i a_i \le \sum_i b_i$", "$a_i \\le b_i$ for every $i$ in range", _none),
     Lemma("prod_le_prod", r"$\prod_i a_i \le \prod_i b_i$", "$0 \\le a_i \\le b_i$ for every $i$ in range", _none),
     Lemma("mul_le_mul_of_nonneg_left", r"$c a \le c b$", "$a \\le b$, $c \\ge 0$", _none),
+    Lemma("abs_le_of_sq_le_sq", r"$\lvert a\rvert \le b$", "$a^2 \\le b^2$, $b \\ge 0$, $a$ real", _none),
 )
 
 
@@ -78,8 +80,10 @@ def _congruences(a: sp.Expr, b: sp.Expr, env: Env, strict: bool):
         e = a.exp
         if e.is_Integer and e > 0 and e.is_odd and real(a.base, env) is not None and real(b.base, env) is not None:
             yield "pow_le_pow_left", [(a.base, b.base, env, strict)], ()
-        elif nonneg(e, env) is not None and nonneg(a.base, env) is not None and positive(e, env) is not None:
-            yield "pow_le_pow_left", [(a.base, b.base, env, strict)], nonneg(a.base, env) + positive(e, env)
+        elif (up := (positive if strict else nonneg)(e, env)) is not None and (low := nonneg(a.base, env)) is not None:
+            yield "pow_le_pow_left", [(a.base, b.base, env, strict)], low + up
+    if isinstance(a, sp.Abs) and (why := nonneg_value(b, env)) is not None and real(a.args[0], env) is not None:
+        yield "abs_le_of_sq_le_sq", [(a.args[0] ** 2, b**2, env, strict)], why
     same = isinstance(a, (sp.Sum, sp.Product)) and type(a) is type(b) and a.limits == b.limits
     if same and forward(a.limits, env):
         inner = env.inside(a.limits)

@@ -21,6 +21,7 @@ from derive.core.evidence import TraceEntry
 from derive.core.hygiene import canonical
 from derive.engine.facts import Env, nonneg, positive
 from derive.engine.inequalities.base import LOWER, UPPER, Attempts, Lemma
+from derive.engine.inequalities.merge import merged
 from derive.engine.inequalities.polarity import sites
 from derive.engine.rewrite import EngineError, Rewriter
 from derive.engine.rules import RULES, context_rules
@@ -80,10 +81,24 @@ class Search:
             return [TraceEntry(rule="positivity", side="both", assumptions=why, target=sp.srepr(goal))]
         if depth <= 0:
             return None
-        for form in dict.fromkeys(f for f in (goal, self.normal(goal, env)) if f is not None):
+        normal = self.normal(goal, env)
+        for form in dict.fromkeys(f for f in (goal, normal) if f is not None):
             found = self._step(form, strict, depth, env)
             if found is not None:
                 return found
+        together = merged(normal if normal is not None else goal, env)
+        if together is not None:
+            found = self._step(canonical(together[0]), strict, depth, env)
+            if found is not None:
+                entry = TraceEntry(
+                    rule="sum_add",
+                    side="both",
+                    assumptions=together[1],
+                    reverse=True,
+                    target=sp.srepr(normal if normal is not None else goal),
+                    result=sp.srepr(together[0]),
+                )
+                return [entry, *found]
         return None
 
     def _step(self, goal: sp.Expr, strict: bool, depth: int, env: Env) -> list[TraceEntry] | None:
@@ -102,7 +117,8 @@ class Search:
                         continue
                     self.tried += 1
                     new = canonical(built[0])
-                    rest = self.prove(new, strict, depth - 1, env)
+                    gained = bound.strict and site.strictly  # G > G': then G' ≥ 0 is enough for G > 0
+                    rest = self.prove(new, strict and not gained, depth - 1, env)
                     if rest is not None:
                         entry = TraceEntry(
                             rule=bound.lemma,
