@@ -57,6 +57,15 @@ class Expectation(sp.Expr):
     def variable(self) -> sp.Symbol:
         raise NotImplementedError
 
+    def _under(self, printer) -> str:
+        raise NotImplementedError
+
+    def _latex(self, printer, exp: str | None = None) -> str:
+        # NOTE: the notation lives with the object (SymPy's printmethod) so that any LaTeX printer shows it, the
+        # rule table's (engine layer) as well as derive.render.printer's, which prints the parts in textbook form.
+        tex = rf"\mathbb{{E}}_{{{self._under(printer)}}}\left[{printer._print(self.body)}\right]"
+        return rf"\left({tex}\right)^{{{exp}}}" if exp is not None else tex
+
 
 class FiniteExpectation(Expectation):
     """E_{i∼p}[f(i)] = Σ_{i=lo}^{hi} p_i f(i): args ``(body, weight, Tuple(i, lo, hi))``; ``weight`` is ``p[i]``."""
@@ -82,6 +91,12 @@ class FiniteExpectation(Expectation):
     @property
     def free_symbols(self) -> set:
         return self.as_sum().free_symbols  # p[i] and i are bound; p and the bounds are not
+
+    def _under(self, printer) -> str:
+        var, weight = self.variable, self.weight
+        # E_{i∼p}: the distribution by its family's name when the weight is p_i itself, else the weight written out
+        plain = isinstance(weight, sp.Indexed) and tuple(weight.indices) == (var,)
+        return rf"{printer._print(var)}\sim {printer._print(weight.base if plain else weight)}"
 
     def _sympystr(self, printer) -> str:
         var, lo, hi = (printer._print(a) for a in self.limit)
@@ -134,6 +149,10 @@ class GaussianExpectation(Expectation):
     def free_symbols(self) -> set:
         # NOTE: the variable is bound, as a Sum's index is: E_{x}[x²] does not depend on x.
         return (self.body.free_symbols - {self.variable}) | self.mean.free_symbols | self.std.free_symbols
+
+    def _under(self, printer) -> str:
+        normal = rf"\mathcal{{N}}\left({printer._print(self.mean)}, {printer._print(self.std**2)}\right)"
+        return rf"{printer._print(self.variable)}\sim {normal}"
 
     def _sympystr(self, printer) -> str:
         var, mu, var2 = printer._print(self.variable), printer._print(self.mean), printer._print(self.std**2)

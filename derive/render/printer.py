@@ -8,8 +8,9 @@ a page of notes writes ``N \\sum_{i=1}^{K} p_{i} \\log q_{i}``. :class:`DerivePr
 - ``\\log q_{i}`` drops the parentheses when the argument is a symbol, an indexed symbol, a non-negative
   number or a function application that brings its own (``_print_log``);
 - ``q_{i}`` and ``q_{x_{k}}`` instead of ``{q}_{i}`` (``_print_Indexed``);
-- ``\\mathbb{E}_{i\\sim p}\\left[f\\right]`` and ``\\mathbb{E}_{x\\sim\\mathcal{N}(\\mu, \\sigma^{2})}\\left[f\\right]``
-  for the expectations of derive.core.expectation (``_print_FiniteExpectation``, ``_print_GaussianExpectation``);
+- an expectation (derive.core.expectation, which gives its own ``\\mathbb{E}_{x\\sim\\mathcal{N}(\\mu, \\sigma^{2})}``
+  form through ``_latex``, so that every LaTeX printer, the rule table's included, shows it) goes with the
+  function applications in a product;
 - ``[x_{k} = i]`` (Iverson) instead of ``\\delta_{i x_k}`` (``_print_KroneckerDelta``);
 - ``L(\\theta)`` instead of ``L{\\left(\\theta \\right)}`` for undefined functions (``_print_AppliedUndef``);
 - ``\\frac{1}{N} \\log L(\\theta)`` instead of ``\\frac{\\log L(\\theta)}{N}``: functions and sums stay out of a
@@ -27,7 +28,7 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 from sympy.simplify.radsimp import fraction
 
-from derive.core.expectation import Expectation, FiniteExpectation, GaussianExpectation
+from derive.core.expectation import Expectation
 from derive.render.style import current
 
 # NOTE: the same test SymPy uses to put ``\cdot`` between two numbers (``2 \cdot 3^{x}``, never ``2 3^{x}``).
@@ -130,22 +131,6 @@ class DerivePrinter(LatexPrinter):
             a, b = b, a
         tex = f"[{self._print(a)} = {self._print(b)}]"
         return f"{tex}^{{{exp}}}" if exp is not None else tex
-
-    # -- expectations (derive.core.expectation) -----------------------------------------------------------------
-    def _print_FiniteExpectation(self, expr: FiniteExpectation, exp: str | None = None) -> str:
-        var, weight = expr.variable, expr.weight
-        # E_{i∼p}: the distribution by its family's name when the weight is p_i itself, else the weight written out
-        plain = isinstance(weight, sp.Indexed) and tuple(weight.indices) == (var,)
-        dist = self._print(weight.base) if plain else self._print(weight)
-        return self._expectation(rf"{self._print(var)}\sim {dist}", expr.body, exp)
-
-    def _print_GaussianExpectation(self, expr: GaussianExpectation, exp: str | None = None) -> str:
-        normal = rf"\mathcal{{N}}\left({self._print(expr.mean)}, {self._print(expr.std**2)}\right)"
-        return self._expectation(rf"{self._print(expr.variable)}\sim {normal}", expr.body, exp)
-
-    def _expectation(self, under: str, body: sp.Expr, exp: str | None) -> str:
-        tex = rf"\mathbb{{E}}_{{{under}}}\left[{self._print(body)}\right]"
-        return rf"\left({tex}\right)^{{{exp}}}" if exp is not None else tex
 
     # -- symbols: renamed for the output by the notation in force (derive.render.style) -------------------------
     def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:

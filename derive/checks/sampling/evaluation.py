@@ -12,6 +12,7 @@ from __future__ import annotations
 import sympy as sp
 
 from derive.core.context import Context
+from derive.core.expectation import Expectation, FiniteExpectation, GaussianExpectation
 from derive.core.hygiene import substitute
 from derive.engine.smoothness import why_not_differentiable
 
@@ -64,6 +65,12 @@ def put(e: sp.Basic, values: dict) -> sp.Basic:
         return values[e]
     if not e.args:
         return e
+    if isinstance(e, FiniteExpectation):  # E_{i∼p}[f] is its sum, expanded like any other
+        return put(e.as_sum(), values)
+    if isinstance(e, GaussianExpectation):
+        return _gaussian_at(e, values)
+    if isinstance(e, sp.Integral):
+        return _integral_at(e, values)
     if isinstance(e, (sp.Sum, sp.Product)):
         bound = {limit[0] for limit in e.limits}
         inner = {k: v for k, v in values.items() if not ({k} | k.free_symbols) & bound}
@@ -81,6 +88,69 @@ def put(e: sp.Basic, values: dict) -> sp.Basic:
     if isinstance(e, (sp.IndexedBase, sp.Indexed)) and all(a is b for a, b in zip(args, e.args)):
         return e
     return e.func(*args)
+
+
+def _gaussian_at(e: GaussianExpectation, values: dict) -> sp.Expr:
+    """E_{x∼N(μ, σ²)}[f] with ``values`` put in (never for x, which it binds): an exact number when μ and σ are
+    real numbers and f a polynomial in x with numeric coefficients; else the expectation, which no exact or
+    certified comparison then takes as a value (:func:`_closed`)."""
+    inner = {k: v for k, v in values.items() if e.variable not in ({k} | k.free_symbols)}
+    body, mu, sigma = (put(a, inner) for a in (e.body, e.mean, e.std))
+    value = normal_moments(body, e.variable, mu, sigma)
+    return value if value is not None else GaussianExpectation(body, e.variable, mu, sigma)
+
+
+def normal_moments(body: sp.Expr, var: sp.Symbol, mu: sp.Expr, sigma: sp.Expr) -> sp.Expr | None:
+    """E[body] for var ∼ N(mu, sigma²), exactly, when mu and sigma are real numbers and body is a polynomial in var
+    with numeric coefficients; else None.
+
+    NOTE: independent of the engine's table (derive.engine.rules.expectation): the moments are read off the moment
+    generating function, E[x^n] = n!·[t^n] e^{μt + σ²t²/2} = Σ_{a + 2b = n} n! μ^a σ^{2b} / (a! b! 2^b)."""
+    mu, sigma = sp.sympify(mu), sp.sympify(sigma)
+    if not (mu.is_number and sigma.is_number and mu.is_extended_real and sigma.is_extended_real):
+        return None
+    if not body.is_polynomial(var):
+        return None
+    poly = sp.Poly(sp.expand(body), var)
+    if not all(coefficient.is_number for coefficient in poly.coeffs()):
+        return None
+    total = sp.Integer(0)
+    for (n,), coefficient in poly.terms():
+        moment = sum(
+            sp.factorial(n) * mu ** (n - 2 * b) * sigma ** (2 * b) / (sp.factorial(n - 2 * b) * sp.factorial(b) * 2**b)
+            for b in range(n // 2 + 1)
+        )
+        total += coefficient * moment
+    return total
+
+
+def _integral_at(e: sp.Integral, values: dict) -> sp.Expr:
+    """An integral with ``values`` put in; over the whole real line, of a sum of terms r(x)·e^{ax² + bx + c} with
+    numbers a < 0, b, c and r a polynomial with numeric coefficients, its exact value
+    sqrt(π/(−a))·e^{c − b²/(4a)}·E_{N(−b/(2a), −1/(2a))}[r] (completing the square; the moments by
+    :func:`normal_moments`). Anything else stays an integral, which no comparison takes as a value."""
+    bound = {limit[0] for limit in e.limits}
+    inner = {k: v for k, v in values.items() if not ({k} | k.free_symbols) & bound}
+    limits = [tuple(put(part, inner) if n else part for n, part in enumerate(limit)) for limit in e.limits]
+    rebuilt = sp.Integral(put(e.function, inner), *limits)
+    if len(limits) != 1 or len(limits[0]) != 3 or tuple(limits[0][1:]) != (-sp.oo, sp.oo):
+        return rebuilt
+    var = limits[0][0]
+    total = sp.Integer(0)
+    for term in sp.Add.make_args(sp.expand(rebuilt.function)):
+        factors = sp.Mul.make_args(term)
+        exponent = sp.expand(sp.Add(*(f.args[0] for f in factors if isinstance(f, sp.exp))))
+        rest = sp.Mul(*(f for f in factors if not isinstance(f, sp.exp)))
+        if not exponent.is_polynomial(var):
+            return rebuilt
+        a, b, c = (sp.Poly(exponent, var).coeff_monomial(var**n) for n in (2, 1, 0))
+        if not all(v.is_number and v.is_extended_real for v in (a, b, c)) or not a.is_negative:
+            return rebuilt
+        moments = normal_moments(rest, var, -b / (2 * a), sp.sqrt(-1 / (2 * a)))
+        if moments is None:
+            return rebuilt
+        total += sp.sqrt(sp.pi / -a) * sp.exp(c - b**2 / (4 * a)) * moments
+    return total
 
 
 def evaluate_at(expr: sp.Expr, values: dict) -> sp.Expr:
@@ -180,7 +250,7 @@ def _closed(e: sp.Expr) -> bool:
     """No symbols left, and nothing whose value only quadrature, a limit, an unexpanded sum (Euler–Maclaurin,
     SYMPY_PITFALLS.md item 6), a jump at an argument that is not a plain rational, or a branch cut an argument may
     sit on would estimate: the value is a definite number that exact arithmetic or certified evalf can decide."""
-    if e.free_symbols or e.has(sp.Integral, sp.Limit, sp.Derivative, sp.Sum, sp.Product):
+    if e.free_symbols or e.has(sp.Integral, sp.Limit, sp.Derivative, sp.Sum, sp.Product) or e.atoms(Expectation):
         return False
     if not all(all(a.is_Rational for a in node.args) for node in e.atoms(*DISCONTINUOUS)):
         return False
