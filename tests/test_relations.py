@@ -162,3 +162,43 @@ def test_non_strict_inequalities_from_squares_absolute_values_and_sums_of_them()
     # a complex square, an odd power and a strict bound on a square are not at least 0 / positive everywhere
     for lhs, rhs, relation in [(w**2, 0, Relation.GE), (x**3, 0, Relation.GE), (a**2, 0, Relation.GT)]:
         assert verify_inequality(sp.sympify(lhs), sp.sympify(rhs), relation, ctx).evidence is Evidence.REFUTED
+
+
+def test_an_inequality_step_cites_a_named_lemma_with_by_and_records_it():
+    from derive import Derivation
+
+    ctx = Context()
+    x = sp.Symbol("x", positive=True)
+    d = Derivation("log x <= x - 1", ctx, start=sp.log(x), name="tangent")
+    d.step(x - 1, "the tangent of the concave log", relation="<=", by="log_le_sub_one_of_pos")
+    report = d.check(cache=False)
+    (step,) = report.steps if hasattr(report, "steps") else report.results
+    assert step.evidence is Evidence.PROVED
+    assert "log_le_sub_one_of_pos" in [e.rule for e in step.trace]
+
+
+def test_hints_reach_the_inequality_prover(monkeypatch):
+    from derive.checks import relations
+
+    seen = []
+    real = relations.prove_inequality
+
+    def spy(lhs, rhs, strict, ctx, hints=(), deadline=None):
+        seen.append(hints)
+        return real(lhs, rhs, strict, ctx, hints, deadline)
+
+    monkeypatch.setattr(relations, "prove_inequality", spy)
+    x = sp.Symbol("x", positive=True)
+    result = verify_inequality(sp.log(x), x - 1, Relation.LE, Context(), hints=("jensen",))
+    assert result.evidence is Evidence.PROVED and seen == [("jensen",)]
+
+
+def test_the_gibbs_inequality_is_proved_and_its_false_twin_refuted():
+    ctx = Context()
+    K = ctx.size("K")
+    p, q = ctx.positive("p", (1, K), sums_to_one=True), ctx.positive("q", (1, K), sums_to_one=True)
+    i = sp.Symbol("i", integer=True)
+    kl = sp.Sum(p[i] * sp.log(p[i] / q[i]), (i, 1, K))
+    result = verify_inequality(kl, sp.Integer(0), Relation.GE, ctx)
+    assert result.evidence is Evidence.PROVED and result.trace[0].rule in ("log_le_sub_one_of_pos", "sum_add")
+    assert verify_inequality(kl, sp.Integer(0), Relation.GT, ctx).evidence is Evidence.REFUTED  # 0 at q = p
