@@ -73,7 +73,7 @@ def _gaussian(kind: str):
         elif kind == "const":
             b = coefficient(draw, w, scope)
         elif kind == "smul":
-            b = coefficient(draw, w, scope) * body(draw, w, scope)
+            b = _s().pick(draw, [w.a, sp.Integer(3), w.y, w.z[1]]) * body(draw, w, scope)
         else:
             b = body(draw, w, scope)
         return GaussianExpectation(b, X, mu, sigma)
@@ -89,6 +89,8 @@ def _finite(kind: str):
         weight = s.pick(draw, [w.q[i], w.q[i], w.z[i], w.q[i] / 2, w.p[i, 1], w.q[i] ** 2])
         if kind == "const":
             b = coefficient(draw, w, scope)
+        elif kind == "smul":
+            b = s.pick(draw, [w.a, sp.Integer(3), w.y]) * s.factor(draw, w, [*scope, i]) * s.pick(draw, [i, w.q[i]])
         else:
             b = s.factor(draw, w, [*scope, i]) * s.pick(draw, [1, i, w.a]) + s.factor(draw, w, [*scope, i])
         return FiniteExpectation(b, weight, (i, lo, hi))
@@ -133,7 +135,7 @@ def cases(embedded) -> dict:
     small = {"depth": (0, 1)}
     return {
         "expectation_add": st.one_of(embedded(_gaussian("any"), **small), embedded(_finite("any"), **small)),
-        "expectation_smul": st.one_of(embedded(_gaussian("smul"), **small), embedded(_finite("any"), **small)),
+        "expectation_smul": st.one_of(embedded(_gaussian("smul"), **small), embedded(_finite("smul"), **small)),
         "expectation_const": st.one_of(embedded(_gaussian("const"), **small), embedded(_finite("const"), **small)),
         "expectation_finite": embedded(_finite("any"), **small),
         "gaussian_mean": embedded(_gaussian("mean"), **small),
