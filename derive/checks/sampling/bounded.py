@@ -41,6 +41,7 @@ def interval(spec, values: dict):
     lo = getattr(spec, "lower", None)
     hi = getattr(spec, "upper", None)
     lo = sp.Integer(0) if getattr(spec, "nonnegative", False) and lo is None else lo
+    values = {k: sp.sympify(v) for k, v in values.items()}  # sizes come as ints
     lo, hi = (None if e is None else sp.sympify(e).xreplace(values) for e in (lo, hi))
     for end in (lo, hi):
         if end is not None and not (end.is_number and end.is_extended_real and end.is_finite):
