@@ -107,3 +107,28 @@ def test_non_commuting_factors_keep_their_order():
 
 def test_printer_is_a_sympy_latex_printer():
     assert isinstance(DerivePrinter(), LatexPrinter)
+
+
+# -- expectations (derive.core.expectation) ------------------------------------------------------------------------
+def test_expectations_print_as_lecture_notes_write_them():
+    from derive.core.expectation import E, Normal
+
+    y, mu = sp.Symbol("y", real=True), sp.Symbol("mu", real=True)
+    sigma = sp.Symbol("sigma", positive=True)
+    assert to_latex(E(y**2, y, Normal(mu, sigma))) == (
+        r"\mathbb{E}_{y\sim \mathcal{N}\left(\mu, \sigma^{2}\right)}\left[y^{2}\right]"
+    )
+    assert to_latex(E(sp.log(q[i]), over=(i, 1, K), p=q[i])) == r"\mathbb{E}_{i\sim q}\left[\log q_{i}\right]"
+    # weights other than the family member itself are written out
+    assert to_latex(E(i, over=(i, 1, K), p=q[i] / 2)) == r"\mathbb{E}_{i\sim \frac{q_{i}}{2}}\left[i\right]"
+    # in a product the expectation goes with the function applications, after the symbols
+    assert to_latex(2 * mu * E(y, y, Normal(mu, sigma))) == (
+        r"2 \mu \mathbb{E}_{y\sim \mathcal{N}\left(\mu, \sigma^{2}\right)}\left[y\right]"
+    )
+    # every LaTeX printer shows the notation (the rule table uses SymPy's own), and text write-ups a readable form
+    assert (
+        LatexPrinter().doprint(E(y, y, Normal(0, 1)))
+        == r"\mathbb{E}_{y\sim \mathcal{N}\left(0, 1\right)}\left[y\right]"
+    )
+    assert sp.sstr(E(y, y, Normal(mu, sigma))) == "E[y; y ~ N(mu, sigma**2)]"
+    assert sp.sstr(E(i, over=(i, 1, K), p=q[i])) == "E[i; i ~ q[i], i = 1..K]"
