@@ -82,12 +82,8 @@ class Search:
         if depth <= 0:
             return None
         normal = self.normal(goal, env)
-        for form in dict.fromkeys(f for f in (goal, normal) if f is not None):
-            found = self._step(form, strict, depth, env)
-            if found is not None:
-                return found
         together = merged(normal if normal is not None else goal, env)
-        if together is not None:
+        if together is not None:  # sums over one range merged first: a lemma then sees the summand whole
             found = self._step(canonical(together[0]), strict, depth, env)
             if found is not None:
                 entry = TraceEntry(
@@ -99,6 +95,10 @@ class Search:
                     result=sp.srepr(together[0]),
                 )
                 return [entry, *found]
+        for form in dict.fromkeys(f for f in (goal, normal) if f is not None):
+            found = self._step(form, strict, depth, env)
+            if found is not None:
+                return found
         return None
 
     def _step(self, goal: sp.Expr, strict: bool, depth: int, env: Env) -> list[TraceEntry] | None:
