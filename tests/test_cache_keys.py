@@ -332,3 +332,33 @@ def test_a_step_key_follows_the_module_globals_a_method_reads(tmp_path, monkeypa
     before = class_fingerprint(helper_s.F)
     helper_s.SETTINGS["positive"] = False
     assert class_fingerprint(helper_s.F) != before
+
+
+def test_a_bound_or_nonnegativity_declared_again_is_checked_again(tmp_path):
+    # the context's fingerprint must follow a family's bounds: z_i < m + 1 is proved under z_i ≤ m only
+    from derive.run.cache import context_fingerprint
+
+    m = sp.Symbol("m", real=True)
+    ctx = Context()
+    K = ctx.size("K")
+    z = ctx.real("z", (1, K), upper=m)
+    w = ctx.nonnegative("w", (1, K))
+    prints = [context_fingerprint(ctx)]
+    ctx.real("z", (1, K), upper=m + 1)
+    prints.append(context_fingerprint(ctx))
+    ctx.real("z", (1, K), lower=m, upper=m + 1)
+    prints.append(context_fingerprint(ctx))
+    ctx.nonnegative("w", (1, K), upper=K)
+    prints.append(context_fingerprint(ctx))
+    assert len(set(prints)) == len(prints)
+
+    ctx.real("z", (1, K), upper=m)
+    k = sp.Symbol("k", integer=True)
+    d = Derivation("bounded", ctx, start=m - z[1] + sp.Sum(w[k], (k, 1, K)))
+    d.step(m - z[1] + sp.Sum(w[k], (k, 1, K)) + 1, "a strict bound", relation=">")
+    cache = Cache(tmp_path)
+    first = run(d, cache)
+    assert not first[0].cached and run(d, cache)[0].cached
+    ctx.real("z", (1, K))  # the bound dropped, as a notebook cell run again would
+    again = run(d, cache)
+    assert not again[0].cached

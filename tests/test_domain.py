@@ -195,3 +195,25 @@ def test_random_distributions_are_small_fractions_that_sum_to_one():
             assert max(e.denominator for e in entries) <= length + DENOMINATOR
             seen.add(tuple(entries))
         assert len(seen) > (0 if length == 1 else 10)  # still random: not one uniform vector
+
+
+def test_a_value_outside_a_declared_bound_is_outside_the_declarations():
+    from derive.checks.relations import verify_witness
+
+    ctx = Context()
+    K = ctx.size("K")
+    m, lo = sp.Symbol("m", real=True), sp.Symbol("lo", real=True)
+    z, w = ctx.real("z", (1, K), lower=lo, upper=m), ctx.nonnegative("w", (1, K), upper=K)
+    assert violation({K: 2, m: 1, lo: -1, z[1]: 1, z[2]: -1, w[1]: 0, w[2]: 2}, ctx) == ""
+    for values, words in [
+        ({K: 2, m: 1, lo: -1, z[1]: 2}, "z_i ≤ m is declared (here 1)"),
+        ({K: 2, m: 1, lo: -1, z[1]: -2}, "lo ≤ z_i is declared (here -1)"),
+        ({K: 2, lo: -1, z[1]: 0}, "needs a value of m"),
+        ({K: 2, w[1]: -sp.Rational(1, 2)}, "nonnegative"),
+        ({K: 2, w[1]: 3}, "w_i ≤ K is declared (here 2)"),
+    ]:
+        assert words in violation(values, ctx), (values, violation(values, ctx))
+    # an author's ≠ witness outside a bound shows nothing, even where the sides differ there
+    result = verify_witness(z[1], m, {K: 1, m: 0, lo: -1, z[1]: 1}, ctx)
+    assert result.evidence is Evidence.UNDECIDED and "not inside the declarations" in result.detail
+    assert verify_witness(z[1], m, {K: 1, m: 0, lo: -1, z[1]: -1}, ctx).evidence is Evidence.PROVED  # inside: shown
