@@ -321,25 +321,31 @@ def _member_nonneg(expr: sp.Indexed, env: Env) -> Reasons | None:
 
 
 def _bound_gap(expr: sp.Add, env: Env, rest_sign) -> Reasons | None:
-    """``c·(upper − z_i) + rest`` or ``c·(z_i − lower) + rest`` with a declared bound, a number ``c > 0``, and
-    ``rest_sign(rest)`` shown (``nonneg`` for ``≥ 0``, ``positive`` for ``> 0``): the simplest use of a bound.
-    General reasoning with bounds (a bound inside exp, a sum of bounds) is the inequality prover's."""
+    """``c·(upper − z_i) + rest`` or ``c·(z_i − lower) + rest`` with a bound given by ``upper=``/``lower=``, a
+    number ``c > 0``, and ``rest_sign(rest)`` shown (``nonneg`` for ``≥ 0``, ``positive`` for ``> 0``): the
+    simplest use of a bound. Only one term may use a bound, so the query on ``rest`` never comes back here with
+    a bounded term (no search over combinations). General reasoning with bounds (a bound inside exp, a sum of
+    bounds) is the inequality prover's."""
+    found = []
     for term in expr.args:
         coeff, member = term.as_coeff_Mul()
-        if not isinstance(member, sp.Indexed) or member.base not in env.ctx.families or not coeff:
-            continue
-        lower, upper = declared_bounds(member, env)
-        bound, why = (upper, f"{member.base}_i ≤ {upper}") if coeff < 0 else (lower, f"{lower} ≤ {member.base}_i")
-        if bound is None:
-            _miss_bound(expr, coeff, member, env)
-            continue
-        rest = sp.expand(expr - abs(coeff) * ((bound - member) if coeff < 0 else (member - bound)))
-        if member in rest.atoms(sp.Indexed):
-            continue
-        found = rest_sign(rest, env)
-        if found is not None:
-            return tuple(dict.fromkeys((why, *found)))
-    return None
+        spec = env.ctx.families.get(member.base) if isinstance(member, sp.Indexed) and coeff else None
+        if spec is not None:
+            found.append((coeff, member, spec.upper if coeff < 0 else spec.lower, spec))
+    usable = [f for f in found if f[2] is not None]
+    if not usable:
+        if len(found) == 1 and found[0][3].real_valued:
+            _miss_bound(expr, found[0][0], found[0][1], env)
+        return None
+    if len(usable) > 1 or not _declared_index(usable[0][1], env):
+        return None
+    coeff, member, bound, _ = usable[0]
+    why = f"{member.base}_i ≤ {bound}" if coeff < 0 else f"{bound} ≤ {member.base}_i"
+    rest = sp.expand(expr - abs(coeff) * ((bound - member) if coeff < 0 else (member - bound)))
+    if member in rest.atoms(sp.Indexed):
+        return None
+    shown = rest_sign(rest, env)
+    return None if shown is None else tuple(dict.fromkeys((why, *shown)))
 
 
 def _miss_bound(expr: sp.Add, coeff: sp.Number, member: sp.Indexed, env: Env) -> None:
