@@ -134,3 +134,42 @@ def test_the_readable_family_values_are_inside_the_bounds_before_any_filter():
                 assert satisfies(point, ctx) == "", (satisfies(point, ctx), point)
                 checked += 1
     assert checked > 100
+
+
+def _abs_total(w):  # right only where every w_i ≥ 0
+    return sum(abs(v) for v in w)
+
+
+def _clipped_total(z):  # min(v, 5) is v only where z_i ≤ 5
+    return sum(min(v, 5) for v in z)
+
+
+def _total(z):
+    return sum(z)
+
+
+def _reference(function, declare):
+    from derive.checks.code import Reference, check_reference
+
+    k = sp.Symbol("k", integer=True)
+    ctx = Context()
+    K = ctx.size("K")
+    family = declare(ctx, K)
+    return check_reference(Reference(function, (family,)), sp.Sum(family[k], (k, 1, K)), ctx)
+
+
+def test_reference_code_right_only_inside_the_bounds_is_refuted_only_without_them():
+    from derive.core.evidence import Evidence
+
+    assert _reference(_abs_total, lambda ctx, K: ctx.nonnegative("w", (1, K))).evidence is not Evidence.REFUTED
+    result = _reference(_abs_total, lambda ctx, K: ctx.real("w", (1, K)))
+    assert result.evidence is Evidence.REFUTED and "-" in result.counterexample.values["w"]
+    assert _reference(_clipped_total, lambda ctx, K: ctx.real("z", (1, K), upper=5)).evidence is not (Evidence.REFUTED)
+    assert _reference(_clipped_total, lambda ctx, K: ctx.real("z", (1, K))).evidence is Evidence.REFUTED
+
+
+def test_a_scalar_only_a_bound_mentions_is_not_an_argument_the_code_must_take():
+    from derive.core.evidence import Evidence
+
+    result = _reference(_total, lambda ctx, K: ctx.real("z", (1, K), upper=m))
+    assert result.evidence is Evidence.PROVED_FOR_SIZES, result.detail

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive.checks.sampling import Point, Space, positions
+from derive.checks.sampling import Point, Space, positions, unfold_all
 from derive.core.context import Context
 from derive.core.errors import ModelError
 from derive.core.sources import source_fingerprint
@@ -72,10 +72,12 @@ def validate(ref: Reference, formula: sp.Expr, ctx: Context) -> None:
         elif arg not in ctx.unit_scalars and arg not in ctx.integer_values:
             raise ModelError(
                 f"reference {ref.name}: {arg} is not declared in the context; pass families (ctx.positive, "
-                "ctx.real), data (ctx.data), values (ctx.value) or probabilities (ctx.probability)"
+                "ctx.nonnegative, ctx.real), data (ctx.data), values (ctx.value) or probabilities (ctx.probability)"
             )
     space = Space.of([formula], ctx)
-    inputs = set(space.data) | set(space.families) | set(space.scalars)
+    # a scalar only a family's bound mentions (z_i ≤ m) is drawn for the points, but the formula does not use it
+    written = unfold_all(formula, ctx).free_symbols
+    inputs = set(space.data) | set(space.families) | {s for s in space.scalars if s in written}
     missing = sorted(str(s) for s in inputs - set(ref.args))
     if missing:
         raise ModelError(
