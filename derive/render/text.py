@@ -189,6 +189,8 @@ def math_from_text(phrase: str) -> str:
     """A formula written in plain text (``p(i | θ)``, ``x_ab``) as LaTeX math (``p(i \\mid \\theta)``, ``x_{ab}``)."""
     phrase = re.sub(r"(?<![A-Za-z\\])([A-Za-z])hat(?![A-Za-z])", r"\\hat{\1}", phrase)  # yhat → \hat{y}
     phrase = re.sub(r"([_^])([A-Za-z0-9]+)", r"\1{\2}", phrase)
+    # E[y], E_p[f]: an expectation, as derive.core.expectation prints it (not the member y of a family E)
+    phrase = re.sub(r"(?<![\w\\])E(_\{[^{}]*\})?\[([^\[\]]+)\]", r"\\mathbb{E}\1\\left[\2\\right]", phrase)
     phrase = re.sub(r"(?<![\w\\])([A-Za-z\u0370-\u03ff])\[([^\[\]]+)\]", r"\1_{\2}", phrase)
     phrase = re.sub(r"\s*\|\s*", r" \\mid ", phrase)
     return unicode_to_math(phrase)

@@ -1,8 +1,8 @@
 """Lecture 9: expectations under a normal distribution and under a categorical one.
 
-For y ~ N(mu, s^2) and a fixed prediction c, the expected squared error is the variance plus the squared bias;
-the same split for an estimator t ~ N(m, tau^2) of a parameter theta; the cross-entropy between two Gaussians,
--E_p[log q(x)], in closed form; the second moment written as an integral against the density; and the expected
+For y ∼ N(μ, s^2) and a fixed prediction c, the expected squared error is the variance plus the squared bias;
+the same split for an estimator t ∼ N(m, τ^2) of a parameter θ; the cross-entropy between two
+Gaussians in closed form; the second moment written as an integral against the density; and the expected
 score under a categorical distribution p over K classes.
 """
 
@@ -30,7 +30,7 @@ mse = Derivation(
 )
 mse.step(E(y**2 - 2 * c * y + c**2, y, Normal(mu, s)), "expand the square")
 mse.step(E(y**2, y, Normal(mu, s)) - 2 * c * E(y, y, Normal(mu, s)) + c**2, "linearity of expectation")
-mse.step(mu**2 + s**2 - 2 * c * mu + c**2, "E[y] = mu and E[y^2] = mu^2 + s^2")
+mse.step(mu**2 + s**2 - 2 * c * mu + c**2, "E[y] = μ and E[y^2] = μ^2 + s^2")
 mse.step(s**2 + (mu - c) ** 2, "variance plus squared bias")
 
 bv = Derivation(
@@ -44,7 +44,7 @@ bv.step(
     E((t - m) ** 2, t, Normal(m, tau)) + 2 * (m - theta) * E(t - m, t, Normal(m, tau)) + (m - theta) ** 2,
     "linearity of expectation",
 )
-bv.step(tau**2 + (m - theta) ** 2, "E[(t - m)^2] = tau^2 and E[t - m] = 0: variance plus squared bias")
+bv.step(tau**2 + (m - theta) ** 2, "E[(t - m)^2] = τ^2 and E[t - m] = 0: variance plus squared bias")
 
 xent = Derivation(
     "Cross-entropy between two Gaussians",
@@ -56,7 +56,7 @@ xent.step(E(log(2 * pi * s2**2) / 2 + (x - mu2) ** 2 / (2 * s2**2), x, Normal(mu
 xent.step(log(2 * pi * s2**2) / 2 + E((x - mu2) ** 2, x, Normal(mu1, s1)) / (2 * s2**2), "linearity of expectation")
 xent.step(
     log(2 * pi * s2**2) / 2 + (s1**2 + (mu1 - mu2) ** 2) / (2 * s2**2),
-    "E[(x - mu2)^2] = s1^2 + (mu1 - mu2)^2 under p",
+    "under p, the expected squared distance from the other mean is the variance plus the squared gap of the means",
 )
 
 moment = Derivation(

@@ -48,7 +48,9 @@ def _expectation_add(e: sp.Basic, env: Env) -> Rewrite | None:
     sigma = _sigma(e, env)
     if len(terms) < 2 or sigma is None:
         return None
-    return Rewrite(sp.Add(*(e.func(t, *e.args[1:]) for t in terms)), _why(sigma, "each term polynomial in x"))
+    return Rewrite(
+        sp.Add(*(e.func(t, *e.args[1:]) for t in terms)), _why(sigma, f"each term polynomial in {e.variable}")
+    )
 
 
 def _split(e: Expectation) -> tuple[sp.Expr, sp.Expr]:
@@ -70,7 +72,7 @@ def _expectation_smul(e: sp.Basic, env: Env) -> Rewrite | None:
     sigma = _sigma(e, env)
     if sigma is None or not _polynomial(rest, e.variable):
         return None
-    return Rewrite(const * e.func(rest, *e.args[1:]), _why(sigma, "the rest polynomial in x"))
+    return Rewrite(const * e.func(rest, *e.args[1:]), _why(sigma, f"the rest polynomial in {e.variable}"))
 
 
 def _sums_to_one(e: FiniteExpectation, env: Env):
@@ -191,7 +193,7 @@ def _integral_gaussian(e: sp.Basic, env: Env) -> Rewrite | None:
         return None
     rest, A, B, C, why = found
     factor, mu, sigma = _complete_square(A, B, C)
-    return Rewrite(factor * GaussianExpectation(rest, var, mu, sigma), _why(why, "r polynomial in x"))
+    return Rewrite(factor * GaussianExpectation(rest, var, mu, sigma), _why(why, f"the rest polynomial in {var}"))
 
 
 def _gaussian_integral(e: sp.Basic, env: Env) -> Rewrite | None:
