@@ -132,3 +132,11 @@ def test_expectations_print_as_lecture_notes_write_them():
     )
     assert sp.sstr(E(y, y, Normal(mu, sigma))) == "E[y; y ~ N(mu, sigma**2)]"
     assert sp.sstr(E(i, over=(i, 1, K), p=q[i])) == "E[i; i ~ q[i], i = 1..K]"
+
+
+def test_a_justification_that_writes_an_expectation_typesets_it():
+    from derive.render.text import math_from_text
+
+    assert math_from_text("E[y] = μ") == r"\mathbb{E}\left[y\right] = \mu"
+    assert math_from_text("E_p[f_i]") == r"\mathbb{E}_{p}\left[f_{i}\right]"
+    assert math_from_text("x[1] = 2") == "x_{1} = 2"  # SymPy's spelling of a family member is unchanged
