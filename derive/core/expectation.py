@@ -127,7 +127,10 @@ class GaussianExpectation(Expectation):
         x = sp.sympify(x)
         if not isinstance(x, sp.Symbol):
             raise ValueError(f"the variable of a Gaussian expectation must be a symbol, not {x}")
-        return super().__new__(cls, sp.sympify(body), x, sp.sympify(mu), sp.sympify(sigma))
+        mu, sigma = sp.sympify(mu), sp.sympify(sigma)
+        if x in mu.free_symbols | sigma.free_symbols:
+            raise ValueError(f"the parameters of N({mu}, {sigma}**2) may not depend on its variable {x}")
+        return super().__new__(cls, sp.sympify(body), x, mu, sigma)
 
     @property
     def variable(self) -> sp.Symbol:

@@ -180,9 +180,10 @@ def _over_real_line(e: sp.Basic):
 
 def _complete_square(A, B, C):
     """e^{Ax² + Bx + C} = sqrt(2π)σ e^{C + μ²/(2σ²)} · N(x; μ, σ²): the factor, μ and σ."""
-    variance = -1 / (2 * A)
-    mu, sigma = sp.cancel(-B / (2 * A)), sp.sqrt(sp.cancel(variance))
-    factor = sp.sqrt(2 * sp.pi) * sigma * sp.exp(sp.cancel(C - B**2 / (4 * A)))
+    # NOTE: expand, not cancel: a polynomial identity, valid everywhere (A ≠ 0 is shown), that still meets the
+    # lecturer's form (A = −1/(2σ²) gives σ² and μ back, and e^{C − B²/(4A)} = e^0 for the normalised density)
+    mu, sigma = sp.expand(-B / (2 * A)), sp.sqrt(sp.expand(-1 / (2 * A)))
+    factor = sp.sqrt(2 * sp.pi) * sigma * sp.exp(sp.expand(C - B**2 / (4 * A)))
     return factor, mu, sigma
 
 
