@@ -193,3 +193,21 @@ def test_construction_and_binding():
         E(x, over=(i, 1, 3))
     with pytest.raises(TypeError):
         E(x, x, (mu, sigma))
+
+
+def test_a_normal_may_not_depend_on_its_own_variable():
+    with pytest.raises(ValueError, match="may not depend on its variable"):
+        E(x, x, Normal(x, sigma))
+
+
+def test_a_definition_through_an_expectation_unfolds_and_proves():
+    ctx = Context()
+    K = ctx.size("K")
+    p = ctx.positive("p", (1, K), sums_to_one=True)
+    q = ctx.positive("q", (1, K), sums_to_one=True)
+    H = sp.Function("H")
+    P, Q = sp.IndexedBase("P"), sp.IndexedBase("Q")
+    ctx.define(H(P, Q), -E(sp.log(Q[i]), over=(i, 1, K), p=P[i]))
+    result = verify_claim(H(p, q), -sp.Sum(p[i] * sp.log(q[i]), (i, 1, K)), ctx)
+    assert result.evidence is Evidence.PROVED
+    assert verify_claim(H(p, q), sp.Sum(p[i] * sp.log(q[i]), (i, 1, K)), ctx).evidence is Evidence.REFUTED
