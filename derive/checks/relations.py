@@ -45,6 +45,7 @@ from derive.engine.rules import RULES, context_rules
 
 NUMERIC_POINTS = 40
 SEARCH_LIMIT = 300
+PROBE_POINTS, PROBE_SECONDS = 64, 0.5  # the look for a counterexample before the lemma search
 LEMMA_SECONDS = 3.0  # the named-lemma search's share of a step, by default
 
 
@@ -89,16 +90,29 @@ def verify_inequality(
             what = "positive" if strict else "at least 0"
             proof = StepResult(Evidence.PROVED, f"the difference is {what} for all sizes", trace=trace)
             return guarded(proof, lhs, rhs, relation, ctx, seed)
+    space = Space.of([lhs, rhs], ctx)
+    sides = Instances(lhs, rhs, ctx)  # the same evaluation as for '=' claims: unfolded, differentiated, expanded
+    points = space.points(span=3)
+    # A short look for a counterexample before the lemma search, which may spend its whole share on a false claim
+    # (Cauchy–Schwarz with a sum for the product: refuted at the 31st point, in 0.1 s)
+    probe_end = time.monotonic() + PROBE_SECONDS
+    searched = 0
+    for point in points:
+        searched += 1
+        value = _sign_value(sides, point, relation)
+        if value is not None and (value < 0 or (strict and value == 0)):
+            return _refuted(point, sides, relation)
+        if searched >= PROBE_POINTS or time.monotonic() > probe_end:
+            break
     small, large = (lhs, rhs) if relation in (Relation.LT, Relation.LE) else (rhs, lhs)
     proof, declined = _by_lemmas(small, large, strict, ctx, hints, unfold, budget)
     if proof is None:
         proof = _constant(forms, strict)
     if proof is not None:
         return guarded(proof, lhs, rhs, relation, ctx, seed)
-    space = Space.of([lhs, rhs], ctx)
-    sides = Instances(lhs, rhs, ctx)  # the same evaluation as for '=' claims: unfolded, differentiated, expanded
-    for n, point in enumerate(space.points(span=3)):
-        if n >= SEARCH_LIMIT:
+    for point in points:  # the rest of the search
+        searched += 1
+        if searched > SEARCH_LIMIT:
             break
         value = _sign_value(sides, point, relation)
         if value is not None and (value < 0 or (strict and value == 0)):
