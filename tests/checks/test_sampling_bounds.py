@@ -69,7 +69,7 @@ def satisfies(point, ctx: Context) -> str:
     return ""
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(bounded_context(), st.integers(0, 10**6))
 def test_no_sampled_point_breaks_a_declared_bound(case, seed):
     ctx, expr = case
