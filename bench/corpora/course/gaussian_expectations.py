@@ -1,12 +1,12 @@
 """Lecture 9: expectations under a normal distribution and under a categorical one.
 
 For y ∼ N(μ, s^2) and a fixed prediction c, the expected squared error is the variance plus the squared bias;
-the same split for an estimator t ∼ N(m, τ^2) of a parameter θ; the cross-entropy between two
-Gaussians in closed form; the second moment written as an integral against the density; and the expected
+the same split for an estimator t ∼ N(m, τ^2) of a parameter θ; the cross-entropy and the KL divergence
+between two Gaussians in closed form; the second moment written as an integral against the density; and the expected
 score under a categorical distribution p over K classes.
 """
 
-from sympy import Integral, Sum, Symbol, log, oo, pi
+from sympy import Integral, S, Sum, Symbol, log, oo, pi
 
 from derive import Context, Derivation, E, Normal, normal_pdf
 
@@ -57,6 +57,21 @@ xent.step(log(2 * pi * s2**2) / 2 + E((x - mu2) ** 2, x, Normal(mu1, s1)) / (2 *
 xent.step(
     log(2 * pi * s2**2) / 2 + (s1**2 + (mu1 - mu2) ** 2) / (2 * s2**2),
     "under p, the expected squared distance from the other mean is the variance plus the squared gap of the means",
+)
+
+kl = Derivation(
+    "KL divergence between two Gaussians",
+    ctx,
+    start=E(log(normal_pdf(x, mu1, s1) / normal_pdf(x, mu2, s2)), x, Normal(mu1, s1)),
+    name="gaussian-kl",
+)
+kl.step(
+    E(log(s2 / s1) - (x - mu1) ** 2 / (2 * s1**2) + (x - mu2) ** 2 / (2 * s2**2), x, Normal(mu1, s1)),
+    "the log of the ratio of the two densities",
+)
+kl.step(
+    log(s2 / s1) + (s1**2 + (mu1 - mu2) ** 2) / (2 * s2**2) - S(1) / 2,
+    "E[(x − μ1)^2] = s1^2, and the expected squared distance from μ2 as in the cross-entropy",
 )
 
 moment = Derivation(
