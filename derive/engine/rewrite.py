@@ -31,7 +31,14 @@ class Found:
     rewrite: Rewrite
 
 
-def _find(e: sp.Basic, env: Env, rules: list[Rule], path: tuple[int, ...]) -> Found | None:
+def _find(e: sp.Basic, env: Env, rules: list[Rule], path: tuple[int, ...], stuck: set | None = None) -> Found | None:
+    """The first rewrite in ``e`` (innermost first, left to right). ``stuck`` holds the (subterm, enclosing ranges)
+    pairs an earlier pass of the same rewriter found nothing in: rules are functions of the subterm and its Env,
+    so only the ancestors of the last rewrite are searched again (a gradient over nested sums takes hundreds of
+    passes over a large tree)."""
+    key = (e, env.bounds)
+    if stuck is not None and key in stuck:
+        return None
     # A logarithm is rewritten before its argument: log(ŷ(1 − ŷ)) must split before mul_add distributes the
     # product inside it into ŷ − ŷ², which no log rule can split.
     if isinstance(e, sp.log):
@@ -39,15 +46,18 @@ def _find(e: sp.Basic, env: Env, rules: list[Rule], path: tuple[int, ...]) -> Fo
         if found:
             return found
     if isinstance(e, (sp.Sum, sp.Product)):
-        found = _find(e.function, env.inside(e.limits), rules, path + (0,))
+        found = _find(e.function, env.inside(e.limits), rules, path + (0,), stuck)
         if found:
             return found
     else:
         for i, arg in enumerate(e.args):
-            found = _find(arg, env, rules, path + (i,))
+            found = _find(arg, env, rules, path + (i,), stuck)
             if found:
                 return found
-    return _at_node(e, env, rules, path)
+    found = _at_node(e, env, rules, path)
+    if found is None and stuck is not None:
+        stuck.add(key)
+    return found
 
 
 def _at_node(e: sp.Basic, env: Env, rules: list[Rule], path: tuple[int, ...]) -> Found | None:
@@ -80,12 +90,15 @@ class Rewriter:
         self.env, self.rules, self.side, self.trace = env, rules, side, trace
 
     def normalize(self, expr: sp.Expr) -> sp.Expr:
+        stuck: set = set()
+        shown = None  # srepr(expr), kept from the last rewrite's "after": printing a large tree is costly
         for _ in range(MAX_REWRITES):
-            found = _find(expr, self.env, self.rules, ())
+            found = _find(expr, self.env, self.rules, (), stuck)
             if found is None:
                 return expr
             new = replace_at(expr, found.path, found.rewrite.result)
             self._guard(found)
+            before, shown = shown or sp.srepr(expr), sp.srepr(new)
             self.trace.append(
                 TraceEntry(
                     rule=found.rule.name,
@@ -94,8 +107,8 @@ class Rewriter:
                     reverse=found.rewrite.reverse,
                     target=sp.srepr(found.target),
                     result=sp.srepr(found.rewrite.result),
-                    before=sp.srepr(expr),
-                    after=sp.srepr(new),
+                    before=before,
+                    after=shown,
                     path=found.path,
                     bounds=sp.srepr(sp.Tuple(*(sp.Tuple(*b) for b in found.env.bounds))),
                 )
