@@ -2,11 +2,11 @@
 
 Over a finite distribution, E_{i∼p}[f(i)] is Σ_i p_i f(i) (``expectation_finite``, for weights shown
 nonnegative); linearity holds for every body, and E_p[c] = c needs Σ_i p_i = 1, shown from ``sums_to_one``.
-Over N(μ, σ²) every rule needs σ > 0 shown from the declarations, and linearity needs each term's expectation to
-exist: each term must be a polynomial in x (every moment of a normal is finite). The moments are the closed form
-E[x^n] = Σ_k C(n, 2k) (2k − 1)!! σ^{2k} μ^{n−2k}. An integral over the real line of a polynomial times e^{Ax² + Bx
-+ C} (A < 0, B real: the density as lecturers write it, exp(−(x − μ)²/(2σ²))/sqrt(2πσ²), and its variants) is
-recognised as a Gaussian expectation (``integral_gaussian``), a sum of such integrands is split first
+Over N(μ, σ²) every rule needs σ > 0 and μ real shown from the declarations, and linearity needs each term's
+expectation to exist: each term must be a polynomial in x (every moment of a normal is finite). The moments are the
+closed form E[x^n] = Σ_k C(n, 2k) (2k − 1)!! σ^{2k} μ^{n−2k}. An integral over the real line of a polynomial times
+e^{Ax² + Bx + C} (A < 0, B real: the density as lecturers write it, exp(−(x − μ)²/(2σ²))/sqrt(2πσ²), and its
+variants) is recognised as a Gaussian expectation (``integral_gaussian``), a sum of such integrands is split first
 (``integral_add``, each term converging), and a polynomial of degree 0 gives the normalisation
 (``gaussian_integral``). What does not match stays as written, so the step stays ``undecided``.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.core.expectation import Expectation, FiniteExpectation, GaussianExpectation, normal_pdf
+from derive.core.expectation import Expectation, FiniteExpectation, GaussianExpectation
 from derive.engine.facts import Env, nonneg, positive, real
 from derive.engine.rules.base import Identity, Rewrite, Rule
 from derive.engine.rules.patterns import a, b, c, f, g, k, x, y, z
@@ -24,8 +24,9 @@ _REAL_LINE = (-sp.oo, sp.oo)
 
 
 def _sigma(e: GaussianExpectation, env: Env):
-    """The reasons that σ > 0, or None."""
-    return positive(e.std, env)
+    """The reasons that N(μ, σ²) is a normal distribution, σ > 0 and μ real, or None."""
+    sd, mean = positive(e.std, env), real(e.mean, env)
+    return None if sd is None or mean is None else _why((*sd, *mean))
 
 
 def _polynomial(body: sp.Expr, var: sp.Symbol) -> bool:
@@ -194,7 +195,11 @@ def _integral_gaussian(e: sp.Basic, env: Env) -> Rewrite | None:
         return None
     rest, A, B, C, why = found
     factor, mu, sigma = _complete_square(A, B, C)
-    return Rewrite(factor * GaussianExpectation(rest, var, mu, sigma), _why(why, f"the rest polynomial in {var}"))
+    const = sp.Mul(*(fa for fa in sp.Mul.make_args(rest) if var not in fa.free_symbols))
+    rest = sp.Mul(*(fa for fa in sp.Mul.make_args(rest) if var in fa.free_symbols))
+    return Rewrite(
+        const * factor * GaussianExpectation(rest, var, mu, sigma), _why(why, f"the rest polynomial in {var}")
+    )
 
 
 def _gaussian_integral(e: sp.Basic, env: Env) -> Rewrite | None:
@@ -219,14 +224,19 @@ def _integral_add(e: sp.Basic, env: Env) -> Rewrite | None:
 
 
 _FINITE = FiniteExpectation(f[k], g[k], (k, a, b))
-_SIGMA = (z > 0,)
+_SIGMA = (z > 0, sp.Q.real(y))
+_RANGE = (sp.Q.integer(a), sp.Q.integer(b))
 _N = GaussianExpectation  # E_{x∼N(y, z²)}: x the variable, y the mean, z the standard deviation
+_PDF = sp.exp(-((x - y) ** 2) / (2 * z**2)) / (sp.sqrt(2 * sp.pi) * z)  # N(x; y, z²) for z > 0, as tables write it
 
 expectation_add = Rule(
     "expectation_add",
     _expectation_add,
     Identity(
-        FiniteExpectation(f[k] + y, g[k], (k, a, b)), _FINITE + FiniteExpectation(y, g[k], (k, a, b)), instance=True
+        FiniteExpectation(f[k] + y, g[k], (k, a, b)),
+        _FINITE + FiniteExpectation(y, g[k], (k, a, b)),
+        _RANGE,
+        instance=True,
     ),
     statement=r"$\mathbb{E}[f + g] = \mathbb{E}[f] + \mathbb{E}[g]$",
     side_conditions="over a finite distribution, any f, g; over N(μ, σ²), σ > 0 and each term a polynomial in x",
@@ -234,14 +244,14 @@ expectation_add = Rule(
 expectation_smul = Rule(
     "expectation_smul",
     _expectation_smul,
-    Identity(FiniteExpectation(c * f[k], g[k], (k, a, b)), c * _FINITE),
+    Identity(FiniteExpectation(c * f[k], g[k], (k, a, b)), c * _FINITE, _RANGE),
     statement=r"$\mathbb{E}[c f] = c\, \mathbb{E}[f]$",
     side_conditions="c free of the variable; over N(μ, σ²), σ > 0 and f a polynomial in x",
 )
 expectation_const = Rule(
     "expectation_const",
     _expectation_const,
-    Identity(FiniteExpectation(c, f[k], (k, a, b)), c, (sp.Eq(sp.Sum(f[k], (k, a, b)), 1),)),
+    Identity(_N(c, x, y, z), c, _SIGMA),
     statement=r"$\mathbb{E}[c] = c$",
     side_conditions=(
         "c free of the variable; over p, Σ_i p_i = 1 from `sums_to_one` over that range; over N(μ, σ²), σ > 0"
@@ -250,7 +260,7 @@ expectation_const = Rule(
 expectation_finite = Rule(
     "expectation_finite",
     _expectation_finite,
-    Identity(_FINITE, sp.Sum(g[k] * f[k], (k, a, b)), (g[k] >= 0,)),
+    Identity(_FINITE, sp.Sum(g[k] * f[k], (k, a, b)), (*_RANGE, g[k] > 0)),
     side_conditions="the weights shown nonnegative",
 )
 gaussian_mean = Rule("gaussian_mean", _table(_mean), Identity(_N(x, x, y, z), y, _SIGMA))
@@ -271,8 +281,7 @@ gaussian_moment = Rule(
 gaussian_integral = Rule(
     "gaussian_integral",
     _gaussian_integral,
-    Identity(sp.Integral(normal_pdf(x, y, z), (x, -sp.oo, sp.oo)), sp.Integer(1), (*_SIGMA, sp.Q.real(y))),
-    statement=r"$\int_{-\infty}^{\infty} \frac{1}{\sqrt{2\pi\sigma^{2}}} e^{-\frac{(x-\mu)^{2}}{2\sigma^{2}}} dx = 1$",
+    Identity(sp.Integral(_PDF, (x, -sp.oo, sp.oo)), sp.Integer(1), _SIGMA),
     side_conditions=(
         r"also $\int_{-\infty}^{\infty} c\, e^{A x^2 + B x + C} dx = c \sqrt{\pi / (-A)}\, e^{C - B^2/(4A)}$ "
         "for c free of x, A < 0 and B real"
@@ -281,7 +290,7 @@ gaussian_integral = Rule(
 integral_gaussian = Rule(
     "integral_gaussian",
     _integral_gaussian,
-    Identity(sp.Integral(x**2 * normal_pdf(x, y, z), (x, -sp.oo, sp.oo)), _N(x**2, x, y, z), (*_SIGMA, sp.Q.real(y))),
+    Identity(sp.Integral(x**2 * _PDF, (x, -sp.oo, sp.oo)), _N(x**2, x, y, z), _SIGMA, instance=True),
     statement=(
         r"$\int_{-\infty}^{\infty} r(x)\, e^{A x^2 + B x + C} dx = \sqrt{2\pi}\,\sigma\, e^{C + \mu^2/(2\sigma^2)}"
         r"\, \mathbb{E}_{x\sim\mathcal{N}(\mu,\sigma^{2})}[r(x)]$, $\sigma^2 = -1/(2A)$, $\mu = -B/(2A)$"
@@ -292,10 +301,9 @@ integral_add = Rule(
     "integral_add",
     _integral_add,
     Identity(
-        sp.Integral((x + y) * normal_pdf(x, y, z), (x, -sp.oo, sp.oo)),
-        sp.Integral(x * normal_pdf(x, y, z), (x, -sp.oo, sp.oo))
-        + sp.Integral(y * normal_pdf(x, y, z), (x, -sp.oo, sp.oo)),
-        (*_SIGMA, sp.Q.real(y)),
+        sp.Integral(x * _PDF + y * _PDF, (x, -sp.oo, sp.oo)),
+        sp.Integral(x * _PDF, (x, -sp.oo, sp.oo)) + sp.Integral(y * _PDF, (x, -sp.oo, sp.oo)),
+        _SIGMA,
         instance=True,
     ),
     statement=(
