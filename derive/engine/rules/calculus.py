@@ -2,7 +2,12 @@
 
 ``diff`` lets SymPy evaluate a derivative: differentiation is exact symbolic computation (no simplification
 heuristics), and it is only applied when the variable appears in no summation bound (so that d/dθ Σ = Σ d/dθ
-holds). ``sum_expand`` (``prod_expand``) writes out a sum (product) whose bounds are small integers.
+holds). The variable may be a member of a family, as ML courses write gradients: ∂z_j/∂z_i = δ_ij (SymPy's
+derivative of an ``Indexed`` by another of the same base, one delta per index; another base gives 0), so
+∂/∂z_i Σ_j f(z_j) = Σ_j f'(z_j) δ_ij, which ``sum_kronecker_delta`` contracts to f'(z_i) only when i provably lies
+in j's range. Functions given by ``ctx.define`` (σ, softmax p_i, log-sum-exp lse(z) of a whole family) are unfolded
+before, so the chain rule runs through their bodies; second derivatives are taken one variable after the other.
+``sum_expand`` (``prod_expand``) writes out a sum (product) whose bounds are small integers.
 ``log_rational`` factors the argument of a logarithm of a positive rational into primes, log(1/4) = −2 log 2, which
 is how values in bits compare exactly.
 """
