@@ -9,6 +9,8 @@ where :func:`decidable` says those digits mean what they say (no jump, no branch
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 from derive.core.context import Context
@@ -100,6 +102,7 @@ def _gaussian_at(e: GaussianExpectation, values: dict) -> sp.Expr:
     return value if value is not None else GaussianExpectation(body, e.variable, mu, sigma)
 
 
+@functools.lru_cache(maxsize=4096)  # the guard puts the same sides in at many points, repeatedly
 def normal_moments(body: sp.Expr, var: sp.Symbol, mu: sp.Expr, sigma: sp.Expr) -> sp.Expr | None:
     """E[body] for var ∼ N(mu, sigma²), exactly, when mu and sigma are real numbers and body is a polynomial in var
     with numeric coefficients; else None.
