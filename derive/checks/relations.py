@@ -40,6 +40,7 @@ from derive.core.model import Relation
 from derive.engine.explain import explain_lemmas, explain_positive
 from derive.engine.facts import Env, nonneg, positive
 from derive.engine.inequalities import prove_inequality
+from derive.engine.inequalities.polarity import real_value
 from derive.engine.rewrite import EngineError, Rewriter
 from derive.engine.rules import RULES, context_rules
 
@@ -77,7 +78,10 @@ def verify_inequality(
     # hide a sign that the written form shows (y/ŷ² + (1 − y)/(1 − ŷ)²), so try the plainer forms first.
     unfold = [r for r in context_rules(ctx) if r.introduces_symbols]
     forms: list[sp.Expr] = []  # the difference in each form tried, for the report of why it was not shown positive
-    for rules in ([], unfold, unfold + list(RULES.values()) + context_rules(ctx)):
+    # An order compares real numbers: with a side not shown real (log(-t), log(m·u) for m of either sign) a real
+    # difference proves nothing, so nothing is proved; a point where the claim fails may still refute it.
+    real_sides = _shown_real(lhs, rhs, unfold, ctx)
+    for rules in ([], unfold, unfold + list(RULES.values()) + context_rules(ctx)) if real_sides else ():
         trace: list[TraceEntry] = []
         try:
             normal = Rewriter(Env(ctx), rules, "lhs", trace).normalize(gap) if rules else gap
@@ -105,8 +109,8 @@ def verify_inequality(
         if searched >= PROBE_POINTS or time.monotonic() > probe_end:
             break
     small, large = (lhs, rhs) if relation in (Relation.LT, Relation.LE) else (rhs, lhs)
-    proof, declined = _by_lemmas(small, large, strict, ctx, hints, unfold, budget)
-    if proof is None:
+    proof, declined = _by_lemmas(small, large, strict, ctx, hints, unfold, budget) if real_sides else (None, [])
+    if proof is None and real_sides:
         proof = _constant(forms, strict)
     if proof is not None:
         return guarded(proof, lhs, rhs, relation, ctx, seed)
@@ -128,7 +132,21 @@ def verify_inequality(
     result = StepResult(Evidence.NUMERIC, f"{NUMERIC_POINTS} random points satisfy it to {DIGITS} digits (seed {seed})")
     gap_name = "rhs - lhs" if relation in (Relation.LT, Relation.LE) else "lhs - rhs"
     result.why_not = explain_positive(forms, ctx, gap_name) + explain_lemmas(declined)
+    if not real_sides:
+        result.why_not = ["not proved: a side is not shown real from the declarations (an order compares reals)"]
     return result
+
+
+def _shown_real(lhs: sp.Expr, rhs: sp.Expr, unfold, ctx: Context) -> bool:
+    """Both sides real at every point the declarations allow, as written or with the definitions unfolded."""
+    env = Env(ctx)
+    if all(real_value(side, env) is not None for side in (lhs, rhs)):
+        return True
+    try:
+        unfolded = [Rewriter(env, unfold, "lhs", []).normalize(side) for side in (lhs, rhs)] if unfold else []
+    except EngineError:
+        return False
+    return bool(unfolded) and all(real_value(side, env) is not None for side in unfolded)
 
 
 def _by_lemmas(small, large, strict: bool, ctx: Context, hints, unfold, budget: float):

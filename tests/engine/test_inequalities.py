@@ -182,3 +182,46 @@ def test_a_constant_difference_is_decided_by_certified_evaluation():
     result = verify_inequality(entropy(half), entropy(third), Relation.GT, Context())
     assert result.evidence is Evidence.PROVED and result.trace[0].rule == "norm_num"
     assert verify_inequality(entropy(third), entropy(half), Relation.GT, Context()).evidence is Evidence.REFUTED
+
+
+def _jensen_of(f):
+    ctx = Context()
+    K = ctx.size("K")
+    p, z = ctx.positive("p", (1, K), sums_to_one=True), ctx.real("z", (1, K))
+    return ctx, f(Sum(p[i] * z[i], (i, 1, K))), Sum(p[i] * f(z[i]), (i, 1, K))
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        lambda u: sp.Piecewise((u, u < 1000), (1000, True)),  # min(u, 1000): concave, SymPy's f'' is 0
+        lambda u: sp.Piecewise((0, u < 1000), (1, True)),  # a step
+        lambda u: sp.arg(u + 1000),  # a step from pi to 0
+    ],
+)
+def test_jensen_refuses_a_function_whose_second_derivative_drops_a_jump_or_kink(f):
+    """Review finding: SymPy differentiates a Piecewise piece by piece, so f'' = 0 called a clip convex and the
+    guard, sampling far from the kink at 1000, let a false inequality pass."""
+    ctx, lhs, rhs = _jensen_of(f)
+    assert prove_inequality(lhs, rhs, False, ctx)[0] is None
+    assert verify_inequality(lhs, rhs, Relation.LE, ctx).evidence is not Evidence.PROVED
+
+
+def test_a_strict_claim_is_not_proved_by_comparing_sums_term_by_term():
+    """Review finding: Σ f_i ≤ Σ (f_i + w_i) term by term, w_i ≥ 0, proves no strict inequality (w = 0)."""
+    ctx = Context()
+    n = ctx.size("n")
+    f, w = ctx.real("f", (1, n)), ctx.nonnegative("w", (1, n))
+    lhs, rhs = Sum(f[i], (i, 1, n)), Sum(f[i] + w[i], (i, 1, n))
+    assert prove_inequality(lhs, rhs, False, ctx)[0] is not None
+    assert prove_inequality(lhs, rhs, True, ctx)[0] is None
+    assert verify_inequality(lhs, rhs, Relation.LT, ctx).evidence is Evidence.REFUTED
+
+
+def test_an_order_between_sides_not_shown_real_is_not_proved():
+    """Review finding: log(-t) <= log(-t) + t has a positive difference, but its sides are not real numbers."""
+    t, m = sp.Symbol("t", positive=True), sp.Symbol("m", real=True)
+    c = Context()
+    assert verify_inequality(log(-t), log(-t) + t, Relation.LE, c).evidence is not Evidence.PROVED
+    assert verify_inequality(log(m * t), m * t - 1, Relation.LE, c).evidence is not Evidence.PROVED
+    assert verify_inequality(log(t), log(t) + t, Relation.LE, c).evidence is Evidence.PROVED

@@ -14,6 +14,7 @@ import sympy as sp
 from derive.engine.facts import Env, nonneg, positive
 from derive.engine.inequalities.base import LOWER, UPPER, Attempts, Bound, Lemma
 from derive.engine.inequalities.lemmas import _weights
+from derive.engine.smoothness import why_not_differentiable
 
 NAME = "jensen"
 
@@ -49,6 +50,8 @@ def _points(x: sp.Expr, index: sp.Symbol, env: Env) -> bool:
 def curvature(f: sp.Lambda, x: sp.Expr, env: Env) -> tuple[int, tuple[str, ...]] | None:
     """``(+1, reasons)`` if f'' ≥ 0 at every value of ``x`` (convex there), ``(-1, reasons)`` if f'' ≤ 0, else None."""
     (u,) = f.variables
+    if why_not_differentiable(f.expr, {u}):
+        return None  # a jump or a kink (Piecewise, Abs, arg): SymPy's f'' drops it and would call a clip convex
     second = sp.diff(f.expr, u, 2).xreplace({u: x})
     if second.has(sp.Derivative, sp.Subs):
         return None

@@ -51,6 +51,8 @@ def prove_le(search: Search, a: sp.Expr, b: sp.Expr, env: Env, strict: bool, dep
     if nest >= MAX_NESTING:
         return None
     for name, parts, why in _congruences(a, b, env, strict):
+        if strict and not all(keep for *_, keep in parts):
+            continue  # a non-strict comparison of the parts proves no strict claim (an empty sum, a zero factor)
         proofs = []
         for x, y, inner, keep in parts:
             sub = prove_le(search, x, y, inner, keep, depth, nest + 1)
@@ -84,6 +86,8 @@ def _congruences(a: sp.Expr, b: sp.Expr, env: Env, strict: bool):
             yield "pow_le_pow_left", [(a.base, b.base, env, strict)], low + up
     if isinstance(a, sp.Abs) and (why := nonneg_value(b, env)) is not None and real(a.args[0], env) is not None:
         yield "abs_le_of_sq_le_sq", [(a.args[0] ** 2, b**2, env, strict)], why
+    if isinstance(a, (sp.Sum, sp.Product)) and type(a) is type(b):
+        a, b = canonical(a), canonical(b)  # one name for the index of both (freshen gave each its own)
     same = isinstance(a, (sp.Sum, sp.Product)) and type(a) is type(b) and a.limits == b.limits
     if same and forward(a.limits, env):
         inner = env.inside(a.limits)
