@@ -126,10 +126,10 @@ def test_the_readable_family_values_are_inside_the_bounds_before_any_filter():
     y, q = ctx.real("y", (1, K), lower=a, upper=b), ctx.positive("q", (1, K), below_one=True, upper=t)
     space = Space.of([w[1] + z[1] + y[1] + q[1]], ctx)
     checked = 0
-    for sizes in space.size_choices(2):
+    for sizes in space.size_choices(1):
         sm = dict(sizes)
-        for scalars in space.scalar_choices(sm):
-            for fams in space.family_choices(sm, {**sm, **dict(scalars)}):
+        for scalars in itertools.islice(space.scalar_choices(sm), 0, None, 7):  # every 7th: all values of each
+            for fams in itertools.islice(space.family_choices(sm, {**sm, **dict(scalars)}), 0, None, 13):
                 point = Point(sizes, (), tuple(fams), tuple(scalars))
                 assert satisfies(point, ctx) == "", (satisfies(point, ctx), point)
                 checked += 1
