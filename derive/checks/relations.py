@@ -38,6 +38,7 @@ from derive.core.evidence import Evidence, StepResult, TraceEntry
 from derive.core.hygiene import canonical, exact_decimals, freshen
 from derive.core.model import Relation
 from derive.engine.explain import explain_lemmas, explain_positive
+from derive.engine.fact_base import certified_constant
 from derive.engine.facts import Env, nonneg, positive
 from derive.engine.inequalities import prove_inequality
 from derive.engine.inequalities.polarity import real_value
@@ -174,8 +175,8 @@ def _constant(forms: list[sp.Expr], strict: bool) -> StepResult | None:
     for form in forms:
         if form.free_symbols or not isinstance(form, sp.Expr):
             continue
-        value = certified_gap(sp.Integer(0), form, Relation.LE)
-        if value is not None and (value > 0 or (not strict and form == 0)):
+        value = certified_constant(form)  # the digits stable at two precisions, far from 0 (a hidden 0 is not)
+        if (value is not None and value > 0) or (not strict and form == 0):
             entry = TraceEntry(rule="norm_num", side="both", assumptions=(f"≈ {approx(form)}",), target=sp.srepr(form))
             return StepResult(Evidence.PROVED, "the difference is a number, evaluated with certified error", [entry])
     return None

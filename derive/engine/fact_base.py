@@ -57,3 +57,26 @@ def declarable(expr: sp.Basic) -> bool:
     if isinstance(expr, (sp.Symbol, sp.Indexed)):
         return True
     return isinstance(expr, sp.Function) and not (type(expr).__module__ or "").startswith("sympy.")
+
+
+TINY = sp.Float(10) ** -12  # below this a number's sign is not told from its digits alone
+#: Functions that jump: evalf certifies the digits of their value, not the side of the jump it lands on.
+_JUMPS = (sp.sign, sp.floor, sp.ceiling, sp.Heaviside, sp.Piecewise, sp.arg, sp.frac)
+
+
+def certified_constant(expr: sp.Expr) -> sp.Float | None:
+    """The value of a number written as an expression (``log 8 − 3 log 2``, ``atan(…)``), to 15 certified digits,
+    or None when it cannot be certified. SymPy's own ``is_positive`` on such a number decides from a low-precision
+    evalf and calls a hidden 0 positive (``atan(3 log 2 − log 8) > 0``, SYMPY_PITFALLS.md): ``strict=True``
+    raises instead of returning digits it cannot certify, which is what a hidden 0 does."""
+    if expr.has(*_JUMPS):
+        return None
+    try:
+        # strict evalf is not certified through every function (asinh of a hidden 0 gives 1e-135), so the value
+        # must also be the same at two precisions and far from 0: a hidden 0 is noise that moves with precision
+        value, again = (sp.N(expr, digits, strict=True, maxn=400) for digits in (30, 45))
+    except (sp.core.evalf.PrecisionExhausted, ValueError, TypeError, ArithmeticError):
+        return None
+    if not (isinstance(value, sp.Float) and isinstance(again, sp.Float)) or abs(value) < TINY:
+        return None
+    return value if abs(value - again) <= abs(value) * sp.Float(10) ** -20 else None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from derive.core.context import Context
-from derive.engine.fact_base import Missing
+from derive.engine.fact_base import Missing, certified_constant
 from derive.engine.fact_base import declarable as _declarable
 from derive.engine.fact_base import declines as _declines
 from derive.engine.fact_base import miss as _miss
@@ -76,6 +76,9 @@ def positive(expr: sp.Basic, env: Env) -> Reasons | None:
         return () if expr.is_extended_real and expr > 0 else None
     if isinstance(expr, sp.NumberSymbol):  # SymPy's own constants (π, e, γ, …): their values are known exactly
         return (f"{sp.sstr(expr)} > 0",) if expr.is_positive else None
+    if expr.is_number:  # a number written as an expression: its certified value, never SymPy's guess
+        value = certified_constant(expr)
+        return (f"{sp.sstr(expr)} ≈ {value:.6g} > 0",) if value is not None and value > 0 else None
     if isinstance(expr, sp.Indexed) and expr.base in env.ctx.families and not _declared_index(expr, env):
         return _miss(env, "index", expr)  # q_0 or q_{K+1}: no positivity was declared there
     if isinstance(expr, sp.Indexed) and expr.base in env.ctx.families and env.ctx.families[expr.base].real_valued:
@@ -140,6 +143,8 @@ def _nonneg_only(expr: sp.Basic, env: Env) -> Reasons | None:
     """:func:`nonneg` for an ``expr`` already not shown positive."""
     if expr.is_Number:
         return () if expr.is_extended_real and expr >= 0 else None
+    if expr.is_number and not isinstance(expr, sp.Abs):
+        return None  # not certified positive above; a hidden 0 cannot be told from a tiny negative number
     if isinstance(expr, sp.Abs):  # |z| ≥ 0 for every complex z
         return ()
     if isinstance(expr, sp.Pow) and expr.exp.is_integer and expr.exp.is_even and expr.exp.is_positive:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sympy as sp
 
 from derive.core.context import Context
@@ -104,3 +105,15 @@ def test_why_not_proved_names_the_missing_bound_and_nonnegativity():
     assert wanted and 'ctx.nonnegative("w", (1, K))' in declaration(wanted[0])
     new, mapping = granted((wanted[0],), ctx)
     assert nonneg(w[i].xreplace(mapping), Env(new)) is not None
+
+
+@pytest.mark.parametrize("f", [sp.sign, sp.sinh, sp.tanh, sp.atan, sp.asinh, sp.erf, sp.sin, sp.atanh])
+def test_a_hidden_zero_is_not_positive_whatever_sympy_says(f):
+    """Review finding: SymPy calls f(log 8 − 3 log 2) positive from a low-precision evalf, for a number that is 0;
+    the facts certify a number's sign from digits stable at two precisions, far from 0."""
+    hidden = sp.log(8) - 3 * sp.log(2)
+    env = Env(Context())
+    assert positive(f(-hidden), env) is None
+    assert nonneg(-f(-hidden), env) is None
+    if f is not sp.sign:  # a jump: evalf certifies digits, not the side of the jump (never certified)
+        assert positive(f(sp.log(8) - 2 * sp.log(2)), env) is not None  # f(log 2) > 0 is certified
