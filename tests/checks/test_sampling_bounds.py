@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import random
 
+import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from derive.checks.code.edges import _edge_points
 from derive.checks.sampling import Point, Space
 from derive.core.context import Context
+from derive.core.evidence import Evidence
 
 i = sp.Symbol("i", integer=True)
 m, a, b = sp.symbols("m a b", real=True)
@@ -173,3 +175,26 @@ def test_a_scalar_only_a_bound_mentions_is_not_an_argument_the_code_must_take():
 
     result = _reference(_total, lambda ctx, K: ctx.real("z", (1, K), upper=m))
     assert result.evidence is Evidence.PROVED_FOR_SIZES, result.detail
+
+
+@pytest.mark.parametrize(
+    "declare, claim",
+    [
+        (lambda c, K, m: c.positive("z", (1, K), upper=m), lambda m: (m, 0, ">")),
+        (lambda c, K, m: c.nonnegative("x", (1, K), upper=m), lambda m: (m, 0, ">=")),
+    ],
+)
+def test_a_scalar_bounded_by_an_unmentioned_family_is_drawn_inside_the_declarations(declare, claim):
+    """Review finding: 0 < z_i ≤ m implies m > 0 (K ≥ 1, so z_1 exists); a claim about m alone was refuted at m = 0,
+    a point where no member of z can be drawn."""
+    from derive import Derivation
+    from derive.checks.steps import Options
+    from derive.run.check import check_step
+
+    ctx = Context()
+    K, m = ctx.size("K"), sp.Symbol("m", real=True)
+    declare(ctx, K, m)
+    lhs, rhs, rel = claim(m)
+    d = Derivation("implied", ctx, start=lhs)
+    d.step(rhs, "implied by the declarations", relation=rel)
+    assert check_step(d, d.steps[0], Options(10)).evidence is not Evidence.REFUTED

@@ -174,16 +174,35 @@ class Space:
                 pairs = ((fams, scalars) for fams in self.family_choices(sm) for scalars in self.scalar_choices(sm))
             for fams, scalars in pairs:
                 point = Point(sizes, tuple(data), tuple(fams), tuple(scalars))
-                if not point_violation(point, self.ctx):
+                if self._inside(point):
                     yield point
 
     def random_point(self, rng: random.Random, span: int = 4, tries: int = 20) -> Point | None:
         """A random point inside the declarations, or None when ``tries`` draws found none."""
         for _ in range(tries):
             point = self._draw(rng, span)
-            if point is not None and not point_violation(point, self.ctx):
+            if point is not None and self._inside(point):
                 return point
         return None
+
+    def _inside(self, point: Point) -> bool:
+        """The point is inside the declarations, including those of families the claim does not mention: a bounded
+        family whose interval is empty at the point's scalars leaves no value for its members, so ``m = 0`` is no
+        point of ``0 < z_i ≤ m`` (``m > 0`` is implied), whether or not the claim mentions ``z``."""
+        if point_violation(point, self.ctx):
+            return False
+        known = {**dict(point.sizes), **dict(point.scalars)}
+        # a size the claim does not mention may be any allowed one: a few above its minimum shows a member exists
+        sizes = {s: sp.Integer(known.get(s, least + 3)) for s, least in self.ctx.sizes.items()}
+        for spec in self.ctx.families.values():
+            if not bounded(spec) or not bound_symbols(spec) <= set(known) | set(sizes):
+                continue
+            ends = [sp.sympify(e).xreplace(sizes) for r in spec.ranges for e in r]
+            if not all(e.is_Integer for e in ends) or any(lo > hi for lo, hi in zip(ends[::2], ends[1::2])):
+                continue  # a range not known here, or empty: no member to keep in its interval
+            if interval(spec, {**sizes, **known}) == EMPTY:
+                return False
+        return True
 
     def _draw(self, rng: random.Random, span: int) -> Point | None:
         sizes = tuple((s, rng.randint(self.ctx.sizes[s], self.ctx.sizes[s] + span)) for s in self.sizes)
