@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import sympy as sp
 
+from derive.checks.sampling import Instances, Point
 from derive.checks.sampling.instances import _exactly_zero
+from derive.core.context import Context
 
 e3, e5 = sp.exp(sp.Rational(3, 2)), sp.exp(sp.Rational(5, 2))
 
@@ -51,3 +53,16 @@ def test_the_sigmoid_forms_cancel_exactly_at_a_point():
     assert _exactly_zero(sp.log(1 - sigma) - (-z - sp.log(1 + sp.exp(-z))))
     assert _exactly_zero(sp.log(1 + sp.exp(-z)) - (sp.log(1 + sp.exp(z)) - z))
     assert not _exactly_zero(sp.log(1 + sp.exp(-z)) - sp.log(1 + sp.exp(z)))
+
+
+def test_an_index_picks_its_member_before_the_members_get_values():
+    """Review finding: ∂/∂z_i Π_k z_k = Π_k z_k / z_i was refuted at K = 1, z_1 = 0, i = 1 because the product became 0
+    before i picked z_1, and 0 · z_i⁻¹ collapsed to 0; with i put in first, z_1 / z_1 meets itself."""
+    ctx = Context()
+    K = ctx.size("K")
+    z = ctx.real("z", (1, K))
+    i, k = sp.Symbol("i", integer=True), sp.Symbol("k", integer=True)
+    sides = Instances(sp.Product(z[k], (k, 1, K)) / z[i], sp.Integer(1), ctx)
+    point = Point(sizes=((K, 1),), families=((z, (((1,), sp.Integer(0)),)),), scalars=((i, sp.Integer(1)),))
+    a, _ = sides.instantiate(point)
+    assert a != 0

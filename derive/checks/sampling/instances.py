@@ -46,8 +46,10 @@ class Instances:
     def instantiate(self, point: Point, *, values: bool = True) -> tuple[sp.Expr, sp.Expr]:
         """Both sides at ``point``: data (and, with ``values``, families and scalars) replaced."""
         mapping = point.mapping(families=False)
-        # integer values (an observed class c) act like data: they pick family members (z[c] becomes z[2])
-        mapping.update({s: v for s, v in point.scalars if s in self.ctx.integer_values})
+        # integer values (an observed class c, an index i) act like data: they pick family members (z[c] becomes
+        # z[2]) before the members get values, so z[i] meets z[1] as the same member (Π_k z_k / z_i at K = 1 is
+        # z_1 / z_1, not 0 · z_i⁻¹ collapsed to 0 with z_1 = 0)
+        mapping.update({s: v for s, v in point.scalars if s in self.ctx.integer_values or s.is_integer})
         fam = point.mapping() if values else {}
         out = []
         for e in self.at_sizes(point):
