@@ -488,3 +488,8 @@ CONTEXT_CASES: dict[str, st.SearchStrategy[Case]] = {
     "definition": embedded(_definition),
     "constraint": embedded(_constraint),
 }
+
+# The expectation rules' strategies live beside them (tests/rules/strategies_expectation.py).
+from tests.rules import strategies_expectation  # noqa: E402
+
+RULE_CASES.update(strategies_expectation.cases(embedded))

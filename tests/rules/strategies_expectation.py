@@ -114,13 +114,19 @@ def _integral(kind: str):
         if kind == "density":
             mu, sigma = mean(draw, w, scope), std(draw, w, scope)
             integrand = coefficient(draw, w, scope) * normal_pdf(X, mu, sigma)
-        elif kind == "sum":
+        elif kind == "sum":  # terms that converge half the time at least (a density), so that the rule fires
             integrand = sp.Add(
                 *(
-                    polynomial(draw, w, scope, 3) * sp.exp(exponent(draw, w, scope))
+                    polynomial(draw, w, scope, 3)
+                    * (
+                        normal_pdf(X, mean(draw, w, scope), std(draw, w, scope))
+                        if draw(st.booleans())
+                        else sp.exp(exponent(draw, w, scope))
+                    )
                     for _ in range(draw(st.integers(2, 3)))
                 )
             )
+            return sp.Integral(integrand, (X, -sp.oo, sp.oo))
         else:
             integrand = polynomial(draw, w, scope, 3) * sp.exp(exponent(draw, w, scope))
             if draw(st.booleans()):
