@@ -117,7 +117,9 @@ def test_a_single_integer_in_a_range_is_a_declared_value():
     q = ctx.positive("q", index=(1, M))
     assert verify_claim(sp.Sum(sp.KroneckerDelta(i, c) * q[i], (i, 1, M)), q[c], ctx).evidence is Evidence.PROVED
     d = sp.Symbol("d", integer=True)  # an integer with no declared range: the delta may miss
-    assert verify_claim(sp.Sum(sp.KroneckerDelta(i, d) * q[i], (i, 1, M)), q[d], ctx).evidence is not Evidence.PROVED
+    assert verify_claim(sp.Sum(sp.KroneckerDelta(i, d), (i, 1, M)), 1, ctx).evidence is not Evidence.PROVED
+    # used as the index of q_d, it ranges over q's range (the textbook reading of an undeclared index, issue 14)
+    assert verify_claim(sp.Sum(sp.KroneckerDelta(i, d) * q[i], (i, 1, M)), q[d], ctx).evidence is Evidence.PROVED
 
 
 def test_a_relation_typed_in_ascii_or_as_a_sympy_class_is_that_relation(tmp_path):

@@ -32,7 +32,7 @@ from derive.checks.sampling import (
     take_derivatives,
     unfold_all,
 )
-from derive.checks.wellformed import unsupported
+from derive.checks.wellformed import unsupported, with_implied_indices
 from derive.core.context import Context
 from derive.core.evidence import Evidence, StepResult, TraceEntry
 from derive.core.hygiene import canonical, exact_decimals, freshen
@@ -64,12 +64,13 @@ def verify_inequality(
     monotonicity (derive.engine.inequalities, the ``by=`` ones first) within ``budget`` seconds, else a constant
     difference evaluated with certified error; a point where it fails refutes it."""
     try:
-        lhs, rhs = exact_decimals(lhs), exact_decimals(rhs)
-    except ValueError as exc:
+        lhs, rhs = exact_decimals(sp.sympify(lhs)), exact_decimals(sp.sympify(rhs))  # a plain 1 or 0.5 too
+    except (ValueError, sp.SympifyError) as exc:
         return StepResult(Evidence.UNDECIDED, f"outside what derive checks: {exc}")
     reason = unsupported(lhs, rhs, ctx)
     if reason:
         return StepResult(Evidence.UNDECIDED, f"outside what derive checks: {reason}")
+    ctx = with_implied_indices(lhs, rhs, ctx)  # an undeclared index of z_i ranges over z's range
     lhs, rhs = freshen(lhs), freshen(rhs)
     # must be > 0 (or ≥ 0); bound indices named canonically, so that a sum on both sides cancels (Σd − Σf + Σf)
     gap = canonical(rhs - lhs if relation in (Relation.LT, Relation.LE) else lhs - rhs)

@@ -19,7 +19,7 @@ from derive.checks.assumptions import contradicted_assumption
 from derive.checks.domain import violation
 from derive.checks.guard import guarded
 from derive.checks.sampling import Instances, Point, Space, counterexample, evaluate_at
-from derive.checks.wellformed import unsupported
+from derive.checks.wellformed import unsupported, with_implied_indices
 from derive.core.context import Context
 from derive.core.evidence import Counterexample, Evidence, StepResult, TraceEntry
 from derive.core.hygiene import exact_decimals, freshen
@@ -55,8 +55,8 @@ def verify_claim(
     options = options or Options()
     start = time.monotonic()
     try:
-        lhs, rhs = exact_decimals(lhs), exact_decimals(rhs)
-    except ValueError as exc:
+        lhs, rhs = exact_decimals(sp.sympify(lhs)), exact_decimals(sp.sympify(rhs))  # a plain 1 or 0.5 too
+    except (ValueError, sp.SympifyError) as exc:
         return StepResult(Evidence.UNDECIDED, f"outside what derive checks: {exc}")
     # A side that is undefined as written (SymPy made log 0 into zoo, and a sum or product with it stays zoo or
     # nan): the claim fails wherever the other is finite. An infinity anywhere else (a bound, a limit point, a
@@ -67,6 +67,7 @@ def verify_claim(
     reason = unsupported(lhs, rhs, ctx)
     if reason:
         return StepResult(Evidence.UNDECIDED, f"outside what derive checks: {reason}")
+    ctx = with_implied_indices(lhs, rhs, ctx)  # ∂L/∂z_i: an undeclared index of z_i ranges over z's range
     # Every bound index becomes a fresh Dummy: no shadowing, and nothing a definition unfolds can be captured.
     lhs, rhs = freshen(lhs), freshen(rhs)
     try:
@@ -127,6 +128,7 @@ def why_not_proved(
         return ()
     if unsupported(lhs, rhs, ctx):
         return ()
+    ctx = with_implied_indices(lhs, rhs, ctx)
     return explain(freshen(lhs), freshen(rhs), ctx, hints, deadline=time.monotonic() + seconds).lines()
 
 

@@ -211,3 +211,16 @@ def test_a_definition_through_an_expectation_unfolds_and_proves():
     result = verify_claim(H(p, q), -sp.Sum(p[i] * sp.log(q[i]), (i, 1, K)), ctx)
     assert result.evidence is Evidence.PROVED
     assert verify_claim(H(p, q), sp.Sum(p[i] * sp.log(q[i]), (i, 1, K)), ctx).evidence is Evidence.REFUTED
+
+
+def test_an_integral_over_the_real_line_is_checked_and_any_other_is_outside():
+    """∫_{−∞}^{∞} x² N(x; μ, σ²) dx = μ² + σ² is proved and a wrong moment refuted; ∫_0^∞ stays outside."""
+
+    x, mu, s = sp.Symbol("x", real=True), sp.Symbol("mu", real=True), sp.Symbol("s", positive=True)
+    line = (x, -sp.oo, sp.oo)
+    second = sp.Integral(x**2 * normal_pdf(x, mu, s), line)
+    assert verify_claim(second, mu**2 + s**2, Context()).evidence is Evidence.PROVED
+    assert verify_claim(second, mu**2 + 2 * s**2, Context()).evidence is Evidence.REFUTED
+    assert verify_claim(sp.Integral(sp.exp(-(x**2)), line), sp.sqrt(sp.pi), Context()).evidence is Evidence.PROVED
+    half = verify_claim(sp.Integral(sp.exp(-(x**2)), (x, 0, sp.oo)), sp.sqrt(sp.pi) / 2, Context())
+    assert half.evidence is Evidence.UNDECIDED and "outside" in half.detail

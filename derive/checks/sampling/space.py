@@ -45,7 +45,11 @@ class Space:
         for e in exprs:
             e = unfold_all(e, ctx)
             labels = {a.base.label for a in e.atoms(sp.Indexed)}
-            for s in sorted(e.free_symbols, key=str):
+            symbols = set(e.free_symbols)
+            for d in e.atoms(sp.Derivative):  # SymPy leaves ∂/∂z_i's i out of free_symbols
+                for var in d.variables:
+                    symbols |= var.free_symbols
+            for s in sorted(symbols, key=str):
                 if s in bases:
                     bucket = space.data if bases[s] in ctx.datasets else space.families
                     if bases[s] not in bucket:
