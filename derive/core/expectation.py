@@ -60,6 +60,18 @@ class Expectation(sp.Expr):
     def _under(self, printer) -> str:
         raise NotImplementedError
 
+    def _xreplace(self, rule):
+        # the variable is bound (as a Sum's index): a value given to a free x elsewhere in a claim is not put in
+        # for the x averaged over (E_{x~N}[x^2] >= x^2 at x = 2 must not become E_{2~N}[4])
+        if self in rule:
+            return rule[self], True
+        if self.variable in rule:
+            rule = {k: v for k, v in rule.items() if k != self.variable}
+        return super()._xreplace(rule)
+
+    def _eval_subs(self, old, new):
+        return self if old == self.variable else None
+
     def _latex(self, printer, exp: str | None = None) -> str:
         # NOTE: the notation lives with the object (SymPy's printmethod) so that any LaTeX printer shows it, the
         # rule table's (engine layer) as well as derive.render.printer's, which prints the parts in textbook form.

@@ -224,3 +224,14 @@ def test_an_integral_over_the_real_line_is_checked_and_any_other_is_outside():
     assert verify_claim(sp.Integral(sp.exp(-(x**2)), line), sp.sqrt(sp.pi), Context()).evidence is Evidence.PROVED
     half = verify_claim(sp.Integral(sp.exp(-(x**2)), (x, 0, sp.oo)), sp.sqrt(sp.pi) / 2, Context())
     assert half.evidence is Evidence.UNDECIDED and "outside" in half.detail
+
+
+def test_the_variable_averaged_over_is_bound_when_the_same_symbol_is_free_beside_it():
+    """Review finding: E_{x~N(mu, s^2)}[x^2] >= x^2 crashed the guard, which put x = 2 into the expectation too."""
+    from derive.checks.relations import verify_inequality
+    from derive.core.model import Relation
+
+    x, mu, s = sp.Symbol("x", real=True), sp.Symbol("mu", real=True), sp.Symbol("s", positive=True)
+    second = E(x**2, x, Normal(mu, s))
+    assert second.xreplace({x: 2}) == second and second.subs(x, 2) == second
+    assert verify_inequality(second, x**2, Relation.GE, Context()).evidence is Evidence.REFUTED
