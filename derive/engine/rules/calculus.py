@@ -63,10 +63,20 @@ def _prod_expand(e: sp.Basic, env: Env) -> Rewrite | None:
     return None
 
 
+def _factors(n: int) -> dict[int, int] | None:
+    """The prime factors of ``n`` when a bounded search finds them all (factorint with a limit leaves a composite
+    cofactor unsplit), else None: factoring a 200-digit number is not a rewrite step."""
+    found = sp.factorint(n, limit=10**5)
+    return found if all(sp.isprime(p) for p in found) else None
+
+
 def _log_rational(e: sp.Basic, env: Env) -> Rewrite | None:
     if isinstance(e, sp.log) and e.args[0].is_Rational and e.args[0] > 0 and e.args[0] != 1:
         q = e.args[0]
-        factors = {**sp.factorint(q.p), **{p: -k for p, k in sp.factorint(q.q).items()}}
+        top, bottom = _factors(q.p), _factors(q.q)
+        if top is None or bottom is None:
+            return None  # a factor too large to find quickly (10^200 + 1): log q stays as it is
+        factors = {**top, **{p: -k for p, k in bottom.items()}}
         if len(factors) == 1 and abs(next(iter(factors.values()))) == 1 and q.is_Integer and sp.isprime(q):
             return None  # log 2 is already in normal form
         return Rewrite(sp.Add(*(k * sp.log(sp.Integer(p)) for p, k in sorted(factors.items()))))
