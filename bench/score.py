@@ -264,7 +264,8 @@ def section(scores: dict, budget: float, plain: dict | None = None) -> str:
         "## External corpora",
         "",
         "Statements derive was not built around (bench/corpora, README there): lemmas of Lean's Mathlib about finite "
-        "sums and products, geometric sums, `Real.log` and `Real.exp`, translated faithfully with false variants, "
+        "sums and products, geometric sums, `Real.log` and `Real.exp` and classical inequalities, translated "
+        "faithfully with false variants, "
         "and a course of modules written the way a lecturer types them. Each is checked fresh, "
         f"{budget:g} s per statement or step, by `python bench/score.py`.",
         "",
