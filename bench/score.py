@@ -269,7 +269,6 @@ def section(scores: dict, budget: float, plain: dict | None = None) -> str:
         "and a course of modules written the way a lecturer types them. Each is checked fresh, "
         f"{budget:g} s per statement or step, by `python bench/score.py`.",
         "",
-        "",
         "Plain SymPy, on the same claims with the same budget: `simplify(lhs - rhs) == 0` for an equation, SymPy's "
         "assumptions on the simplified gap for an inequality (`is_positive`, `is_nonnegative`).",
         "",
