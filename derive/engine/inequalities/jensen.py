@@ -47,6 +47,11 @@ def _points(x: sp.Expr, index: sp.Symbol, env: Env) -> bool:
     return member.indices == (index,)
 
 
+def _named(f: sp.Lambda) -> str:
+    """f's body with its variable printed ``u`` (a Dummy prints as ``_u`` in the trace)."""
+    return sp.sstr(f.expr.xreplace({f.variables[0]: sp.Symbol("u", real=True)}))
+
+
 def curvature(f: sp.Lambda, x: sp.Expr, env: Env) -> tuple[int, tuple[str, ...]] | None:
     """``(+1, reasons)`` if f'' ≥ 0 at every value of ``x`` (convex there), ``(-1, reasons)`` if f'' ≤ 0, else None."""
     (u,) = f.variables
@@ -57,10 +62,10 @@ def curvature(f: sp.Lambda, x: sp.Expr, env: Env) -> tuple[int, tuple[str, ...]]
         return None
     why = nonneg(second, env)
     if why is not None:
-        return 1, why + (f"f''(u) ≥ 0 for f(u) = {f.expr}",)
+        return 1, why + (f"f''(u) ≥ 0 for f(u) = {_named(f)}",)
     why = nonneg(sp.expand(-second), env) or nonneg(-second, env)
     if why is not None:
-        return -1, why + (f"f''(u) ≤ 0 for f(u) = {f.expr}",)
+        return -1, why + (f"f''(u) ≤ 0 for f(u) = {_named(f)}",)
     return None
 
 
