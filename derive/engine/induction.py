@@ -79,6 +79,10 @@ def _hidden_dependence(size: sp.Symbol, ctx: Context) -> bool:
             return True
     if any(size in sp.Tuple(*spec.values).free_symbols for spec in ctx.datasets.values()):
         return True
+    # a family's bound in the size (z_i ≤ N) declares something else at N − 1: the hypothesis would not apply
+    bounds = [b for spec in ctx.families.values() for b in (spec.lower, spec.upper) if b is not None]
+    if any(size in sp.sympify(b).free_symbols for b in bounds):
+        return True
     return any(size in sp.Tuple(*r).free_symbols for r in ctx.integer_values.values())
 
 

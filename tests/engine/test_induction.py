@@ -112,3 +112,17 @@ def test_no_induction_when_a_declared_range_does_not_only_grow_with_the_size():
     grows, m = _size()
     grows.positive("r", (1, m + 1))
     assert induction.candidates(sp.Sum(k, (k, 1, m)), m, grows) == [m]
+
+
+def test_no_induction_on_a_size_that_a_family_bound_mentions():
+    """z_i ≤ N declares something else at N − 1 than at N: the induction hypothesis would not apply (issue 14)."""
+    from derive.engine.induction import _hidden_dependence
+
+    bounded = Context()
+    N = bounded.size("N")
+    bounded.real("z", (1, N), upper=N)
+    assert _hidden_dependence(N, bounded)
+    free = Context()
+    M = free.size("N")
+    free.real("z", (1, M), upper=sp.Symbol("m", real=True))
+    assert not _hidden_dependence(M, free)
