@@ -60,8 +60,24 @@ def declarable(expr: sp.Basic) -> bool:
 
 
 TINY = sp.Float(10) ** -12  # below this a number's sign is not told from its digits alone
-#: Functions that jump: evalf certifies the digits of their value, not the side of the jump it lands on.
-_JUMPS = (sp.sign, sp.floor, sp.ceiling, sp.Heaviside, sp.Piecewise, sp.arg, sp.frac)
+#: Functions that jump: ``evalf(strict=True)`` certifies the digits of their value, not the side of the jump
+#: their argument is on, so sign(atan(2) + atan(1/2) − π/2) comes out 1 although the argument is exactly 0.
+DISCONTINUOUS = (
+    sp.sign,
+    sp.floor,
+    sp.ceiling,
+    sp.frac,
+    sp.Mod,
+    sp.Heaviside,
+    sp.Piecewise,
+    sp.arg,
+    sp.atan2,
+    sp.acot,
+    sp.acoth,
+    sp.DiracDelta,
+    sp.SingularityFunction,
+    sp.KroneckerDelta,
+)
 
 
 def certified_constant(expr: sp.Expr) -> sp.Float | None:
@@ -69,7 +85,7 @@ def certified_constant(expr: sp.Expr) -> sp.Float | None:
     or None when it cannot be certified. SymPy's own ``is_positive`` on such a number decides from a low-precision
     evalf and calls a hidden 0 positive (``atan(3 log 2 − log 8) > 0``, SYMPY_PITFALLS.md): ``strict=True``
     raises instead of returning digits it cannot certify, which is what a hidden 0 does."""
-    if expr.has(*_JUMPS):
+    if expr.has(*DISCONTINUOUS):
         return None
     try:
         # strict evalf is not certified through every function (asinh of a hidden 0 gives 1e-135), so the value

@@ -16,6 +16,7 @@ import sympy as sp
 from derive.core.context import Context
 from derive.core.expectation import Expectation, FiniteExpectation, GaussianExpectation
 from derive.core.hygiene import substitute
+from derive.engine.fact_base import DISCONTINUOUS
 from derive.engine.smoothness import why_not_differentiable
 
 DIGITS = 30  # certified digits when deciding that two values differ
@@ -180,24 +181,7 @@ def take_derivatives(e: sp.Expr) -> sp.Expr:
     return e.replace(lambda n: isinstance(n, sp.Derivative), take)
 
 
-#: Functions that jump: ``evalf(strict=True)`` certifies the digits of their value, not the side of the jump
-#: their argument is on, so sign(atan(2) + atan(1/2) − π/2) comes out 1 although the argument is exactly 0.
-DISCONTINUOUS = (
-    sp.sign,
-    sp.floor,
-    sp.ceiling,
-    sp.frac,
-    sp.Mod,
-    sp.Heaviside,
-    sp.Piecewise,
-    sp.arg,
-    sp.atan2,
-    sp.acot,
-    sp.acoth,
-    sp.DiracDelta,
-    sp.SingularityFunction,
-    sp.KroneckerDelta,
-)
+# DISCONTINUOUS (the functions that jump) lives in derive.engine.fact_base: the sign facts certify numbers too
 
 
 #: Functions with a branch cut: on the cut, evalf picks a side from digits it cannot certify (asin(2 + i·w) for an
