@@ -80,6 +80,20 @@ def _sum_parts(s: sp.Sum, env: Env) -> tuple[sp.Expr, sp.Expr, tuple[str, ...]] 
     return None
 
 
+def _convex_in(body, hole, x, i, env: Env, notes: Attempts, t):
+    """``(f, curvature(f, x))`` for f(u) = ``body`` with ``hole`` replaced by u, or None (f still depends on the
+    index, or its curvature has no sign where the points ``x`` lie: noted against ``t``)."""
+    u = sp.Dummy("u", real=True)
+    f = sp.Lambda(u, body.xreplace({hole: u}))
+    if i in f.expr.free_symbols:
+        return None
+    found = curvature(f, x, env)
+    if found is None:
+        notes.note(NAME, t, f"f'' of f(u) = {_named(f)} of one sign where x_i = {x} lies")
+        return None
+    return f, found
+
+
 def _of_sum(t: sp.Expr, env: Env, notes: Attempts) -> list[Bound]:
     """t = f(Σ w_i x_i): convex f gives t ≤ Σ w_i f(x_i), concave f gives t ≥ it."""
     out = []
@@ -89,14 +103,10 @@ def _of_sum(t: sp.Expr, env: Env, notes: Attempts) -> list[Bound]:
             continue
         w, x, reasons = parts
         (i, _, _), inner = s.limits[0], env.inside(s.limits)
-        u = sp.Dummy("u", real=True)
-        f = sp.Lambda(u, t.xreplace({s: u}))
-        if i in f.expr.free_symbols or not _points(x, i, inner):
+        shaped = _convex_in(t, s, x, i, inner, notes, t) if _points(x, i, inner) else None
+        if shaped is None:
             continue
-        found = curvature(f, x, inner)
-        if found is None:
-            notes.note(NAME, t, f"f'' of f(u) = {f.expr} of one sign where x_i = {x} lies")
-            continue
+        f, found = shaped
         kind = UPPER if found[0] > 0 else LOWER
         out.append(Bound(NAME, kind, t, sp.Sum(w * f(x), *s.limits), reasons + found[1]))
     return out
@@ -119,16 +129,10 @@ def _of_terms(t: sp.Expr, env: Env, notes: Attempts) -> list[Bound]:
     (i, _, _), inner = t.limits[0], env.inside(t.limits)
     out = []
     for x in _candidates(rest, i):
-        if not _points(x, i, inner):
+        shaped = _convex_in(rest, x, x, i, inner, notes, t) if _points(x, i, inner) else None
+        if shaped is None:
             continue
-        u = sp.Dummy("u", real=True)
-        f = sp.Lambda(u, rest.xreplace({x: u}))
-        if i in f.expr.free_symbols:
-            continue
-        found = curvature(f, x, inner)
-        if found is None:
-            notes.note(NAME, t, f"f'' of f(u) = {f.expr} of one sign where x_i = {x} lies")
-            continue
+        f, found = shaped
         kind = LOWER if found[0] > 0 else UPPER
         out.append(Bound(NAME, kind, t, f(sp.Sum(w * x, *t.limits)), reasons + found[1]))
     return out
