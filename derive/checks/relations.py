@@ -82,7 +82,9 @@ def verify_inequality(
     forms: list[sp.Expr] = []  # the difference in each form tried, for the report of why it was not shown positive
     # An order compares real numbers: with a side not shown real (log(-t), log(m·u) for m of either sign) a real
     # difference proves nothing, so nothing is proved; a point where the claim fails may still refute it.
-    real_sides = _shown_real(lhs, rhs, unfold, ctx)
+    # the sides as written and with the definitions unfolded: read by the reality check and the lemma search
+    readings = [(lhs, rhs), *_unfolded(lhs, rhs, unfold, ctx)]
+    real_sides = any(all(real_value(side, Env(ctx)) is not None for side in pair) for pair in readings)
     for rules in ([], unfold, unfold + list(RULES.values()) + context_rules(ctx)) if real_sides else ():
         trace: list[TraceEntry] = []
         try:
@@ -110,8 +112,8 @@ def verify_inequality(
             return _refuted(point, sides, relation)
         if searched >= PROBE_POINTS or time.monotonic() > probe_end:
             break
-    small, large = (lhs, rhs) if relation in (Relation.LT, Relation.LE) else (rhs, lhs)
-    proof, declined = _by_lemmas(small, large, strict, ctx, hints, unfold, budget) if real_sides else (None, [])
+    pairs = [pair if relation in (Relation.LT, Relation.LE) else pair[::-1] for pair in readings]  # (small, large)
+    proof, declined = _by_lemmas(pairs, strict, ctx, hints, budget) if real_sides else (None, [])
     if proof is None and real_sides:
         proof = _constant(forms, strict)
     if proof is not None:
@@ -139,28 +141,20 @@ def verify_inequality(
     return result
 
 
-def _shown_real(lhs: sp.Expr, rhs: sp.Expr, unfold, ctx: Context) -> bool:
-    """Both sides real at every point the declarations allow, as written or with the definitions unfolded."""
-    env = Env(ctx)
-    if all(real_value(side, env) is not None for side in (lhs, rhs)):
-        return True
+def _unfolded(lhs: sp.Expr, rhs: sp.Expr, unfold, ctx: Context) -> list[tuple[sp.Expr, sp.Expr]]:
+    """``[(lhs, rhs)]`` with the definitions unfolded, or ``[]`` (no definition, or unfolding fails)."""
+    if not unfold:
+        return []
     try:
-        unfolded = [Rewriter(env, unfold, "lhs", []).normalize(side) for side in (lhs, rhs)] if unfold else []
+        return [tuple(Rewriter(Env(ctx), unfold, "lhs", []).normalize(side) for side in (lhs, rhs))]
     except EngineError:
-        return False
-    return bool(unfolded) and all(real_value(side, env) is not None for side in unfolded)
+        return []
 
 
-def _by_lemmas(small, large, strict: bool, ctx: Context, hints, unfold, budget: float):
-    """A proof of ``small ≤ large`` (``<``) by the named inequalities, the sides as written and then with the
-    definitions unfolded; and the lemmas that matched but declined."""
+def _by_lemmas(pairs, strict: bool, ctx: Context, hints, budget: float):
+    """A proof of ``small ≤ large`` (``<``) by the named inequalities, for each ``(small, large)`` of ``pairs`` in
+    turn (the sides as written, then with the definitions unfolded); and the lemmas that matched but declined."""
     deadline = time.monotonic() + budget
-    pairs = [(small, large)]
-    if unfold:
-        try:
-            pairs.append(tuple(Rewriter(Env(ctx), unfold, "lhs", []).normalize(e) for e in (small, large)))
-        except EngineError:
-            pass
     declined: list = []
     for a, b in dict.fromkeys(pairs):
         trace, attempts = prove_inequality(a, b, strict, ctx, tuple(hints), deadline)
