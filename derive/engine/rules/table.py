@@ -117,12 +117,8 @@ def table() -> str:
         "condition restricts them; $a, b, m, n$ are integer bounds (of a range that does not run backwards, where a",
         'side condition does not say otherwise). Pass a rule to `by=` by name (`by="log_mul"`) or as itself',
         "(`from derive.engine.rules import log_mul`).",
-        "",
-        "| rule | identity | side conditions |",
-        "|---|---|---|",
     ]
-    lines += [f"| `{name}` | {_cell(statement)} | {_cell(conditions)} |" for name, statement, conditions in rows()]
-    return "\n".join(lines) + "\n"
+    return _markdown(lines, ("rule", "identity"), rows())
 
 
 def lemma_rows() -> list[tuple[str, str, str]]:
@@ -135,11 +131,14 @@ def lemma_table() -> str:
     lines = [
         'Without `by=` every one is tried; `by=` names the ones to try first (`by="jensen"`). A bound lemma',
         "replaces a subterm where the goal is monotone in it; a monotonicity step compares matching parts.",
-        "",
-        "| inequality | statement | side conditions |",
-        "|---|---|---|",
     ]
-    lines += [f"| `{name}` | {_cell(text)} | {_cell(conditions)} |" for name, text, conditions in lemma_rows()]
+    return _markdown(lines, ("inequality", "statement"), lemma_rows())
+
+
+def _markdown(intro: list[str], heads: tuple[str, str], entries: list[tuple[str, str, str]]) -> str:
+    """``intro``, then a table of ``(name, statement, side conditions)`` rows under the two headings given."""
+    lines = [*intro, "", f"| {heads[0]} | {heads[1]} | side conditions |", "|---|---|---|"]
+    lines += [f"| `{name}` | {_cell(text)} | {_cell(conditions)} |" for name, text, conditions in entries]
     return "\n".join(lines) + "\n"
 
 
