@@ -72,6 +72,13 @@ class Expectation(sp.Expr):
     def _eval_subs(self, old, new):
         return self if old == self.variable else None
 
+    def _parameters(self) -> tuple:
+        raise NotImplementedError
+
+    def _eval_is_extended_real(self):
+        # an average of real values with real weights (real μ, σ) is real (or infinite): an order may compare it
+        return True if all(e.is_extended_real for e in (self.body, *self._parameters())) else None
+
     def _latex(self, printer, exp: str | None = None) -> str:
         # NOTE: the notation lives with the object (SymPy's printmethod) so that any LaTeX printer shows it, the
         # rule table's (engine layer) as well as derive.render.printer's, which prints the parts in textbook form.
@@ -99,6 +106,9 @@ class FiniteExpectation(Expectation):
     @property
     def variable(self) -> sp.Symbol:
         return self.args[2][0]
+
+    def _parameters(self) -> tuple:
+        return (self.weight,)
 
     @property
     def free_symbols(self) -> set:
@@ -159,6 +169,9 @@ class GaussianExpectation(Expectation):
     @property
     def distribution(self) -> Normal:
         return Normal(self.mean, self.std)
+
+    def _parameters(self) -> tuple:
+        return (self.mean, self.std)
 
     @property
     def free_symbols(self) -> set:

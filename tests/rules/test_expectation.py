@@ -235,3 +235,18 @@ def test_the_variable_averaged_over_is_bound_when_the_same_symbol_is_free_beside
     second = E(x**2, x, Normal(mu, s))
     assert second.xreplace({x: 2}) == second and second.subs(x, 2) == second
     assert verify_inequality(second, x**2, Relation.GE, Context()).evidence is Evidence.REFUTED
+
+
+def test_an_expectation_of_real_values_is_real_so_an_order_may_compare_it():
+    """Review finding: with the reality check on the sides of an inequality, E[x²] ≥ μ² was only numeric because an
+    expectation did not say it is real; one whose body is not real stays unknown."""
+    from derive.checks.relations import verify_inequality
+    from derive.core.model import Relation
+
+    x, mu, s = sp.Symbol("x", real=True), sp.Symbol("mu", real=True), sp.Symbol("s", positive=True)
+    assert E(x**2, x, Normal(mu, s)).is_extended_real is True
+    assert E(sp.log(x), x, Normal(mu, s)).is_extended_real is None
+    assert verify_inequality(E(x**2, x, Normal(mu, s)), mu**2, Relation.GE, Context()).evidence is Evidence.PROVED
+    variance = E((x - mu) ** 2, x, Normal(mu, s))
+    assert verify_inequality(variance, s**2, Relation.GE, Context()).evidence is Evidence.PROVED
+    assert verify_inequality(variance, 2 * s**2, Relation.GE, Context()).evidence is Evidence.REFUTED
