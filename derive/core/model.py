@@ -87,6 +87,9 @@ class Step:
     transformed: bool = False  # True when both sides were transformed (taking logs, dividing by N)
     reference: object = None  # a derive.checks.code.Reference, for a step of kind REFERENCE
     budget: float | None = None  # seconds this step's check may take (None: the run's budget, --budget)
+    # the derivations whose conclusions this step cites (their ``name``s), from ``by=`` a Derivation or its name:
+    # each is used as a rule (an equation) or a lemma (an inequality), and must itself pass
+    citations: tuple[str, ...] = ()
     file: str = ""
     line: int = 0
 
