@@ -50,3 +50,55 @@ def softmax(z, j):
 def one_hot_nll(y_hat, c):
     """The negative log-likelihood of the observed class ``c`` (an index into ``y_hat``): −log ŷ_c."""
     return -math.log(y_hat[c])
+
+
+def log_sum_exp(z):
+    """log Σ_i exp(z_i), computed as m + log Σ_i exp(z_i − m) with m the largest score: every exponent is then
+    at most 0, so ``math.exp`` cannot overflow, and the term of the largest score is 1, so the sum cannot
+    underflow to 0 and the logarithm is defined."""
+    m = max(z)
+    return m + math.log(sum(math.exp(z[i] - m) for i in range(len(z))))
+
+
+def softmax_cross_entropy(z, y):
+    """−Σ_i y_i log softmax(z)_i: the cross-entropy of the softmax of the scores ``z`` relative to the target
+    distribution ``y`` (one-hot or soft, Σ y_i = 1). Computed as log-sum-exp minus Σ_i y_i z_i (the two are equal
+    when Σ y_i = 1), shifted by the largest score m so that ``exp`` cannot overflow, and without taking the
+    logarithm of a softmax output that may have underflowed to 0."""
+    m = max(z)
+    return m + math.log(sum(math.exp(z[i] - m) for i in range(len(z)))) - sum(y[i] * z[i] for i in range(len(z)))
+
+
+def softmax_cross_entropy_gradient(z, y, j):
+    """∂/∂z_j of the softmax cross-entropy: softmax(z)_j − y_j, with the softmax shifted by the largest score so
+    that ``exp`` cannot overflow."""
+    m = max(z)
+    return math.exp(z[j] - m) / sum(math.exp(z[k] - m) for k in range(len(z))) - y[j]
+
+
+def sigmoid(z):
+    """σ(z) = 1 / (1 + e^{−z}), computed as (1 + tanh(z/2)) / 2, the same number: the textbook form raises
+    ``OverflowError`` in ``math.exp(-z)`` for z below about −709, and tanh never overflows (it saturates at ±1).
+    The form has no branch on the sign of z (the other usual remedy), so it stays one expression that the
+    write-up typesets and the checker translates."""
+    return (1 + math.tanh(z / 2)) / 2
+
+
+def gaussian_nll(y, f, sigma):
+    """The average negative log-likelihood of the targets ``y`` under normals centred on the predictions ``f``
+    with standard deviation ``sigma``: the mean over n of (y_n − f_n)²/(2σ²) + ½ log 2πσ²."""
+    var = sigma**2
+    return sum((y[n] - f[n]) ** 2 / (2 * var) + math.log(2 * math.pi * var) / 2 for n in range(len(y))) / len(y)
+
+
+def bernoulli_kl(p, q):
+    """D_KL(Bernoulli(p) ‖ Bernoulli(q)) = p log(p/q) + (1 − p) log((1 − p)/(1 − q)), for p, q strictly between
+    0 and 1."""
+    return p * math.log(p / q) + (1 - p) * math.log((1 - p) / (1 - q))
+
+
+def gaussian_kl(mu1, sigma1, mu2, sigma2):
+    """D_KL(N(μ₁, σ₁²) ‖ N(μ₂, σ₂²)) = log(σ₂/σ₁) + (σ₁² + (μ₁ − μ₂)²)/(2σ₂²) − ½, for σ₁, σ₂ > 0,
+    with the −½ written as −σ₂²/(2σ₂²) inside the fraction: a literal ``1 / 2`` would be the float 0.5 in Python,
+    which the exact check cannot equate with the rational ½."""
+    return math.log(sigma2 / sigma1) + (sigma1**2 + (mu1 - mu2) ** 2 - sigma2**2) / (2 * sigma2**2)
