@@ -1,5 +1,5 @@
 """Notation the ML derivations need that SymPy lacks: conditional probabilities p(x | θ), the joint p(x_1..x_N | θ),
-entropies, the softmax, and named quantities defined by a value.
+entropies, the mean squared error, the softmax, and named quantities defined by a value.
 
 Each is a SymPy ``Function`` so that the rules and the evaluator treat it like any other function application;
 they only add positivity and the way they print (``_latex``, SymPy's printer hook).
@@ -143,6 +143,26 @@ class KLDivergence(sp.Function):
     def _latex(self, printer, exp=None):
         p, q = (printer._print(a) for a in self.args)
         return _power(rf"D_{{\mathrm{{KL}}}}\left({p} \,\|\, {q}\right)", exp)
+
+
+class MeanSquaredError(sp.Function):
+    """``MSE(y, f)``: the mean squared error of the predictions ``f`` for the targets ``y``; its meaning comes from
+    a context definition. Not declared positive: it is 0 when every prediction is exact."""
+
+    nargs = 2
+
+    def depends_on(self) -> set:
+        return set()  # its arguments, through the definition that gives its meaning
+
+    symbol_name = "MSE"
+    rule_name = "mse"
+
+    def _eval_is_extended_real(self):
+        return True
+
+    def _latex(self, printer, exp=None):
+        y, f = (printer._print(a) for a in self.args)
+        return _power(rf"\operatorname{{MSE}}({y}, {f})", exp)
 
 
 class ExampleCrossEntropy(sp.Function):
