@@ -33,6 +33,8 @@ def _log(t: sp.Expr, env: Env, goal: sp.Expr, notes: Attempts) -> list[Bound]:
 
 
 def _exp(t: sp.Expr, env: Env, goal: sp.Expr, notes: Attempts) -> list[Bound]:
+    if isinstance(t, sp.log):
+        return _exp_at_log(t, env, notes)
     if not isinstance(t, sp.exp):
         return []
     why = real(t.args[0], env)
@@ -46,6 +48,20 @@ def _exp(t: sp.Expr, env: Env, goal: sp.Expr, notes: Attempts) -> list[Bound]:
     if nonzero is not None:
         out.append(Bound("add_one_lt_exp", LOWER, t, 1 + t.args[0], why + nonzero[1], strict=True))
     return out
+
+
+def _exp_at_log(t: sp.Expr, env: Env, notes: Attempts) -> list[Bound]:
+    """1 + x ≤ eˣ at x = log y: log y ≤ e^{log y} − 1 = y − 1 for y > 0 (where log y is real and e^{log y} = y).
+
+    NOTE: the bound log_le_sub_one_of_pos gives too, offered under this lemma's name so that a derivation that
+    writes the textbook line "1 + t ≤ e^t with t = log x" (``by="add_one_le_exp"``) gets it in its trace; the
+    search skips a bound it has already tried at the same subterm, so the duplicate costs nothing."""
+    y = t.args[0]
+    why = positive(y, env)
+    if why is None:
+        notes.note("add_one_le_exp", t, f"{y} > 0 (so that log {y} is real)")
+        return []
+    return [Bound("add_one_le_exp", UPPER, t, y - 1, (*why, f"applied at log({y})"))]
 
 
 def _abs_add(t: sp.Expr, env: Env, goal: sp.Expr, notes: Attempts) -> list[Bound]:

@@ -104,12 +104,14 @@ class Search:
     def _step(self, goal: sp.Expr, strict: bool, depth: int, env: Env) -> list[TraceEntry] | None:
         for site in sites(goal, env):
             want = LOWER if site.polarity > 0 else UPPER
+            seen: set[tuple[sp.Expr, bool]] = set()  # bounds tried at this site (two lemmas may give the same one)
             for lemma in self.lemmas:
                 if self.out_of_time():
                     return None
                 for bound in lemma.bounds(site.term, site.env, goal, self.attempts):
-                    if bound.kind != want or bound.value == site.term:
+                    if bound.kind != want or bound.value == site.term or (bound.value, bound.strict) in seen:
                         continue
+                    seen.add((bound.value, bound.strict))
                     built = site.rebuild(bound.value)
                     if built is None:
                         outside = "the bound leaves the range where the goal is monotone"
