@@ -69,10 +69,11 @@ def validate(ref: Reference, formula: sp.Expr, ctx: Context) -> None:
         elif arg in ctx.datasets:
             if len(ctx.datasets[arg].ranges) != 1:
                 raise ModelError(f"reference {ref.name}: {arg} has several indices; pass one-index data only")
-        elif arg not in ctx.unit_scalars and arg not in ctx.integer_values:
+        elif arg not in ctx.unit_scalars and arg not in ctx.integer_values and not _real_scalar(arg):
             raise ModelError(
                 f"reference {ref.name}: {arg} is not declared in the context; pass families (ctx.positive, "
-                "ctx.nonnegative, ctx.real), data (ctx.data), values (ctx.value) or probabilities (ctx.probability)"
+                "ctx.nonnegative, ctx.real), data (ctx.data), values (ctx.value), probabilities (ctx.probability) "
+                "or a real scalar declared by its symbol (Symbol('sigma', positive=True))"
             )
     space = Space.of([formula], ctx)
     # a scalar only a family's bound mentions (z_i ≤ m) is drawn for the points, but the formula does not use it
@@ -83,6 +84,12 @@ def validate(ref: Reference, formula: sp.Expr, ctx: Context) -> None:
         raise ModelError(
             f"reference {ref.name}: the formula depends on {', '.join(missing)}, which args= does not pass to it"
         )
+
+
+def _real_scalar(arg: sp.Basic) -> bool:
+    """A scalar declared by its SymPy symbol (``Symbol("sigma", positive=True)``): real, and not an integer (an
+    integer is declared with its range, ctx.value)."""
+    return isinstance(arg, sp.Symbol) and bool(arg.is_extended_real) and not arg.is_integer
 
 
 def arguments(ref: Reference, ctx: Context, point: Point, *, values: bool) -> list:
