@@ -12,7 +12,7 @@ prediction, divided by :math:`N\sigma^2`.
 from sympy import Derivative, KroneckerDelta, Product, Sum, Symbol, log, pi
 
 from derive import Context, Derivation, normal_pdf
-from derive.losses import gaussian_nll  # noqa: F401 (the reference below)
+from derive.losses import gaussian_nll
 from derive.notation import MeanSquaredError
 
 ctx = Context()
@@ -60,9 +60,7 @@ nll.step(
     "the definition of the mean squared error",
     name="mse",
 )
-# The reference waits for derive.checks.code to accept a scalar declared as a SymPy symbol (sigma, positive):
-# reference() takes families, data, values and probabilities only today.
-# nll.reference(gaussian_nll, args=(y, f, sigma))
+nll.reference(gaussian_nll, args=(y, f, sigma))
 
 j = ctx.value("j", (1, N))  # the example whose prediction we move
 gradient = Derivation(
