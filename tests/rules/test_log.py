@@ -90,3 +90,13 @@ def test_log_together_splits_nothing_it_cannot_show_positive():
     x = sp.Symbol("x", real=True)  # 1 - 1/x = (x - 1)/x: the quotient's parts may be negative
     result = verify_claim(sp.log(1 - 1 / x), sp.log(x - 1) - sp.log(x), Context())
     assert result.evidence is not Evidence.PROVED
+
+
+def test_tanh_eq_writes_the_tanh_of_a_real_number_in_exponentials():
+    rw = apply("tanh_eq", sp.tanh(real_a / 2))
+    half = real_a / 2
+    assert rw.result == (sp.exp(half) - sp.exp(-half)) / (sp.exp(half) + sp.exp(-half))
+
+
+def test_tanh_eq_refuses_a_complex_argument():
+    assert apply("tanh_eq", sp.tanh(sp.Symbol("w"))) is None  # e^w + e^{-w} vanishes at w = iπ/2

@@ -1,5 +1,6 @@
 """Logarithm and exponential rules. SymPy's ``log`` is complex, so every log rule that splits needs positivity
-(never ``force=True``); ``exp_add`` holds for every complex exponent and needs none.
+(never ``force=True``); ``exp_add`` holds for every complex exponent and needs none; ``tanh_eq`` writes the
+hyperbolic tangent of a real number in exponentials.
 
 ``log_together`` writes a sum of fractions under a log as one fraction (over the product of its terms'
 denominators), so that ``log(1 − 1/(1 + e^{−z}))``, where a lecturer's sigmoid and logit algebra stops, becomes a
@@ -47,6 +48,18 @@ def _exp_add(e: sp.Basic, env: Env) -> Rewrite | None:
     # loop against Mul's own simplification.
     if isinstance(e, sp.exp) and isinstance(e.args[0], sp.Add):
         return Rewrite(sp.Mul(*(sp.exp(t) for t in e.args[0].args)))
+    return None
+
+
+def _tanh_eq(e: sp.Basic, env: Env) -> Rewrite | None:
+    """tanh x = (e^x − e^{−x})/(e^x + e^{−x}): the hyperbolic tangent written in exponentials, for a real x (where
+    the denominator is positive), so that (1 + tanh(z/2))/2, the overflow-free form of the sigmoid, meets
+    1/(1 + e^{−z}) in the exact comparison."""
+    if isinstance(e, sp.tanh):
+        why = real(e.args[0], env)
+        if why is not None:
+            u = e.args[0]
+            return Rewrite((sp.exp(u) - sp.exp(-u)) / (sp.exp(u) + sp.exp(-u)), why)
     return None
 
 
@@ -148,4 +161,10 @@ log_exp_neg = Rule(
     side_conditions="the one exponential with a minus sign taken out of the sum (log_mul then splits it)",
 )
 
-RULES = [log_prod, log_mul, log_pow, log_together, log_exp_neg, exp_add]
+tanh_eq = Rule(
+    "tanh_eq",
+    _tanh_eq,
+    Identity(sp.tanh(x), (sp.exp(x) - sp.exp(-x)) / (sp.exp(x) + sp.exp(-x)), (sp.Q.real(x),)),
+)
+
+RULES = [log_prod, log_mul, log_pow, log_together, log_exp_neg, exp_add, tanh_eq]
