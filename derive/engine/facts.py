@@ -18,6 +18,7 @@ from derive.engine.fact_base import Missing, certified_constant
 from derive.engine.fact_base import declarable as _declarable
 from derive.engine.fact_base import declines as _declines
 from derive.engine.fact_base import miss as _miss
+from derive.engine.value_facts import value_gap, value_sign
 
 Reasons = tuple[str, ...]
 
@@ -91,6 +92,8 @@ def positive(expr: sp.Basic, env: Env) -> Reasons | None:
         if nonnegative(hi - lo + 1, env) and nonnegative(lo - 1, env):
             return (f"{lo} ≤ {expr.name} ≤ {hi}",)
         return _miss(env, "positive", expr)
+    if isinstance(expr, sp.Symbol) and expr in env.ctx.integer_values and not expr.is_positive:
+        return value_sign(expr, env, positive)  # k in lo..hi: positive when lo is
     if isinstance(expr, (sp.Indexed, sp.Symbol)):
         return (_base_fact(expr, env),) if expr.is_positive else _miss(env, "positive", expr)
     if isinstance(expr, sp.exp):
@@ -104,7 +107,8 @@ def positive(expr: sp.Basic, env: Env) -> Reasons | None:
         if terms is None:  # a² + 1: one term positive, the others at least 0
             terms = _one_positive_rest_nonneg(expr, signs, env)
         terms = terms if terms is not None else _below_one_gap(expr, env)
-        return terms if terms is not None else _bound_gap(expr, env, positive)
+        terms = terms if terms is not None else _bound_gap(expr, env, positive)
+        return terms if terms is not None else value_gap(expr, env, positive)
     if isinstance(expr, sp.Pow):
         base = positive(expr.base, env)
         exp = real(expr.exp, env)
@@ -121,8 +125,6 @@ def positive(expr: sp.Basic, env: Env) -> Reasons | None:
         if body is not None and all(nonnegative(hi - lo, env) for _, lo, hi in expr.limits):
             return body
         return None
-    if isinstance(expr, sp.exp):
-        return real(expr.args[0], env)
     if isinstance(expr, sp.Function) and expr.is_positive:
         return (f"{getattr(expr.func, 'symbol_name', expr.func)}(·) > 0",)
     if env.misses is not None and _declarable(expr):  # the prover never pays for this
@@ -151,7 +153,8 @@ def _nonneg_only(expr: sp.Basic, env: Env) -> Reasons | None:
         return real(expr.base, env)  # a square of a real; i² = −1 is why the base must be real
     if isinstance(expr, sp.Add):
         terms = _all(nonneg(a, env) for a in expr.args)
-        return terms if terms is not None else _bound_gap(expr, env, nonneg)
+        terms = terms if terms is not None else _bound_gap(expr, env, nonneg)
+        return terms if terms is not None else value_gap(expr, env, nonneg)
     if isinstance(expr, sp.Mul):
         return _all(nonneg(a, env) for a in expr.args)
     if isinstance(expr, sp.Indexed) and expr.base in env.ctx.families:
@@ -160,6 +163,8 @@ def _nonneg_only(expr: sp.Basic, env: Env) -> Reasons | None:
         return nonneg(expr.function, env.inside(expr.limits))
     if isinstance(expr, (sp.Symbol, sp.Indexed)) and _binding(expr, env) is None and expr.is_nonnegative:
         return (f"{expr} ≥ 0",)
+    if isinstance(expr, sp.Symbol) and expr in env.ctx.integer_values and _binding(expr, env) is None:
+        return value_sign(expr, env, nonneg)
     return None
 
 
