@@ -69,10 +69,11 @@ def _check(function, args, formula, ctx):
     return check_reference(Reference(function, args), formula, ctx)
 
 
-def test_a_correct_implementation_is_proved_at_every_small_size_and_agrees_in_floats():
+def test_a_correct_implementation_is_proved_for_all_sizes_and_at_every_small_size_and_agrees_in_floats():
     ctx, p, q, formula = _distributions()
     result = _check(cross_entropy, (p, q), formula, ctx)
-    assert result.evidence is Evidence.PROVED_FOR_SIZES
+    assert result.evidence is Evidence.PROVED
+    assert "translated as -Sum(log(q[i])*p[i], (i, 1, K)), equals the formula for all sizes" in result.detail
     assert "exactly for 1 ≤ K ≤ 3" in result.detail
     assert "in floating point it agrees to 1e-09 at 20 random inputs" in result.detail
 
@@ -98,7 +99,7 @@ def test_the_formulas_one_based_index_in_python_is_refuted_by_the_error_it_raise
 
 def test_outcomes_arrive_counted_from_zero_so_a_one_based_lookup_is_refuted():
     ctx, q, x, formula = _data()
-    assert _check(average_nll, (q, x), formula, ctx).evidence is Evidence.PROVED_FOR_SIZES
+    assert _check(average_nll, (q, x), formula, ctx).evidence is Evidence.PROVED
     result = _check(nll_one_based_outcomes, (q, x), formula, ctx)
     assert result.evidence is Evidence.REFUTED  # q[0 - 1] is q[-1] in Python: no error, a wrong value
     assert set(result.counterexample.values) == {"K", "N", "x", "q"}
@@ -108,10 +109,13 @@ def test_a_size_with_too_many_data_vectors_is_named_as_left_out_never_claimed(mo
     from derive.checks.code import verdict  # the module whose DATA_LIMIT check_reference reads
 
     ctx, q, x, formula = _data()
+    # the fallback when there is no proof for all sizes (here, as if the code could not be translated)
+    monkeypatch.setattr(verdict, "prove_for_all_sizes", lambda *args: "not translated: as this test says")
     monkeypatch.setattr(verdict, "DATA_LIMIT", 8)  # K = 3, N = 2 has 9 data vectors; K = 3, N = 3 has 27
     result = _check(average_nll, (q, x), formula, ctx)
     assert result.evidence is Evidence.PROVED_FOR_SIZES
     assert "except at K = 3, N = 2; K = 3, N = 3 (more than 8 data vectors)" in result.detail
+    assert result.detail.endswith("; not proved for all sizes: not translated: as this test says")
     monkeypatch.setattr(verdict, "DATA_LIMIT", 0)
     result = _check(average_nll, (q, x), formula, ctx)
     assert result.evidence is Evidence.NUMERIC
@@ -139,7 +143,7 @@ def _softmax():
 
 def test_the_max_shifted_softmax_is_proved_and_survives_scores_that_overflow_exp():
     ctx, z, o, formula = _softmax()
-    assert _check(softmax, (z, o), formula, ctx).evidence is Evidence.PROVED_FOR_SIZES
+    assert _check(softmax, (z, o), formula, ctx).evidence is Evidence.PROVED
     assert softmax([1000.0, 1000.0], 0) == 0.5  # math.exp(1000.0) alone raises OverflowError
     result = _check(softmax_shift_forgotten_below, (z, o), formula, ctx)
     assert result.evidence is Evidence.REFUTED
@@ -165,7 +169,7 @@ def test_the_step_is_named_for_the_function_and_fails_the_derivation_when_refute
     assert [s.name for s in d.steps][1:] == ["code-cross_entropy", "code-cross_entropy_skips_first"]
     assert d.steps[1].expr == d.steps[0].expr  # checked against the chain's last expression by default
     report = check_derivation(d)
-    assert [r.evidence for r in report.results][1:] == [Evidence.PROVED_FOR_SIZES, Evidence.REFUTED]
+    assert [r.evidence for r in report.results][1:] == [Evidence.PROVED, Evidence.REFUTED]
     assert not report.passed
 
 

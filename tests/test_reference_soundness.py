@@ -100,7 +100,7 @@ def _distributions():
         (bce_tau, _bce(), Evidence.PROVED),
         (bce_pow, _bce(), Evidence.PROVED),
         (bce_fabs, _bce(absolute=True), Evidence.PROVED),
-        (nll_of_product, _data(), Evidence.PROVED_FOR_SIZES),
+        (nll_of_product, _data(), Evidence.PROVED),
     ],
     ids=lambda v: getattr(v, "__name__", ""),
 )

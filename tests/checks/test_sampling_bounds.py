@@ -174,7 +174,7 @@ def test_a_scalar_only_a_bound_mentions_is_not_an_argument_the_code_must_take():
     from derive.core.evidence import Evidence
 
     result = _reference(_total, lambda ctx, K: ctx.real("z", (1, K), upper=m))
-    assert result.evidence is Evidence.PROVED_FOR_SIZES, result.detail
+    assert result.evidence is Evidence.PROVED, result.detail
 
 
 @pytest.mark.parametrize(

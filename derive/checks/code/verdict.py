@@ -7,6 +7,7 @@ import itertools
 
 import sympy as sp
 
+from derive.checks.code.allsizes import prove_for_all_sizes
 from derive.checks.code.floats import SIZES_SPAN, _against_no_value, _float_check, _float_verdict
 from derive.checks.code.paths import path_dependence
 from derive.checks.code.rebuild import symbolic
@@ -23,11 +24,50 @@ DATA_LIMIT = 64  # data vectors per size checked symbolically
 
 
 def check_reference(ref: Reference, formula: sp.Expr, ctx: Context, seed: int = 0, replay: str = "") -> StepResult:
-    """The evidence that ``ref`` computes ``formula``: exact at small sizes, then in floating point."""
+    """The evidence that ``ref`` computes ``formula``: its translation proved equal to the formula for all sizes
+    (``proved``), else the exact run at small sizes (``proved-for-sizes``) with the reason shown; the exact run
+    and the float check are made either way, and one that contradicts a proof is an engine inconsistency."""
     runs = _Runs(ref, symbolic(ref.function), ctx, Instances(formula, formula, ctx), replay)
     space = Space.of([formula], ctx)
     if undefined_everywhere(formula, ctx):  # log(1 − 1) as written: no input gives the formula a value
         return _against_no_value(runs, space)
+    proof = prove_for_all_sizes(ref, formula, ctx, seed, replay)
+    exact = _exact_at_sizes(ref, runs, space, ctx)
+    if exact.evidence is Evidence.REFUTED:
+        return _contradicted(proof, exact)
+    floats = _float_check(runs, space, seed)
+    if floats.evidence is Evidence.REFUTED:
+        return _contradicted(proof, floats)
+    if floats.evidence is not Evidence.NUMERIC:
+        return floats
+    if isinstance(proof, StepResult):
+        if proof.inconsistent:
+            return proof
+        return StepResult(Evidence.PROVED, f"{proof.detail}; {exact.detail}; {floats.detail}", trace=proof.trace)
+    if exact.evidence is Evidence.PROVED:  # no size and no data: the run on symbols covers every input
+        return StepResult(Evidence.PROVED, f"{exact.detail}; {floats.detail}")
+    return StepResult(exact.evidence, f"{exact.detail}; {floats.detail}; not proved for all sizes: {proof}")
+
+
+def _contradicted(proof, refutation: StepResult) -> StepResult:
+    """``refutation`` (a run of the code that differs from the formula), or, when the translation was proved
+    equal to the formula, an engine inconsistency: never a pass, and never a plain refutation either."""
+    if not isinstance(proof, StepResult) or proof.inconsistent:
+        return refutation
+    rules = ", ".join(dict.fromkeys(t.rule for t in proof.trace))
+    return StepResult(
+        Evidence.UNDECIDED,
+        f"engine inconsistency: {proof.detail} ({rules}), but {refutation.detail} at a point inside the "
+        "declarations; please report this",
+        counterexample=refutation.counterexample,
+        inconsistent=True,
+    )
+
+
+def _exact_at_sizes(ref: Reference, runs: _Runs, space: Space, ctx: Context) -> StepResult:
+    """The code run on symbols at each small size (every data vector), against the formula exactly: refuted
+    (with a counterexample), proved (no size, no data), proved-for-sizes, or numeric with the reason it is
+    short (the code failed on symbols, equality not shown, a path that may depend on the values)."""
     counted = [s for s in space.scalars if s in ctx.integer_values]
     covered: dict = {}
     failed = ""  # why the code could not run on symbols somewhere (the symbolic method failed, not the code)
@@ -57,35 +97,25 @@ def check_reference(ref: Reference, formula: sp.Expr, ctx: Context, seed: int = 
                     failed = f"the code cannot run on symbols{_at(point)} ({_error(got)})"
         for s, v in sizes:
             covered.setdefault(s, []).append(v)
-    floats = _float_check(runs, space, seed)
-    if floats.evidence is not Evidence.NUMERIC:
-        return floats
     if failed:
-        return StepResult(Evidence.NUMERIC, f"{failed}; {floats.detail}")
+        return StepResult(Evidence.NUMERIC, failed)
     if unshown:
-        return StepResult(
-            Evidence.NUMERIC, f"exact equality not shown{unshown[0]} (no counterexample found); {floats.detail}"
-        )
+        return StepResult(Evidence.NUMERIC, f"exact equality not shown{unshown[0]} (no counterexample found)")
     path = path_dependence(ref.function)
     if path:
         return StepResult(
             Evidence.NUMERIC,
             f"the symbolic run follows one path through the code, and {path}, so that path may not be the one "
-            f"every value takes: not a proof; {floats.detail}",
+            "every value takes: not a proof",
         )
     if not space.sizes and not space.data:
-        return StepResult(Evidence.PROVED, f"the code equals the formula symbolically; {floats.detail}")
+        return StepResult(Evidence.PROVED, "the code equals the formula symbolically")
     if not covered:
-        return StepResult(
-            Evidence.NUMERIC, f"every small size has more than {DATA_LIMIT} data vectors; {floats.detail}"
-        )
+        return StepResult(Evidence.NUMERIC, f"every small size has more than {DATA_LIMIT} data vectors")
     where = ", ".join(f"{min(v)} ≤ {s} ≤ {max(v)}" for s, v in covered.items())
     every = " (every data vector)" if space.data else ""
     left_out = f" except at {'; '.join(skipped)} (more than {DATA_LIMIT} data vectors)" if skipped else ""
-    return StepResult(
-        Evidence.PROVED_FOR_SIZES,
-        f"the code equals the formula exactly for {where}{every}{left_out}; {floats.detail}",
-    )
+    return StepResult(Evidence.PROVED_FOR_SIZES, f"the code equals the formula exactly for {where}{every}{left_out}")
 
 
 def _equal(got: sp.Expr, expected: sp.Expr, point: Point, ctx: Context) -> bool:
