@@ -21,9 +21,15 @@ ctx = Context()
 N = ctx.size("N", minimum=2)  # the number of tosses
 k = ctx.value("k", (1, N - 1))  # the number of heads: 0 < k < N, the modelling setting
 theta = ctx.probability("theta")  # the probability of heads, 0 < θ < 1
-ell, score = Function("ell"), Function("s")
+L, ell, score = Function("L"), Function("ell"), Function("s")
 
-ctx.define(ell(theta), log(theta**k * (1 - theta) ** (N - k)), text=r"\ell(\theta) = \log L(\theta)", name="ell_def")
+ctx.define(L(theta), theta**k * (1 - theta) ** (N - k), text=r"L(\theta) = \theta^{k} (1 - \theta)^{N - k}")
+ctx.define(
+    ell(theta),
+    k * log(theta) + (N - k) * log(1 - theta),
+    text=r"\ell(\theta) = k \log \theta + (N - k) \log(1 - \theta)",
+    name="ell_def",
+)
 ctx.define(
     score(theta),
     k / theta - (N - k) / (1 - theta),
@@ -31,10 +37,10 @@ ctx.define(
     name="score_def",
 )
 
-loglik = Derivation("The Bernoulli log-likelihood", ctx, start=ell(theta), name="bernoulli-log-likelihood")
+loglik = Derivation("The Bernoulli log-likelihood", ctx, start=log(L(theta)), name="bernoulli-log-likelihood")
 loglik.step(
     log(theta**k * (1 - theta) ** (N - k)),
-    "the likelihood of k heads in N independent tosses: θ for each head, 1 − θ for each tail",
+    "the likelihood of k heads in N independent tosses: a factor θ for each head, 1 − θ for each tail",
     name="likelihood",
 )
 loglik.step(
@@ -43,6 +49,7 @@ loglik.step(
     by=["log_mul", "log_pow"],
     name="take-logs",
 )
+loglik.step(ell(theta), "call it the log-likelihood ℓ(θ)", name="name-it")
 
 derivative = Derivation("The score of the Bernoulli log-likelihood", ctx, start=Derivative(ell(theta), theta))
 derivative.name = "bernoulli-score"
