@@ -57,11 +57,12 @@ def verify_inequality(
     relation: Relation,
     ctx: Context,
     seed: int = 0,
-    hints: tuple[str, ...] = (),
+    hints: tuple = (),
     budget: float = LEMMA_SECONDS,
 ) -> StepResult:
-    """Evidence for ``lhs < rhs`` (or ≤, >, ≥): positivity of the difference, else the named lemmas and
-    monotonicity (derive.engine.inequalities, the ``by=`` ones first) within ``budget`` seconds, else a constant
+    """Evidence for ``lhs < rhs`` (or ≤, >, ≥): positivity of the difference, else the named lemmas, the cited
+    derivations' inequalities and monotonicity (derive.engine.inequalities, the ``by=`` ones first) within
+    ``budget`` seconds, else a constant
     difference evaluated with certified error; a point where it fails refutes it."""
     try:
         lhs, rhs = exact_decimals(sp.sympify(lhs)), exact_decimals(sp.sympify(rhs))  # a plain 1 or 0.5 too

@@ -49,9 +49,10 @@ class Options:
 
 # -- one claim -------------------------------------------------------------------------------------------------
 def verify_claim(
-    lhs: sp.Expr, rhs: sp.Expr, ctx: Context, hints: tuple[str, ...] = (), options: Options | None = None
+    lhs: sp.Expr, rhs: sp.Expr, ctx: Context, hints: tuple = (), options: Options | None = None
 ) -> StepResult:
-    """Check ``lhs = rhs`` in-process (no time limit): the evidence ladder described in the module docstring."""
+    """Check ``lhs = rhs`` in-process (no time limit): the evidence ladder described in the module docstring.
+    ``hints`` are rule names and cited derivations (:class:`derive.engine.citation.Cited`)."""
     options = options or Options()
     start = time.monotonic()
     try:
@@ -112,7 +113,8 @@ def _why_not(
     if result.evidence in (Evidence.PROVED, Evidence.REFUTED, Evidence.ASSUMED) or result.inconsistent:
         return result
     if time.monotonic() + proving < deadline:
-        result.why_not = explain(lhs, rhs, ctx, hints, deadline=deadline).lines()
+        names = tuple(h for h in hints if isinstance(h, str))  # a cited derivation is no rule the report can name
+        result.why_not = explain(lhs, rhs, ctx, names, deadline=deadline).lines()
     return result
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from derive.core import hooks, location, names
+from derive.core import citing, hooks, location, names
 from derive.core.context import Context
 from derive.core.errors import ModelError
 from derive.core.evidence import ALLOWABLE, Evidence
@@ -90,6 +90,9 @@ class Step:
     # the derivations whose conclusions this step cites (their ``name``s), from ``by=`` a Derivation or its name:
     # each is used as a rule (an equation) or a lemma (an inequality), and must itself pass
     citations: tuple[str, ...] = ()
+    # the Derivation objects among them, for a run that did not load their modules; never pickled (a worker is
+    # sent their conclusions: derive.run.citations), nor compared
+    cited: tuple = field(default=(), compare=False, repr=False)
     file: str = ""
     line: int = 0
 
@@ -97,6 +100,10 @@ class Step:
     def where(self) -> str:
         """``proofs/x.py:14`` for messages."""
         return f"{self.file}:{self.line}" if self.file else "<unknown>"
+
+    def __getstate__(self) -> dict:
+        """Pickled without the cited Derivation objects (whole modules' worth; a worker gets their conclusions)."""
+        return {**self.__dict__, "cited": ()}
 
 
 @dataclass(repr=False)
@@ -165,7 +172,8 @@ class Derivation:
         witness: dict | None = None,
         budget: float | None = None,
     ) -> Step:
-        """Claim ``current <relation> expr``, justified in words by ``because``; ``by`` names rules to try first.
+        """Claim ``current <relation> expr``, justified in words by ``because``; ``by`` names rules to try first,
+        and derivations whose conclusions the step cites (their objects or names: derive.core.citing).
 
         ``relation`` is ``=``, ``<``, ``≤``, ``>``, ``≥`` or ``≠``. A ``≠`` needs a ``witness``: values (inside
         the declarations) at which the two sides are shown to differ exactly. ``budget`` is the seconds this step's
@@ -265,8 +273,7 @@ class Derivation:
         expr = _as_expr(expr, label)
         if not isinstance(because, str) or not because.strip():
             raise ModelError(f"{label}: every step needs a justification in words (because=...)")
-        hints = hint_names(by, label)
-        _check_hints(hints, label)
+        hints, citations, cited = citing.split_by(by, label, Derivation, self)
         try:
             relation = Relation(relation)
         except ValueError:
@@ -292,6 +299,8 @@ class Derivation:
             name=name,
             relation=relation,
             hints=hints,
+            citations=citations,
+            cited=cited,
             prose=prose.strip(),
             allow=allow,
             file=where[0],
@@ -361,25 +370,6 @@ def _as_expr(expr: object, label: str) -> sp.Expr:
     if not isinstance(expr, sp.Expr):
         raise ModelError(f"{label}: expected a SymPy expression, got {type(expr).__name__} {expr!r}")
     return expr
-
-
-def hint_names(by, label: str = "by=") -> tuple[str, ...]:
-    """``by=`` as a tuple of rule names: it may be a name, a rule object (``derive.engine.rules.log_mul``, which
-    the model knows only by its ``name``) or several of either."""
-    items = (by,) if isinstance(by, str) or not isinstance(by, Iterable) else tuple(by)
-    names = tuple(h if isinstance(h, str) else getattr(h, "name", h) for h in items)
-    for h in names:
-        if not isinstance(h, str):
-            raise TypeError(f"{label}: by= takes rule names or rules, not {type(h).__name__} {h!r}")
-    return names
-
-
-def _check_hints(hints: tuple[str, ...], label: str) -> None:
-    names = hooks.call("rule_names")  # the engine's registry, which imports the model's types
-    for h in hints:
-        if h not in names and not h.endswith("_def"):
-            known = ", ".join(sorted(names))
-            raise ModelError(f"{label}: unknown rule {h!r} in by=...; known rules: {known}")
 
 
 # the __init__ dataclasses generate for Derivation (its code lives in no file) calls __post_init__

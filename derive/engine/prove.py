@@ -5,6 +5,9 @@ unfolding definitions, then with the definitions unfolded. When both sides are p
 probabilities), the same attempts also run on their logarithms: log is injective on the positive reals
 (``log_injective``), and ``log_prod``/``log_pow`` turn products into sums the sum rules can handle.
 
+A cited derivation's equation (:class:`derive.engine.citation.Cited` among the hints) is a rule of the hinted
+attempts, left to right in one attempt and right to left in the next (both at once would loop).
+
 When the normal forms differ, sums over one body whose ranges differ by constants are aligned
 (:mod:`derive.engine.align`) and the sides normalised and compared again. When no attempt concludes, a claim about
 sums or products over a size is tried by induction on it (:mod:`derive.engine.induction`).
@@ -18,6 +21,8 @@ from derive.core.context import Context
 from derive.core.evidence import TraceEntry
 from derive.engine import induction
 from derive.engine.align import align
+from derive.engine.citation import rules as cited_rules
+from derive.engine.citation import split
 from derive.engine.compare import exactly_equal
 from derive.engine.defined import may_be_undefined
 from derive.engine.facts import Env, positive
@@ -32,15 +37,20 @@ ALIGN_ROUNDS = 2  # alignments of the normal forms per attempt (a split term may
 def attempts(ctx: Context, hints: tuple[str | Rule, ...], one_sided: frozenset[str] = frozenset()) -> list[list[Rule]]:
     """The rule sets to try, smallest first; ``hints`` are the step's ``by=`` (rule names or rules);
     ``one_sided`` names definitions whose head occurs on one side only."""
+    hints, cited = split(hints)
     hints = tuple(rule_name(h) for h in hints)
     base = list(RULES.values())
     ctx_rules = context_rules(ctx)
     unfold = [r for r in ctx_rules if r.introduces_symbols]
     constraints = [r for r in ctx_rules if not r.introduces_symbols]
     out: list[list[Rule]] = []
+    everything = {r.name: r for r in base + ctx_rules}
+    hinted = [everything[n] for n in everything if n in hints or n in ALGEBRA]
+    for c in cited:  # each direction alone, with the hinted rules, then with every rule
+        for rule in cited_rules(c):
+            out += [[rule, *hinted], [rule, *base, *constraints], [rule, *unfold, *base, *constraints]]
     if hints:
-        everything = {r.name: r for r in base + ctx_rules}
-        out.append([everything[n] for n in everything if n in hints or n in ALGEBRA])
+        out.append(hinted)
     out.append(base + constraints)
     for name in sorted(one_sided):  # one definition at a time keeps the trace short
         out.append([r for r in unfold if r.name == name] + base + constraints)

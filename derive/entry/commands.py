@@ -215,18 +215,25 @@ def check_all(
         missing_step = True
     if not items:
         return [], missing_step
+    items = _with_citations(items, loaded)  # raises CitationError (bad input) before the table starts
     columns = Columns.fitting([d for d, _, _ in items])
     if stream is not None:
         print(columns.header(), file=stream)
     verbosity = Verbosity.VERBOSE if getattr(args, "verbose", False) else Verbosity.NORMAL
+    seen: dict = {}  # each derivation's report so far, by name: what a citing step cites came before it
 
     def progress(report, step, result):
+        seen[report.derivation.name] = report
         if stream is not None:
             d = report.derivation
             n = getattr(d, "first_index", 1) + d.steps.index(step)
             print(columns.row(d.name, n, step, result), file=stream, flush=True)
             for line in step_notes(step, n, result, verbosity):
                 print(line, file=stream)
+            fared = {c: "passes" if seen[c].passed else "fails" for c in getattr(step, "citations", ()) if c in seen}
+            cites = [f"{c} ({fared.get(c, 'not in this run')})" for c in getattr(step, "citations", ())]
+            if cites:
+                print("    cites " + ", ".join(cites), file=stream)
 
     reports: list = [None] * len(items)
     stored = {i: iter(item.reports) for i, item in enumerate(loaded) if isinstance(item, Recalled)}
@@ -264,6 +271,17 @@ def check_all(
     if recording is not None and cache is not None:
         _record(recording, loaded, items, reports)
     return reports, missing_step
+
+
+def _with_citations(items: list, loaded: list) -> list:
+    """``items`` with what their derivations cite, each before what cites it (derive.run.citations.in_table)."""
+    live = [(d, shown) for d, shown, i in items if not isinstance(loaded[i], Recalled)]
+    if not any(getattr(s, "citations", ()) for d, _ in live for s in d.steps):
+        return items
+    from derive.run.citations import in_table
+
+    library = [d for item in loaded if not isinstance(item, Recalled) for d in item.derivations]
+    return in_table(items, live, library)
 
 
 def _record(recording: Recording, loaded: list, items: list, reports: list) -> None:

@@ -86,8 +86,9 @@ def context_fingerprint(ctx: Context) -> str:
     return "\n".join(f"{name} {describe(value)}" for name, value in sorted(vars(ctx).items()))
 
 
-def step_key(ctx: Context, step: Step, seed: int) -> str:
-    """The hex key of ``step`` checked in ``ctx`` with ``seed``."""
+def step_key(ctx: Context, step: Step, seed: int, cited: tuple[str, ...] = ()) -> str:
+    """The hex key of ``step`` checked in ``ctx`` with ``seed``; ``cited`` are the fingerprints of the derivations
+    it cites (derive.run.citations.fingerprints): a change to one of them is a change to the step."""
     fields = [
         f"schema {SCHEMA}",
         engine_fingerprint(),
@@ -100,6 +101,8 @@ def step_key(ctx: Context, step: Step, seed: int) -> str:
         "code " + (step.reference.fingerprint() if step.reference is not None else ""),
         f"seed {seed}",
     ]
+    if cited:  # only then: the keys of steps that cite nothing are what they were
+        fields.append("cites " + ",".join(cited))
     return hashlib.sha256("\n".join(fields).encode()).hexdigest()
 
 

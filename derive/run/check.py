@@ -15,6 +15,7 @@ from derive.core.context import Context
 from derive.core.evidence import Evidence, StepResult, replay_command
 from derive.core.model import Derivation, Kind, Relation, Step
 from derive.run.cache import Cache, step_key
+from derive.run.citations import capped, fingerprints, plan, standing
 from derive.run.tasks import ClaimTask, ExplainTask, StepRef, StepTask
 from derive.run.worker import Task, run_isolated, run_many, unlimited
 
@@ -45,6 +46,7 @@ class DerivationReport:
                     "allow": s.allow.value,
                     "passed": r.evidence.satisfies(s.allow),
                     "location": s.where,
+                    **({"citations": list(s.citations)} if s.citations else {}),
                     **r.to_json(),
                 }
                 for n, (s, r) in enumerate(
@@ -55,9 +57,10 @@ class DerivationReport:
 
 
 # -- steps and derivations -------------------------------------------------------------------------------------
-def step_task(derivation: Derivation, step: Step, options: Options) -> StepTask:
-    """What checking ``step`` takes, as data a worker process can rebuild (derive.run.tasks)."""
-    return StepTask(step, derivation.context, options, StepRef.of(derivation, step))
+def step_task(derivation: Derivation, step: Step, options: Options, cited: tuple = ()) -> StepTask:
+    """What checking ``step`` takes, as data a worker process can rebuild (derive.run.tasks); ``cited`` are the
+    conclusions it cites (derive.run.citations)."""
+    return StepTask(step, derivation.context, options, StepRef.of(derivation, step), cited)
 
 
 def step_budget(step: Step, options: Options) -> float:
@@ -74,7 +77,8 @@ def check_step(derivation: Derivation, step: Step, options: Options | None = Non
     options = options or Options()
     budget = step_budget(step, options)
     opts = Options(budget, options.seed, options.replay)
-    return run_many([step_task(derivation, step, opts)], options.budget, budgets=[budget])[0]
+    cited = plan([(derivation, "")]).of(step) if step.citations else ()
+    return run_many([step_task(derivation, step, opts, cited)], options.budget, budgets=[budget])[0]
 
 
 def check_derivations(
@@ -84,13 +88,20 @@ def check_derivations(
     jobs: int = 1,
     cache: Cache | None = None,
     progress: Callable[[DerivationReport, Step, StepResult], None] | None = None,
+    library: list[Derivation] = (),
 ) -> list[DerivationReport]:
     """Check every step of every derivation, ``jobs`` steps at a time, reusing ``cache`` where it has a result.
 
-    Results, and ``progress(report, step, result)`` calls, come in derivation order whatever ``jobs`` is.
+    What the derivations cite is checked too, each before what cites it (derive.run.citations; ``library`` holds
+    the run's other derivations, for citations by name), and a citing step's evidence is at most theirs. Results,
+    and ``progress(report, step, result)`` calls, come in that order whatever ``jobs`` is; the reports returned are
+    those of ``items``, in their order. Raises ``CitationError`` on a citation that cannot be resolved.
     """
     options = options or Options()
-    reports = [DerivationReport(d, path=path) for d, path in items]
+    planned = plan(items, library)
+    reports = [DerivationReport(d, path=path) for d, path in planned.items]
+    by_name = {r.derivation.name: r for r in reports}
+    prints = fingerprints(planned.items, step_key, options.seed) if cache and planned.cited else {}
     tasks: list[Task] = []
     budgets: list[float] = []
     slots: list[tuple[DerivationReport, Step, str]] = []
@@ -98,10 +109,11 @@ def check_derivations(
         for step in report.derivation.steps:
             budget = step_budget(step, options)
             opts = Options(budget, options.seed, replay=replay_command(report.path or step.file, step.name))
-            key = step_key(report.derivation.context, step, options.seed) if cache else ""
+            cited = tuple(prints.get(n, n) for n in step.citations)
+            key = step_key(report.derivation.context, step, options.seed, cited) if cache else ""
             # a verdict answers this check only under the budget it was reached under (derive.run.cache.reusable)
             hit = cache.get(key, _limit(budget)) if cache else None
-            tasks.append(hit or step_task(report.derivation, step, opts))
+            tasks.append(hit or step_task(report.derivation, step, opts, planned.of(step)))
             budgets.append(budget)
             slots.append((report, step, key))
 
@@ -109,13 +121,19 @@ def check_derivations(
         report, step, key = slots[index]
         result = _explained(report.derivation, step, result)
         if cache and not result.cached:
-            cache.put(key, result, _limit(budgets[index]))
+            cache.put(key, result, _limit(budgets[index]))  # its own verdict: what it cites is weighed below
+        if step.citations:  # every derivation it cites came earlier in the run, and has all its results
+            cited = {n: by_name[n] for n in step.citations}
+            result = capped(
+                result, {n: standing(r.derivation.steps, r.results, r.derivation.context) for n, r in cited.items()}
+            )
         report.results.append(result)
         if progress:
             progress(report, step, result)
 
     run_many(tasks, options.budget, jobs, on_result, budgets=budgets)
-    return reports
+    asked = {id(d) for d, _ in items}
+    return [r for r in reports if id(r.derivation) in asked]
 
 
 EXPLAIN_SECONDS = 2.0  # for the explanation of a step that ran out of its budget

@@ -85,6 +85,7 @@ class StoredStep:
     because: str
     allow: Evidence
     where: str
+    citations: tuple[str, ...] = ()  # the derivations it cites (derive.run.citations), for the check table
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class StoredReport:
                 str(s["justification"]),
                 Evidence(s["allow"]),
                 str(s["location"]),
+                tuple(str(name) for name in s.get("citations", ())),
             )
             for s in data["steps"]
         ]

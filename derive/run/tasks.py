@@ -82,9 +82,11 @@ class StepTask:
     context: Context
     options: Options
     ref: StepRef | None = None  # where the step comes from, for a worker that cannot be sent the step itself
+    cited: tuple = ()  # the conclusions the step cites (derive.engine.citation.Cited: data, sent by value)
 
     def __call__(self) -> StepResult:
         step, ctx, options = self.step, self.context, self.options
+        hints = step.hints + self.cited
         if step.kind is Kind.ASSUME:
             return check_assumption(ctx, step)
         if step.kind is Kind.REFERENCE:
@@ -95,16 +97,16 @@ class StepTask:
             return verify_witness(step.claim_lhs, step.expr, dict(step.values), ctx)
         if step.relation is not Relation.EQ:
             share = LEMMA_SHARE * options.budget
-            return verify_inequality(step.claim_lhs, step.expr, step.relation, ctx, options.seed, step.hints, share)
+            return verify_inequality(step.claim_lhs, step.expr, step.relation, ctx, options.seed, hints, share)
         if step.kind is Kind.EXAMPLE:
             return check_example(ctx, step, options)
-        return verify_claim(step.claim_lhs, step.expr, ctx, step.hints, options)
+        return verify_claim(step.claim_lhs, step.expr, ctx, hints, options)
 
     def by_reference(self) -> ReloadedStep | None:
         """The same check as a module path and names, for when the step itself cannot be pickled."""
         if self.ref is None:
             return None
-        return ReloadedStep(self.ref, self.options, _identity(self.context, self.step))
+        return ReloadedStep(self.ref, self.options, _identity(self.context, self.step), self.cited)
 
 
 @dataclass(frozen=True)
@@ -116,12 +118,13 @@ class ReloadedStep:
     ref: StepRef
     options: Options
     identity: str
+    cited: tuple = ()
 
     def __call__(self) -> StepResult:
         derivation, step = self.ref.resolve()
         if _identity(derivation.context, step) != self.identity:
             return StepResult(Evidence.UNDECIDED, f"{self.ref.source} changed while it was being checked")
-        return StepTask(step, derivation.context, self.options)()
+        return StepTask(step, derivation.context, self.options, cited=self.cited)()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ uses them (:func:`prove_inequality`).
 
 ``LEMMAS`` maps each name to its lemma; ``by=`` accepts these names as well as the rewrite rules'. Without
 ``by=`` every lemma is tried, within the step's budget; with it the named ones are tried first, one level deeper.
+A cited derivation's inequality (:class:`derive.engine.citation.Cited` among the hints) is a named lemma too.
 """
 
 from __future__ import annotations
@@ -30,12 +31,22 @@ def prove_inequality(
     rhs: sp.Expr,
     strict: bool,
     ctx: Context,
-    hints: tuple[str, ...] = (),
+    hints: tuple = (),
     deadline: float | None = None,
 ) -> tuple[list[TraceEntry] | None, Attempts]:
     """A proof of ``lhs ≤ rhs`` (``<`` when strict) from the named lemmas and monotonicity: its trace entries, or
-    None; and the lemmas that matched but declined (for the report)."""
-    named = tuple(LEMMAS[h] for h in hints if h in LEMMAS and LEMMAS[h] in BOUNDS)
+    None; and the lemmas that matched but declined (for the report). ``hints`` are lemma names and cited
+    derivations (their inequalities are tried first)."""
+    from derive.engine.citation import lemma, split  # here: the citation module builds on this package
+
+    hints, cited = split(hints)
+    compiled = tuple(found for c in cited if (found := lemma(c)) is not None)
+    if compiled:  # the cited results alone first: the trace then shows them, not a built-in lemma's way round
+        search = Search(ctx, compiled, deadline)
+        found = prove_le(search, lhs, rhs, Env(ctx), strict, DEPTH + 1)
+        if found is not None:
+            return found, search.attempts
+    named = compiled + tuple(LEMMAS[h] for h in hints if h in LEMMAS and LEMMAS[h] in BOUNDS)
     lemmas = named + tuple(lemma for lemma in BOUNDS if lemma not in named)
     search = Search(ctx, lemmas, deadline)
     depth = DEPTH + (1 if named else 0)
