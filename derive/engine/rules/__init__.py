@@ -29,7 +29,7 @@ from derive.engine.rules.expectation import (
     integral_add,
     integral_gaussian,
 )
-from derive.engine.rules.log import exp_add, log_exp_neg, log_mul, log_pow, log_prod, log_together
+from derive.engine.rules.log import exp_add, log_exp_neg, log_mul, log_pow, log_prod, log_together, tanh_eq
 from derive.engine.rules.products import exp_sum, prod_comm, prod_const, prod_mul_distrib, prod_pow
 from derive.engine.rules.sums import (
     add_pow,
@@ -101,4 +101,5 @@ __all__ = [
     "sum_const",
     "sum_expand",
     "sum_kronecker_delta",
+    "tanh_eq",
 ]
