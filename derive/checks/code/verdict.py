@@ -4,6 +4,7 @@ formula exactly, then the float check; what each method showed, or failed to, de
 from __future__ import annotations
 
 import itertools
+import time
 
 import sympy as sp
 
@@ -21,6 +22,7 @@ from derive.core.evidence import Counterexample, Evidence, StepResult
 from derive.engine.compare import exactly_equal
 
 DATA_LIMIT = 64  # data vectors per size checked symbolically
+EXACT_SECONDS = 1.0  # the exact run's time after a proof for all sizes (it is a further check, not the proof)
 
 
 def check_reference(ref: Reference, formula: sp.Expr, ctx: Context, seed: int = 0, replay: str = "") -> StepResult:
@@ -31,8 +33,9 @@ def check_reference(ref: Reference, formula: sp.Expr, ctx: Context, seed: int = 
     space = Space.of([formula], ctx)
     if undefined_everywhere(formula, ctx):  # log(1 − 1) as written: no input gives the formula a value
         return _against_no_value(runs, space)
-    proof = prove_for_all_sizes(ref, formula, ctx, seed, replay)
-    exact = _exact_at_sizes(ref, runs, space, ctx)
+    proof = prove_for_all_sizes(ref, formula, ctx)
+    proved = isinstance(proof, StepResult)  # then the exact run is a further check, within a time share
+    exact = _exact_at_sizes(ref, runs, space, ctx, time.monotonic() + EXACT_SECONDS if proved else None)
     if exact.evidence is Evidence.REFUTED:
         return _contradicted(proof, exact)
     floats = _float_check(runs, space, seed)
@@ -40,9 +43,7 @@ def check_reference(ref: Reference, formula: sp.Expr, ctx: Context, seed: int = 
         return _contradicted(proof, floats)
     if floats.evidence is not Evidence.NUMERIC:
         return floats
-    if isinstance(proof, StepResult):
-        if proof.inconsistent:
-            return proof
+    if proved:
         return StepResult(Evidence.PROVED, f"{proof.detail}; {exact.detail}; {floats.detail}", trace=proof.trace)
     if exact.evidence is Evidence.PROVED:  # no size and no data: the run on symbols covers every input
         return StepResult(Evidence.PROVED, f"{exact.detail}; {floats.detail}")
@@ -52,7 +53,7 @@ def check_reference(ref: Reference, formula: sp.Expr, ctx: Context, seed: int = 
 def _contradicted(proof, refutation: StepResult) -> StepResult:
     """``refutation`` (a run of the code that differs from the formula), or, when the translation was proved
     equal to the formula, an engine inconsistency: never a pass, and never a plain refutation either."""
-    if not isinstance(proof, StepResult) or proof.inconsistent:
+    if not isinstance(proof, StepResult):
         return refutation
     rules = ", ".join(dict.fromkeys(t.rule for t in proof.trace))
     return StepResult(
@@ -64,10 +65,11 @@ def _contradicted(proof, refutation: StepResult) -> StepResult:
     )
 
 
-def _exact_at_sizes(ref: Reference, runs: _Runs, space: Space, ctx: Context) -> StepResult:
+def _exact_at_sizes(ref: Reference, runs: _Runs, space: Space, ctx: Context, deadline: float | None) -> StepResult:
     """The code run on symbols at each small size (every data vector), against the formula exactly: refuted
     (with a counterexample), proved (no size, no data), proved-for-sizes, or numeric with the reason it is
-    short (the code failed on symbols, equality not shown, a path that may depend on the values)."""
+    short (the code failed on symbols, equality not shown, a path that may depend on the values, the run
+    stopped at ``deadline``, a :func:`time.monotonic` value, after the points it reached)."""
     counted = [s for s in space.scalars if s in ctx.integer_values]
     covered: dict = {}
     failed = ""  # why the code could not run on symbols somewhere (the symbolic method failed, not the code)
@@ -80,6 +82,11 @@ def _exact_at_sizes(ref: Reference, runs: _Runs, space: Space, ctx: Context) -> 
             continue
         for data in space.data_choices(sm, DATA_LIMIT):
             for picked in _integer_choices(space, counted, sm):
+                if deadline is not None and time.monotonic() > deadline:
+                    reached = ", ".join(f"{min(v)} ≤ {s} ≤ {max(v)}" for s, v in covered.items()) or "no size"
+                    return StepResult(
+                        Evidence.NUMERIC, f"the exact run at small sizes stopped at its time share ({reached} done)"
+                    )
                 point = Point(sizes, tuple(data), (), picked)
                 expected, _ = runs.formula.instantiate(point, values=False)
                 try:
@@ -88,7 +95,7 @@ def _exact_at_sizes(ref: Reference, runs: _Runs, space: Space, ctx: Context) -> 
                     got = exc
                 if isinstance(got, sp.Basic) and _equal(_exact_floats(got), expected, point, ctx):
                     continue
-                cex = _search_point(runs, space, point)
+                cex = _search_point(runs, space, point, deadline)
                 if cex is not None:
                     return StepResult(Evidence.REFUTED, "the code and the formula differ", counterexample=cex)
                 if isinstance(got, sp.Basic):
@@ -136,7 +143,7 @@ def _integer_choices(space: Space, counted: list, sizes: dict):
     return itertools.product(*[[(s, v) for v in space._scalar_values(s, sizes)] for s in counted])
 
 
-def _search_point(runs: _Runs, space: Space, point: Point) -> Counterexample | None:
+def _search_point(runs: _Runs, space: Space, point: Point, deadline: float | None = None) -> Counterexample | None:
     """Readable family (and scalar) values at ``point``'s sizes and data where the code, run on exact numbers
     (or, where that run fails, on floats), differs from the formula or fails where the formula has a value."""
     sm = point.size_map()
@@ -148,6 +155,8 @@ def _search_point(runs: _Runs, space: Space, point: Point) -> Counterexample | N
     else:
         pairs = itertools.product(space.family_choices(sm), scalar_sets)
     for fams, scalars in pairs:
+        if deadline is not None and time.monotonic() > deadline:
+            return None  # the float check goes on searching
         at = Point(point.sizes, point.data, tuple(fams), tuple(point.scalars) + tuple(scalars))
         if point_violation(at, runs.ctx):
             continue  # only a point inside the declarations can refute
