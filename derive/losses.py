@@ -86,9 +86,10 @@ def sigmoid(z):
 
 def gaussian_nll(y, f, sigma):
     """The average negative log-likelihood of the targets ``y`` under normals centred on the predictions ``f``
-    with standard deviation ``sigma``: the mean over n of (y_n − f_n)²/(2σ²) + ½ log 2πσ²."""
-    var = sigma**2
-    return sum((y[n] - f[n]) ** 2 / (2 * var) + math.log(2 * math.pi * var) / 2 for n in range(len(y))) / len(y)
+    with standard deviation ``sigma``: the mean over n of (y_n − f_n)²/(2σ²) + ½ log 2πσ², computed as the mean
+    squared error over 2σ² plus ½ log 2πσ² (the sum over n of the constant is N times it)."""
+    mse = sum((y[n] - f[n]) ** 2 for n in range(len(y))) / len(y)
+    return mse / (2 * sigma**2) + math.log(2 * math.pi * sigma**2) / 2
 
 
 def bernoulli_kl(p, q):
