@@ -9,7 +9,7 @@ the predictions by maximum likelihood is least squares. Its gradient in one pred
 prediction, divided by :math:`N\sigma^2`.
 """
 
-from sympy import Derivative, KroneckerDelta, Product, Sum, Symbol, log, pi
+from sympy import Derivative, KroneckerDelta, Mul, Pow, Product, Sum, Symbol, log, pi
 
 from derive import Context, Derivation, normal_pdf
 from derive.losses import gaussian_nll
@@ -75,12 +75,12 @@ gradient.step(
     name="drop-the-constant",
 )
 gradient.step(
-    Sum(2 * (y[n] - f[n]) * -KroneckerDelta(n, j), (n, 1, N)) / (2 * N * sigma**2),
+    Sum(Mul(2, f[n] - y[n], KroneckerDelta(n, j)), (n, 1, N)) / (2 * N * sigma**2),
     "the chain rule, term by term: ∂(y_n − f_n)²/∂f_j = 2(y_n − f_n) · (−∂f_n/∂f_j), and ∂f_n/∂f_j = δ_nj",
     name="chain-rule",
 )
 gradient.step(
-    -2 * (y[j] - f[j]) / (2 * N * sigma**2),
+    Mul(Mul(2, f[j] - y[j], evaluate=False), Pow(2 * N * sigma**2, -1), evaluate=False),
     "only the term n = j survives",
     name="only-example-j",
     prose="Moving the prediction of example j changes only that example's squared error.",
