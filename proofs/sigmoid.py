@@ -7,7 +7,7 @@ on the forward pass, and the slope is largest, ¼, at :math:`z = 0`, where :math
 derivation gives the form :math:`\tfrac12(1 + \tanh(z/2))` in which the shipped code computes σ without overflow.
 """
 
-from sympy import Derivative, Function, Symbol, exp, tanh
+from sympy import Derivative, Function, Mul, S, Symbol, exp, tanh
 
 from derive import Context, Derivation
 from derive.losses import sigmoid
@@ -50,17 +50,18 @@ tanh_form.step(
     "multiply the numerator and the denominator by e^{z/2}",
     name="symmetric",
     budget=15,  # the independent guard evaluates e^{±z/2} at many points: about 3 s on an idle core
-    prose="In floating point, e^{−z} overflows for z below about −709, although σ(z) is then just a tiny "
-    "positive number. Writing σ with the half-angle exponentials leads to a form that never overflows.",
+    prose="In floating point, :math:`e^{-z}` overflows for :math:`z` below about −709, although "
+    ":math:`\\sigma(z)` is then just a tiny positive number. Writing σ with the half-angle exponentials "
+    "leads to a form that never overflows.",
 )
 tanh_form.step(
-    (1 + (exp(z / 2) - exp(-z / 2)) / (exp(z / 2) + exp(-z / 2))) / 2,
+    Mul(S.Half, 1 + (exp(z / 2) - exp(-z / 2)) / (exp(z / 2) + exp(-z / 2)), evaluate=False),
     "write the numerator e^{z/2} as half the denominator plus half of e^{z/2} − e^{−z/2}",
     name="half-plus",
     budget=15,  # the independent guard evaluates e^{±z/2} at many points: about 3 s on an idle core
 )
 tanh_form.step(
-    (1 + tanh(z / 2)) / 2,
+    Mul(S.Half, 1 + tanh(z / 2), evaluate=False),
     "the definition of the hyperbolic tangent, tanh u = (e^u − e^{−u})/(e^u + e^{−u})",
     by="tanh_eq",
     name="tanh",
