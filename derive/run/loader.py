@@ -131,7 +131,10 @@ def load_module(path: Path) -> Loaded:
         return Loaded(path, error=LoadError(f"{shown}: failed to import: {_where(exc, path)}"))
     from derive.core.model import Derivation  # here, so that importing the loader does not import SymPy
 
-    found = [v for v in vars(module).values() if isinstance(v, Derivation)]
+    imported = _imported_names(path)  # a derivation imported to be cited is its own module's, not this one's
+    found = list(
+        {id(v): v for k, v in vars(module).items() if isinstance(v, Derivation) and k not in imported}.values()
+    )
     if not found:
         return Loaded(path, error=LoadError(f"{shown}: defines no derivation (no Derivation object at module level)"))
     for n, d in enumerate(found):
@@ -140,6 +143,19 @@ def load_module(path: Path) -> Loaded:
             # the module docstring opens the module's first derivation; the others say their own (intro=...)
             d.intro = module.__doc__.strip()
     return Loaded(path, derivations=found)
+
+
+def _imported_names(path: Path) -> set[str]:
+    """The names the module at ``path`` binds by ``import`` statements at its top level."""
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return set()
+    out = set()
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            out |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return out
 
 
 #: Seconds a derivation module may take to import (``DERIVE_IMPORT_TIMEOUT``); building a derivation is quick.

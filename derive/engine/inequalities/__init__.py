@@ -9,6 +9,8 @@ A cited derivation's inequality (:class:`derive.engine.citation.Cited` among the
 
 from __future__ import annotations
 
+import time
+
 import sympy as sp
 
 from derive.core.context import Context
@@ -42,7 +44,8 @@ def prove_inequality(
     hints, cited = split(hints)
     compiled = tuple(found for c in cited if (found := lemma(c)) is not None)
     if compiled:  # the cited results alone first: the trace then shows them, not a built-in lemma's way round
-        search = Search(ctx, compiled, deadline)
+        now = time.monotonic()
+        search = Search(ctx, compiled, None if deadline is None else now + (deadline - now) / 2)  # half the time
         found = prove_le(search, lhs, rhs, Env(ctx), strict, DEPTH + 1)
         if found is not None:
             return found, search.attempts
