@@ -4,10 +4,10 @@ The softmax turns logits :math:`z_1, \ldots, z_K` into probabilities
 :math:`\sigma(z)_j = e^{z_j} / \sum_k e^{z_k}`. Adding one number :math:`c` to every logit multiplies every
 exponential by the same factor :math:`e^c`, which cancels between the numerator and the denominator. So only the
 differences between logits matter, and an implementation may subtract the largest logit first, so that no
-exponential overflows: that is what the shipped ``softmax`` does.
+exponential overflows: that is what the shipped softmax function does.
 """
 
-from sympy import IndexedBase, Mul, Sum, Symbol, exp
+from sympy import IndexedBase, Mul, Pow, Sum, Symbol, exp
 
 from derive import Context, Derivation
 from derive.notation import softmax_of
@@ -47,7 +47,11 @@ shift.step(
     name="split-the-exponentials",
 )
 shift.step(
-    Mul(exp(c), exp(z[j]), evaluate=False) / Mul(exp(c), Sum(exp(z[k]), (k, 1, K)), evaluate=False),
+    Mul(
+        Mul(exp(c), exp(z[j]), evaluate=False),
+        Pow(Mul(exp(c), Sum(exp(z[k]), (k, 1, K)), evaluate=False), -1, evaluate=False),
+        evaluate=False,
+    ),
     "e^c does not depend on k: take it out of the sum",
     by="mul_sum",
     name="factor-out",
@@ -59,6 +63,6 @@ shift.step(
 )
 shift.step(sigma_z(j), "the definition of the softmax", name="softmax-of-z")
 shift.closing = (
-    "So σ(z + c) = σ(z) for every real c: with c = −max_k z_k every exponent is at most 0 and no exponential "
-    "overflows, which is how the shipped softmax and log_sum_exp compute."
+    "So :math:`\\sigma(z + c) = \\sigma(z)` for every real :math:`c`: with :math:`c = -\\max_k z_k` every exponent "
+    "is at most 0 and no exponential overflows, which is how the shipped softmax and log_sum_exp compute."
 )
