@@ -59,6 +59,9 @@ nll.step(
     mse / (2 * sigma**2) + log(2 * pi * sigma**2) / 2,
     "the definition of the mean squared error",
     name="mse",
+    prose="Why is maximising the Gaussian likelihood the same as least squares? The term ½ log 2πσ² does not "
+    "involve the predictions, and dividing by 2σ² > 0 does not move a minimum: the predictions that minimise the "
+    "NLL are those that minimise the mean squared error.",
 )
 nll.reference(gaussian_nll, args=(y, f, sigma))
 
@@ -83,7 +86,8 @@ gradient.step(
     Mul(Mul(2, f[j] - y[j], evaluate=False), Pow(2 * N * sigma**2, -1), evaluate=False),
     "only the term n = j survives",
     name="only-example-j",
-    prose="Moving the prediction of example j changes only that example's squared error.",
+    prose="Why does only one term survive? Moving the prediction of example j changes only that example's "
+    "squared error.",
 )
 gradient.step(
     (f[j] - y[j]) / (N * sigma**2),

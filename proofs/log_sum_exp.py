@@ -58,4 +58,15 @@ upper.step(
     name="each-term-at-most-e-m",
 )
 upper.step(log(Mul(K, exp(m), evaluate=False)), "the sum of K equal terms", name="k-equal-terms")
-upper.step(m + log(K), "the log of a product is the sum of the logs, and log e^m = m", name="split-the-log")
+upper.step(
+    m + log(K),
+    "the log of a product is the sum of the logs, and log e^m = m",
+    name="split-the-log",
+    prose="Why is log-sum-exp called a smooth maximum? It is at least the largest logit (log-sum-exp-lower-bound) "
+    "and, with m the largest logit, at most m + log K: it differs from the maximum by at most log K.",
+)
+upper.closing = (
+    "With :math:`m = \\max_k z_k` the two bounds together give "
+    ":math:`\\max_k z_k \\le \\log \\sum_i e^{z_i} \\le \\max_k z_k + \\log K`: log-sum-exp is a smooth maximum, "
+    "off by at most log K."
+)

@@ -55,6 +55,8 @@ loss.step(
     lse - Sum(y[i] * z[i], (i, 1, K)),
     "the target probabilities sum to one",
     name="log-sum-exp-minus-target-logits",
+    prose="Why does the log-sum-exp appear exactly once? Every term of the cross-entropy pays it, weighted by "
+    "its target probability, and those weights sum to one.",
 )
 loss.reference(softmax_cross_entropy, args=(z, y))
 
@@ -76,7 +78,14 @@ gradient.step(
     "only the terms k = j and i = j survive",
     name="only-j",
 )
-gradient.step(yhat[j] - y[j], "the definition of the softmax", name="prediction-minus-target")
+gradient.step(
+    yhat[j] - y[j],
+    "the definition of the softmax",
+    name="prediction-minus-target",
+    prose="Why is the gradient so simple? The derivative of the log-sum-exp is the softmax itself, and the "
+    "target-weighted logits are linear in z: the exponentials of the softmax and the logarithm of the "
+    "cross-entropy cancel.",
+)
 gradient.reference(softmax_cross_entropy_gradient, args=(z, y, j))
 
 # The one-hot target, in a context of its own (the write-ups list only what each derivation uses).
@@ -133,6 +142,7 @@ one_hot_gradient.step(
     yhat[j] - KroneckerDelta(j, c),
     "the definition of the softmax",
     name="prediction-minus-one-hot",
-    prose="The gradient is the predicted probability of class j, less 1 for the observed class: training raises "
-    "the logit of the observed class and lowers every other in proportion to its predicted probability.",
+    prose="What does a gradient step do to the logits? The gradient is the predicted probability of class j, "
+    "less 1 for the observed class: a step against it raises the logit of the observed class and lowers every "
+    "other in proportion to its predicted probability.",
 )

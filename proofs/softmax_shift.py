@@ -60,6 +60,8 @@ shift.step(
     exp(z[j]) / Sum(exp(z[k]), (k, 1, K)),
     "cancel e^c, which is positive",
     name="cancel",
+    prose="Why may an implementation subtract the largest logit first? Subtracting it is adding the constant "
+    ":math:`c = -\\max_k z_k`, and the common factor :math:`e^c` cancels.",
 )
 shift.step(sigma_z(j), "the definition of the softmax", name="softmax-of-z")
 shift.closing = (
