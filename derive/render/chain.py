@@ -17,12 +17,13 @@ Reference implementations are not lines of the chain: :mod:`derive.render.code` 
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from derive.core.evidence import Evidence, StepResult
 from derive.core.model import Derivation, Kind, Relation, Step
 from derive.render.base import Used, check_results, mark_latex, mark_symbol, trace_summary
+from derive.render.links import Cited, conclusion_label, joined, label_safe, resolve
 from derive.render.printer import to_latex
 
 #: The justification beside an example's line: an example is checked by evaluating both sides exactly.
@@ -65,6 +66,7 @@ class Line:
     values: tuple[tuple[str, str], ...] = ()  # an example's substitutions, as (symbol, value)
     result: StepResult | None = None  # None for the opening line and before a check
     step: Step | None = None
+    citations: tuple[Cited, ...] = ()  # the derivations the step cites, in the order written
 
     @property
     def kind(self) -> str:
@@ -97,6 +99,7 @@ class Chain:
     opening: Opening | None
     lines: tuple[Line, ...]
     checked: bool  # False: no results yet, so no marks (the notebook before ``.check()``)
+    conclusion: str = ""  # the label of the last line, the derivation's conclusion (derive.render.links)
 
     def __iter__(self):
         """Every line in order, the opening line first."""
@@ -107,8 +110,13 @@ class Chain:
         return [line.evidence for line in self.lines if line.evidence is not None]
 
 
-def build(derivation: Derivation, results: list[StepResult] | None = None) -> Chain:
+def build(
+    derivation: Derivation, results: list[StepResult] | None = None, known: Mapping[str, Cited] | None = None
+) -> Chain:
     """The chain of ``derivation`` in the notation in force; ``results`` (one per step) adds the marks.
+
+    ``known``: the derivations a step may cite, by name (:func:`derive.render.links.library`), for the titles and
+    numbers its citations show; a name not in it is shown as itself.
 
     Raises:
         ValueError: if ``results`` is given without exactly one ``StepResult`` per step.
@@ -149,18 +157,15 @@ def build(derivation: Derivation, results: list[StepResult] | None = None) -> Ch
             justification=EXAMPLE_CHECKED if step.kind is Kind.EXAMPLE else step.because,
             because=step.because,
             prose=step.prose,
-            label=f"{_label_safe(derivation.name)}:{_label_safe(step.name)}",
+            label=f"{label_safe(derivation.name)}:{label_safe(step.name)}",
             rules=tuple(trace_summary(result)) if result else (),
             values=values,
             result=result,
             step=step,
+            citations=resolve(step.citations, known),
         )
         lines.append(line)
-    return Chain(opening, tuple(lines), results is not None)
-
-
-def _label_safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", name) or "x"
+    return Chain(opening, tuple(lines), results is not None, conclusion_label(derivation))
 
 
 class ChainRenderer:
@@ -201,8 +206,15 @@ class ChainRenderer:
     def justification(self, line: Line) -> str:
         """What stands beside ``line``: its justification, "assumption:" first for a checked assumption."""
         if isinstance(line, Assumption) and self.chain.checked:
-            return self.assumed(line.justification)
-        return self.text(line.justification)
+            said = self.assumed(line.justification)
+        else:
+            said = self.text(line.justification)
+        return said + self.cites(line.citations, first=not said) if line.citations else said
+
+    def cites(self, cited: tuple[Cited, ...], first: bool = False) -> str:
+        """What follows the justification of a step that cites: ``; cites Gibbs' inequality`` (``Cites …`` when
+        nothing precedes it). A format with links overrides this; plain formats show the cited titles."""
+        return self.text(("Cites " if first else "; cites ") + joined([c.title for c in cited]))
 
     def assumed(self, justification: str) -> str:
         """An assumption's justification after the (emphasised) word :data:`ASSUMPTION`."""

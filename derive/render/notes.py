@@ -3,8 +3,10 @@
 Each derivation becomes a ``\\section`` holding its intro, the fragment of :func:`~derive.render.latex.render_fragment`
 (whose labels are prefixed by the derivation's name, so ``\\eqref`` never clashes across sections) and its closing
 remark. Equations are numbered per section, so line 4 of section 3 is (3.4) here and on the slides. Before the
-derivations, "How to read the marks" explains every evidence mark once, from :data:`derive.render.base.MARKS`;
-after them, "Questions answered" lists the questions the derivations' own text asks, each with the equation or
+derivations, "How to read the marks" explains every evidence mark once, from :data:`derive.render.base.MARKS`, and
+when a derivation cites another, "How the results depend on each other" draws the graph of the citations
+(:mod:`derive.render.graph`; a citation in a line links to the cited conclusion, :mod:`derive.render.links`); after
+them, "Questions answered" lists the questions the derivations' own text asks, each with the equation or
 section that answers it.
 
 NOTE: the questions are read from the derivations (a sentence ending in "?" in a step's ``prose``, in the intro or
@@ -24,9 +26,11 @@ from dataclasses import dataclass
 from derive.core.evidence import Evidence, StepResult
 from derive.core.model import Derivation, Kind
 from derive.core.version import VERSION as __version__
-from derive.render import base
+from derive.render import base, links
 from derive.render.chain import Line, build
+from derive.render.graph import dependency_page
 from derive.render.latex import PREAMBLE, render_fragment
+from derive.render.links import section_label
 from derive.render.style import Notation, for_derivation, using
 from derive.render.text import MATH_UNICODE, escape_latex, latex_text, paragraphs
 
@@ -47,9 +51,10 @@ def in_notation(notation: Notation | None, derivation: Derivation):
     return using(for_derivation(notation, derivation))
 
 
-def fragment(derivation: Derivation, results: list[StepResult], notation: Notation | None = None) -> str:
-    """The section's chain and checks, without a "Marks." paragraph: the notes explain the marks once, up front."""
-    return render_fragment(derivation, results, notation, legend=False)
+def fragment(derivation: Derivation, results: list[StepResult], notation: Notation | None = None, known=None) -> str:
+    """The section's chain and checks, without a "Marks." paragraph: the notes explain the marks once, up front.
+    ``known``: the derivations a step may cite (:func:`derive.render.links.library`)."""
+    return render_fragment(derivation, results, notation, legend=False, known=known)
 
 
 def lines(derivation: Derivation, results: list[StepResult], notation: Notation | None = None) -> tuple[Line, ...]:
@@ -75,10 +80,16 @@ def render_notes(checked: Sequence[Checked], title: str = TITLE, notation: Notat
             results do not match its steps.
     """
     check_names(checked)
-    body = [_preamble(title), r"\begin{document}", _title_page(title, checked), _CONTENTS, r"\clearpage"]
+    derivations = [d for d, _ in checked]
+    known = links.library(derivations, numbered=True)
+    dependencies = dependency_page(derivations)
+    preamble = _preamble(title) + ("\n\\usepackage{tikz}" if dependencies else "")
+    body = [preamble, r"\begin{document}", _title_page(title, checked), _CONTENTS, r"\clearpage"]
     body.append(_legend())
+    if dependencies:
+        body.append(dependencies)
     for d, results in checked:
-        body.append(_section(d, results, notation))
+        body.append(_section(d, results, notation, known))
     questions = _questions(checked, notation)
     if questions:
         body.append(questions)
@@ -96,7 +107,7 @@ def check_names(checked: Sequence[Checked]) -> None:
         raise ValueError(f"derivation names must be unique in one document; repeated: {', '.join(twice)}")
 
 
-_ASCII = {"≤": "<=", "≥": ">=", "≠": "!=", "−": "-", "·": "*", "×": "x", "…": "..."}
+_ASCII = {"‖": "||", "≤": "<=", "≥": ">=", "≠": "!=", "−": "-", "·": "*", "×": "x", "…": "..."}
 
 
 def pdf_text(text: str) -> str:
@@ -192,19 +203,14 @@ def _legend() -> str:
     )
 
 
-def _section(d: Derivation, results: list[StepResult], notation) -> str:
+def _section(d: Derivation, results: list[StepResult], notation, known=None) -> str:
     with in_notation(notation, d):
         heading = rf"\section{{\texorpdfstring{{{latex_text(d.title)}}}{{{pdf_text(d.title)}}}}}"
         parts = [heading + rf"\label{{{section_label(d)}}}"]
         parts.extend(latex_text(p) for p in paragraphs(d.intro))
-        parts.append(fragment(d, results, notation).rstrip("\n"))
+        parts.append(fragment(d, results, notation, known).rstrip("\n"))
         parts.extend(latex_text(p) for p in paragraphs(d.closing))
     return "\n\n".join(parts)
-
-
-def section_label(d: Derivation) -> str:
-    """``sec:iid-cross-entropy``; derivation labels have a colon after the name, so these never clash with them."""
-    return "sec:" + re.sub(r"[^A-Za-z0-9._-]+", "-", d.name)
 
 
 # -- questions ----------------------------------------------------------------------------------------------------

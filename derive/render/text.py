@@ -57,6 +57,7 @@ MATH_UNICODE: dict[str, str] = {
     "∝": r"\propto",
     "±": r"\pm",
     "∓": r"\mp",
+    "‖": r"\|",  # D_KL(p ‖ q): inputenc's \textbardbl is text only
     "×": r"\times",
     "·": r"\cdot",
     "∘": r"\circ",
