@@ -44,16 +44,23 @@ COMBINED = {
 
 
 def write_outputs(
-    report: DerivationReport, out: Path, pdf: bool = True, notation=None, markdown_math: str = "dollars"
+    report: DerivationReport,
+    out: Path,
+    pdf: bool = True,
+    notation=None,
+    markdown_math: str = "dollars",
+    known=None,
 ) -> list[Path]:
     """Render ``report`` into ``out`` (in ``notation``, the Markdown's math in ``markdown_math`` syntax); returns
-    the paths written. The PDF needs latexmk or pdflatex."""
+    the paths written. ``known``: the derivations of the build, by name (:func:`derive.render.links.library`),
+    for the titles its citations show. The PDF needs latexmk or pdflatex."""
     names = output_names(report.derivation.name)
-    texts = render_texts(report, notation, markdown_math)  # rendered first: a renderer that fails leaves nothing behind
+    # rendered first: a renderer that fails leaves nothing behind
+    texts = render_texts(report, notation, markdown_math, known)
     return _publish(texts, [names["document"]] if pdf else [], list(names.values()), out)
 
 
-def render_texts(report: DerivationReport, notation=None, markdown_math: str = "dollars") -> dict[str, str]:
+def render_texts(report: DerivationReport, notation=None, markdown_math: str = "dollars", known=None) -> dict[str, str]:
     """The text files of one derivation's write-up, by file name (what :func:`write_outputs` writes)."""
     from derive.render.latex import render_document, render_fragment
     from derive.render.markdown import render_markdown
@@ -61,10 +68,10 @@ def render_texts(report: DerivationReport, notation=None, markdown_math: str = "
     d, results = report.derivation, report.results
     names = output_names(d.name)
     return {
-        names["fragment"]: render_fragment(d, results, notation),
-        names["document"]: render_document(d, results, notation),
-        names["markdown"]: render_markdown(d, results, notation, math=markdown_math),
-        names["report"]: json.dumps(_stable(report.to_json()), indent=2, ensure_ascii=False) + "\n",
+        names["fragment"]: render_fragment(d, results, notation, known=known),
+        names["document"]: render_document(d, results, notation, known=known),
+        names["markdown"]: render_markdown(d, results, notation, math=markdown_math, known=known),
+        names["report"]: json.dumps(_stable(_cited(report.to_json(), d)), indent=2, ensure_ascii=False) + "\n",
     }
 
 
@@ -160,6 +167,16 @@ def _write_manifest(out: Path, manifest: dict[str, str]) -> None:
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _cited(data: dict, derivation) -> dict:
+    """The report with a ``citations`` list on every step: the names of the derivations it cites (the files
+    ``<name>.json`` beside this one), empty for a step that cites none."""
+    data = dict(data)
+    data["steps"] = [
+        {**s, "citations": list(s.get("citations", step.citations))} for s, step in zip(data["steps"], derivation.steps)
+    ]
+    return data
 
 
 def _stable(data: dict) -> dict:

@@ -71,6 +71,7 @@ def _title(settings: Settings, paths: list) -> str:
 
 def cmd_build(args, settings: Settings) -> ExitCode:
     from derive.entry.build import output_names, remove_stale, write_outputs
+    from derive.render.links import library
     from derive.render.pdf import NO_TEX_NOTICE, RenderError, tex_available
     from derive.render.style import base_free, has_logs
 
@@ -86,6 +87,7 @@ def cmd_build(args, settings: Settings) -> ExitCode:
         return ExitCode.BAD_INPUT
     out = Path(args.out)
     render_failed = False
+    known = library([r.derivation for r in reports])  # the titles the citations show
     for report in reports:
         if not report.passed:
             print(
@@ -103,7 +105,7 @@ def cmd_build(args, settings: Settings) -> ExitCode:
                     file=sys.stderr,
                 )
             written = write_outputs(
-                report, out, pdf=not args.no_pdf, notation=notation, markdown_math=settings.markdown_math
+                report, out, pdf=not args.no_pdf, notation=notation, markdown_math=settings.markdown_math, known=known
             )
         except RenderError as exc:  # this write-up failed; the others are still built
             print(f"derive: error: {exc}", file=sys.stderr)

@@ -4,17 +4,21 @@ The chain is display math in ``$$\\begin{aligned} ... \\end{aligned}$$`` blocks 
 out (``&& \\checkmark \\quad (3)``: ``\\tag`` and ``\\label`` are not allowed inside ``aligned``, and ``\\text``
 would need escaping that each renderer treats differently). Prose between lines (a worked example, a step's
 ``prose``) ends one block and starts the next, as ``\\intertext`` does in LaTeX. The justifications follow as a
-numbered list whose numbers match the lines, with the evidence in words.
+numbered list whose numbers match the lines, with the evidence in words. The display holding the last line, the
+derivation's conclusion, is preceded by the anchor ``<a id="<derivation>"></a>``; a step that cites another
+derivation links to it there (``[Gibbs' inequality](gibbs-inequality.md#gibbs-inequality)``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from derive.core.evidence import Evidence, StepResult
 from derive.core.model import Derivation
 from derive.render import base, chain
 from derive.render.code import Code, references
+from derive.render.links import Cited, joined
 from derive.render.style import Notation, for_derivation, using
 from derive.render.text import markdown_text, paragraphs
 
@@ -23,7 +27,12 @@ MATH_SYNTAXES = ("dollars", "github")
 
 
 def render_markdown(
-    derivation: Derivation, results: list[StepResult], notation: Notation | None = None, *, math: str = "dollars"
+    derivation: Derivation,
+    results: list[StepResult],
+    notation: Notation | None = None,
+    *,
+    math: str = "dollars",
+    known: Mapping[str, Cited] | None = None,
 ) -> str:
     """The derivation as Markdown with ``$...$`` and ``$$...$$`` math.
 
@@ -32,6 +41,8 @@ def render_markdown(
         results: one ``StepResult`` per step of ``derivation``, in order.
         notation: symbol names and logarithms for the output (:class:`~derive.render.style.Notation`).
         math: ``"dollars"``, or ``"github"`` for GitHub's own math syntax (:func:`github_math`).
+        known: the derivations its steps may cite, by name (:func:`derive.render.links.library`), for the titles
+            of the links; a name not in it is its own link text.
 
     Returns:
         Markdown ending in a newline; the same input always gives the same bytes.
@@ -42,7 +53,7 @@ def render_markdown(
     if math not in MATH_SYNTAXES:
         raise ValueError(f"math must be one of {', '.join(MATH_SYNTAXES)}, not {math!r}")
     with using(for_derivation(notation, derivation)):
-        text = _markdown(derivation, results)
+        text = _markdown(derivation, results, known)
     return github_math(text) if math == "github" else text
 
 
@@ -79,8 +90,8 @@ def _github_prose(text: str) -> str:
     return "".join(out)
 
 
-def _markdown(derivation: Derivation, results: list[StepResult]) -> str:
-    shown = chain.build(derivation, results)
+def _markdown(derivation: Derivation, results: list[StepResult], known=None) -> str:
+    shown = chain.build(derivation, results, known)
     parts = [f"# {markdown_text(derivation.title)}"]
     parts.extend(markdown_text(p) for p in paragraphs(derivation.intro))
     stated = base.assumptions(derivation) + [markdown_text(n) for n in derivation.context.notes]
@@ -89,7 +100,7 @@ def _markdown(derivation: Derivation, results: list[StepResult]) -> str:
     defined = base.definitions(derivation)
     if defined:
         parts.append("**Definitions**\n\n" + "\n".join(f"- ${d}$" for d in defined))
-    parts.extend(MarkdownChain(shown).blocks())
+    parts.extend(_anchored(MarkdownChain(shown).blocks(), shown.conclusion))
     parts.append("**Justifications**\n\n" + "\n".join(_justification(line) for line in shown.lines))
     codes = references(derivation, results)
     parts.extend(_code(c) for c in codes)
@@ -138,9 +149,19 @@ class MarkdownChain(chain.ChainRenderer):
         self.flush()  # the chain resumes after the example in a block of its own
 
 
+def _anchored(blocks: list[str], conclusion: str) -> list[str]:
+    """``blocks`` with the conclusion's anchor before the last display (the one holding the chain's last line)."""
+    displays = [n for n, block in enumerate(blocks) if block.startswith("$$")]
+    if not displays:
+        return blocks
+    return blocks[: displays[-1]] + [f'<a id="{conclusion}"></a>'] + blocks[displays[-1] :]
+
+
 def _justification(line: chain.Line) -> str:
     word = base.MARKS[line.evidence].word
     text = f"{line.number}. **{word}** {line.symbol} — {markdown_text(line.because)}"
+    if line.citations:
+        text += " — cites " + joined([f"[{markdown_text(c.title)}]({c.href})" for c in line.citations])
     detail = line.result.detail.strip()
     if detail:
         text += f" ({markdown_text(detail)})"

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from derive.core.evidence import StepResult
 from derive.core.model import Derivation
 from derive.core.version import VERSION as __version__
-from derive.render import base, chain
+from derive.render import base, chain, links
 from derive.render.latex import LatexChain
 from derive.render.notes import TITLE, Checked, check_names, in_notation, pdf_text
 from derive.render.style import Notation
@@ -99,23 +99,25 @@ def render_slides(checked: Sequence[Checked], title: str = TITLE, notation: Nota
         r"\begin{frame}" + "\n" + r"\titlepage" + "\n" + r"\end{frame}",
         _legend(),
     ]
+    known = links.library([d for d, _ in checked], numbered=True)
     for section, (d, results) in enumerate(checked, start=1):
-        parts.extend(derivation_frames(d, results, section, notation))
+        parts.extend(derivation_frames(d, results, section, notation, known))
     parts.append(r"\end{document}")
     return "\n\n".join(parts) + "\n"
 
 
 def derivation_frames(
-    d: Derivation, results: list[StepResult], section: int, notation: Notation | None = None
+    d: Derivation, results: list[StepResult], section: int, notation: Notation | None = None, known=None
 ) -> list[str]:
-    """The frames of one derivation; ``section`` is its number in the notes (for the equation numbers)."""
+    """The frames of one derivation; ``section`` is its number in the notes (for the equation numbers); ``known``
+    the derivations its steps may cite (:func:`derive.render.links.library`, numbered as in the notes)."""
     with in_notation(notation, d):
-        return _frames(d, results, section)
+        return _frames(d, results, section, known)
 
 
-def _frames(d: Derivation, results: list[StepResult], section: int) -> list[str]:
+def _frames(d: Derivation, results: list[StepResult], section: int, known=None) -> list[str]:
     title = latex_text(d.title)
-    shown = chain.build(d, results)
+    shown = chain.build(d, results, known)
     renderer = SlideChain(shown)
     frames = []
     setting = _setting(d)
@@ -145,7 +147,8 @@ def weight(line: chain.Line) -> float:
     said = len(line.prose) + (len(line.because) + 14 if example else 0)
     rows = 0.7 * math.ceil(said / PROSE_CHARS) if said else 0.0
     rows += 1.0 if example else 0.0
-    return rows + max(1.0, 0.5 * math.ceil(len(line.justification) / JUSTIFICATION_CHARS))
+    beside = len(line.justification) + sum(len(c.title) + 14 for c in line.citations)  # "; cites <title> (3.7)"
+    return rows + max(1.0, 0.5 * math.ceil(beside / JUSTIFICATION_CHARS))
 
 
 def split(shown: list[chain.Line], extra: float = 0.0) -> list[list[chain.Line]]:
@@ -172,6 +175,12 @@ class SlideChain(LatexChain):
     mark_width = MARK_WIDTH
     justification_width = JUSTIFICATION_WIDTH
     size = r"\scriptsize"
+
+    def cites(self, cited: tuple[links.Cited, ...], first: bool = False) -> str:
+        """``; cites Gibbs' inequality (3.7)``: the title, and the conclusion's number in the notes (a deck has no
+        labels to link to)."""
+        shown = [latex_text(c.title) + (f" ({c.number})" if c.number else "") for c in cited]
+        return ("Cites " if first else "; cites ") + links.joined(shown)
 
     def _render_Claim(self, line: chain.Line, overlay: int, lhs: str, tag: str) -> str:
         return f"{self._intertext(line, overlay)}{_on(overlay, lhs)} &{self._rest(line, overlay, tag)}"
