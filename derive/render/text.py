@@ -126,7 +126,8 @@ _MARKDOWN_SPECIALS = {"\\": r"\\", "`": r"\`", "*": r"\*", "_": r"\_", "$": r"\$
 _HTML_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")  # "&amp;" would print as "&": escape only what looks like one
 
 # -- recognising math in plain text --------------------------------------------------------------------------------
-_LETTER = r"(?:[A-Za-z]hat(?![A-Za-z])|[A-Za-z\u0370-\u03ffŷĉ])"  # yhat_i: a SymPy name for ŷ_i
+# yhat_i: a SymPy name for ŷ_i; p̂_i, θ̂: a letter and a combining circumflex (U+0302)
+_LETTER = r"(?:[A-Za-z]hat(?![A-Za-z])|[A-Za-z\u0370-\u03ff]\u0302|[A-Za-z\u0370-\u03ffŷĉ])"
 _SCRIPT = r"(?:\{[^{}\n]*\}|[A-Za-z0-9]+)"
 # Relation signs are not atoms: "M ≥ 1" must read as M, a relation, and 1 (as atoms, "M ≥" would end the phrase).
 _SYMBOLS = "".join(re.escape(c) for c in MATH_UNICODE if c not in "−…′²³⁻·₀₁₂₃₄₅₆₇₈₉≤≥≠≈∈→×")
@@ -134,6 +135,7 @@ _ATOM = (
     rf"(?:(?<![\w\\]){_LETTER}(?:_{_SCRIPT})?(?:\^{_SCRIPT})?\([^()\n]*\)"  # p(i | θ), H(p, q), f_1(x)
     rf"|(?<![\w\\]){_LETTER}(?:_{_SCRIPT}(?:\^{_SCRIPT})?|\^{_SCRIPT})(?!\w)"  # q_i, x_{k+1}, x^2
     rf"|(?<![\w\\]){_LETTER}\[[^\[\]\n]+\]"  # x[1]: how SymPy writes an indexed symbol
+    r"|(?<![\w\\])[A-Za-z\u0370-\u03ff]\u0302"  # p̂, θ̂: an estimate, standing alone
     rf"|[{_SYMBOLS}]"  # θ, Σ, ∞
     r"|(?<![\w\\])[B-HJ-Z](?![\w'])"  # a capital standing alone (A and I are words)
     r")"
@@ -189,6 +191,7 @@ def _phrases(text: str) -> list[tuple[bool, str]]:
 def math_from_text(phrase: str) -> str:
     """A formula written in plain text (``p(i | θ)``, ``x_ab``) as LaTeX math (``p(i \\mid \\theta)``, ``x_{ab}``)."""
     phrase = re.sub(r"(?<![A-Za-z\\])([A-Za-z])hat(?![A-Za-z])", r"\\hat{\1}", phrase)  # yhat → \hat{y}
+    phrase = re.sub(r"([A-Za-z\u0370-\u03ff])\u0302", r"\\hat{\1}", phrase)  # p̂ → \hat{p}
     phrase = re.sub(r"([_^])([A-Za-z0-9]+)", r"\1{\2}", phrase)
     # E[y], E_p[f]: an expectation, as derive.core.expectation prints it (not the member y of a family E)
     phrase = re.sub(r"(?<![\w\\])E(_\{[^{}]*\})?\[([^\[\]]+)\]", r"\\mathbb{E}\1\\left[\2\\right]", phrase)

@@ -32,6 +32,11 @@ from derive.render.text import escape_latex, latex_text, latex_tt, markdown_text
         ("50% & #1 ~ {x} $ ^ \\", r"50\% \& \#1 \~{} \{x\} \$ \^{} \textbackslash{}"),
         ("a — b – c “d”", "a --- b -- c ``d''"),
         (":math:`\\frac{a}{b}` stays as written", r"$\frac{a}{b}$ stays as written"),
+        # an estimate written with a combining circumflex (U+0302), and a norm's double bar
+        ("the frequency p̂_i of outcome i", r"the frequency $\hat{p}_{i}$ of outcome i"),
+        ("the cross-entropy H(p̂, q)", r"the cross-entropy $H(\hat{p}, q)$"),
+        ("θ̂ = k/N and p̂ alone", r"$\hat{\theta} = k/N$ and $\hat{p}$ alone"),
+        ("D_KL(p ‖ q) ≥ 0", r"$D_{KL}(p \| q) \ge 0$"),
     ],
 )
 def test_latex_text(text, expected):
