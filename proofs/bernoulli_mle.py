@@ -15,7 +15,7 @@ from sympy import Add, Derivative, Function, Integer, Mul, Pow, Sum, Symbol, log
 
 from derive import Context, Derivation
 from derive.losses import bernoulli_kl
-from derive.notation import quantity
+from derive.notation import KLDivergence
 
 ctx = Context()
 N = ctx.size("N", minimum=2)  # the number of tosses
@@ -93,7 +93,7 @@ curvature.step(
 )
 curvature.closing = (
     "The second derivative is negative for every θ in (0, 1), so ℓ is strictly concave and its only stationary "
-    "point, θ̂ = k/N, is the maximum: the maximum-likelihood estimate is the fraction of heads."
+    r"point, :math:`\hat\theta = k/N`, is the maximum: the maximum-likelihood estimate is the fraction of heads."
 )
 
 # The KL divergence between two Bernoulli distributions, as the KL divergence over the two outcomes.
@@ -101,7 +101,9 @@ two = Context()
 p = two.probability("p")  # the probability of heads under the first distribution
 q = two.probability("q")  # under the second
 y = Symbol("y", integer=True)  # the outcome: 1 for heads, 0 for tails
-kl = quantity("KL_bernoulli", r"D_{\mathrm{KL}}\left(\mathrm{Bern}(p) \,\|\, \mathrm{Bern}(q)\right)")
+# NOTE: named by KLDivergence, not by a quantity (quantities are declared positive, and this one is 0 at p = q);
+# the two arguments only name the distributions in print.
+kl = KLDivergence(Symbol(r"\mathrm{Bern}(p)"), Symbol(r"\mathrm{Bern}(q)"))
 
 
 def _bern(a):

@@ -52,24 +52,24 @@ mle.step(
 )
 mle.step(
     Sum(phat[i] * log(q[i]), (i, 1, K)),
-    "n_i / N is the frequency p̂_i of outcome i",
+    r"n_i / N is the frequency :math:`\hat p_i` of outcome i",
     name="frequencies",
-    prose="This is the average log-likelihood of the seeds' chain, minus the cross-entropy H(p̂, q).",
+    prose=r"This is the average log-likelihood of the seeds' chain: minus the cross-entropy :math:`H(\hat p, q)`.",
 )
 mle.step(
     Sum(phat[i] * log(phat[i]), (i, 1, K)),
-    "Gibbs' inequality: Σ_i p̂_i log q_i ≤ Σ_i p̂_i log p̂_i for any two distributions",
+    r"Gibbs' inequality: :math:`\sum_i \hat p_i \log q_i \le \sum_i \hat p_i \log \hat p_i` for any two distributions",
     by="log_le_sub_one_of_pos",
     relation="<=",
     name="gibbs",
 )
 mle.step(
     log(L(phat)) / N,
-    "the same computation read backwards at q = p̂",
+    r"the same computation read backwards at :math:`q = \hat p`",
     name="at-the-frequencies",
 )
 mle.closing = (
-    "So (1/N) log L(q) ≤ (1/N) log L(p̂) for every distribution q, with equality at q = p̂: the "
-    "maximum-likelihood estimate of a categorical distribution is the empirical frequencies p̂_i = n_i / N, the "
-    "same q that minimises the cross-entropy H(p̂, q) in the seeds' chain."
+    r"So :math:`\frac{1}{N} \log L(q) \le \frac{1}{N} \log L(\hat p)` for every distribution q, with equality at "
+    r":math:`q = \hat p`: the maximum-likelihood estimate of a categorical distribution is the empirical frequencies "
+    r":math:`\hat p_i = n_i / N`, the same q that minimises the cross-entropy :math:`H(\hat p, q)` in the seeds' chain."
 )

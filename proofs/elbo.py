@@ -11,10 +11,10 @@ on :math:`\log p(x)`, and maximising it over :math:`q` is minimising the diverge
 
 from __future__ import annotations
 
-from sympy import Mul, Sum, Symbol, log
+from sympy import Function, Mul, Sum, Symbol, log
 
 from derive import Context, Derivation
-from derive.notation import conditional, quantity
+from derive.notation import KLDivergence, conditional, quantity
 
 ctx = Context()
 K = ctx.size("K")  # the number of values of the latent variable z
@@ -22,10 +22,12 @@ a = ctx.positive("a", index=(1, K))  # a_k = p(x, z = k): the joint probability 
 q = ctx.positive("q", index=(1, K), sums_to_one=True)  # any distribution over the latent values
 k, j = Symbol("k", integer=True), Symbol("j", integer=True)
 
-evidence = quantity("evidence", r"p(x)")
+evidence = quantity("evidence", r"p(x)")  # positive: a sum of positive joint probabilities
 posterior = conditional("p", given=Symbol("x"))  # p(k | x)
-elbo = quantity("ELBO", r"\mathrm{ELBO}(q)")
-kl = quantity("KL_posterior", r"D_{\mathrm{KL}}\left(q \,\|\, p(\cdot \mid x)\right)")
+# NOTE: the ELBO and the KL divergence are named by functions that SymPy knows nothing of, not by quantities, which
+# are declared positive: the ELBO is negative whenever p(x) < 1, and the KL divergence is 0 at q = p(· | x).
+elbo = Function("ELBO")(q)
+kl = KLDivergence(q, Symbol(r"p(\cdot \mid x)"))  # the second argument only names the posterior in print
 
 ctx.define(evidence, Sum(a[j], (j, 1, K)), text=r"p(x) = \sum_{k=1}^{K} a_k", name="evidence_def")
 ctx.define(posterior(k), a[k] / evidence, text=r"p(k \mid x) = a_k / p(x)", name="posterior_def")
@@ -71,6 +73,7 @@ decomposition.step(
 decomposition.step(
     elbo + kl,
     "the definitions of the ELBO and of the KL divergence from the posterior",
+    by=["elbo_def", "kl_posterior_def"],
     name="name-the-sums",
 )
 decomposition.closing = (

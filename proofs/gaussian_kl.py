@@ -1,11 +1,12 @@
 r"""The KL divergence between two univariate Gaussians, in closed form.
 
-The divergence of :math:`\mathcal{N}(\mu_2, \sigma_2^2)` from :math:`\mathcal{N}(\mu_1, \sigma_1^2)` is the expected
-log-ratio of the two densities under the first. Taking the log of each density leaves a constant and two squared
-distances; under :math:`x \sim \mathcal{N}(\mu_1, \sigma_1^2)` the squared distance from its own mean averages
-to the variance :math:`\sigma_1^2`, and the squared distance from the other mean to the variance plus the squared
-gap of the means. The result is the term a variational autoencoder adds to its loss for every latent dimension
-(there with :math:`\mu_2 = 0`, :math:`\sigma_2 = 1`).
+The divergence of :math:`\mathcal{N}_2 = \mathcal{N}(\mu_2, \sigma_2^2)` from
+:math:`\mathcal{N}_1 = \mathcal{N}(\mu_1, \sigma_1^2)` is the expected log-ratio of the two densities under the
+first. Taking the log of each density leaves a constant and two squared distances; under
+:math:`x \sim \mathcal{N}_1` the squared distance from its own mean averages to the variance :math:`\sigma_1^2`,
+and the squared distance from the other mean to the variance plus the squared gap of the means. The result is the
+term a variational autoencoder adds to its loss for every latent dimension (there with :math:`\mu_2 = 0`,
+:math:`\sigma_2 = 1`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sympy import S, Symbol, log, pi
 
 from derive import Context, Derivation, E, Normal, normal_pdf
 from derive.losses import gaussian_kl
-from derive.notation import quantity
+from derive.notation import KLDivergence
 
 ctx = Context()
 x = Symbol("x", real=True)  # the variable averaged over
@@ -22,24 +23,19 @@ mu1, mu2 = Symbol("mu1", real=True), Symbol("mu2", real=True)  # the two means
 s1, s2 = Symbol("sigma1", positive=True), Symbol("sigma2", positive=True)  # the two standard deviations
 first, second = Normal(mu1, s1), Normal(mu2, s2)
 
-kl = quantity(
-    "KL_gaussians",
-    r"D_{\mathrm{KL}}\left(\mathcal{N}(\mu_{1}, \sigma_{1}^{2}) \,\|\, \mathcal{N}(\mu_{2}, \sigma_{2}^{2})\right)",
-)
+# NOTE: the divergence is named by KLDivergence, not by a quantity (quantities are declared positive, and this
+# one is 0 when the two Gaussians agree); its two arguments only name the distributions in print.
+kl = KLDivergence(Symbol(r"\mathcal{N}_{1}"), Symbol(r"\mathcal{N}_{2}"))
 ctx.define(
     kl,
     E(log(normal_pdf(x, mu1, s1)) - log(normal_pdf(x, mu2, s2)), x, first),
     text=r"D_{\mathrm{KL}}(\mathcal{N}_1 \,\|\, \mathcal{N}_2) = \mathbb{E}_{x \sim \mathcal{N}_1}"
-    r"[\log \mathcal{N}(x \mid \mu_1, \sigma_1^2) - \log \mathcal{N}(x \mid \mu_2, \sigma_2^2)]",
+    r"[\log \mathcal{N}(x \mid \mu_1, \sigma_1^2) - \log \mathcal{N}(x \mid \mu_2, \sigma_2^2)]"
+    r" \text{ for } \mathcal{N}_1 = \mathcal{N}(\mu_1, \sigma_1^2),\ \mathcal{N}_2 = \mathcal{N}(\mu_2, \sigma_2^2)",
     name="kl_gaussians_def",
 )
 
 gkl = Derivation("KL divergence between two Gaussians", ctx, start=kl, name="gaussian-kl")
-gkl.step(
-    E(log(normal_pdf(x, mu1, s1)) - log(normal_pdf(x, mu2, s2)), x, first),
-    "the definition of the KL divergence: the expected log-ratio of the densities under the first",
-    name="definition",
-)
 gkl.step(
     E(
         -log(2 * pi * s1**2) / 2
@@ -48,8 +44,11 @@ gkl.step(
         x,
         first,
     ),
-    "the log of a normal density: log N(x | μ, σ²) = −½ log(2πσ²) − (x − μ)²/(2σ²)",
+    "the definition of the KL divergence, with the log of a normal density: "
+    "log N(x | μ, σ²) = −½ log(2πσ²) − (x − μ)²/(2σ²)",
     name="log-of-each-density",
+    prose=r"The divergence is the expected log-ratio of the two densities under the first "
+    r"(the definition above); the log of each density is a constant minus a scaled squared distance.",
 )
 gkl.step(
     E(log(s2 / s1) - (x - mu1) ** 2 / (2 * s1**2) + (x - mu2) ** 2 / (2 * s2**2), x, first),
