@@ -12,6 +12,7 @@ cross-entropy :math:`H(\hat p, q)` is smallest there.
 
 from __future__ import annotations
 
+from derive.proofs.gibbs_inequality import cross
 from sympy import Function, IndexedBase, Product, Sum, Symbol, log
 
 from derive import Context, Derivation
@@ -59,7 +60,7 @@ mle.step(
 mle.step(
     Sum(phat[i] * log(phat[i]), (i, 1, K)),
     r"Gibbs' inequality: :math:`\sum_i \hat p_i \log q_i \le \sum_i \hat p_i \log \hat p_i` for any two distributions",
-    by="log_le_sub_one_of_pos",
+    by=cross,
     relation="<=",
     name="gibbs",
 )

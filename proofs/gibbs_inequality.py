@@ -11,6 +11,7 @@ maximum-likelihood estimate of a categorical distribution is the empirical frequ
 
 from __future__ import annotations
 
+from derive.proofs.log_inequality import log_le
 from sympy import Integer, Mul, Pow, Sum, Symbol, log
 
 from derive import Context, Derivation
@@ -40,7 +41,7 @@ gibbs.step(
 gibbs.step(
     -Sum(p[k] * (q[k] / p[k] - 1), (k, 1, K)),
     "log x ≤ x − 1 at x = q_k / p_k > 0, each term weighted by p_k > 0; the minus sign reverses the inequality",
-    by="log_le_sub_one_of_pos",
+    by=log_le,
     relation=">=",
     name="log-le-sub-one",
 )
@@ -86,7 +87,7 @@ cross.step(
 cross.step(
     Sum(p[k] * log(p[k]), (k, 1, K)),
     "Gibbs' inequality: D_KL(p ‖ q) ≥ 0",
-    by="log_le_sub_one_of_pos",
+    by=gibbs,
     relation="<=",
     name="gibbs",
 )
