@@ -23,6 +23,7 @@ from derive.core.errors import DeriveError
 from derive.core.evidence import Evidence, StepResult
 from derive.core.model import Derivation
 from derive.engine.citation import Cited, NotCitable
+from derive.run.loader import LOADED
 
 
 class CitationError(DeriveError):
@@ -113,6 +114,8 @@ def _enter(table: dict, d: Derivation, path: str) -> None:
 
 def _resolve(table: dict, name: str, step, n: int) -> Derivation:
     """The derivation ``name`` that ``step`` (number ``n``) cites; raises when there is none, or two."""
+    if name not in table and name in LOADED:  # loaded by this process, outside this run (a pytest item's step)
+        _enter(table, LOADED[name], LOADED[name].source)
     if name not in table:
         loaded = ", ".join(sorted(table)) or "none"
         raise CitationError(

@@ -138,6 +138,7 @@ def load_module(path: Path) -> Loaded:
     if not found:
         return Loaded(path, error=LoadError(f"{shown}: defines no derivation (no Derivation object at module level)"))
     for n, d in enumerate(found):
+        LOADED[d.name] = d  # the latest of each name, for a citation by name from a run given one step (pytest)
         d.source = str(path)
         if n == 0 and not d.intro and module.__doc__:
             # the module docstring opens the module's first derivation; the others say their own (intro=...)
@@ -157,6 +158,9 @@ def _imported_names(path: Path) -> set[str]:
             out |= {(a.asname or a.name).split(".")[0] for a in node.names}
     return out
 
+
+#: Every derivation loaded in this process by name, the latest of each (derive.run.citations falls back on it).
+LOADED: dict[str, Derivation] = {}
 
 #: Seconds a derivation module may take to import (``DERIVE_IMPORT_TIMEOUT``); building a derivation is quick.
 IMPORT_TIMEOUT = float(os.environ.get("DERIVE_IMPORT_TIMEOUT", "30"))

@@ -12,4 +12,6 @@ q = ctx.positive("q", index=(1, K), sums_to_one=True)
 k = Symbol("k", integer=True)
 
 gibbs = Derivation("Gibbs, citing an object", ctx, start=Sum(p[k] * log(q[k] / p[k]), (k, 1, K)), name="gibbs-object")
-gibbs.step(Sum(p[k] * (q[k] / p[k] - 1), (k, 1, K)), "log x ≤ x − 1 at x = q_k/p_k", relation="<=", by=log_bound)
+gibbs.step(
+    Sum(p[k] * (q[k] / p[k] - 1), (k, 1, K)), "log x ≤ x − 1 at x = q_k/p_k", relation="<=", by=log_bound, budget=60
+)

@@ -13,4 +13,6 @@ k = Symbol("k", integer=True)
 gibbs = Derivation(
     "Gibbs' inequality, the key step", ctx, start=Sum(p[k] * log(q[k] / p[k]), (k, 1, K)), name="gibbs-sum"
 )
-gibbs.step(Sum(p[k] * (q[k] / p[k] - 1), (k, 1, K)), "log x ≤ x − 1 at x = q_k/p_k", relation="<=", by="log-bound")
+gibbs.step(
+    Sum(p[k] * (q[k] / p[k] - 1), (k, 1, K)), "log x ≤ x − 1 at x = q_k/p_k", relation="<=", by="log-bound", budget=60
+)

@@ -8,4 +8,4 @@ ctx = Context()
 x = Symbol("x", positive=True)
 
 log_bound = Derivation("log x at most x - 1", ctx, start=log(x), name="log-bound")
-log_bound.step(x - 1, "the tangent line of the concave log at 1", relation="<=", by="log_le_sub_one_of_pos")
+log_bound.step(x - 1, "the tangent line of the concave log at 1", relation="<=", by="log_le_sub_one_of_pos", budget=60)
