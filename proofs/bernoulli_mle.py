@@ -90,6 +90,9 @@ curvature.step(
     "both terms are negative: k > 0, N − k > 0, and the squares are positive",
     relation="<",
     name="negative",
+    prose="Why is k/N the maximum and not a minimum? A negative second derivative everywhere on (0, 1) makes ℓ "
+    "strictly concave: it has at most one stationary point, and that point is its maximum. Here both terms are "
+    "negative because the setting has at least one head (k > 0) and one tail (N − k > 0).",
 )
 curvature.closing = (
     "The second derivative is negative for every θ in (0, 1), so ℓ is strictly concave and its only stationary "

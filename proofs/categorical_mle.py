@@ -63,6 +63,8 @@ mle.step(
     by=cross,
     relation="<=",
     name="gibbs",
+    prose=r"Why can no model :math:`q` do better than the frequencies? The cited form of Gibbs' inequality says that "
+    r"the expected log-probability under :math:`\hat p` is largest when the model is :math:`\hat p` itself.",
 )
 mle.step(
     log(L(phat)) / N,

@@ -29,7 +29,8 @@ log_le.step(
     Add(1, log(x), -1, evaluate=False),
     "adding and subtracting 1 changes nothing",
     name="add-and-subtract-one",
-    prose="Write :math:`t = \\log x`, a real number for every :math:`x > 0`, and bring in the form 1 + t.",
+    prose="Why may we put :math:`t = \\log x`? For every :math:`x > 0` it is a real number, and the exponential "
+    "inequality holds at every real :math:`t`; adding and subtracting 1 brings in the form 1 + t.",
 )
 log_le.step(
     Add(exp(log(x), evaluate=False), -1, evaluate=False),
