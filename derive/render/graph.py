@@ -212,8 +212,8 @@ def tikz(shown: Layout, boxes: Mapping[str, str]) -> str:
     ids = {n: f"r{i}" for i, n in enumerate(shown.nodes, start=1)}
     options = [
         ">=stealth",
-        "result/.style={draw, rounded corners=2pt, fill=black!4, inner sep=3pt, align=center, "
-        rf"text width={BOX_WIDTH - 0.2:.1f}cm, font=\footnotesize}}",
+        "result/.style={draw, rounded corners=2pt, fill=black!4, inner sep=3pt, align=center, font=\\footnotesize, "
+        rf"text width={BOX_WIDTH - 0.2:.1f}cm, execute at begin node={{\hyphenpenalty=10000\relax}}}}",  # no hyphens
     ]
     if scale < 1.0:
         options.insert(0, f"scale={scale:.3f}, every node/.style={{transform shape}}")
@@ -259,7 +259,8 @@ def dependency_page(derivations: Sequence[Derivation]) -> str:
     ]
     if alone:
         listed = links.joined([rf"{_link(d, latex_text(d.title))} (\S\,\ref*{{{section_label(d)}}})" for d in alone])
-        parts.append(f"Not drawn, because they neither cite nor are cited by another result: {listed}.")
+        unconnected = "Not drawn, because they neither cite nor are cited by another result"
+        parts.append(rf"{{\small {unconnected}: {listed}.\par}}")
     parts.append(r"\clearpage")
     return "\n\n".join(parts)
 
