@@ -11,7 +11,8 @@ dataclass per line, whose class says what kind of line it is:
 Each output format (LaTeX, Markdown, slides, the notebook's MathJax display) subclasses :class:`ChainRenderer`
 and writes one ``_render_<Kind>`` method per kind it lays out differently; :meth:`ChainRenderer.render` picks the
 method for the most specific class of the line, as SymPy's printers pick ``_print_<Class>``. The sentences every
-format shares ("checked exactly at these values", "For example, …:", "assumption:") are written here once.
+format shares ("checked exactly at these values", "For example, …:", "assumption:", "; cites …" after the
+justification of a step that cites another derivation, :mod:`derive.render.links`) are written here once.
 Reference implementations are not lines of the chain: :mod:`derive.render.code` shows them beside it.
 """
 
