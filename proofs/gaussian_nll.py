@@ -76,6 +76,7 @@ gradient.step(
     Derivative(Sum((y[n] - f[n]) ** 2, (n, 1, N)), f[j]) / (2 * N * sigma**2),
     "the constant ½ log 2πσ² does not depend on f_j; write out the MSE and take its constant factor out",
     name="drop-the-constant",
+    budget=15,  # differentiates after unfolding the MSE: 1 s on an idle core, 4.3 s on the busy machine
 )
 gradient.step(
     Sum(Mul(2, f[n] - y[n], KroneckerDelta(n, j)), (n, 1, N)) / (2 * N * sigma**2),
