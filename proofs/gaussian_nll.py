@@ -87,7 +87,7 @@ gradient.step(
     Mul(Mul(2, f[j] - y[j], evaluate=False), Pow(2 * N * sigma**2, -1), evaluate=False),
     "only the term n = j survives",
     name="only-example-j",
-    prose="Why does only one term survive? Moving the prediction of example j changes only that example's "
+    prose="Why does only one term survive? Moving the prediction of example :math:`j` changes only that example's "
     "squared error.",
 )
 gradient.step(

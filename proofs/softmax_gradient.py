@@ -142,7 +142,7 @@ one_hot_gradient.step(
     yhat[j] - KroneckerDelta(j, c),
     "the definition of the softmax",
     name="prediction-minus-one-hot",
-    prose="What does a gradient step do to the logits? The gradient is the predicted probability of class j, "
+    prose="What does a gradient step do to the logits? The gradient is the predicted probability of class :math:`j`, "
     "less 1 for the observed class: a step against it raises the logit of the observed class and lowers every "
     "other in proportion to its predicted probability.",
 )
