@@ -43,5 +43,5 @@ def test_a_derivation_step_takes_a_rule_object_and_stores_its_name():
     d = Derivation("by a rule object", Context(), start=sp.log(x * y))
     step = d.step(sp.log(x) + sp.log(y), "the log of a product of positives", by=log_mul)
     assert step.hints == ("log_mul",)
-    with pytest.raises(TypeError, match="by= takes rule names or rules, not int 3"):
+    with pytest.raises(TypeError, match="by= takes rule names, rules or derivations, not int 3"):
         d.step(sp.log(x) + sp.log(y), "nothing", by=3)
