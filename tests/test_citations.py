@@ -9,7 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+import sympy as sp
 
+from derive import Context, Derivation
 from derive.entry.cli import ExitCode, main
 
 CITING = Path(__file__).resolve().parent / "citing"
@@ -93,3 +95,100 @@ def test_changing_the_cited_derivation_checks_the_citing_step_again(modules, cap
     assert code == ExitCode.OK
     assert not steps_of(data, "log-bound")[0]["cached"]
     assert not steps_of(data, "gibbs-sum")[0]["cached"]
+
+
+# -- the adversarial review's attacks (F1, F2): a citation is to one whole derivation, checked in full ----------------
+def test_two_derivations_of_one_name_in_one_file_are_bad_input(capsys):
+    """F1: two different derivations named ``twice-named`` in one module: citing the name names both places."""
+    code = main(["check", str(CITING / "same_name.py"), str(CITING / "same_name_citing.py")])
+    err = capsys.readouterr().err
+    assert code == ExitCode.BAD_INPUT
+    assert "two different derivations are so named" in err
+    assert "same_name.py:12" in err and "same_name.py:15" in err
+
+
+def test_the_process_wide_fallback_never_chooses_between_namesakes(monkeypatch):
+    """A name outside the run is looked up among what the process loaded (a pytest item): two different
+    derivations of that name there are an error, not the latest loaded."""
+    from derive.run import citations, loader
+
+    def named(start: int) -> Derivation:
+        d = Derivation("n", Context(), start=sp.Integer(start), name="loaded-twice")
+        d.step(sp.Integer(start), "itself")
+        return d
+
+    first, second = named(1), named(2)
+    monkeypatch.setitem(loader.LOADED, "loaded-twice", [first, second])
+    user = Derivation("user", Context(), start=sp.Integer(1), name="user-of-loaded")
+    user.step(sp.Integer(1), "cited", by="loaded-twice")
+    with pytest.raises(citations.CitationError, match="two different derivations"):
+        citations.plan([(user, "")])
+    monkeypatch.setitem(loader.LOADED, "loaded-twice", [first])
+    assert citations.plan([(user, "")]).sources["loaded-twice"] is first
+
+
+def test_a_view_is_never_cited_its_whole_derivation_is_and_is_checked(capsys):
+    """F2: ``--step b`` selects one step of the cited derivation and of the citing one; the citation is still to
+    the whole chain (log x ≤ (x² − 1)/(x + 1), not =), and every step of it is checked."""
+    paths = [str(CITING / "bound_then_rewrite.py"), str(CITING / "rewrite_citing.py")]
+    code = main(["check", "--json", "--step", "b", *paths])
+    data = json.loads(capsys.readouterr().out)
+    assert code == ExitCode.FAILED  # not proved, and no engine inconsistency either
+    (citing,) = steps_of(data, "uses-rewrite")
+    assert citing["evidence"] != "proved"
+    whole = [d for d in data["derivations"] if d["name"] == "bound-then-rewrite"]
+    assert [s["name"] for s in whole[-1]["steps"]] == ["a", "b"]
+
+
+def test_a_view_in_a_plan_resolves_to_the_whole():
+    """The same at the level of the plan: a view (a pytest item's one step) is checked as given, its name cites
+    the whole derivation."""
+    from dataclasses import replace
+
+    from derive.run.citations import plan
+
+    module = _load("bound_then_rewrite.py")
+    whole = module.bound_then_rewrite
+    view = replace(whole, steps=[whole.steps[1]])
+    user = Derivation("user", Context(), start=sp.log(sp.Symbol("u", positive=True)), name="user-of-view")
+    user.step(sp.Integer(0), "cited", by="bound-then-rewrite")
+    planned = plan([(view, ""), (user, "")])
+    assert planned.sources["bound-then-rewrite"] is whole
+    assert planned.cited["bound-then-rewrite"].relation.value == "≤"
+    assert [id(d) for d, _ in planned.items] == [id(view), id(whole), id(user)]
+
+
+def test_check_step_checks_what_the_step_cites():
+    """check_step on a citing step alone checks the cited derivation too: one with a refuted step caps it, although
+    its conclusion (log x ≤ x − 1) is true and proves the step."""
+    from derive.core.evidence import Evidence
+    from derive.run.check import check_step
+
+    x, u = sp.Symbol("x", positive=True), sp.Symbol("u", positive=True)
+    broken = Derivation("broken", Context(), start=sp.log(x), name="broken-bound")
+    broken.step(sp.Integer(7), "wrong")
+    broken.step(x - 1, "log x ≤ x − 1", relation="<=")
+    user = Derivation("user", Context(), start=sp.log(u + 1), name="user-of-broken")
+    step = user.step(u, "cited", relation="<=", by=broken)
+    result = check_step(user, step)
+    assert result.evidence is Evidence.UNDECIDED and "broken-bound" in result.detail
+
+
+def _load(name: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"citing_{name[:-3]}", CITING / name)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_standing_is_read_from_the_derivation_cited_not_a_namesake_view(capsys):
+    """``--step b`` with the citing module first: the view of the cited derivation (its passing step b) is checked
+    after the whole (whose step a is refuted); the citing step is capped by the whole, not by the view."""
+    paths = [str(CITING / "false_then_true_citing.py"), str(CITING / "false_then_true.py")]
+    code = main(["check", "--json", "--step", "b", *paths])
+    data = json.loads(capsys.readouterr().out)
+    assert code == ExitCode.FAILED
+    (citing,) = steps_of(data, "uses-false-then-true")
+    assert citing["evidence"] == "undecided" and "does not pass" in citing["detail"]

@@ -93,6 +93,9 @@ class Step:
     # the Derivation objects among them, for a run that did not load their modules; never pickled (a worker is
     # sent their conclusions: derive.run.citations), nor compared
     cited: tuple = field(default=(), compare=False, repr=False)
+    # the Derivation that built this step: a view of a derivation (its steps, some skipped: derive check --step, a
+    # pytest item) is told from the whole by it, and a citation is resolved to the whole (derive.run.citations)
+    owner: object = field(default=None, compare=False, repr=False)
     file: str = ""
     line: int = 0
 
@@ -102,8 +105,9 @@ class Step:
         return f"{self.file}:{self.line}" if self.file else "<unknown>"
 
     def __getstate__(self) -> dict:
-        """Pickled without the cited Derivation objects (whole modules' worth; a worker gets their conclusions)."""
-        return {**self.__dict__, "cited": ()}
+        """Pickled without the cited and owning Derivation objects (whole modules' worth; a worker gets their
+        conclusions)."""
+        return {**self.__dict__, "cited": (), "owner": None}
 
 
 @dataclass(repr=False)
@@ -301,6 +305,7 @@ class Derivation:
             hints=hints,
             citations=citations,
             cited=cited,
+            owner=self,
             prose=prose.strip(),
             allow=allow,
             file=where[0],

@@ -1,8 +1,9 @@
 """A cited derivation's conclusion as a rule (an equation) or a lemma (an inequality), instantiated only where the
 cited context's declarations follow from the citing one's.
 
-A derivation concludes ``subject REL last`` (its last line's left side, the chain's composed relation, its last
-expression) under its context. Citing it instantiates that statement: the cited context's scalar symbols and sizes
+A derivation concludes ``start REL last`` (the chain's composed relation, its last expression; after an ``apply``,
+the transformed start as checked) under its context: never its ``subject``, which no check relates to the start.
+Citing it instantiates that statement: the cited context's scalar symbols and sizes
 are pattern variables, its families are matched to the citing families declared at least as strongly (the same
 object, or one with the same kind of declaration; the ranges then map the sizes). Every declaration on a pattern
 variable is a side condition, shown with :mod:`derive.engine.facts` at the place of use (inside the enclosing sums):
@@ -58,13 +59,26 @@ _DOWN = {Relation.GE: Relation.GE, Relation.GT: Relation.GT}
 
 
 def conclusion(derivation: Derivation) -> tuple[sp.Expr, Relation, sp.Expr]:
-    """``(lhs, relation, rhs)``: the last line's left side, the chain's composed relation, the last expression."""
+    """``(lhs, relation, rhs)``: what the chain's checked lines establish, ``start REL last``.
+
+    The left side is the ``start`` every step's claim continues from, never the ``subject``: the subject is only
+    shown (no check relates it to the start). After an ``apply`` (both sides transformed, ``f(current) = e``) the
+    left side is that step's checked claim ``f(current)``, where ``current`` equals the start by the ``=`` lines
+    before it; a transform after a ``≤`` (``<``, ``≥``, ``>``) would need ``f`` monotone, and is refused."""
     lines = [s for s in derivation.steps if s.kind not in (Kind.EXAMPLE, Kind.REFERENCE)]
     if not lines:
         raise NotCitable(f"derivation {derivation.name!r} has no steps: it concludes nothing")
-    relation = Relation.EQ
+    relation, lhs = Relation.EQ, derivation.start
     for step in lines:
         r = step.relation
+        if step.transformed:
+            if relation is not Relation.EQ:
+                raise NotCitable(
+                    f"derivation {derivation.name!r} transforms both sides ({step.name}, apply) after a "
+                    f"{relation.value} line: the transform keeps that order only if it is monotone, which is not "
+                    "checked; cite a derivation whose transforms come before its first inequality"
+                )
+            lhs = step.claim_lhs
         if r is Relation.NE:
             raise NotCitable(f"derivation {derivation.name!r} has a ≠ step ({step.name}): its chain concludes no order")
         if r is Relation.EQ:
@@ -75,7 +89,7 @@ def conclusion(derivation: Derivation) -> tuple[sp.Expr, Relation, sp.Expr]:
         strict = r in (Relation.LT, Relation.GT) or relation in (Relation.LT, Relation.GT)
         up = r in _UP
         relation = (Relation.LT if strict else Relation.LE) if up else (Relation.GT if strict else Relation.GE)
-    return lines[-1].lhs, relation, derivation.current
+    return lhs, relation, derivation.current
 
 
 # -- the pattern ---------------------------------------------------------------------------------------------------
@@ -145,15 +159,16 @@ def _mappings(pat: Pattern, target: sp.Expr, ctx: Context):
 
 
 def _sizes(mapping: dict, cited: Context, ctx: Context) -> dict | None:
-    """The cited sizes the family assignment maps (the upper ends of the ranges), or None when they disagree."""
+    """The cited sizes the family assignment maps (the upper ends of the ranges that are a size), or None when they
+    disagree."""
     sizes: dict = {}
     for old, new in mapping.items():
         for (_, hi_old), (_, hi_new) in zip(cited.families[old].ranges, ctx.families[new].ranges):
             if hi_old in cited.sizes:
                 if sizes.setdefault(hi_old, hi_new) != hi_new:
                     return None
-            elif hi_old != hi_new:
-                return None
+            elif hi_old != hi_new and not set(cited.sizes) & hi_old.free_symbols:
+                return None  # an end in sizes (K + 1) is checked once they are matched (_ranges_agree)
     return sizes
 
 
@@ -177,11 +192,35 @@ def instances(pat: Pattern, side: sp.Expr, target: sp.Expr, env: Env) -> list[tu
             continue
         if shaped.xreplace(found) != goal or any(w not in found for w in shaped.atoms(sp.Wild)):
             continue  # an instance exactly, every variable bound
-        values = {pat.symbols[w]: e for w, e in (*wild_sizes.items(), *found.items()) if w in pat.symbols}
+        values = {**sizes, **{pat.symbols[w]: e for w, e in (*wild_sizes.items(), *found.items()) if w in pat.symbols}}
+        if not _ranges_agree(mapping, values, pat, env.ctx):
+            continue
         why = side_conditions(values, pat.context, env)
         if why is not None:
             out.append(({**mapping, **values}, why))
     return out
+
+
+def _ranges_agree(mapping: dict, values: dict, pat: Pattern, ctx: Context) -> bool:
+    """Whether every cited family and datum of the statement, its ranges under the substitution ``values``, has the
+    ranges of the citing family (or datum) it stands for: a size inside a range (``K + 1``) is the same pattern
+    variable as the size elsewhere in the statement, so ``Σ_{k=1}^{K+1} q_k = 1`` matched at ``K ↦ g(t)`` needs a
+    citing ``q`` over ``1 … g(t) + 1``. A cited size that a range uses but the substitution does not map is refused."""
+    cited = pat.context
+    pairs = [(cited.families[old].ranges, ctx.families[new].ranges) for old, new in mapping.items()]
+    pairs += [
+        (cited.datasets[b].ranges, ctx.datasets[b].ranges) for b in cited.datasets if pat.lhs.has(b) or pat.rhs.has(b)
+    ]
+    for old, new in pairs:
+        if len(old) != len(new):
+            return False
+        for end_old, end_new in zip((e for r in old for e in r), (e for r in new for e in r)):
+            if any(s in cited.sizes and s not in values for s in end_old.free_symbols):
+                return False
+            moved = sp.sympify(end_old).xreplace(values)
+            if moved != end_new and sp.expand(moved - end_new) != 0:
+                return False
+    return True
 
 
 def _loose(side: sp.Expr) -> bool:

@@ -77,8 +77,10 @@ def check_step(derivation: Derivation, step: Step, options: Options | None = Non
     options = options or Options()
     budget = step_budget(step, options)
     opts = Options(budget, options.seed, options.replay)
-    cited = plan([(derivation, "")]).of(step) if step.citations else ()
-    return run_many([step_task(derivation, step, opts, cited)], options.budget, budgets=[budget])[0]
+    if step.citations:  # what it cites is checked in full first, and caps it: the step alone is no proof
+        (report,) = check_derivations([(replace(derivation, steps=[step]), "")], options)
+        return report.results[0]
+    return run_many([step_task(derivation, step, opts)], options.budget, budgets=[budget])[0]
 
 
 def check_derivations(
@@ -100,8 +102,8 @@ def check_derivations(
     options = options or Options()
     planned = plan(items, library)
     reports = [DerivationReport(d, path=path) for d, path in planned.items]
-    by_name = {r.derivation.name: r for r in reports}
-    prints = fingerprints(planned.items, step_key, options.seed) if cache and planned.cited else {}
+    by_id = {id(r.derivation): r for r in reports}  # standing is read from the very derivation cited
+    prints = fingerprints(planned, step_key, options.seed) if cache and planned.cited else {}
     tasks: list[Task] = []
     budgets: list[float] = []
     slots: list[tuple[DerivationReport, Step, str]] = []
@@ -123,7 +125,7 @@ def check_derivations(
         if cache and not result.cached:
             cache.put(key, result, _limit(budgets[index]))  # its own verdict: what it cites is weighed below
         if step.citations:  # every derivation it cites came earlier in the run, and has all its results
-            cited = {n: by_name[n] for n in step.citations}
+            cited = {n: by_id[id(planned.sources[n])] for n in step.citations}
             result = capped(
                 result, {n: standing(r.derivation.steps, r.results, r.derivation.context) for n, r in cited.items()}
             )

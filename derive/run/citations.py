@@ -3,7 +3,9 @@ evidence can be.
 
 A step cites derivations by object (``by=log_le``, imported from another module) or by name (``by="gibbs"``,
 resolved here against the derivations loaded in the same run). The same derivation loaded twice (imported by the
-citing module, and loaded from its file by the run) is one: the same name defined in the same file. A run checks
+citing module, and loaded from its file by the run) is one: the same steps written at the same places; any other
+two of one name make a citation of it an error, naming both places. A citation is always to a whole derivation,
+checked in full, never to a view of some of its steps (``derive check --step``, a pytest item). A run checks
 what its derivations cite, transitively, each before the derivations that cite it; a cycle of citations, a name
 that resolves to nothing, or two different derivations of one name, is bad input (:class:`CitationError`).
 
@@ -19,10 +21,12 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import sympy as sp
+
 from derive.core.errors import DeriveError
 from derive.core.evidence import Evidence, StepResult
 from derive.core.model import Derivation
-from derive.engine.citation import Cited, NotCitable
+from derive.engine.citation import Cited, NotCitable, conclusion
 from derive.run.loader import LOADED
 
 
@@ -32,11 +36,13 @@ class CitationError(DeriveError):
 
 @dataclass
 class Plan:
-    """The derivations to check, each after those it cites (``items``: ``(derivation, path)``), and the conclusion
-    of every cited derivation by name (``cited``)."""
+    """The derivations to check, each after those it cites (``items``: ``(derivation, path)``), the conclusion of
+    every cited derivation by name (``cited``), and the very derivation each was compiled from (``sources``: the
+    one whose check decides what citing it is worth)."""
 
     items: list[tuple[Derivation, str]]
     cited: dict[str, Cited] = field(default_factory=dict)
+    sources: dict[str, Derivation] = field(default_factory=dict)
 
     def of(self, step) -> tuple[Cited, ...]:
         """The conclusions ``step`` cites, for its task."""
@@ -44,7 +50,7 @@ class Plan:
 
 
 def _file(d: Derivation) -> str:
-    """The file that defined ``d`` (its steps' file), resolved: the identity of a derivation loaded twice."""
+    """The file that defined ``d`` (its steps' file), resolved."""
     where = d.source or next((s.file for s in d.steps if s.file), "")
     try:
         return str(Path(where).resolve()) if where else ""
@@ -52,13 +58,50 @@ def _file(d: Derivation) -> str:
         return where
 
 
+def whole(d: Derivation) -> Derivation:
+    """The derivation ``d`` is a view of (some of its steps: ``derive check --step``, a pytest item), else ``d``:
+    a citation is always to the whole, checked in full, never to a view's shorter chain."""
+    owner = next((s.owner for s in d.steps if s.owner is not None), None)
+    return owner if owner is not None and owner is not d else d
+
+
+def _where(d: Derivation) -> str:
+    """Where ``d`` was written, for messages: its first step's file and line."""
+    return d.steps[0].where if d.steps and d.steps[0].file else (_file(d) or "no file")
+
+
+def _signature(d: Derivation) -> tuple:
+    """What ``d`` is, as text: its name, start, and every step's place and claim (the same module imported twice
+    builds two objects with one signature)."""
+    lines = tuple(
+        (_resolved(s.file), s.line, s.name, s.kind.value, s.relation.value, sp.srepr(s.claim_lhs), sp.srepr(s.expr))
+        for s in d.steps
+    )
+    return d.name, sp.srepr(d.start), lines
+
+
+def _resolved(file: str) -> str:
+    try:
+        return str(Path(file).resolve()) if file else ""
+    except OSError:
+        return file
+
+
+def same(a: Derivation, b: Derivation) -> bool:
+    """Whether ``a`` and ``b`` are one derivation: one object, or the same module imported twice (imported by the
+    citing module, and loaded from its file by the run): the same steps written at the same places."""
+    return a is b or _signature(a) == _signature(b)
+
+
 def plan(items: list[tuple[Derivation, str]], library: list[Derivation] = ()) -> Plan:
     """The run's derivations (``items``) with everything they cite added, ordered so that a derivation comes after
     what it cites; ``library`` holds derivations loaded in the run but not selected (a ``--step`` run), for names.
+    An item that is a view (some steps of a derivation) is checked as given, but a citation of its name is to the
+    whole derivation, which is then checked in full too.
 
     Raises :class:`CitationError` on a name that resolves to nothing, two derivations of one name, a cycle, or a
     derivation that concludes nothing citable."""
-    table: dict[str, tuple[Derivation, str]] = {}
+    table: dict[str, tuple[Derivation | None, str]] = {}
     for d, path in [*items, *((d, "") for d in library)]:
         _enter(table, d, path)
     if not any(s.citations for d, _ in items for s in d.steps):
@@ -69,27 +112,27 @@ def plan(items: list[tuple[Derivation, str]], library: list[Derivation] = ()) ->
         for step in d.steps:
             for other in step.cited:
                 if other.name not in table:
-                    _enter(table, other, _shown(other))
                     todo.append(other)
-                else:
-                    _enter(table, other, "")  # the same one (the same file), or two of one name
+                _enter(table, other, "")  # new, the same one (the same module imported twice), or two of one name
     order = _order(items, table)
-    cited = {}
+    cited, sources = {}, {}
     for d, _ in order:
         for n, step in enumerate(d.steps, start=1):
             for name in step.citations:
                 if name not in cited:
+                    source = _resolve(table, name, step, n)
                     try:
-                        cited[name] = Cited.of(_resolve(table, name, step, n))
+                        cited[name] = Cited.of(source)
                     except NotCitable as exc:
                         raise CitationError(f"{step.where}: step {n} ({step.name}) cites {name!r}: {exc}") from None
-    return Plan(order, cited)
+                    sources[name] = source
+    return Plan(order, cited, sources)
 
 
 def in_table(items: list, live: list[tuple[Derivation, str]], library: list[Derivation]) -> list:
     """The check table's ``items`` (``(derivation, shown path, module position)``) with what the ``live`` ones (those
-    to be checked) cite, each before the derivations citing it; a cited derivation the run did not load has
-    position -1. Raises :class:`CitationError` as :func:`plan` does."""
+    to be checked) cite, each before the derivations citing it; a cited derivation the run did not load (or did
+    not select in full) has position -1. Raises :class:`CitationError` as :func:`plan` does."""
     planned = plan(live, library).items
     rank = {id(d): n for n, (d, _) in enumerate(planned)}
     given = {id(d): (d, shown, i) for d, shown, i in items}
@@ -103,19 +146,24 @@ def in_table(items: list, live: list[tuple[Derivation, str]], library: list[Deri
 
 
 def _enter(table: dict, d: Derivation, path: str) -> None:
-    """Enter ``d`` under its name; a second derivation of that name from another file is kept apart (``None``):
-    an error only when something cites that name (:func:`_resolve`)."""
+    """Enter the whole of ``d`` under its name; a second, different derivation of that name (in the same file or
+    not) makes the name ambiguous (``None``, with both places): an error when something cites it (:func:`_resolve`)."""
+    d = whole(d)
     known = table.get(d.name)
     if known is None:
-        table[d.name] = (d, path)
-    elif known[0] is not None and known[0] is not d and _file(known[0]) != _file(d):
-        table[d.name] = (None, f"{_file(known[0]) or 'no file'} and {_file(d) or 'no file'}")
+        table[d.name] = (d, path or _shown(d))
+    elif known[0] is not None and not same(known[0], d):
+        table[d.name] = (None, f"{_where(known[0])} and {_where(d)}")
 
 
 def _resolve(table: dict, name: str, step, n: int) -> Derivation:
-    """The derivation ``name`` that ``step`` (number ``n``) cites; raises when there is none, or two."""
-    if name not in table and name in LOADED:  # loaded by this process, outside this run (a pytest item's step)
-        _enter(table, LOADED[name], LOADED[name].source)
+    """The derivation ``name`` that ``step`` (number ``n``) cites; raises when there is none, or two.
+
+    A name the run did not load is looked up among every derivation this process loaded (a pytest item checks
+    one step, its module's neighbours loaded by the plugin): it must be one derivation there too."""
+    if name not in table:
+        for d in LOADED.get(name, ()):
+            _enter(table, d, "")
     if name not in table:
         loaded = ", ".join(sorted(table)) or "none"
         raise CitationError(
@@ -125,8 +173,8 @@ def _resolve(table: dict, name: str, step, n: int) -> Derivation:
     found, path = table[name]
     if found is None:
         raise CitationError(
-            f"{step.where}: step {n} ({step.name}) cites {name!r}, but two derivations are so named ({path}): "
-            "give one another name="
+            f"{step.where}: step {n} ({step.name}) cites {name!r}, but two different derivations are so named "
+            f"({path}): give one another name="
         )
     return found
 
@@ -161,16 +209,25 @@ def _visit(d: Derivation, path: str, table: dict, done: dict, chain: list[Deriva
     done[id(d)] = (d, path)
 
 
-def fingerprints(order: list[tuple[Derivation, str]], step_key, seed: int) -> dict[str, str]:
-    """A fingerprint of each derivation of ``order`` (every step's key, and the fingerprints of what it cites): a
-    citing step's cache key includes those of the derivations it cites, so that changing one checks it again."""
-    out: dict[str, str] = {}
-    for d, _ in order:
+def fingerprints(planned: Plan, step_key, seed: int) -> dict[str, str]:
+    """A fingerprint of each cited name's derivation (every step's key, its conclusion, and the fingerprints of
+    what it cites, transitively): a citing step's cache key includes those of the derivations it cites, so that
+    changing one, or what its conclusion is built from, checks it again."""
+    from derive.run.cache import expression_text
+
+    by_id: dict[int, str] = {}
+    for d, _ in planned.items:
         digest = hashlib.sha256(d.name.encode())
         for step in d.steps:
-            digest.update(step_key(d.context, step, seed, tuple(out.get(n, n) for n in step.citations)).encode())
-        out[d.name] = digest.hexdigest()
-    return out
+            cites = tuple(by_id.get(id(planned.sources.get(n)), n) for n in step.citations)
+            digest.update(step_key(d.context, step, seed, cites).encode())
+        try:
+            lhs, relation, rhs = conclusion(d)
+            digest.update(f"concludes {expression_text(lhs)} {relation.value} {expression_text(rhs)}".encode())
+        except NotCitable:
+            pass
+        by_id[id(d)] = digest.hexdigest()
+    return {name: by_id[id(d)] for name, d in planned.sources.items() if id(d) in by_id}
 
 
 # -- what a citing step's evidence can be ------------------------------------------------------------------------

@@ -137,8 +137,9 @@ def load_module(path: Path) -> Loaded:
     )
     if not found:
         return Loaded(path, error=LoadError(f"{shown}: defines no derivation (no Derivation object at module level)"))
+    _forget(path)  # a module loaded again (edited, in a notebook) replaces what it defined
     for n, d in enumerate(found):
-        LOADED[d.name] = d  # the latest of each name, for a citation by name from a run given one step (pytest)
+        LOADED.setdefault(d.name, []).append(d)  # for a citation by name from a run given one step (pytest)
         d.source = str(path)
         if n == 0 and not d.intro and module.__doc__:
             # the module docstring opens the module's first derivation; the others say their own (intro=...)
@@ -159,8 +160,17 @@ def _imported_names(path: Path) -> set[str]:
     return out
 
 
-#: Every derivation loaded in this process by name, the latest of each (derive.run.citations falls back on it).
-LOADED: dict[str, Derivation] = {}
+#: Every derivation loaded in this process, by name (derive.run.citations falls back on it; two distinct ones of
+#: one name are an error there, never a choice).
+LOADED: dict[str, list[Derivation]] = {}
+
+
+def _forget(path: Path) -> None:
+    """Drop from :data:`LOADED` what an earlier load of the module at ``path`` defined."""
+    where = str(path)
+    for name, found in list(LOADED.items()):
+        LOADED[name] = [d for d in found if d.source != where]
+
 
 #: Seconds a derivation module may take to import (``DERIVE_IMPORT_TIMEOUT``); building a derivation is quick.
 IMPORT_TIMEOUT = float(os.environ.get("DERIVE_IMPORT_TIMEOUT", "30"))

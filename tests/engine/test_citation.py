@@ -122,3 +122,54 @@ def test_the_model_refuses_citing_itself_or_nothing():
     assert step.citations == ("log-bound", "some-result") and step.hints == ("log_mul",)
     with pytest.raises(ModelError, match="unknown rule 'no_such_rule'"):
         d.step(x, "typo", by="no_such_rule")
+
+
+# -- the conclusion is what the checked lines establish (adversarial review, F3, F4, F5) -------------------------
+def test_the_conclusion_starts_from_the_start_never_the_unchecked_subject():
+    """F3: ``subject=`` is only shown; no check relates it to the start, so the conclusion must not read it."""
+    ctx = Context()
+    K = ctx.size("K")
+    d = Derivation("subject unchecked", ctx, start=sp.Integer(0), subject=K**2, name="bad-subject")
+    d.step(sp.Integer(10**6), "a number", relation="<=")
+    lhs, relation, rhs = conclusion(d)
+    assert (lhs, relation.value, rhs) == (0, "≤", 10**6)
+
+
+def test_a_transform_after_an_inequality_is_not_citable():
+    """F4: x² ≤ x² + 1 then 1/· of both sides does not give 1/x² ≤ 1/(x² + 1): refused, naming the step."""
+    d = Derivation("apply after <=", Context(), start=x**2, name="inv-apply")
+    d.step(x**2 + 1, "adding 1", relation="<=")
+    d.apply(lambda e: 1 / e, 1 / (x**2 + 1), "take reciprocals", name="flip")
+    with pytest.raises(NotCitable, match=r"flip.*after a ≤"):
+        conclusion(d)
+
+
+def test_a_transform_after_equations_concludes_the_checked_transformed_claim():
+    """A transform after ``=`` lines only: the conclusion is the apply step's checked claim ``f(current) REL last``."""
+    a, b = sp.symbols("a b", positive=True)
+    d = Derivation("log of a product", Context(), start=a * b, name="logged")
+    d.step(b * a, "commute")
+    d.apply(sp.log, sp.log(a) + sp.log(b), "take logs", by="log_mul")
+    d.step(sp.log(a) + sp.log(b) + 1, "add one", relation="<")
+    lhs, relation, rhs = conclusion(d)
+    assert (lhs, relation.value, rhs) == (sp.log(b * a), "<", sp.log(a) + sp.log(b) + 1)
+
+
+def test_a_size_inside_a_range_is_the_same_pattern_variable():
+    """F5: Σ_{k=1}^{K+1} q_k = 1 for q over 1 … K + 1 is no statement about a q over 1 … M + 1 summed to g + 1,
+    nor to M (K ↦ M − 1 would need q over 1 … M); it is about Σ_{k=1}^{M+1} at K ↦ M."""
+    cited_ctx = Context()
+    K = cited_ctx.size("K")
+    q = cited_ctx.positive("q", index=(1, K + 1), sums_to_one=True)
+    d = Derivation("sum to one", cited_ctx, start=sp.Sum(q[k], (k, 1, K + 1)), name="q-sums")
+    d.step(1, "q sums to one")
+    (forward, _) = rules(Cited.of(d))
+    ctx = Context()
+    M = ctx.size("M")
+    mine = ctx.positive("q", index=(1, M + 1), sums_to_one=True)
+    g = sp.Function("g", positive=True, integer=True)(sp.Symbol("t", positive=True))
+    env = Env(ctx)
+    assert forward.apply(sp.Sum(mine[k], (k, 1, g + 1)), env) is None
+    assert forward.apply(sp.Sum(mine[k], (k, 1, M)), env) is None
+    done = forward.apply(sp.Sum(mine[k], (k, 1, M + 1)), env)
+    assert done is not None and done.result == 1
