@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +21,8 @@ from derive.render.notes import render_notes
 from derive.render.pdf import compile_pdf, tex_available
 from derive.render.slides import render_slides
 from derive.run.check import DerivationReport
+
+ROOT = Path(__file__).resolve().parents[2]
 
 needs_tex = pytest.mark.skipif(not tex_available(), reason="pdflatex is not installed, so no PDF can be made")
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is missing")
@@ -142,3 +145,28 @@ def test_a_standalone_write_up_prints_the_cited_title_not_question_marks(tmp_pat
     text = re.sub(r"\s+", " ", pdf_text(compile_pdf(tex, tmp_path / "out")))
     assert "cites From the likelihood of i.i.d. data to the cross-entropy" in text
     assert "??" not in text
+
+
+# -- derive build ---------------------------------------------------------------------------------------------------
+def test_build_writes_links_citations_and_the_graph(tmp_path, capsys):
+    """tests/citing: gibbs-sum cites log-bound by name; the build's write-ups link the two."""
+    from derive.entry.cli import ExitCode, main
+
+    here = ROOT / "tests" / "citing"
+    out = tmp_path / "out"
+    assert main(["build", str(here / "log_bound.py"), str(here / "gibbs_sum.py"), "--out", str(out), "--no-pdf"]) == (
+        ExitCode.OK
+    )
+    capsys.readouterr()
+    title = render_title(out / "log-bound.md")
+    assert f"— cites [{title}](log-bound.md#log-bound)" in (out / "gibbs-sum.md").read_text()
+    assert '<a id="log-bound"></a>' in (out / "log-bound.md").read_text()
+    assert [s["citations"] for s in json.loads((out / "gibbs-sum.json").read_text())["steps"]] == [["log-bound"]]
+    assert r"\derivecite{log-bound}" in (out / "gibbs-sum.tex").read_text()
+    notes = (out / "lecture-notes.tex").read_text()
+    assert r"\usepackage{tikz}" in notes and r"\draw[->" in notes
+
+
+def render_title(md) -> str:
+    """The title of a Markdown write-up (its first line, ``# <title>``)."""
+    return md.read_text().splitlines()[0].removeprefix("# ")
