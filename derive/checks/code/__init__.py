@@ -12,12 +12,13 @@ or a translation the prover does not close, keeps the evidence below, with the r
 ("not proved for all sizes: not translated: `if` at line 12 of f").
 
 The checker then runs the function twice, whatever the translation gave. On SymPy symbols, at each small size
-(every data vector), where its value must equal the formula's exactly: that is ``proved-for-sizes``, or
-``proved`` when the formula involves no size and no data, since then one symbolic run covers every input. And on
-floats at random inputs and at inputs near the edges of what is declared (probabilities near 0 and 1, large and
-small values), where the two must agree to a relative error of 1e-9. Where they differ, the point, the code's
-value and the formula's value are the counterexample, and the step is refuted like a wrong line; where they
-differ from a proved translation, that is an engine inconsistency, never a pass.
+(every data vector; after a proof, within ``verdict.EXACT_SECONDS``), where its value must equal the formula's
+exactly: that is ``proved-for-sizes``, or ``proved`` when the formula involves no size and no data, since then
+one symbolic run covers every input. And on floats at random inputs and at inputs near the edges of what is
+declared (probabilities near 0 and 1, large and small values), where the two must agree to a relative error of
+1e-9. Where they differ, the point, the code's value and the formula's value are the counterexample, and the
+step is refuted like a wrong line; where they differ from a proved translation, that is an engine
+inconsistency, never a pass.
 
 The symbolic run follows one path through the code, so it is a proof only when no path can depend on the
 values: an ``if``, a comparison, ``and``/``or``, a loop ``while``, a ``try`` (anywhere in the function or the
