@@ -78,7 +78,7 @@ stationary.step(
 )
 
 curvature = Derivation(
-    "The log-likelihood is concave", ctx, start=Derivative(ell(theta), (theta, 2)), name="bernoulli-concave"
+    "The log-likelihood is concave", ctx, start=Derivative(ell(theta), (theta, 2)), name="bernoulli-mle-concave"
 )
 curvature.step(
     -k / theta**2 - (N - k) / (1 - theta) ** 2,
