@@ -74,6 +74,12 @@ def put(e: sp.Basic, values: dict) -> sp.Basic:
         return _gaussian_at(e, values)
     if isinstance(e, sp.Integral):
         return _integral_at(e, values)
+    if isinstance(e, sp.Subs):  # f(θ)|_{θ=a} binds θ: a value for θ goes into the point a, never into f
+        bound = set(e.variables)
+        inner = {k: v for k, v in values.items() if not ({k} | k.free_symbols) & bound}
+        body, point = put(e.expr, inner), tuple(put(a, values) for a in e.point)
+        at = sp.Subs(body, e.variables, point)
+        return at.doit() if not body.has(sp.Derivative) else at
     if isinstance(e, (sp.Sum, sp.Product)):
         bound = {limit[0] for limit in e.limits}
         inner = {k: v for k, v in values.items() if not ({k} | k.free_symbols) & bound}

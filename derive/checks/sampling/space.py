@@ -46,9 +46,11 @@ class Space:
             e = unfold_all(e, ctx)
             labels = {a.base.label for a in e.atoms(sp.Indexed)}
             symbols = set(e.free_symbols)
-            for d in e.atoms(sp.Derivative):  # SymPy leaves ∂/∂z_i's i out of free_symbols
+            # SymPy leaves ∂/∂z_i's i out of free_symbols; a variable that a Subs binds (f′(θ) at θ = a) is no point's
+            bound = set().union(*(set(s.variables) for s in e.atoms(sp.Subs)))
+            for d in e.atoms(sp.Derivative):
                 for var in d.variables:
-                    symbols |= var.free_symbols
+                    symbols |= var.free_symbols - (bound - e.free_symbols)
             for s in sorted(symbols, key=str):
                 if s in bases:
                     bucket = space.data if bases[s] in ctx.datasets else space.families
