@@ -205,7 +205,7 @@ def _check_outputs(cells) -> None:
     shown = [_outputs(c) for c in code]
     assert NOT_CHECKED in shown[0] and "✓" not in shown[0]
     flagship = shown[1]
-    assert "**iid-cross-entropy: passes — 10 steps: 8 proved, 1 proved-for-sizes, 1 assumed**" in flagship
+    assert "**iid-cross-entropy: passes — 10 steps: 9 proved, 1 assumed**" in flagship
     assert "✗" not in flagship and "undecided" not in flagship
     assert "2. **proved** ✓" in shown[2] and "1. **assumed** †" in shown[2]
     assert NOT_CHECKED in shown[3]
