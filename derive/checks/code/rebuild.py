@@ -4,6 +4,7 @@ plain functions it reaches through its globals are rebuilt the same way."""
 
 from __future__ import annotations
 
+import builtins
 import functools
 import math
 import sys
@@ -13,6 +14,7 @@ from collections.abc import Callable
 import mpmath
 import sympy as sp
 
+from derive.checks.code.vocabulary import math_name
 from derive.core.sources import project_module
 
 
@@ -93,6 +95,8 @@ SYMBOLIC_MATH = types.SimpleNamespace(
 #: ``math`` for the run on exact numbers: SymPy's meanings, but a float stays a float (``log(0.5)`` a decimal),
 #: so that a value the code computed in floating point is compared with a tolerance, never taken as exact.
 VALUES_MATH = types.SimpleNamespace(**{**_PYTHON_MATH, **_SYMPY_MATH})
+#: ``math`` as derive found it: a name of it replaced since (``math.log = clipped``) runs as what replaced it.
+_MATH_AT_IMPORT = dict(vars(math))
 #: The float constants of ``math``, which ``from math import pi`` copies into a module.
 _MATH_CONSTANTS = {name: getattr(math, name) for name in ("pi", "e", "tau", "inf", "nan")}
 
@@ -139,16 +143,21 @@ def _rebuild(function: Callable, namespace: types.SimpleNamespace, builtin_names
 
     def translate(value):
         if value is math:
-            return namespace
+            return patched_math()
         if isinstance(value, float):
             return next((getattr(namespace, k) for k, c in _MATH_CONSTANTS.items() if value is c), value)
-        if getattr(value, "__module__", None) == "math" and callable(value):
-            return getattr(namespace, getattr(value, "__name__", ""), value)
+        if math_name(value):  # a math function itself, by identity (not a functools.wraps copy of its name)
+            return getattr(namespace, math_name(value), value)
         if _rebuilt(value):
             return rebuild(value)
         if isinstance(value, types.ModuleType) and project_module(value):
             return module(value)
         return value
+
+    def patched_math():
+        """``namespace``, but where ``math.<name>`` was replaced since derive was imported, what replaced it."""
+        changed = {k: v for k, v in vars(math).items() if not k.startswith("_") and _MATH_AT_IMPORT.get(k) is not v}
+        return types.SimpleNamespace(**{**vars(namespace), **{k: translate(v) for k, v in changed.items()}})
 
     def module(m: types.ModuleType):
         if id(m) in done:
@@ -168,8 +177,10 @@ def _rebuild(function: Callable, namespace: types.SimpleNamespace, builtin_names
         done[id(f)] = clone
         for key, value in list(names.items()):
             names[key] = translate(value)
+        table = f.__builtins__ if isinstance(f.__builtins__, dict) else vars(f.__builtins__)
         for key, value in builtin_names.items():
-            names.setdefault(key, value)  # a module that defines its own max keeps it
+            if table.get(key) is getattr(builtins, key, None):  # a module's own max (or __builtins__) is kept
+                names.setdefault(key, value)
         names[f.__name__] = clone
         return clone
 

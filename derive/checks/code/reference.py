@@ -84,6 +84,13 @@ def validate(ref: Reference, formula: sp.Expr, ctx: Context) -> None:
         raise ModelError(
             f"reference {ref.name}: the formula depends on {', '.join(missing)}, which args= does not pass to it"
         )
+    drawn = set(space.data) | set(space.families) | set(space.scalars)
+    extra = [str(a) for a in ref.args if a not in drawn]
+    if extra:  # the check has no value to give it: the KeyError would be derive's, not the code's
+        raise ModelError(
+            f"reference {ref.name}: args= passes {', '.join(extra)}, which the formula does not use, so the check "
+            "has no value to give it; pass only what the formula uses"
+        )
 
 
 def _real_scalar(arg: sp.Basic) -> bool:

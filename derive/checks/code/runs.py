@@ -30,26 +30,29 @@ class _Runs:
         self.on_values = _rebuild(ref.function, VALUES_MATH, SYMBOLIC_BUILTINS)
 
     def exact(self, at: Point):
+        args = arguments(self.ref, self.ctx, at, values=True)  # derive's own: an error here is never the code's
         try:
-            return sp.sympify(self.on_values(*arguments(self.ref, self.ctx, at, values=True)))
+            return sp.sympify(self.on_values(*args))
         except Exception as exc:  # noqa: BLE001 - user code
             return exc
 
     def float(self, at: Point):
+        args = _floats(arguments(self.ref, self.ctx, at, values=True))
         try:
-            return self.ref.function(*_floats(arguments(self.ref, self.ctx, at, values=True)))
+            return self.ref.function(*args)
         except Exception as exc:  # noqa: BLE001 - user code
             return exc
 
     def precise(self, at: Point):
         """The value both precisions agree on, the error both raise, or None when they disagree."""
         results, floats_used = [], []
+        given = arguments(self.ref, self.ctx, at, values=True)
         for dps in PRECISIONS:
             with mpmath.workdps(dps):
                 try:
                     # float() made at the working precision too, so that a conversion does not round to a double
                     code = _rebuild(self.ref.function, _precise_math(floats_used), {"float": mpmath.mpf})
-                    value = code(*_precise_args(arguments(self.ref, self.ctx, at, values=True)))
+                    value = code(*_precise_args(given))
                     results.append(mpmath.mpmathify(value))
                 except Exception as exc:  # noqa: BLE001 - user code
                     results.append(exc)

@@ -20,32 +20,33 @@ from __future__ import annotations
 
 import ast
 import builtins
-import inspect
 import itertools
 import math
-import textwrap
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import sympy as sp
 
+from derive.checks.code.defined import math_conditions, power_conditions, shown
 from derive.checks.code.indices import IndexRanges
+from derive.checks.code.source import function_source, resolve
 from derive.checks.code.vocabulary import (
     AGGREGATES,
     ARITHMETIC,
+    BUILTIN_NAMES,
     BUILTINS,
     MATH_CONSTANTS,
     MATH_FUNCTIONS,
+    Untranslatable,
     kind,
+    math_name,
     number,
     pick,
 )
 from derive.core.context import Context
 
-
-class Untranslatable(Exception):
-    """The code is outside the translated subset; the message names the construct and its line."""
+__all__ = ["Seq", "Untranslatable", "translate"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class _Function:
 
 
 _MATH = object()  # the math module, as a name resolves
+_UNDEFINED = object()
 
 
 def translate(function: types.FunctionType, args: tuple[sp.Basic, ...], ctx: Context) -> sp.Expr:
@@ -87,8 +89,13 @@ class _Translator:
     def argument(self, arg: sp.Basic):
         """What the code receives for a declared argument: a list (a family or data) or a number."""
         ctx = self.ctx
+        if arg in ctx.families or arg in ctx.datasets:
+            lo, hi = (ctx.families[arg] if arg in ctx.families else ctx.datasets[arg]).index
+            if not self.ranges.nonnegative(hi - lo + 1):  # q_K..q_10 has 11 − K members, fewer than 0 at K = 12
+                raise Untranslatable(
+                    f"the list {arg}_{lo}, …, {arg}_{hi}, not shown to have 0 or more members at every size"
+                )
         if arg in ctx.families:
-            lo, hi = ctx.families[arg].index
             return Seq(lambda i, b=arg, lo=lo: b[i + lo], hi - lo + 1, lo)
         if arg in ctx.datasets:
             spec = ctx.datasets[arg]
@@ -101,14 +108,7 @@ class _Translator:
     def call(self, function: types.FunctionType, values: list, keywords: dict):
         if function in self.stack:
             raise Untranslatable(f"{function.__name__} calls itself (recursion is not translated)")
-        try:
-            lines, first = inspect.getsourcelines(function)
-            tree = ast.parse(textwrap.dedent("".join(lines)))
-        except (OSError, TypeError, SyntaxError):
-            raise Untranslatable(f"the source of {function.__name__} cannot be read") from None
-        node = tree.body[0]
-        if not isinstance(node, ast.FunctionDef) or node.decorator_list:
-            raise Untranslatable(f"{function.__name__} is not a plain function defined with def")
+        node, first = function_source(function)  # the code that runs, or Untranslatable
         env = self._bind(function, node.args, values, keywords)
         outer = self.where
         self.stack.append(function)
@@ -124,6 +124,9 @@ class _Translator:
             raise Untranslatable(f"{function.__name__} takes *args, **kwargs or keyword-only arguments")
         names = [a.arg for a in spec.args]
         defaults = dict(zip(names[len(names) - len(function.__defaults__ or ()) :], function.__defaults__ or ()))
+        given = set(names[: len(values)])
+        if set(keywords) - set(names) or set(keywords) & given:  # Python raises TypeError
+            raise Untranslatable(f"the call of {function.__name__} gives an argument twice or one it does not take")
         env = dict(zip(names, values))
         for name in names:
             if name in keywords:
@@ -167,10 +170,11 @@ class _Translator:
             return self.name(node, env)
         if isinstance(node, ast.Attribute):
             owner = self.expr(node.value, env) if isinstance(node.value, ast.Name) else None
-            if owner is _MATH and node.attr in MATH_CONSTANTS:
-                return MATH_CONSTANTS[node.attr]
-            if owner is _MATH and node.attr in (*MATH_FUNCTIONS, "prod", "fsum"):
-                return ("math", node.attr)
+            value = getattr(math, node.attr, None) if owner is _MATH else None
+            if isinstance(value, float) and _math_constant(value):
+                return _math_constant(value)
+            if math_name(value) in (*MATH_FUNCTIONS, "prod", "fsum"):  # what math.<attr> is now, by identity
+                return ("math", math_name(value))
             self.refuse(node, f"`{ast.unparse(node)}`")
         if isinstance(node, ast.BinOp):
             return self._arith(node.op, self.scalar(node.left, env), self.scalar(node.right, env), node)
@@ -197,25 +201,44 @@ class _Translator:
     def _arith(self, op: ast.operator, a, b, node: ast.AST) -> sp.Expr:
         if type(op) not in ARITHMETIC or not isinstance(a, sp.Expr) or not isinstance(b, sp.Expr):
             self.refuse(node, f"`{kind(op)}`" if type(op) not in ARITHMETIC else "arithmetic on a list")
-        return ARITHMETIC[type(op)](a, b)
+        if isinstance(op, ast.Div):
+            self.require([("nonzero", b)], node)
+        elif isinstance(op, ast.Pow):
+            self.require(power_conditions(a, b), node)
+        return self.build(ARITHMETIC[type(op)], (a, b), node)
+
+    def build(self, make, values, node: ast.AST) -> sp.Expr:
+        try:
+            return make(*values)
+        except Untranslatable as exc:
+            self.refuse(node, str(exc))
+
+    def require(self, conditions: list, node: ast.AST) -> None:
+        """Refuse unless each ``(condition, expr)`` is shown from the declarations: the code raises where a
+        divisor is 0 or a logarithm's argument is not positive, while SymPy builds ``x/x`` as 1."""
+        for condition, expr in conditions:
+            if not shown(condition, expr, self.ctx, self.ranges):
+                self.refuse(node, f"`{ast.unparse(node)}`, where {sp.sstr(expr)} is not shown {condition},")
 
     def name(self, node: ast.Name, env: dict):
+        """What a name is when the code runs: the function's globals, then its own builtins (which a module may
+        replace), each value recognised by identity (``math.log`` only if it is math.log)."""
         if node.id in env:
             return env[node.id]
         function = self.stack[-1]
-        value = function.__globals__.get(node.id, getattr(builtins, node.id, None))
+        value = resolve(function, node.id, _UNDEFINED)
+        if value is _UNDEFINED:
+            self.refuse(node, f"the name `{node.id}` (not defined)")
         if value is math:
             return _MATH
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if value is math.pi or value is math.e or value is math.tau:
-                return MATH_CONSTANTS[next(k for k in MATH_CONSTANTS if getattr(math, k) is value)]
-            return number(value)
-        if getattr(value, "__module__", None) == "math" and getattr(value, "__name__", "") in MATH_FUNCTIONS:
-            return ("math", value.__name__)
-        if value is getattr(math, "prod", None) or value is math.fsum:
-            return ("math", value.__name__)
-        if getattr(builtins, node.id, None) is value and value is not None:
-            return ("builtin", node.id)
+            constant = _math_constant(value) if any(value is getattr(math, k) for k in MATH_CONSTANTS) else None
+            return constant if constant is not None else self.build(number, (value,), node)
+        if math_name(value) in (*MATH_FUNCTIONS, "prod", "fsum"):
+            return ("math", math_name(value))
+        builtin = next((n for n in (node.id, *BUILTIN_NAMES) if getattr(builtins, n, None) is value), None)
+        if builtin is not None:
+            return ("builtin", builtin)
         if isinstance(value, types.FunctionType) and value.__module__ == function.__module__:
             return _Function(value)
         self.refuse(node, f"the name `{node.id}`")
@@ -242,7 +265,7 @@ class _Translator:
         if not isinstance(callee, tuple):
             self.refuse(node, f"the call `{ast.unparse(node.func)}`")
         kind, name = callee
-        if node.keywords and not (name in AGGREGATES and [k.arg for k in node.keywords] in (["start"],)):
+        if node.keywords and not (name in ("sum", "prod") and [k.arg for k in node.keywords] == ["start"]):
             self.refuse(node, f"`{name}` with keyword arguments")
         if name in AGGREGATES:
             return self.aggregate(node, env, name)
@@ -255,8 +278,11 @@ class _Translator:
         table = MATH_FUNCTIONS if kind == "math" else BUILTINS
         if name in table:
             values = [self.scalar(a, env) for a in node.args]
+            self.require(math_conditions(name, values) if kind == "math" else [], node)
+            if kind == "builtin" and name == "pow" and len(values) == 2:
+                self.require(power_conditions(*values), node)
             try:
-                return table[name](*values)
+                return self.build(table[name], values, node)
             except TypeError:
                 self.refuse(node, f"`{name}` with {len(values)} arguments")
         self.refuse(node, f"the call `{ast.unparse(node.func)}`")
@@ -363,6 +389,11 @@ class _Translator:
                 env[t.id] = v
         else:
             self.refuse(target, f"the loop target `{ast.unparse(target)}`")
+
+
+def _math_constant(value: float) -> sp.Expr | None:
+    """π, e or τ for the float that is its double (``math.pi`` as it is now, not as it was named)."""
+    return next((c for c in MATH_CONSTANTS.values() if value == float(c)), None)
 
 
 def _target_name(node: ast.expr) -> str:

@@ -4,6 +4,8 @@ built-ins, the arithmetic operators, and the names of the constructs it refuses.
 from __future__ import annotations
 
 import ast
+import math
+import types
 from collections.abc import Callable
 
 import sympy as sp
@@ -17,7 +19,7 @@ MATH_FUNCTIONS: dict[str, Callable] = {
     "exp": sp.exp,
     "expm1": lambda x: sp.exp(x) - 1,
     "sqrt": sp.sqrt,
-    "pow": lambda x, y: x**y,
+    "pow": lambda x, y: power(x, y),
     "fabs": sp.Abs,
     "tanh": sp.tanh,
     "sinh": sp.sinh,
@@ -27,20 +29,56 @@ MATH_FUNCTIONS: dict[str, Callable] = {
     "erf": sp.erf,
 }
 MATH_CONSTANTS = {"pi": sp.pi, "e": sp.E, "tau": 2 * sp.pi}
-BUILTINS = {"abs": sp.Abs, "pow": lambda x, y: x**y, "float": lambda x: x}
+BUILTINS = {"abs": sp.Abs, "pow": lambda x, y: power(x, y), "float": lambda x: x}
 ARITHMETIC = {
     ast.Add: lambda a, b: a + b,
     ast.Sub: lambda a, b: a - b,
     ast.Mult: lambda a, b: a * b,
     ast.Div: lambda a, b: a / b,
-    ast.Pow: lambda a, b: a**b,
+    ast.Pow: lambda a, b: power(a, b),
 }
+#: The built-ins the translator reads, recognised by identity (``builtins.sum`` itself, not whatever is named sum).
+BUILTIN_NAMES = ("sum", "len", "range", "zip", "enumerate", "max", "min", "abs", "pow", "float")
 AGGREGATES = {"sum": (sp.Sum, 0), "fsum": (sp.Sum, 0), "prod": (sp.Product, 1)}
+#: The largest constant and the largest numeric exponent translated: beyond them SymPy's exact arithmetic can take
+#: unbounded time (``1.5 ** 1e9``, where Python raises OverflowError at once), and no loss needs them.
+LARGEST = 10**100
+LARGEST_EXPONENT = 1000
+
+
+class Untranslatable(Exception):
+    """The code is outside the translated subset; the message names the construct and its line."""
 
 
 def number(value) -> sp.Expr:
-    """A constant of the code: an int exactly, a float as the exact binary fraction it is."""
+    """A constant of the code: an int exactly, a float as the exact binary fraction it is (0.1 is
+    3602879701896397/2**55, what the code computes with, not 1/10). An infinite or nan float has no such value
+    (``sp.Rational(inf)`` is 0), and a huge number would make exact arithmetic unbounded: both are refused."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise Untranslatable(f"the float constant {value!r} (not a finite number)")
+    if abs(value) > LARGEST:
+        raise Untranslatable(f"the constant {value!r} (larger than 10**100)")
     return sp.Integer(value) if isinstance(value, int) else sp.Rational(value)
+
+
+def power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
+    """``base ** exponent``, refused when the exponent is a number beyond :data:`LARGEST_EXPONENT`."""
+    if exponent.is_Number and abs(exponent) > LARGEST_EXPONENT:
+        raise Untranslatable(f"the power with exponent {exponent} (larger than {LARGEST_EXPONENT})")
+    return base**exponent
+
+
+def math_name(value) -> str | None:
+    """The name of the ``math`` function ``value`` is, by identity: a built-in function of the math module itself
+    (so a ``functools.wraps(math.log)`` wrapper or another function put in place of ``math.log`` is not one), or
+    None."""
+    if not isinstance(value, types.BuiltinFunctionType) or getattr(value, "__self__", None) is not math:
+        return None
+    name = getattr(value, "__name__", "")
+    return name if _MATH_ORIGINALS.get(name) is value else None
+
+
+_MATH_ORIGINALS = {name: f for name, f in vars(math).items() if isinstance(f, types.BuiltinFunctionType)}
 
 
 def pick(items: list, i: sp.Expr) -> sp.Expr:
