@@ -65,7 +65,7 @@ def guard(
     numeric = lhs.has(sp.Derivative) or rhs.has(sp.Derivative)
     sides = Instances(lhs, rhs, ctx, differentiate=False, unfolded=unfolded)
     readings: dict = {}
-    sides.sides = tuple(interpret(e, seed, readings) for e in sides.unfolded)
+    sides.sides = tuple(interpret(e, seed, readings, integers=True) for e in sides.unfolded)
     # the space of the sides as read: p(x | θ) read as exp(… + θ) brings θ in
     space = Space.of([*sides.unfolded, *sides.sides], ctx)
     points = guard_points(space, sides.unfolded, ctx, seed)
@@ -79,10 +79,12 @@ def guard(
     return None
 
 
-def interpret(expr: sp.Expr, seed: int, readings: dict) -> sp.Expr:
+def interpret(expr: sp.Expr, seed: int, readings: dict, *, integers: bool = False) -> sp.Expr:
     """``expr`` with every function nothing defines (an undefined f(x), p(x | θ), a quantity without a value)
     read as a concrete smooth function that has every property declared of it: exp of an affine function of
-    its arguments and what it depends on when it is positive, that affine function when it is only real.
+    its arguments and what it depends on when it is positive, that affine function when it is only real, a
+    constant integer when it is declared integer-valued and ``integers`` is set (:func:`_integer_reading`; the
+    guard sets it, mutation testing does not: a mutant it cannot evaluate stays undecided).
 
     A rule may use only what is declared of such a function, so a proof holds for every reading; one reading
     at which the claim fails exposes a wrong rule that the symbols alone would hide (the guard would otherwise
@@ -95,6 +97,12 @@ def interpret(expr: sp.Expr, seed: int, readings: dict) -> sp.Expr:
         if hidden is None or not all(_scalar(a) for a in node.args):
             return node
         facts = type(node).default_assumptions
+        if integers and facts.get("integer"):
+            value = _integer_reading(node, facts, seed)
+            if value is not None:
+                args = [sp.Symbol(f"a{n}") for n in range(len(node.args))]
+                readings.setdefault(sp.sstr(node.func(*args)) if args else sp.sstr(node), value)
+            return node if value is None else value
         positive = node.is_positive is True
         shape = sp.Dummy(positive=True) if positive else sp.Dummy(real=True)
         if any(shape.assumptions0.get(f) != v for f, v in facts.items() if f != "commutative"):
@@ -112,6 +120,25 @@ def interpret(expr: sp.Expr, seed: int, readings: dict) -> sp.Expr:
         return body
 
     return expr.replace(lambda n: isinstance(n, sp.Function), reading) if expr.atoms(sp.Function) else expr
+
+
+#: The integers an integer-valued function may be read as, the first that has every declared property: 0, 1 and
+#: −1 last, the values at which most false identities happen to hold.
+INTEGER_READINGS = (2, 3, 5, 4, -2, -3, 1, 0, -1)
+
+
+def _integer_reading(node: sp.Basic, facts: dict, seed: int) -> sp.Integer | None:
+    """A constant integer reading of an integer-valued function (``Function("f", positive=True, integer=True)``):
+    a constant has every property declared of the function (checked one by one), so a proof, which may use only
+    those, holds at it; which of 2 and 3 comes first depends on the seed. None when no listed integer fits."""
+    rng = random.Random(zlib.crc32(f"{type(node).__name__}:{seed}:integer".encode()))
+    first = list(INTEGER_READINGS[:2])
+    rng.shuffle(first)
+    for c in (*first, *INTEGER_READINGS[2:]):
+        value = sp.Integer(c)
+        if all(getattr(value, f"is_{f}", None) == v for f, v in facts.items() if f != "commutative"):
+            return value
+    return None
 
 
 def _hidden(node: sp.Basic) -> set | None:
