@@ -188,21 +188,24 @@ def _plain_total(q):
 wraps_without_at = functools.wraps(_plain_total)(_clipped)
 
 
-def _ident(x: (lambda x, n: x + (n >= 8)), n):  # noqa: ANN001 - a lambda whose first line is a def's line
-    return x
-
-
-_bump = _ident.__annotations__["x"]
-
-
-def lambda_on_def_line(q):
-    return sum(_bump(q[i], len(q)) for i in range(len(q)))
-
-
-def test_a_function_made_by_wraps_or_a_lambda_on_a_def_line_is_refused():
+def test_a_function_made_by_wraps_or_a_lambda_on_a_def_line_is_refused(tmp_path):
     ctx, K, q = _family()
     _refused(wraps_without_at, (q,), ctx, "__wrapped__")
-    _refused(lambda_on_def_line, (q,), ctx, "lambda")
+    module, _ = _module(  # the lambda's first line is a def's line: inspect reads the def
+        tmp_path,
+        """
+        def ident(x: (lambda x, n: x + (n >= 8)), n):
+            return x
+
+        bump = ident.__annotations__["x"]
+
+        def total(q):
+            return sum(bump(q[i], len(q)) for i in range(len(q)))
+        """,
+        "lambda_on_def_line",
+    )
+    _refused(module.total, (q,), ctx, "is a lambda")
+    assert module.total([1.0] * 8) == 16
 
 
 def test_a_file_edited_after_import_is_refused(tmp_path):
