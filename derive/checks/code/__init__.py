@@ -33,6 +33,10 @@ value with declared range lo..hi reaches it as ``value − lo`` (outcomes 1..K b
 By job:
 
 - :mod:`.translate` (with :mod:`.vocabulary`, :mod:`.indices`): the syntax tree as one SymPy expression.
+- :mod:`.source`: the source read is the code that runs (compiled again, it gives the function's own bytecode);
+  a name is what it resolves to when the code runs (globals, then the function's own builtins), by identity.
+- :mod:`.defined`: each divisor shown nonzero, each ``log`` argument positive, each ``sqrt`` argument
+  nonnegative from the declarations, before SymPy builds (and simplifies) the translation.
 - :mod:`.allsizes`: the translation proved equal to the formula for all sizes, checked by the guard.
 - :mod:`.reference`: ``Reference`` (the function and what each parameter receives), ``validate``, the arguments.
 - :mod:`.rebuild`: the function rebuilt with ``math`` meaning SymPy's exact functions, or mpmath's (``symbolic``).

@@ -40,6 +40,7 @@ from derive.checks.code.vocabulary import (
     MATH_FUNCTIONS,
     Untranslatable,
     kind,
+    math_constant,
     math_name,
     number,
     pick,
@@ -171,8 +172,8 @@ class _Translator:
         if isinstance(node, ast.Attribute):
             owner = self.expr(node.value, env) if isinstance(node.value, ast.Name) else None
             value = getattr(math, node.attr, None) if owner is _MATH else None
-            if isinstance(value, float) and _math_constant(value):
-                return _math_constant(value)
+            if isinstance(value, float) and math_constant(value):
+                return math_constant(value)
             if math_name(value) in (*MATH_FUNCTIONS, "prod", "fsum"):  # what math.<attr> is now, by identity
                 return ("math", math_name(value))
             self.refuse(node, f"`{ast.unparse(node)}`")
@@ -232,7 +233,7 @@ class _Translator:
         if value is math:
             return _MATH
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            constant = _math_constant(value) if any(value is getattr(math, k) for k in MATH_CONSTANTS) else None
+            constant = math_constant(value) if any(value is getattr(math, k) for k in MATH_CONSTANTS) else None
             return constant if constant is not None else self.build(number, (value,), node)
         if math_name(value) in (*MATH_FUNCTIONS, "prod", "fsum"):
             return ("math", math_name(value))
@@ -389,11 +390,6 @@ class _Translator:
                 env[t.id] = v
         else:
             self.refuse(target, f"the loop target `{ast.unparse(target)}`")
-
-
-def _math_constant(value: float) -> sp.Expr | None:
-    """π, e or τ for the float that is its double (``math.pi`` as it is now, not as it was named)."""
-    return next((c for c in MATH_CONSTANTS.values() if value == float(c)), None)
 
 
 def _target_name(node: ast.expr) -> str:

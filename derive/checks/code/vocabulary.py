@@ -68,6 +68,11 @@ def power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
     return base**exponent
 
 
+def math_constant(value: float) -> sp.Expr | None:
+    """π, e or τ for the float that is its double (``math.pi`` as it is now, not as it was named)."""
+    return next((c for c in MATH_CONSTANTS.values() if value == float(c)), None)
+
+
 def math_name(value) -> str | None:
     """The name of the ``math`` function ``value`` is, by identity: a built-in function of the math module itself
     (so a ``functools.wraps(math.log)`` wrapper or another function put in place of ``math.log`` is not one), or
