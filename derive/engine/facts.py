@@ -208,7 +208,7 @@ def in_range(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr, env: Env) -> Reasons | Non
     if isinstance(expr, sp.Indexed) and expr.base in env.ctx.datasets and _declared_index(expr, env):
         spec = env.ctx.datasets[expr.base]
         ranges.append((spec.values[0], spec.values[1], f"{spec.values[0]} ≤ {expr.base}_k ≤ {spec.values[1]}"))
-    if expr in env.ctx.integer_values:
+    if expr in env.ctx.integer_values and _binding(expr, env) is None:  # an index of that name shadows the value
         vlo, vhi = env.ctx.integer_values[expr]
         ranges.append((vlo, vhi, f"{vlo} ≤ {expr} ≤ {vhi}"))
     for var, vlo, vhi in reversed(env.bounds):  # innermost first: an inner binding shadows an outer one

@@ -38,3 +38,12 @@ def test_a_wrong_value_at_the_point_is_refuted_inside_the_declarations():
     result = _stationary(lambda k, N: k / (k / N) - (N - k) / (1 - k / N) + 1).check(cache=False).results[0]
     assert result.evidence is Evidence.REFUTED
     assert result.counterexample is not None
+
+
+def test_the_variables_of_a_subs_take_their_point_all_at_once():
+    ctx = Context()
+    x, y = sp.Symbol("x", real=True), sp.Symbol("y", real=True)
+    swapped = Derivation("swap", ctx, start=Subs(x - y, (x, y), (y, x)), name="swap")
+    swapped.step(y - x, "x − y with x and y exchanged", name="exchanged")
+    assert swapped.check(cache=False).results[0].evidence is not Evidence.REFUTED
+    assert put(Subs(x - y, (x, y), (y, x)), {x: Integer(1), y: Integer(2)}) == 1

@@ -117,3 +117,14 @@ def test_a_hidden_zero_is_not_positive_whatever_sympy_says(f):
     assert nonneg(-f(-hidden), env) is None
     if f is not sp.sign:  # a jump: evalf certifies digits, not the side of the jump (never certified)
         assert positive(f(sp.log(8) - 2 * sp.log(2)), env) is not None  # f(log 2) > 0 is certified
+
+
+def test_a_sum_index_named_like_a_declared_value_ranges_over_the_sum_not_the_value():
+    from derive.engine.facts import in_range
+
+    ctx = Context()
+    M = ctx.size("M", minimum=2)
+    j = ctx.value("j", (1, M - 1))
+    assert in_range(j, 1, M - 1, Env(ctx)) is not None  # the value itself
+    # inside Σ_{j=1}^{2M} the name j is the sum's index, which reaches 2M > M − 1 (a δ contraction on it was unsound)
+    assert in_range(j, 1, M - 1, Env(ctx, ((j, sp.Integer(1), 2 * M),))) is None

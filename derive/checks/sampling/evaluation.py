@@ -78,8 +78,10 @@ def put(e: sp.Basic, values: dict) -> sp.Basic:
         bound = set(e.variables)
         inner = {k: v for k, v in values.items() if not ({k} | k.free_symbols) & bound}
         body, point = put(e.expr, inner), tuple(put(a, values) for a in e.point)
-        at = sp.Subs(body, e.variables, point)
-        return at.doit() if not body.has(sp.Derivative) else at
+        if body.has(sp.Derivative):
+            return sp.Subs(body, e.variables, point)
+        # all variables at once (SymPy's Subs.doit puts them in one after another: x − y at x = y, y = x gave 0)
+        return body.subs(list(zip(e.variables, point)), simultaneous=True)
     if isinstance(e, (sp.Sum, sp.Product)):
         bound = {limit[0] for limit in e.limits}
         inner = {k: v for k, v in values.items() if not ({k} | k.free_symbols) & bound}
