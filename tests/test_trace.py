@@ -53,6 +53,8 @@ def eval_srepr(text, derivation):
         for f in e.atoms(sp.Function):
             namespace[type(f).__name__] = type(f)
             known[type(f).__name__] = type(f)
+        for node in sp.preorder_traversal(e):  # derive's own node classes (E under a Normal, a finite E)
+            namespace.setdefault(type(node).__name__, type(node))
     # srepr writes Function('f') and drops f's assumptions (positive=True): give back the derivation's own class.
     namespace["Function"] = lambda name, **kw: known.get(name) or sp.Function(name, **kw)
     return eval(text, namespace)  # noqa: S307 - text comes from our own trace, never from outside

@@ -35,6 +35,7 @@ MATH_UNICODE: dict[str, str] = {
     # letters with a hat, as written for predictions (ŷ) and estimates (θ̂ is written with \hat in math)
     "ŷ": r"\hat{y}",
     "ĉ": r"\hat{c}",
+    "ℓ": r"\ell",  # the log-likelihood ℓ(θ)
     "ϑ": r"\vartheta",
     "ϕ": r"\phi",
     "ς": r"\varsigma",
@@ -127,7 +128,7 @@ _HTML_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")  # "&amp;" would print as "&"
 
 # -- recognising math in plain text --------------------------------------------------------------------------------
 # yhat_i: a SymPy name for ŷ_i; p̂_i, θ̂: a letter and a combining circumflex (U+0302)
-_LETTER = r"(?:[A-Za-z]hat(?![A-Za-z])|[A-Za-z\u0370-\u03ff]\u0302|[A-Za-z\u0370-\u03ffŷĉ])"
+_LETTER = r"(?:[A-Za-z]hat(?![A-Za-z])|[A-Za-z\u0370-\u03ff]\u0302|[A-Za-z\u0370-\u03ffŷĉℓ])"
 _SCRIPT = r"(?:\{[^{}\n]*\}|[A-Za-z0-9]+)"
 # Relation signs are not atoms: "M ≥ 1" must read as M, a relation, and 1 (as atoms, "M ≥" would end the phrase).
 _SYMBOLS = "".join(re.escape(c) for c in MATH_UNICODE if c not in "−…′²³⁻·₀₁₂₃₄₅₆₇₈₉≤≥≠≈∈→×")

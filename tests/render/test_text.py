@@ -108,3 +108,9 @@ def test_a_tuple_of_formulas_is_one_formula_and_a_remark_in_brackets_stays_text(
     )
     assert markdown_text("p = (1/2, 1/2)") == "$p = (1/2, 1/2)$"
     assert markdown_text("(for all sizes) by (seed 0)") == "(for all sizes) by (seed 0)"
+
+
+def test_a_script_ell_is_set_as_math_in_latex():
+    # ℓ (U+2113), the log-likelihood of proofs/bernoulli_mle.py, has no glyph in pdfLaTeX's text fonts ([U+2113])
+    assert latex_text("makes ℓ strictly concave") == r"makes $\ell$ strictly concave"
+    assert latex_text("ℓ(θ) is concave") == r"$\ell(\theta)$ is concave"

@@ -288,6 +288,15 @@ def _exp_add(draw, w, limits):
     return sp.exp(sp.Add(*parts))
 
 
+def _tanh_eq(draw, w, limits):
+    """A tanh of a real argument (z_k, t/2, a sum's index), or of one that may be complex (i·t, y), where it must
+    decline."""
+    scope = _vars(limits)
+    ki = k_index(draw, w, scope)
+    arg = pick(draw, [w.t / 2, w.z[ki], w.a, sp.I * w.t, w.y, w.b - w.t, *scope])
+    return pick(draw, [1, 2, w.q[ki]]) * sp.tanh(arg) + pick(draw, [0, 1, w.t])
+
+
 def _sum_add(draw, w, limits):
     scope = _vars(limits)
     var = index_symbol(draw, len(scope))
@@ -468,6 +477,7 @@ RULE_CASES: dict[str, st.SearchStrategy[Case]] = {
     "log_exp_neg": embedded(_log_exp_neg, depth=(0, 1)),
     # no side conditions: the Env does not matter, only the shapes (kept small, for time)
     "exp_add": embedded(_exp_add, depth=(0, 1), around=False),
+    "tanh_eq": embedded(_tanh_eq, depth=(0, 1)),
     "sum_add": embedded(_sum_add, depth=(0, 1), around=False),
     "mul_add": embedded(_mul_add, depth=(0, 1), around=False),
     "sum_kronecker_delta": embedded(_sum_kronecker_delta, depth=(0, 1)),
