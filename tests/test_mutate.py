@@ -17,14 +17,20 @@ from derive.entry.cli import ExitCode, main
 from derive.entry.mutate import mutants, mutate
 from derive.run.loader import bundled_proofs, load
 
+#: Mutants of the bundled library checked in the suite: a seeded sample, drawn afresh from every step's mutants (the
+#: library has some 1,300; all of them took 11 minutes of the suite's time). The whole library is measured with
+#: `derive mutate proofs --json -j 2` (docs/mutation.md).
+SAMPLE = 360
+
 
 @pytest.fixture(scope="module")
 def bundled_reports():
     derivations = [d for item in load([bundled_proofs()]) for d in item.derivations]
-    return mutate(derivations, Options(budget=20), jobs=2)
+    return mutate(derivations, Options(budget=20), jobs=2, sample=SAMPLE, seed=15)
 
 
-def test_no_mutant_of_the_bundled_library_is_proved(bundled_reports):
+def test_no_mutant_of_a_seeded_sample_of_the_bundled_library_is_proved(bundled_reports):
+    assert sum(len(r.results) for r in bundled_reports) >= SAMPLE
     assert all(r.counts()["proved"] == 0 for r in bundled_reports)
 
 
