@@ -20,6 +20,7 @@ import pytest
 from derive.checks.steps import Options
 from derive.entry.build import COMBINED, MANIFEST, combined_texts, output_names, render_texts
 from derive.entry.settings import Settings
+from derive.render.links import library
 from derive.render.notes import TITLE
 from derive.run.check import check_derivations
 from derive.run.loader import bundled_proofs, load
@@ -36,8 +37,9 @@ def expected() -> dict[str, str]:
     assert all(r.passed for r in reports), "a bundled derivation fails; the write-ups cannot be regenerated"
     texts: dict[str, str] = {}
     markdown_math = Settings.read(ROOT / "pyproject.toml").markdown_math  # as `derive build` reads it
+    known = library([r.derivation for r in reports])  # the titles the citations show, as `derive build` passes them
     for report in reports:
-        texts.update(render_texts(report, markdown_math=markdown_math))
+        texts.update(render_texts(report, markdown_math=markdown_math, known=known))
     texts.update(combined_texts(reports, TITLE))
     return texts
 

@@ -69,12 +69,14 @@ def _check(function, args, formula, ctx):
     return check_reference(Reference(function, args), formula, ctx)
 
 
-def test_a_correct_implementation_is_proved_for_all_sizes_and_at_every_small_size_and_agrees_in_floats():
+def test_a_correct_implementation_is_proved_for_all_sizes_and_agrees_in_floats():
     ctx, p, q, formula = _distributions()
     result = _check(cross_entropy, (p, q), formula, ctx)
     assert result.evidence is Evidence.PROVED
     assert "translated as -Sum(log(q[i])*p[i], (i, 1, K)), equals the formula for all sizes" in result.detail
-    assert "exactly for 1 ≤ K ≤ 3" in result.detail
+    # the exact run at small sizes still runs (a contradiction is an engine inconsistency, tests/checks/), but how
+    # far it gets in its time share depends on the machine's load, so the detail, which write-ups print, omits it
+    assert "exactly for" not in result.detail and "time share" not in result.detail
     assert "in floating point it agrees to 1e-09 at 20 random inputs" in result.detail
 
 
