@@ -192,3 +192,22 @@ def test_standing_is_read_from_the_derivation_cited_not_a_namesake_view(capsys):
     assert code == ExitCode.FAILED
     (citing,) = steps_of(data, "uses-false-then-true")
     assert citing["evidence"] == "undecided" and "does not pass" in citing["detail"]
+
+
+def test_an_installed_copy_of_the_cited_module_is_the_same_derivation(tmp_path, capsys, monkeypatch):
+    """After `pip install .` a run loads proofs/x.py from the repository while the citing module imports the installed
+    copy (site-packages/derive/proofs/x.py): byte-equal sources are one derivation, not two namesakes."""
+    site, repo = tmp_path / "site", tmp_path / "repo"
+    site.mkdir(), repo.mkdir()
+    shutil.copy(CITING / "log_bound.py", site / "log_bound.py")
+    for name in ("log_bound.py", "gibbs_object.py"):
+        shutil.copy(CITING / name, repo / name)
+    monkeypatch.syspath_prepend(str(site))  # `from log_bound import log_bound` finds the installed copy
+    code, data = check_json(capsys, repo / "log_bound.py", repo / "gibbs_object.py")
+    assert code == ExitCode.OK
+    assert [d["name"] for d in data["derivations"]] == ["log-bound", "gibbs-object"]
+    assert steps_of(data, "gibbs-object")[0]["evidence"] == "proved"
+    (site / "log_bound.py").write_text((site / "log_bound.py").read_text() + "\n# edited\n")  # no longer a copy
+    monkeypatch.delitem(__import__("sys").modules, "log_bound", raising=False)
+    assert main(["check", str(repo / "log_bound.py"), str(repo / "gibbs_object.py")]) == ExitCode.BAD_INPUT
+    assert "two different derivations are so named" in capsys.readouterr().err

@@ -81,8 +81,13 @@ def _signature(d: Derivation) -> tuple:
 
 
 def _resolved(file: str) -> str:
+    """The source a step was written in, by content: ``proofs/x.py`` and the installed copy of it
+    (``site-packages/derive/proofs/x.py``, which a module of the repository imports to cite) are one source when
+    their bytes are equal (after ``pip install .``, a run loads both); else the resolved path."""
+    if not file:
+        return ""
     try:
-        return str(Path(file).resolve()) if file else ""
+        return "sha256:" + hashlib.sha256(Path(file).read_bytes()).hexdigest()
     except OSError:
         return file
 
