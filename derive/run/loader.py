@@ -52,7 +52,9 @@ def bundled_proofs() -> Path:
     """The derivations shipped with the package (``derive/proofs`` when installed, ``proofs/`` in a checkout)."""
     here = Path(__file__).resolve().parents[1]  # the derive package
     installed = here / "proofs"
-    return installed if installed.is_dir() else here.parent / "proofs"
+    # a checkout's derive/proofs holds only a pointer to ../proofs (derive/proofs/__init__.py); installed, the modules
+    modules = [m for m in installed.glob("*.py") if m.name != "__init__.py"]
+    return installed if modules else here.parent / "proofs"
 
 
 def is_bundled(paths: list[str | Path]) -> bool:
