@@ -73,8 +73,9 @@ def _where(d: Derivation) -> str:
 def _signature(d: Derivation) -> tuple:
     """What ``d`` is, as text: its name, start, and every step's place and claim (the same module imported twice
     builds two objects with one signature)."""
+    sources = {file: _resolved(file) for file in {s.file for s in d.steps}}  # each file read and hashed once
     lines = tuple(
-        (_resolved(s.file), s.line, s.name, s.kind.value, s.relation.value, sp.srepr(s.claim_lhs), sp.srepr(s.expr))
+        (sources[s.file], s.line, s.name, s.kind.value, s.relation.value, sp.srepr(s.claim_lhs), sp.srepr(s.expr))
         for s in d.steps
     )
     return d.name, sp.srepr(d.start), lines
