@@ -1,4 +1,4 @@
-"""Plain text in a derivation (justifications, notes, the intro) as LaTeX or Markdown.
+"""Plain text in a derivation (justifications, notes, the intro) as LaTeX, Markdown or HTML.
 
 Authors write ``because="write q_i for p(i | θ)"``: plain text with ASCII subscripts and Unicode symbols. The
 renderers split such text into *math* and *text* segments, then format each for the target:
@@ -16,6 +16,7 @@ letter before the underscore) stay text.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 
@@ -262,6 +263,25 @@ def escape_markdown(text: str) -> str:
 def markdown_text(text: str) -> str:
     """Plain text with formulas as Markdown with ``$...$`` math."""
     return _join(text, escape_markdown)
+
+
+# -- HTML ----------------------------------------------------------------------------------------------------------
+def escape_html_math(latex: str) -> str:
+    r"""LaTeX math inside HTML: ``<``, ``>`` and ``&`` as entities (the browser decodes them before KaTeX reads)."""
+    return html.escape(latex, quote=False)
+
+
+def html_text(text: str) -> str:
+    r"""Plain text with formulas as HTML: text escaped, math as ``\(...\)`` for KaTeX's auto-render.
+
+    NOTE: ``\(...\)`` rather than ``$...$``, so a dollar in the text never starts math in the browser."""
+    parts = []
+    for is_math, content in segments(text):
+        if is_math:
+            parts.append(r"\(" + escape_html_math(rename_math(content.strip())) + r"\)")
+        else:
+            parts.append(html.escape(content, quote=True))
+    return "".join(parts)
 
 
 def _join(text: str, escape: Callable[[str], str]) -> str:

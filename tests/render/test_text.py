@@ -114,3 +114,12 @@ def test_a_script_ell_is_set_as_math_in_latex():
     # ℓ (U+2113), the log-likelihood of proofs/bernoulli_mle.py, has no glyph in pdfLaTeX's text fonts ([U+2113])
     assert latex_text("makes ℓ strictly concave") == r"makes $\ell$ strictly concave"
     assert latex_text("ℓ(θ) is concave") == r"$\ell(\theta)$ is concave"
+
+
+def test_html_text_escapes_text_and_delimits_math_for_katex():
+    from derive.render.text import html_text
+
+    assert html_text("write q_i for p(i | θ)") == r"write \(q_{i}\) for \(p(i \mid \theta)\)"
+    assert html_text('see <b> & "c" $5') == "see &lt;b&gt; &amp; &quot;c&quot; $5"
+    assert html_text("when 1 < N") == r"when \(1 &lt; N\)"
+    assert html_text("by log_prod") == "by log_prod"
