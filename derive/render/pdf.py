@@ -18,9 +18,13 @@ from pathlib import Path
 from derive.core.atomic import write_atomic
 from derive.core.errors import DeriveError
 
+#: The Debian packages that typeset every write-up (the slides need texlive-pictures' pgf for beamer). README.md
+#: names the same list (a test compares them); .ci/run installs them.
+TEX_PACKAGES = ("texlive-latex-recommended", "texlive-fonts-recommended", "texlive-pictures", "lmodern", "latexmk")
+
 NO_TEX_NOTICE = (
     "derive: no LaTeX found (neither latexmk nor pdflatex is on PATH), so no PDF was made; the .tex is written. "
-    "Install TeX Live (e.g. apt-get install texlive-latex-recommended latexmk) to get PDFs."
+    f"Install TeX Live (Debian: apt-get install {' '.join(TEX_PACKAGES)}) to get PDFs."
 )
 
 #: Seconds one TeX run may take before it is stopped (a runaway macro must not hang the CLI).

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
 from derive.core.errors import DeriveError
 from derive.render.latex import render_document, render_fragment
-from derive.render.pdf import NO_TEX_NOTICE, RenderError, compile_pdf, first_error, stable_id, tex_available
+from derive.render.pdf import (
+    NO_TEX_NOTICE,
+    TEX_PACKAGES,
+    RenderError,
+    compile_pdf,
+    first_error,
+    stable_id,
+    tex_available,
+)
 
 needs_tex = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
 
@@ -134,3 +143,13 @@ def test_first_error_reads_the_log():
     assert first_error(log) == "! LaTeX Error: File `x.sty' not found. (line 3)"
     assert "no '!' error line" in first_error("fine\nEmergency stop\n")
     assert first_error("") == "no log was written"
+
+
+def test_notice_names_exactly_the_packages_readme_names():
+    """Following the notice must give what following README.md gives: the same Debian packages, no fewer."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"apt-get install ([a-z0-9\-\s]+?)`", readme)
+    assert len(commands) == 1, commands  # one install command in README.md, the one the notice repeats
+    named = set(commands[0].split())
+    assert named == set(TEX_PACKAGES)
+    assert f"apt-get install {' '.join(TEX_PACKAGES)})" in NO_TEX_NOTICE
