@@ -1,0 +1,252 @@
+"""The expressions of a derivation as its author wrote them, for the write-ups only.
+
+SymPy sorts the arguments of ``Add`` and ``Mul`` when it builds them, so the checked expressions have lost the
+author's order: ``(y_n - f_n)**2`` is stored as ``(-f_n + y_n)**2``. The checked expressions stay exactly as they
+are (the checker never sees anything built here). :func:`shown` obtains *display forms* separately: it executes the
+derivation's module a second time under ``sympy.core.parameters.evaluate(False)``, as a throw-away module, and
+matches its derivations by name and their steps by name.
+
+A display form is used only when :func:`rebuild`, which evaluates it again bottom-up, gives an expression
+structurally equal (``==``) to the checked one; otherwise the checked expression is shown. So what a write-up shows
+is, once evaluated, exactly what was checked. A derivation without a source file (a notebook's, the
+``derive.verify`` API's) and a module that fails under ``evaluate(False)`` show their checked forms.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.util
+import itertools
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sympy as sp
+from sympy.core.function import UndefinedFunction
+from sympy.core.parameters import evaluate
+
+from derive.core import hooks
+from derive.core.model import Derivation, Kind, Step
+from derive.run.loader import IMPORT_TIMEOUT, _deadline, _ImportTimeout
+
+# NOTE: libraries import submodules lazily; one imported during the throw-away run stays (dropping it would give a
+# second copy of its classes). A new module of any other package is dropped: it was built without evaluation.
+_LIBRARIES = ("sympy", "mpmath", "numpy", "latexify")
+
+
+@dataclass(frozen=True)
+class StepForms:
+    """What a step shows: its right side, its left side, an example's evaluated line and values."""
+
+    expr: sp.Basic
+    lhs: sp.Basic
+    claim_lhs: sp.Basic
+    values: tuple[tuple[sp.Basic, sp.Basic], ...]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The display forms of one derivation (each the checked expression where no faithful display form exists).
+
+    ``fallbacks`` names every line whose display form is missing or does not rebuild to the checked expression
+    (``"start"``, ``"subject"``, ``"<step>.expr"``, ``"<step>.lhs"``, ...); empty when every line is as written.
+    """
+
+    start: sp.Basic
+    subject: sp.Basic
+    steps: dict[str, StepForms] = field(default_factory=dict)
+    fallbacks: tuple[str, ...] = ()
+    written: bool = False  # True when the module ran again and gave this derivation
+
+    def step(self, step: Step) -> StepForms:
+        """The forms of ``step`` (its checked ones when it has none)."""
+        return self.steps.get(step.name) or StepForms(step.expr, step.lhs, step.claim_lhs, step.values)
+
+
+def shown(derivation: Derivation) -> Shown:
+    """The display forms of ``derivation``: as written where they rebuild to what was checked, else as checked."""
+    written = _written(derivation.source).get(derivation.name) if derivation.source else None
+    fallbacks: list[str] = []
+
+    def choose(what: str, checked, display):
+        if display is not None and faithful(display, checked):
+            return display
+        fallbacks.append(what)
+        return checked
+
+    start = choose("start", derivation.start, written.start if written else None)
+    subject = choose("subject", derivation.subject, written.subject if written else None)
+    steps = {}
+    twins = {s.name: s for s in written.steps} if written else {}
+    for step in derivation.steps:
+        if step.kind is Kind.REFERENCE:
+            continue  # not a line of the chain: the code is shown beside it (derive.render.code)
+        twin = twins.get(step.name)
+        pairs = list(zip(step.values, twin.values, strict=False)) if twin else []
+        if twin and len(pairs) == len(step.values):
+            values = tuple((choose(f"{step.name}.values", k, dk), choose(f"{step.name}.values", v, dv))
+                           for (k, v), (dk, dv) in pairs)
+        else:
+            values = step.values
+            if step.values:
+                fallbacks.append(f"{step.name}.values")
+        steps[step.name] = StepForms(
+            choose(f"{step.name}.expr", step.expr, twin.expr if twin else None),
+            choose(f"{step.name}.lhs", step.lhs, twin.lhs if twin else None),
+            choose(f"{step.name}.claim_lhs", step.claim_lhs, twin.claim_lhs if twin else None),
+            values,
+        )
+    return Shown(start, subject, steps, tuple(dict.fromkeys(fallbacks)), written is not None)
+
+
+# -- the check: a display form evaluates to the checked expression --------------------------------------------------
+def faithful(display: sp.Basic, checked: sp.Basic) -> bool:
+    """Whether ``display``, evaluated again (:func:`rebuild`), is structurally equal to ``checked``."""
+    try:
+        return rebuild(display, checked) == checked
+    except Exception:  # noqa: BLE001 - a form that cannot be rebuilt is not shown
+        return False
+
+
+def rebuild(display: sp.Basic, checked: sp.Basic) -> sp.Basic:
+    """``display`` with evaluation on: bottom-up ``func(*rebuilt args)``.
+
+    Two exceptions keep the test exact rather than loose: a node that, rebuilt without evaluation, is a subtree of
+    ``checked`` stays so (the author built it unevaluated on purpose, ``Add(log(x), -1, 1, evaluate=False)``, and
+    the checker saw it so); and a class the second run made anew (``conditional("p", given=theta)`` makes a class per call, and a
+    class defined in the module is defined again) is the checked expression's class of the same name and definition.
+    """
+    nodes = [node for node in sp.preorder_traversal(checked)]
+    classes = {_class_key(node.func): node.func for node in nodes if _composite(node)}
+    subtrees = {_skeleton(node): node for node in nodes}
+
+    def walk(node: sp.Basic) -> sp.Basic:
+        known = subtrees.get(_skeleton(node))
+        if known is not None or not _composite(node):
+            return known if known is not None else node
+        func = classes.get(_class_key(node.func), node.func)
+        args = [walk(a) for a in node.args]
+        built = func(*args)
+        if _skeleton(built) not in subtrees:  # the author may have built this node unevaluated on purpose
+            with evaluate(False):
+                unevaluated = func(*args)
+            if _skeleton(unevaluated) in subtrees:
+                return unevaluated
+        return built
+
+    return walk(display)
+
+
+def _composite(node: object) -> bool:
+    """Whether ``node`` is rebuilt from its class and arguments (a function of no arguments is too)."""
+    return isinstance(node, sp.Basic) and (bool(node.args) or isinstance(node, sp.Function))
+
+
+def _skeleton(node: sp.Basic) -> object:
+    """A hashable form of ``node`` that identifies classes by :func:`_class_key`, not by identity."""
+    if not _composite(node):
+        return node
+    return (_class_key(node.func), tuple(_skeleton(a) for a in node.args))
+
+
+def _class_key(func: object) -> object:
+    """``func`` itself for SymPy's classes and undefined functions (equal by name); for any other class, its name,
+    bases and the values of its own public attributes, so that a class made again is recognised."""
+    if not isinstance(func, type) or isinstance(func, UndefinedFunction) or func.__module__.startswith("sympy."):
+        return func
+    own = []
+    for name, value in sorted(vars(func).items()):
+        if name.startswith("_") or name.startswith("is_") or name == "default_assumptions":
+            continue
+        if callable(value):
+            code = getattr(value, "__code__", None)
+            own.append((name, (code.co_code, repr(code.co_consts)) if code else repr(value)))
+        else:
+            own.append((name, sp.srepr(value) if isinstance(value, sp.Basic) else repr(value)))
+    return ("class", func.__qualname__, tuple(b.__qualname__ for b in func.__mro__[1:]), tuple(own))
+
+
+# -- the second run ----------------------------------------------------------------------------------------------
+_CACHE: dict[str, tuple[tuple[int, int], dict[str, Derivation]]] = {}
+_RUNS = itertools.count()
+
+
+def _written(source: str) -> dict[str, Derivation]:
+    """The derivations of the module at ``source`` built under ``evaluate(False)``, by name (cached by the file's
+    size and modification time); empty when the module cannot run so."""
+    path = Path(source)
+    try:
+        stat = path.stat()
+    except OSError:
+        return {}
+    stamp = (stat.st_size, stat.st_mtime_ns)
+    cached = _CACHE.get(str(path))
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, _run_unevaluated(path))
+        _CACHE[str(path)] = cached
+    return cached[1]
+
+
+def _run_unevaluated(path: Path) -> dict[str, Derivation]:
+    """Execute the module at ``path`` as a new, throw-away module with evaluation off; its derivations by name."""
+    _import_dependencies(path)  # with evaluation on, so that no module the user's imports is built without it
+    name = f"_derive_display_{path.stem}_{next(_RUNS)}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        return {}
+    module = importlib.util.module_from_spec(spec)
+    before = set(sys.modules)
+    sys.modules[name] = module
+    try:
+        with _unchecked_references(), _deadline(IMPORT_TIMEOUT), evaluate(False):
+            spec.loader.exec_module(module)
+    except (Exception, _ImportTimeout):  # noqa: BLE001 - the write-ups then show the checked forms
+        pass
+    finally:
+        for new in set(sys.modules) - before:
+            if new == name or not new.startswith(_LIBRARIES):
+                sys.modules.pop(new, None)
+    found: dict[str, Derivation] = {}
+    for value in list(vars(module).values()):
+        if isinstance(value, Derivation) and value.name not in found:
+            found[value.name] = value
+    return found
+
+
+def _import_dependencies(path: Path) -> None:
+    """Import what the module at ``path`` imports at its top level, as the loader's run already did (a no-op
+    then); a module that cannot be imported is left to the run itself."""
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return
+    for node in tree.body:
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        for module in names:
+            try:
+                importlib.import_module(module)
+            except Exception:  # noqa: BLE001, S112 - the module's own run reports nothing here either
+                continue
+
+
+class _unchecked_references:
+    """While the module runs again, ``reference(...)`` records its function without validating it: the check of
+    the code is the checker's (it ran on the checked derivation), and it cannot run without evaluation."""
+
+    def __enter__(self) -> None:
+        self.previous: Callable | None = hooks._PROVIDERS.get("reference")
+
+        def record(function, args, formula, ctx):
+            from derive.checks.code import Reference
+
+            return Reference(function, tuple(args))
+
+        hooks.provide("reference", record)
+
+    def __exit__(self, *exc) -> None:
+        if self.previous is not None:
+            hooks.provide("reference", self.previous)
