@@ -86,8 +86,10 @@ def shown(derivation: Derivation) -> Shown:
         twin = twins.get(step.name)
         pairs = list(zip(step.values, twin.values, strict=False)) if twin else []
         if twin and len(pairs) == len(step.values):
-            values = tuple((choose(f"{step.name}.values", k, dk), choose(f"{step.name}.values", v, dv))
-                           for (k, v), (dk, dv) in pairs)
+            values = tuple(
+                (choose(f"{step.name}.values", k, dk), choose(f"{step.name}.values", v, dv))
+                for (k, v), (dk, dv) in pairs
+            )
         else:
             values = step.values
             if step.values:
@@ -115,8 +117,9 @@ def rebuild(display: sp.Basic, checked: sp.Basic) -> sp.Basic:
 
     Two exceptions keep the test exact rather than loose: a node that, rebuilt without evaluation, is a subtree of
     ``checked`` stays so (the author built it unevaluated on purpose, ``Add(log(x), -1, 1, evaluate=False)``, and
-    the checker saw it so); and a class the second run made anew (``conditional("p", given=theta)`` makes a class per call, and a
-    class defined in the module is defined again) is the checked expression's class of the same name and definition.
+    the checker saw it so); and a class the second run made anew (``conditional("p", given=theta)`` makes a class
+    per call, a class defined in the module is defined again) is the checked expression's class of the same name
+    and definition.
     """
     nodes = [node for node in sp.preorder_traversal(checked)]
     classes = {_class_key(node.func): node.func for node in nodes if _composite(node)}
