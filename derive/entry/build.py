@@ -6,6 +6,10 @@ and only then moved into place, so a failure midway leaves the previous write-up
 file. ``out/.derive-manifest.json`` records each file derive wrote and its hash: a write-up that has become
 stale (its derivation now fails, or no PDF could be made this time) is removed only if it is listed there and
 unchanged since, so a file derive did not write is never deleted.
+
+The HTML site (:mod:`derive.render.html`) goes into ``out/html/``: its pages, and KaTeX and the stylesheet under
+``out/html/assets/``. It is written with the lecture notes and slides (it links every derivation to every other),
+listed in the same manifest under ``html/...``, and a page no longer made is removed the same way.
 """
 
 from __future__ import annotations
@@ -34,12 +38,17 @@ def output_names(name: str) -> dict[str, str]:
     }
 
 
-#: The combined write-ups of a whole build: every derivation in one set of notes and one slide deck.
+#: The folder of the HTML site inside ``out``.
+SITE = "html"
+
+#: The combined write-ups of a whole build: every derivation in one set of notes, one slide deck and one HTML
+#: site (the folder ``html/``: given to :func:`remove_stale`, it stands for every file derive wrote there).
 COMBINED = {
     "notes": "lecture-notes.tex",
     "notes-pdf": "lecture-notes.pdf",
     "slides": "slides.tex",
     "slides-pdf": "slides.pdf",
+    "site": f"{SITE}/",
 }
 
 
@@ -78,12 +87,35 @@ def render_texts(report: DerivationReport, notation=None, markdown_math: str = "
 def write_combined(
     reports: list[DerivationReport], out: Path, title: str, pdf: bool = True, notation=None
 ) -> list[Path]:
-    """Lecture notes and slides of all ``reports`` into ``out``, as :func:`write_outputs` writes one derivation.
+    """Lecture notes, slides and the HTML site of all ``reports`` into ``out``, as :func:`write_outputs` writes one
+    derivation; returns the paths written (the site as its folder, ``out/html``).
 
     The caller makes sure every derivation passed: the notes must not leave one out without saying so.
     """
     texts = combined_texts(reports, title, notation)
-    return _publish(texts, list(texts) if pdf else [], list(COMBINED.values()), out)
+    latex = [n for key, n in COMBINED.items() if key != "site"]
+    written = _publish(texts, list(texts) if pdf else [], latex, out)
+    return written + [write_site(reports, out, title, notation)]
+
+
+def site_files(reports: list[DerivationReport], title: str, notation=None) -> dict[str, str | Path]:
+    """The HTML site, by path in ``out`` (``html/index.html``): a page's text, or the shipped asset it copies."""
+    from derive.render.html import asset_files, render_site
+
+    pages = render_site([(r.derivation, r.results) for r in reports], title, notation)
+    files: dict[str, str | Path] = {f"{SITE}/{name}": text for name, text in pages.items()}
+    files.update({f"{SITE}/{name}": source for name, source in asset_files().items()})
+    return files
+
+
+def write_site(reports: list[DerivationReport], out: Path, title: str, notation=None) -> Path:
+    """Write the HTML site of ``reports`` into ``out/html`` (staged, then moved into place, as every write-up);
+    the files derive wrote there before and did not make this time are removed. Returns ``out/html``."""
+    files = site_files(reports, title, notation)
+    _publish(files, [], list(files), out)
+    manifest = _read_manifest(out)
+    remove_stale(out, [n for n in manifest if n.startswith(f"{SITE}/") and n not in files], manifest)
+    return out / SITE
 
 
 def combined_texts(reports: list[DerivationReport], title: str, notation=None) -> dict[str, str]:
@@ -98,8 +130,9 @@ def combined_texts(reports: list[DerivationReport], title: str, notation=None) -
     }
 
 
-def _publish(texts: dict[str, str], typeset: list[str], names: list[str], out: Path) -> list[Path]:
-    """Write ``texts`` and the PDFs of ``typeset`` in a staging folder, then move them into ``out``.
+def _publish(texts: dict[str, str | Path], typeset: list[str], names: list[str], out: Path) -> list[Path]:
+    """Write ``texts`` (a text, or a file to copy) and the PDFs of ``typeset`` in a staging folder, then move them
+    into ``out``. A name may hold a folder (``html/index.html``).
 
     Of ``names`` (every file this write-up may consist of), those not made this time are removed as stale.
     """
@@ -107,13 +140,18 @@ def _publish(texts: dict[str, str], typeset: list[str], names: list[str], out: P
     stage = Path(tempfile.mkdtemp(prefix=".derive-stage-", dir=out))
     try:
         for name, text in texts.items():
-            (stage / name).write_text(text, encoding="utf-8")
+            (stage / name).parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, Path):
+                shutil.copyfile(text, stage / name)
+            else:
+                (stage / name).write_text(text, encoding="utf-8")
         for name in typeset:
             _typeset(stage, name, out)
-        made = sorted(p.name for p in stage.iterdir() if p.name in names)
+        made = sorted(n for n in names if (stage / n).is_file())
         manifest = _read_manifest(out)
         written = []
         for name in made:
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
             os.replace(stage / name, out / name)
             os.chmod(out / name, 0o644)
             manifest[name] = _digest(out / name)
@@ -139,17 +177,30 @@ def _typeset(stage: Path, name: str, out: Path) -> None:
 
 
 def remove_stale(out: Path, files: list[str], manifest: dict[str, str] | None = None) -> list[Path]:
-    """Delete those of ``files`` in ``out`` that derive wrote and nobody changed since; returns what it removed."""
+    """Delete those of ``files`` in ``out`` that derive wrote and nobody changed since; returns what it removed.
+
+    A name ending in ``/`` (``html/``) stands for every file the manifest lists in that folder; a folder left empty
+    by the removal is removed too.
+    """
     manifest = _read_manifest(out) if manifest is None else manifest
+    names = [m for n in files for m in (sorted(k for k in manifest if k.startswith(n)) if n.endswith("/") else [n])]
     removed = []
-    for name in files:
+    for name in names:
         path = out / name
         if name in manifest and path.is_file() and _digest(path) == manifest[name]:
             path.unlink()
             removed.append(path)
+            _remove_empty(out, path.parent)
         manifest.pop(name, None) if not path.exists() else None
     _write_manifest(out, manifest)
     return removed
+
+
+def _remove_empty(out: Path, folder: Path) -> None:
+    """Remove ``folder`` and its parents up to ``out`` (not included) while they are empty."""
+    while folder != out and out in folder.parents and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def _read_manifest(out: Path) -> dict[str, str]:
