@@ -40,9 +40,10 @@ def attr(value: str) -> str:
     return html.escape(value, quote=True)
 
 
-def link(href: str, inner: str, title: str = "") -> str:
-    """``<a href="...">inner</a>``; ``inner`` is HTML already."""
+def link(href: str, inner: str, title: str = "", cls: str = "") -> str:
+    """``<a href="...">inner</a>``; ``inner`` is HTML already, ``title`` a tooltip, ``cls`` its classes."""
     tip = f' title="{attr(title)}"' if title else ""
+    tip += f' class="{attr(cls)}"' if cls else ""
     return f'<a href="{attr(href)}"{tip}>{inner}</a>'
 
 
@@ -59,6 +60,7 @@ def frame(title: str, body: str, site_title: str, nav: list[tuple[str, str]]) ->
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="derive {attr(VERSION)}">',
         f"<title>{html.escape(title)}</title>",
+        '<link rel="icon" href="data:,">',  # no favicon: the browser would ask the server for one
         *(f'<link rel="stylesheet" href="{href}">' for href in STYLESHEETS),
         *(f'<script defer src="{src}"></script>' for src in SCRIPTS),
         "</head>",

@@ -81,11 +81,10 @@ def _index(checked: Sequence[Checked], title: str, notation, pages) -> str:
     for d, lines, heading in shown_lines:
         tally = counts([line.evidence for line in lines])
         marks = " ".join(
-            link(f"{pages[d.name]}#{line.label}", math(line.mark), f"({line.number}) {base.MARKS[line.evidence].word}")
+            link(f"{pages[d.name]}#{line.label}", math(line.mark), _said(line), f"mark {line.evidence}")
             for line in lines
         )
-        cells = [link(pages[d.name], heading), f'<td class="count">{len(lines)}</td>']
-        cells[0] = f"<td>{cells[0]}</td>"
+        cells = [f"<td>{link(pages[d.name], heading)}</td>", f'<td class="count">{len(lines)}</td>']
         cells += [f'<td class="count">{tally[e] or ""}</td>' for e in columns]
         cells.append(f'<td class="marks">{marks}</td>')
         rows.append(f'<tr id="{html.escape(label_safe(d.name))}">' + "".join(cells) + "</tr>")
@@ -104,6 +103,11 @@ def _index(checked: Sequence[Checked], title: str, notation, pages) -> str:
             legend(every),
         ]
     )
+
+
+def _said(line) -> str:
+    """A mark's tooltip: ``(3) proved``."""
+    return f"({line.number}) {base.MARKS[line.evidence].word}"
 
 
 _EQREF = re.compile(r"\\eqref\{([^{}]*)\}")

@@ -15,10 +15,10 @@ from derive.render import graph
 from derive.render.html.page import attr
 
 #: Pixels per cm of the layout, and the room around the drawing.
-SCALE = 46.0
+SCALE = 56.0
 MARGIN = 12.0
 #: Characters of a title per line in a box, and the height of a line (px).
-CHARS_PER_LINE = 20
+CHARS_PER_LINE = 17
 LINE_HEIGHT = 17.0
 
 
@@ -74,7 +74,7 @@ def svg(
             f'<a href="{attr(hrefs[n])}"><title>{attr(titles[n])}</title>'
             f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{box_w:.1f}" height="{height:.1f}" rx="4"/>'
             f'<foreignObject x="{x0:.1f}" y="{y0:.1f}" width="{box_w:.1f}" height="{height:.1f}">'
-            f'<div xmlns="http://www.w3.org/1999/xhtml" class="box">{boxes[n]}</div></foreignObject></a>'
+            f'<div xmlns="http://www.w3.org/1999/xhtml" class="box"><span>{boxes[n]}</span></div></foreignObject></a>'
         )
     out.append("</svg>")
     return "\n".join(out)
