@@ -1,7 +1,8 @@
 """docs/derivations/ holds the write-ups of the bundled derivations, for lecturers to take from the repository.
 
 This test regenerates them and fails when the committed copies are stale. Text files (fragments, standalone
-.tex, Markdown, JSON reports, the lecture notes' and slides' .tex) must match byte for byte. A PDF depends on the
+.tex, Markdown, JSON reports, the lecture notes' and slides' .tex, the HTML site's pages under html/) and the
+site's assets (KaTeX, the stylesheet) must match byte for byte. A PDF depends on the
 TeX installation, so it is not rebuilt here: it must have been written by the same build as the .tex it comes
 from, which the build's manifest records (the digests of both, taken as they were written).
 
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from derive.checks.steps import Options
-from derive.entry.build import COMBINED, MANIFEST, combined_texts, output_names, render_texts
+from derive.entry.build import COMBINED, MANIFEST, SITE, combined_texts, output_names, render_texts, site_files
 from derive.entry.settings import Settings
 from derive.render.links import library
 from derive.render.notes import TITLE
@@ -31,10 +32,21 @@ REGENERATE = "stale: regenerate with `derive build --out docs/derivations` from 
 
 
 @pytest.fixture(scope="module")
-def expected() -> dict[str, str]:
+def reports():
     items = [(d, "") for item in load([bundled_proofs()]) for d in item.derivations]
     reports = check_derivations(items, Options(), jobs=os.cpu_count() or 1)
     assert all(r.passed for r in reports), "a bundled derivation fails; the write-ups cannot be regenerated"
+    return reports
+
+
+@pytest.fixture(scope="module")
+def site(reports) -> dict[str, str | Path]:
+    """The HTML site, by path in the folder (``html/index.html``): a page's text, or the asset it copies."""
+    return site_files(reports, TITLE)
+
+
+@pytest.fixture(scope="module")
+def expected(reports) -> dict[str, str]:
     texts: dict[str, str] = {}
     markdown_math = Settings.read(ROOT / "pyproject.toml").markdown_math  # as `derive build` reads it
     known = library([r.derivation for r in reports])  # the titles the citations show, as `derive build` passes them
@@ -42,6 +54,21 @@ def expected() -> dict[str, str]:
         texts.update(render_texts(report, markdown_math=markdown_math, known=known))
     texts.update(combined_texts(reports, TITLE))
     return texts
+
+
+def test_the_html_site_is_current(site):
+    stale = []
+    for name, made in site.items():
+        committed = DOCS / name
+        current = committed.is_file() and (
+            committed.read_bytes() == made.read_bytes() if isinstance(made, Path) else committed.read_text() == made
+        )
+        if not current:
+            stale.append(name)
+    assert not stale, f"docs/derivations: {', '.join(sorted(stale)[:10])}: {REGENERATE}"
+    extra = sorted(p.relative_to(DOCS).as_posix() for p in (DOCS / SITE).rglob("*") if p.is_file())
+    assert [n for n in extra if n not in site] == [], f"left over in docs/derivations/{SITE}: {REGENERATE}"
+    assert {f"{SITE}/index.html", f"{SITE}/graph.html", f"{SITE}/iid-cross-entropy.html"} <= set(extra)
 
 
 def _digest(path: Path) -> str:
@@ -67,9 +94,9 @@ def test_every_pdf_was_built_from_the_committed_tex(expected):
 
 
 def test_nothing_else_lies_in_the_folder(expected):
-    names = set(expected) | {n.replace(".tex", ".pdf") for n in expected if n.endswith(".tex")} | {MANIFEST}
+    names = set(expected) | {n.replace(".tex", ".pdf") for n in expected if n.endswith(".tex")} | {MANIFEST, SITE}
     names -= {n.replace(".tex", ".pdf") for n in expected if n.endswith("-fragment.tex")}
     extra = sorted(p.name for p in DOCS.iterdir()) if DOCS.is_dir() else []
     assert [n for n in extra if n not in names] == [], f"left over in docs/derivations: {REGENERATE}"
-    assert set(COMBINED.values()) <= set(extra)
+    assert {n.rstrip("/") for n in COMBINED.values()} <= set(extra)
     assert set(output_names("iid-cross-entropy").values()) <= set(extra)
