@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from derive.core.evidence import Evidence, StepResult
 from derive.core.model import Derivation
@@ -121,9 +122,56 @@ def assumptions(derivation: Derivation) -> list[str]:
         out.append(f"${to_latex(sym)}$ is an integer with ${to_latex(lo)} \\le {to_latex(sym)} \\le {to_latex(hi)}$.")
     for sym in sorted(ctx.unit_scalars, key=str):
         out.append(f"$0 < {to_latex(sym)} < 1$.")
+    out.extend(_carried(derivation))
     if current().base is not None:
         out.append(f"Logarithms are to base {current().base}; every step holds in any base.")
     return out
+
+
+def _carried(derivation: Derivation) -> list[str]:
+    """The assumptions carried by SymPy objects the context does not declare: ``Symbol("sigma", positive=True)``
+    gives ``$\\sigma > 0$``, ``IndexedBase("n", nonnegative=True)`` gives ``$n_{i} \\ge 0$``, ``Function("f",
+    positive=True)`` gives ``$f(\\cdot) > 0$``. The proofs use them (their traces cite ``sigma > 0``,
+    ``p(·) > 0``), so the list states them; a symbol only bound by a sum (an index) is not listed, nor one that is
+    only real (SymPy's real symbols are what the reader assumes)."""
+    ctx = derivation.context
+    declared = {*ctx.sizes, *ctx.unit_scalars, *ctx.integer_values, *ctx.families, *ctx.datasets}
+    found: set[sp.Basic] = set()
+    for expr in _written_expressions(derivation):
+        bases = expr.atoms(sp.IndexedBase)
+        labels = {b.label for b in bases}  # q_i's q: the family's name, not a symbol of its own
+        found |= bases | {s for s in expr.free_symbols if isinstance(s, sp.Symbol) and s not in labels}
+        found |= {f for f in expr.atoms(sp.Function) if _named_function(f)}
+    shown: dict[str, str] = {}
+    for atom in found - declared:
+        item, subject = _item(atom)
+        relation = _sign(subject)
+        if relation:  # an integer without a sign is an index (a definition's i), not an assumption to state
+            shown.setdefault(item, f"${item}{relation}$" + (" is an integer" if subject.is_integer else "") + ".")
+    return [shown[k] for k in sorted(shown)]
+
+
+def _named_function(f: sp.Basic) -> bool:
+    """A function the author named (``Function("f")``, derive.notation's ``p(k | x)``), not one of SymPy's."""
+    return isinstance(f, AppliedUndef) or not type(f).__module__.startswith("sympy")
+
+
+def _item(atom: sp.Basic) -> tuple[str, sp.Basic]:
+    """How ``atom`` is named in its sentence, and the object whose assumptions are read."""
+    if isinstance(atom, sp.IndexedBase):
+        member = atom[sp.Symbol("i", integer=True)]
+        return to_latex(member), member
+    if isinstance(atom, sp.Function) and atom.args:
+        name = to_latex(sp.Symbol(str(getattr(atom.func, "symbol_name", atom.func))))
+        given = getattr(atom, "given", None)
+        return (rf"{name}(\cdot \mid {to_latex(given)})" if given is not None else rf"{name}(\cdot)"), atom
+    return to_latex(atom), atom
+
+
+def _sign(atom: sp.Basic) -> str:
+    """What SymPy's assumptions say of ``atom``'s sign: `` > 0``, `` \\ge 0``, `` < 0``, `` \\le 0`` or ""."""
+    signs = (("positive", " > 0"), ("negative", " < 0"), ("nonnegative", r" \ge 0"), ("nonpositive", r" \le 0"))
+    return next((relation for test, relation in signs if getattr(atom, f"is_{test}")), "")
 
 
 def _family_bound(spec, item: str) -> str:
