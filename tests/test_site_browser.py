@@ -160,6 +160,22 @@ def test_the_flagship_anchors_and_a_citation_link(server, browser):
     assert browser.execute_script("return document.querySelector(':target') !== null")
 
 
+def test_the_site_works_from_the_file_system(site, browser):
+    """Opened as files (file://, no server), the math still renders and nothing fails to load."""
+    browser.get_log("browser")
+    _load(browser, (site / "gibbs-inequality.html").as_uri())
+    assert browser.execute_script("return document.querySelectorAll('.katex').length") > 10
+    assert browser.execute_script("return document.querySelectorAll('.katex-error').length") == 0
+    fonts = browser.execute_async_script(
+        "const done = arguments[0]; document.fonts.ready.then(() => "
+        "done([...document.fonts].map(f => [f.family.replace(/\"/g, ''), f.status])))"
+    )
+    assert ["KaTeX_Main", "loaded"] in fonts, fonts  # KaTeX's own font, read from the folder
+    assert not [f for f in fonts if f[1] == "error"], fonts
+    severe = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not severe, severe
+
+
 def test_screenshots(server, browser, tmp_path):
     """Screenshots of three pages, for a person to look at (the test only checks that they were taken)."""
     folder = Path(os.environ.get("DERIVE_SCREENSHOTS") or tmp_path)

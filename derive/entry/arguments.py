@@ -131,15 +131,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_build = sub.add_parser(
         "build",
-        help="verify, then write LaTeX, Markdown and PDF write-ups",
-        description="Verify, then write each passing derivation's write-ups and the lecture notes and slides. "
+        help="verify, then write LaTeX, Markdown, PDF and HTML write-ups",
+        description="Verify, then write each passing derivation's write-ups, and the lecture notes, slides and HTML "
+        "site (DIR/html/index.html) of them all. "
         "Exit code 1 when a step is refuted or short of what it declared, or when LaTeX fails on a write-up "
         "(that write-up is then not written; --no-pdf writes its .tex without typesetting it).",
     )
     checking(p_build)
     p_build.add_argument("--out", default="derive-out", metavar="DIR", help="output folder (default: derive-out)")
     p_build.add_argument("--no-pdf", action="store_true", help="do not run LaTeX")
-    p_build.add_argument("--no-notes", action="store_true", help="do not write the combined lecture notes and slides")
+    p_build.add_argument(
+        "--no-notes", action="store_true", help="do not write the combined lecture notes, slides and HTML site"
+    )
     p_build.add_argument(
         "--title",
         type=_title_text,
