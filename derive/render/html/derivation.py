@@ -24,14 +24,14 @@ from derive.render.text import paragraphs
 
 
 def derivation_body(
-    derivation: Derivation, results: list[StepResult], known: Mapping[str, Cited], pages: Mapping[str, str]
+    derivation: Derivation, results: list[StepResult], shown: chain.Chain, pages: Mapping[str, str]
 ) -> str:
     """The body of ``derivation``'s page (the notation must already be in force).
 
-    ``known``: the derivations its steps may cite (:func:`derive.render.links.library`); ``pages``: the page of
-    each derivation of the site, by name; a citation of a derivation without a page is shown as its title.
+    ``shown``: its chain (:func:`derive.render.chain.build`, with the derivations its steps may cite); ``pages``:
+    the page of each derivation of the site, by name; a citation of a derivation without a page is shown as its
+    title.
     """
-    shown = chain.build(derivation, results, known)
     parts = [f"<h1>{text(derivation.title)}</h1>"]
     parts += [f'<p class="intro">{text(p)}</p>' for p in paragraphs(derivation.intro)]
     stated = [latex_sentence(s) for s in base.assumptions(derivation)]

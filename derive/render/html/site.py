@@ -46,14 +46,18 @@ def render_site(checked: Sequence[Checked], title: str, notation=None) -> dict[s
     known = links.library(derivations)
     pages = {d.name: page_name(d.name) for d in derivations}
     edges = links.edges(derivations)
-    asked = _questions(checked, notation, pages)
+    chains = {}
+    for d, results in checked:  # NOTE: built once (it is the costly part) and shown on every page that needs it
+        with in_notation(notation, d):
+            chains[d.name] = build(d, results, known)
+    asked = _questions(checked, notation, pages, chains)
     nav = [(INDEX, "All derivations")]
     nav += [(QUESTIONS, "Questions answered")] if asked else []
     nav += [(GRAPH, "Which result cites which")] if edges else []
-    site = {INDEX: frame(title, _index(checked, title, notation, pages), title, nav)}
+    site = {INDEX: frame(title, _index(checked, title, notation, pages, chains), title, nav)}
     for d, results in checked:
         with in_notation(notation, d):
-            body = derivation_body(d, results, known, pages)
+            body = derivation_body(d, results, chains[d.name], pages)
         site[pages[d.name]] = frame(d.title, body, title, nav)
     if asked:
         site[QUESTIONS] = frame("Questions answered", asked, title, nav)
@@ -67,13 +71,13 @@ def counts(evidences: Sequence[Evidence]) -> dict[Evidence, int]:
     return {e: sum(x is e for x in evidences) for e in base.MARKS}
 
 
-def _index(checked: Sequence[Checked], title: str, notation, pages) -> str:
+def _index(checked: Sequence[Checked], title: str, notation, pages, chains) -> str:
     """The title, a tally, and a table: each derivation, its lines' evidence counted and its marks in order."""
     rows, every = [], []
     shown_lines = []
-    for d, results in checked:
+    for d, _ in checked:
+        lines = chains[d.name].lines
         with in_notation(notation, d):
-            lines = build(d, results).lines
             heading = text(d.title)
         shown_lines.append((d, lines, heading))
         every += [line.evidence for line in lines]
@@ -113,14 +117,14 @@ def _said(line) -> str:
 _EQREF = re.compile(r"\\eqref\{([^{}]*)\}")
 
 
-def _questions(checked: Sequence[Checked], notation, pages) -> str:
+def _questions(checked: Sequence[Checked], notation, pages, chains) -> str:
     """The questions of the derivations' text, under each derivation's title, each linked to where it is answered;
     "" when none asks any."""
     parts = []
     for d, results in checked:
         items = []
+        numbers = {line.label: line.number for line in chains[d.name].lines}
         with in_notation(notation, d):
-            numbers = {line.label: line.number for line in build(d, results).lines}
             for q in questions(d, results, notation):
                 where = _EQREF.fullmatch(q.ref)
                 label = where.group(1) if where else ""
