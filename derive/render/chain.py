@@ -26,6 +26,7 @@ from derive.core.model import Derivation, Kind, Relation, Step
 from derive.render.base import Used, check_results, mark_latex, mark_symbol, trace_summary
 from derive.render.links import Cited, conclusion_label, joined, label_safe, resolve
 from derive.render.printer import to_latex
+from derive.run.display import shown
 
 #: The justification beside an example's line: an example is checked by evaluating both sides exactly.
 EXAMPLE_CHECKED = "checked exactly at these values"
@@ -124,23 +125,26 @@ def build(
     """
     if results is not None:
         check_results(derivation, results)
+    written = shown(derivation)  # the author's order and grouping, where it rebuilds to what was checked
     opening = None
     if derivation.subject != derivation.start:
-        subject = to_latex(derivation.subject)
-        opening = Opening(0, "", subject, "=", to_latex(derivation.start), subject, None, "", "", "", "", "", "")
+        subject = _tex(written.subject, derivation.subject)
+        start = _tex(written.start, derivation.start)
+        opening = Opening(0, "", subject, "=", start, subject, None, "", "", "", "", "", "")
     shown_start = opening is None  # the first line must show the start as its left side
     pairs = zip(derivation.steps, results if results is not None else [None] * len(derivation.steps), strict=True)
     chain = [(s, r) for s, r in pairs if s.kind is not Kind.REFERENCE]
     lines = []
     for number, (step, result) in enumerate(chain, start=1):
-        values = tuple((to_latex(k), to_latex(v)) for k, v in step.values)
+        forms = written.step(step)
+        values = tuple((_tex(k, ck), _tex(v, cv)) for (k, v), (ck, cv) in zip(forms.values, step.values, strict=True))
         if step.kind is Kind.EXAMPLE:
             at = r",\ ".join(f"{k} = {v}" for k, v in values)
-            lhs = rf"\left. {to_latex(step.claim_lhs)} \right|_{{{at}}}"
+            lhs = rf"\left. {_tex(forms.claim_lhs, step.claim_lhs)} \right|_{{{at}}}"
         elif step.transformed:
-            lhs, shown_start = to_latex(step.lhs), False
+            lhs, shown_start = _tex(forms.lhs, step.lhs), False
         elif shown_start:
-            lhs, shown_start = to_latex(derivation.start), False
+            lhs, shown_start = _tex(written.start, derivation.start), False
         else:
             lhs = ""
         evidence = Evidence.ASSUMED if step.kind is Kind.ASSUME else result.evidence if result else None
@@ -150,8 +154,8 @@ def build(
             name=step.name,
             lhs=lhs,
             relation=RELATIONS[step.relation],
-            rhs=to_latex(step.expr),
-            resume=to_latex(step.lhs),
+            rhs=_tex(forms.expr, step.expr),
+            resume=_tex(forms.lhs, step.lhs),
             evidence=evidence,
             mark=mark_latex(evidence, result) if marked else "",
             symbol=mark_symbol(evidence, result) if marked else "",
@@ -167,6 +171,11 @@ def build(
         )
         lines.append(line)
     return Chain(opening, tuple(lines), results is not None, conclusion_label(derivation))
+
+
+def _tex(written: object, checked: object) -> str:
+    """LaTeX of an expression: its display form as written, or the checked form as SymPy orders it."""
+    return to_latex(written, as_written=True) if written is not checked else to_latex(checked)
 
 
 class ChainRenderer:

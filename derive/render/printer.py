@@ -21,6 +21,7 @@ Everything else, including the settings (an unknown one raises ``TypeError``), i
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import sympy as sp
@@ -59,9 +60,71 @@ class DerivePrinter(LatexPrinter):
     """LaTeX in textbook form; see the module docstring for what differs from SymPy."""
 
     printmethod = "_latex"
+    _default_settings = {**LatexPrinter._default_settings, "as_written": False}
+
+    # -- as written: a display form (derive.run.display) in the author's order and grouping ---------------------
+    def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
+        if not self._settings["as_written"]:
+            return super()._print_Add(expr, order)
+        tex = ""
+        for n, term in enumerate(_terms(expr)):
+            positive = written_minus(term) if n else None
+            if positive is not None:
+                body = self._print(positive)
+                tex += rf" - \left({body}\right)" if positive.is_Add else f" - {body}"
+            else:
+                tex += (" + " if n else "") + self._print(term)
+        return tex
+
+    def _written_Mul(self, expr: sp.Mul) -> str:
+        """A product in the order written: ``- x`` for a leading -1, ``\\frac{x}{d}`` for ``x/d``, ``\\frac{1}{N} S``
+        for ``1/N*S``, no factor 1 that SymPy put in front (a sum's body under ``evaluate(False)`` is ``1*body``)."""
+        positive = written_minus(expr)
+        if positive is not None:
+            body = self._print(positive)
+            return rf"- \left({body}\right)" if positive.is_Add else f"- {body}"
+        factors = _flat(expr.args) if expr.is_Mul else [expr]  # SymPy prints x**-1 as a product too
+        if len(factors) > 1 and factors[0] is sp.S.One:
+            factors = factors[1:]
+            if len(factors) == 1:  # its parent bracketed a product, not what is left of it
+                body = self._print(factors[0])
+                return rf"\left({body}\right)" if factors[0].is_Add else body
+        lead = len(list(itertools.takewhile(lambda f: _reciprocal(f) is not None, factors)))
+        if 0 < lead < len(factors):  # 1/N*S: the fraction first, then what it multiplies
+            frac = rf"\frac{{1}}{{{self._product([_reciprocal(f) for f in factors[:lead]])}}}"
+            rest = factors[lead:]
+            if any(_reciprocal(f) is not None for f in rest):
+                return frac + self._settings["mul_symbol_latex"] + self._written_Mul(sp.Mul(*rest, evaluate=False))
+            return frac + self._settings["mul_symbol_latex"] + self._product(rest, after_fraction=True)
+        numer = [f for f in factors if _reciprocal(f) is None]
+        denom = [_reciprocal(f) for f in factors if _reciprocal(f) is not None]
+        if not denom:
+            return self._product(numer)
+        small = [f for f in numer if factor_rank(f) < FUNCTION]
+        big = [f for f in numer if factor_rank(f) >= FUNCTION]
+        frac = rf"\frac{{{self._product(small) if small else '1'}}}{{{self._product(denom)}}}"
+        return frac + self._settings["mul_symbol_latex"] + self._product(big, after_fraction=True) if big else frac
+
+    def _print_Sum(self, expr: sp.Sum) -> str:
+        return super()._print_Sum(self._without_one(expr))
+
+    def _print_Product(self, expr: sp.Product) -> str:
+        return super()._print_Product(self._without_one(expr))
+
+    def _without_one(self, expr: sp.Basic) -> sp.Basic:
+        """A sum or product as written: without the factor 1 SymPy puts before its body under ``evaluate(False)``
+        (so that the body, not ``1 \\cdot body``, decides its brackets)."""
+        body = expr.args[0]
+        if not self._settings["as_written"] or not (body.is_Mul and body.args[0] is sp.S.One and len(body.args) > 1):
+            return expr
+        while body.is_Mul and body.args[0] is sp.S.One and len(body.args) > 1:
+            body = body.args[1] if len(body.args) == 2 else sp.Mul(*body.args[1:], evaluate=False)
+        return sp.Basic.__new__(type(expr), body, *expr.args[1:])
 
     # -- products -----------------------------------------------------------------------------------------------
     def _print_Mul(self, expr: sp.Mul) -> str:
+        if self._settings["as_written"]:
+            return self._written_Mul(expr)
         args = expr.args
         unevaluated = args[0] is sp.S.One or any(isinstance(a, sp.Number) for a in args[1:])
         if unevaluated or not expr.is_commutative:
@@ -143,6 +206,39 @@ class DerivePrinter(LatexPrinter):
         if re.search(r"[_^\s]", base):  # a base that is itself scripted needs a group: {x_{a}}_{i}
             base = "{" + base + "}"
         return base + "_{" + ",".join(self._print(i) for i in expr.indices) + "}"
+
+
+def _terms(expr: sp.Basic) -> list[sp.Basic]:
+    """The terms of a sum as written, ``a + b + c`` (Python builds ``(a + b) + c``) read as one flat sum."""
+    return [t for a in expr.args for t in _terms(a)] if expr.is_Add else [expr]
+
+
+def _flat(factors: tuple[sp.Basic, ...]) -> list[sp.Basic]:
+    """Python's ``N*log(x)/2`` is ``(N*log(x))*(1/2)``: a product inside a product is read as part of it, unless
+    it is a fraction of its own (``(a/b)*(c/d)`` keeps its two fractions) or starts with a minus sign."""
+    out: list[sp.Basic] = []
+    for f in factors:
+        inner = f.is_Mul and written_minus(f) is None and all(_reciprocal(a) is None for a in f.args)
+        out += _flat(f.args[1:] if inner and f.args[0] is sp.S.One else f.args) if inner else [f]
+    return out
+
+
+def written_minus(expr: sp.Basic) -> sp.Basic | None:
+    """What follows the minus sign of a term written with one (``-x``, ``-2*x``, ``(-y)/x``), unevaluated; None
+    when the term as written does not start with a negative number."""
+    if expr.is_Number:
+        return -expr if expr.is_negative else None
+    if not expr.is_Mul or written_minus(expr.args[0]) is None:
+        return None
+    rest = [f for f in (written_minus(expr.args[0]), *expr.args[1:]) if f is not sp.S.One] or [sp.S.One]
+    return rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
+
+
+def _reciprocal(factor: sp.Basic) -> sp.Basic | None:
+    """``d`` for a factor ``1/d`` (``Pow(d, -1)``), ``d^n`` for ``Pow(d, -n)``; None for any other factor."""
+    if factor.is_Pow and factor.exp.is_Number and factor.exp.is_negative:
+        return factor.base if factor.exp == -1 else sp.Pow(factor.base, -factor.exp, evaluate=False)
+    return None
 
 
 def _bare_argument(arg: sp.Basic) -> bool:
