@@ -26,7 +26,7 @@ def render_mathjax(derivation: Derivation, results: list[StepResult] | None, not
     """
     shown = chain.build(derivation, results)
     rows = [MathJaxChain(shown).render(line, first=n == 0) for n, line in enumerate(shown)]
-    blocks = [rf"\textbf{{{_bold(derivation.title)}}}"] if heading else []
+    blocks = [_bold(derivation.title)] if heading else []
     if note:
         blocks.append(mathjax_text(note))
     if rows:
@@ -86,8 +86,12 @@ def mathjax_text(text: str) -> str:
 
 
 def _bold(text: str) -> str:
-    """Title text for ``\\textbf{...}``: no formulas, specials dropped (a title rarely has any)."""
-    return _SPECIAL.sub("", text)
+    """The title in bold: its words in ``\\textbf{...}`` pieces, its formulas (``D_KL(p ‖ q)``, ``$\\sigma$``) in
+    ``\\boldsymbol{...}``, so a title keeps its math and its specials as the author wrote them."""
+    return "".join(
+        _spaced(c, rf"\boldsymbol{{{c.strip()}}}") if is_math else _literal(c, "textbf")
+        for is_math, c in segments(text)
+    )
 
 
 def _mathjax(text: str, command: str) -> str:

@@ -30,6 +30,7 @@ import sympy as sp
 from derive.core.evidence import Evidence, StepResult, replay_command
 from derive.core.model import Step
 from derive.render import base
+from derive.render.text import plain_text
 
 
 class Verbosity(enum.IntEnum):
@@ -173,9 +174,8 @@ def failure_text(
         lines.append("  at:        " + ", ".join(f"{sp.sstr(k)} = {sp.sstr(v)}" for k, v in step.values))
     lines.append(f"  relation:  {step.relation.value}")
     lines.append(f"  after:     {sp.sstr(step.expr)}")
-    lines.append(
-        f"  because:   {step.because}" + (f"  (rules tried first: {', '.join(step.hints)})" if step.hints else "")
-    )
+    hints = f"  (rules tried first: {', '.join(step.hints)})" if step.hints else ""
+    lines.append(f"  because:   {plain_text(step.because)}{hints}")
     why = (
         "--derive-strict" if strict else f"allow={step.allow.value}" if step.allow is not Evidence.PROVED else "default"
     )

@@ -21,91 +21,7 @@ import re
 from collections.abc import Callable
 
 from derive.render.style import rename_math
-
-#: Unicode symbols written in justifications, as LaTeX math.
-MATH_UNICODE: dict[str, str] = {
-    **dict(
-        zip(
-            "αβγδεζηθικλμνξπρστυφχψω",
-            r"\alpha \beta \gamma \delta \varepsilon \zeta \eta \theta \iota \kappa \lambda \mu \nu \xi \pi \rho "
-            r"\sigma \tau \upsilon \varphi \chi \psi \omega".split(),
-            strict=True,
-        )
-    ),
-    **dict(zip("ΓΔΘΛΞΠΦΨΩ", r"\Gamma \Delta \Theta \Lambda \Xi \Pi \Phi \Psi \Omega".split(), strict=True)),
-    # letters with a hat, as written for predictions (ŷ) and estimates (θ̂ is written with \hat in math)
-    "ŷ": r"\hat{y}",
-    "ĉ": r"\hat{c}",
-    "ℓ": r"\ell",  # the log-likelihood ℓ(θ)
-    "ϑ": r"\vartheta",
-    "ϕ": r"\phi",
-    "ς": r"\varsigma",
-    "ϵ": r"\epsilon",
-    # NOTE: in these texts Σ is the summation sign (Σ_i q_i = 1), not a covariance matrix.
-    "Σ": r"\sum",
-    "∑": r"\sum",
-    "∏": r"\prod",
-    "∫": r"\int",
-    "√": r"\surd",
-    "∂": r"\partial",
-    "∇": r"\nabla",
-    "∞": r"\infty",
-    "≤": r"\le",
-    "≥": r"\ge",
-    "≠": r"\ne",
-    "≈": r"\approx",
-    "≡": r"\equiv",
-    "∼": r"\sim",
-    "∝": r"\propto",
-    "±": r"\pm",
-    "∓": r"\mp",
-    "‖": r"\|",  # D_KL(p ‖ q): inputenc's \textbardbl is text only
-    "×": r"\times",
-    "·": r"\cdot",
-    "∘": r"\circ",
-    "−": "-",
-    "∈": r"\in",
-    "∉": r"\notin",
-    "⊂": r"\subset",
-    "⊆": r"\subseteq",
-    "∪": r"\cup",
-    "∩": r"\cap",
-    "∅": r"\emptyset",
-    "∀": r"\forall",
-    "∃": r"\exists",
-    "¬": r"\neg",
-    "∧": r"\wedge",
-    "∨": r"\vee",
-    "→": r"\to",
-    "←": r"\leftarrow",
-    "↦": r"\mapsto",
-    "⇒": r"\Rightarrow",
-    "⇔": r"\Leftrightarrow",
-    "…": r"\ldots",
-    "⋯": r"\cdots",
-    "ℝ": r"\mathbb{R}",
-    "ℕ": r"\mathbb{N}",
-    "ℤ": r"\mathbb{Z}",
-    "ℚ": r"\mathbb{Q}",
-    "ℂ": r"\mathbb{C}",
-    **{chr(0x2080 + d): f"_{{{d}}}" for d in range(10)},  # log₂: subscript digits
-    "′": "'",
-    "²": "^{2}",
-    "³": "^{3}",
-    "⁻": "^{-}",
-}
-
-#: Typographic characters that have a text-mode LaTeX spelling.
-_TEXT_UNICODE = {
-    "—": "---",
-    "–": "--",
-    "“": "``",
-    "”": "''",
-    "‘": "`",
-    "’": "'",
-    "\u00a0": "~",
-    "…": r"\ldots{}",
-}
+from derive.render.symbols import MATH_UNICODE, SUBSCRIPTS, SUPERSCRIPTS, TEXT_UNICODE
 
 _LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -132,11 +48,18 @@ _HTML_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")  # "&amp;" would print as "&"
 _LETTER = r"(?:[A-Za-z]hat(?![A-Za-z])|[A-Za-z\u0370-\u03ff]\u0302|[A-Za-z\u0370-\u03ffŷĉℓ])"
 _SCRIPT = r"(?:\{[^{}\n]*\}|[A-Za-z0-9]+)"
 # Relation signs are not atoms: "M ≥ 1" must read as M, a relation, and 1 (as atoms, "M ≥" would end the phrase).
-_SYMBOLS = "".join(re.escape(c) for c in MATH_UNICODE if c not in "−…′²³⁻·₀₁₂₃₄₅₆₇₈₉≤≥≠≈∈→×")
+_SCRIPTS = "".join(SUPERSCRIPTS) + "".join(SUBSCRIPTS)
+_SYMBOLS = "".join(re.escape(c) for c in MATH_UNICODE if c not in "−…′″·≤≥≠≈∈→×⩽⩾≔" + _SCRIPTS)
+_POWER = rf"(?:\^{_SCRIPT}|[{''.join(SUPERSCRIPTS)}]+)"  # x^2, X², x⁻¹
+# Operators written by name before parentheses: log(x), Var(X), KL(p, q) (a word alone, "the log of", stays text).
+_OPERATORS = ("log", "ln", "exp", "max", "min", "det", "Var", "Cov", "KL", "softmax", "sigmoid", "tanh", "tr")
+_NAMED = rf"(?<![\w\\])(?:{'|'.join(_OPERATORS)})\([^()\n]*\){_POWER}?"
 _ATOM = (
-    rf"(?:(?<![\w\\]){_LETTER}(?:_{_SCRIPT})?(?:\^{_SCRIPT})?\([^()\n]*\)"  # p(i | θ), H(p, q), f_1(x)
-    rf"|(?<![\w\\]){_LETTER}(?:_{_SCRIPT}(?:\^{_SCRIPT})?|\^{_SCRIPT})(?!\w)"  # q_i, x_{k+1}, x^2
-    rf"|(?<![\w\\]){_LETTER}\[[^\[\]\n]+\]"  # x[1]: how SymPy writes an indexed symbol
+    rf"(?:(?<![\w\\]){_LETTER}(?:_{_SCRIPT})?(?:\^{_SCRIPT})?\([^()\n]*\){_POWER}?"  # p(i | θ), H(p, q), f_1(x)
+    rf"|{_NAMED}"
+    rf"|‖[^‖\n]+‖{_POWER}?"  # a norm, ‖x‖²
+    rf"|(?<![\w\\]){_LETTER}(?:_{_SCRIPT}{_POWER}?|{_POWER})(?!\w)"  # q_i, x_{k+1}, x^2, X²
+    rf"|(?<![\w\\]){_LETTER}\[[^\[\]\n]+\]{_POWER}?"  # x[1] (SymPy's x_1), E[X²]
     r"|(?<![\w\\])[A-Za-z\u0370-\u03ff]\u0302"  # p̂, θ̂: an estimate, standing alone
     rf"|[{_SYMBOLS}]"  # θ, Σ, ∞
     r"|(?<![\w\\])[B-HJ-Z](?![\w'])"  # a capital standing alone (A and I are words)
@@ -146,18 +69,23 @@ _ATOM = (
 # phrase of its own it stays text, so the words "that" and "what" do; only a relation makes it math.
 _OPERAND = rf"(?:{_ATOM}|(?<![\w\\])[a-z](?:hat)?(?![\w'])|(?<![\w.])\d+(?:\.\d+)?(?![\w]))"
 _PRODUCT = rf"(?:{_ATOM}(?:[ ]+{_ATOM})*)"
-_RELATION = r"(?:[ ]*(?::=|=|≤|≥|≠|≈|<|>|\+|∈|→|/|×|·)[ ]*|[ ]+[-−][ ]+)"
+_RELATION = r"(?:[ ]*(?::=|=|≤|≥|⩽|⩾|≔|≠|≈|<|>|\+|∈|→|/|×|·)[ ]*|[ ]+[-−][ ]+)"
 _SIMPLE_TERM = rf"(?:{_PRODUCT}|{_OPERAND})"
 # A tuple of formulas, one level deep: p = (y, 1 − y), q = (1/4, 3/4). Every part must be a formula, so a
 # parenthesised remark "(for all sizes)" or "(seed 0)" stays text.
 _FORMULA = rf"(?:{_SIMPLE_TERM}(?:{_RELATION}{_SIMPLE_TERM})*)"
 _TUPLE = rf"(?<![\w\\])\({_FORMULA}(?:,[ ]*{_FORMULA})+\)"
-_TERM = rf"(?:{_TUPLE}|{_SIMPLE_TERM})"
+# A formula in parentheses raised to a power: (E[X])², (1 − θ)^k.
+_GROUP = rf"(?<![\w\\])\({_FORMULA}\){_POWER}"
+_TERM = rf"(?:{_TUPLE}|{_GROUP}|{_SIMPLE_TERM})"
 _PHRASE = re.compile(rf"{_TERM}(?:{_RELATION}{_TERM})*")
 _ATOM_RE = re.compile(_ATOM)
 _RELATION_RE = re.compile(_RELATION)
 
-_ROLE = re.compile(r":math:`([^`]*)`")
+# Math the author marked: a :math:`...` role, or $...$ as pandoc reads it (no space inside the dollars, no digit
+# right after the closing one, so "$5 and $6" stays text); \$ is a literal dollar.
+_EXPLICIT = re.compile(r":math:`([^`]*)`|(?<![\\$])\$(?=[^\s$])((?:[^$\\\n]|\\.)+?)(?<=[^\s\\])\$(?!\d)")
+_DOLLAR = re.compile(r"\\\$")
 
 # NOTE: a docstring that is not a raw string turns ``\theta`` into a TAB and ``heta``. Inside a :math: role such
 # control characters never mean anything, so they are turned back into the backslash escapes they came from.
@@ -168,12 +96,20 @@ def segments(text: str) -> list[tuple[bool, str]]:
     """Split ``text`` into ``(is_math, content)`` pieces; math content is LaTeX, text content is raw."""
     out: list[tuple[bool, str]] = []
     pos = 0
-    for role in _ROLE.finditer(text):
-        out.extend(_phrases(text[pos : role.start()]))
-        out.append((True, "".join(_LOST_ESCAPES.get(c, c) for c in role.group(1))))
-        pos = role.end()
-    out.extend(_phrases(text[pos:]))
-    return [s for s in out if s[1]]
+    for found in _EXPLICIT.finditer(text):
+        out.extend(_phrases(_DOLLAR.sub("$", text[pos : found.start()])))
+        role, dollars = found.groups()
+        written = "".join(_LOST_ESCAPES.get(c, c) for c in role) if role is not None else dollars
+        out.append((True, unicode_to_math(written)))
+        pos = found.end()
+    out.extend(_phrases(_DOLLAR.sub("$", text[pos:])))
+    merged: list[tuple[bool, str]] = []
+    for is_math, content in (s for s in out if s[1]):
+        if is_math and merged and merged[-1][0]:  # ∀ε > 0: two formulas side by side are one
+            merged[-1] = (True, f"{merged[-1][1]} {content}")
+        else:
+            merged.append((is_math, content))
+    return merged
 
 
 def _phrases(text: str) -> list[tuple[bool, str]]:
@@ -197,13 +133,30 @@ def math_from_text(phrase: str) -> str:
     phrase = re.sub(r"([_^])([A-Za-z0-9]+)", r"\1{\2}", phrase)
     # E[y], E_p[f]: an expectation, as derive.core.expectation prints it (not the member y of a family E)
     phrase = re.sub(r"(?<![\w\\])E(_\{[^{}]*\})?\[([^\[\]]+)\]", r"\\mathbb{E}\1\\left[\2\\right]", phrase)
-    phrase = re.sub(r"(?<![\w\\])([A-Za-z\u0370-\u03ff])\[([^\[\]]+)\]", r"\1_{\2}", phrase)
+    # x[1], q[k + 1]: SymPy's spelling of x_1 (a lower-case name and an index); P[X = 1] stays as written
+    phrase = re.sub(rf"(?<![\w\\])([a-z\u03b1-\u03c9])\[({_INDEX})\]", r"\1_{\2}", phrase)
+    phrase = re.sub(rf"(?<![\w\\])({'|'.join(_OPERATORS)})(?=\()", _operator, phrase)
     phrase = re.sub(r"\s*\|\s*", r" \\mid ", phrase)
     return unicode_to_math(phrase)
 
 
+_INDEX = r"[ ]*(?:\d+|_?[A-Za-z]\w*)(?:[ ]*[-+*,][ ]*(?:\d+|_?[A-Za-z]\w*))*[ ]*"
+
+
+def _operator(m: re.Match) -> str:
+    name = m.group(1)
+    return "\\" + name if name in ("log", "ln", "exp", "max", "min", "det", "tanh") else rf"\operatorname{{{name}}}"
+
+
+def _scripts(text: str) -> str:
+    """Runs of superscript and subscript characters as one script each: ``x⁻¹`` → ``x^{-1}``, ``₁₀`` → ``_{10}``."""
+    text = re.sub(f"[{''.join(SUPERSCRIPTS)}]+", lambda m: "^{" + "".join(SUPERSCRIPTS[c] for c in m[0]) + "}", text)
+    return re.sub(f"[{''.join(SUBSCRIPTS)}]+", lambda m: "_{" + "".join(SUBSCRIPTS[c] for c in m[0]) + "}", text)
+
+
 def unicode_to_math(text: str) -> str:
     """Replace Unicode math symbols by LaTeX commands, keeping a command apart from a following letter."""
+    text = _scripts(text)
     out = []
     for n, c in enumerate(text):
         tex = MATH_UNICODE.get(c)
@@ -221,12 +174,13 @@ def unicode_to_math(text: str) -> str:
 def escape_latex(text: str) -> str:
     """Plain text as LaTeX text: specials escaped, Unicode symbols as inline math, typography as TeX ligatures."""
     out = []
-    for c in text:
+    # NOTE: a run of math characters is one $...$ ("$^{2}$$^{3}$" would open display math)
+    for c in re.findall(f"[{re.escape(''.join(MATH_UNICODE))}]+|.", text, flags=re.DOTALL):
         if c in _LATEX_SPECIALS:
             out.append(_LATEX_SPECIALS[c])
-        elif c in _TEXT_UNICODE:
-            out.append(_TEXT_UNICODE[c])
-        elif c in MATH_UNICODE:
+        elif c in TEXT_UNICODE:
+            out.append(TEXT_UNICODE[c])
+        elif c[0] in MATH_UNICODE:
             out.append(f"${unicode_to_math(c)}$")
         elif c in "\t\r\n":
             out.append(" " if c != "\n" else "\n")
@@ -288,6 +242,27 @@ def _join(text: str, escape: Callable[[str], str]) -> str:
     parts = []
     for is_math, content in segments(text):
         parts.append(f"${rename_math(content.strip())}$" if is_math else escape(content))
+    # NOTE: a formula next to a symbol the escape set as math ("‖x‖²": ...$$^{2}$) must not open display math
+    return re.sub(r"(?<!\\)\$\$", "", "".join(parts))
+
+
+# -- the terminal ------------------------------------------------------------------------------------------------
+# the first character a command stands for (μ, not the micro sign µ; Σ, not ∑)
+_COMMANDS = {tex[1:]: c for c, tex in reversed(MATH_UNICODE.items()) if re.fullmatch(r"\\[A-Za-z]+", tex)}
+
+
+def plain_text(text: str) -> str:
+    r"""Text for the terminal: the author's math without its ``$`` or ``:math:`` markers, simple commands as the
+    Unicode they stand for (``$\sigma > 0$`` → ``σ > 0``), ``\$`` as ``$``; other LaTeX is left as written."""
+    parts = []
+    pos = 0
+    for found in _EXPLICIT.finditer(text):
+        parts.append(_DOLLAR.sub("$", text[pos : found.start()]))
+        role, dollars = found.groups()
+        written = role if role is not None else dollars
+        parts.append(re.sub(r"\\([A-Za-z]+)", lambda m: _COMMANDS.get(m[1], m[0]), written))
+        pos = found.end()
+    parts.append(_DOLLAR.sub("$", text[pos:]))
     return "".join(parts)
 
 
