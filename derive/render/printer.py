@@ -106,16 +106,26 @@ class DerivePrinter(LatexPrinter):
         return frac + self._settings["mul_symbol_latex"] + self._product(big, after_fraction=True) if big else frac
 
     def _print_Sum(self, expr: sp.Sum) -> str:
-        return super()._print_Sum(self._without_one(expr))
+        return self._nested(r"\sum", expr) if self._settings["as_written"] else super()._print_Sum(expr)
 
     def _print_Product(self, expr: sp.Product) -> str:
-        return super()._print_Product(self._without_one(expr))
+        return self._nested(r"\prod", expr) if self._settings["as_written"] else super()._print_Product(expr)
+
+    def _nested(self, operator: str, expr: sp.Basic) -> str:
+        """A sum or product as typed: SymPy makes ``Sum(Sum(f, i), j)`` one sum over (i, j), typed as two."""
+        expr = self._without_one(expr)
+        body = expr.function
+        tex = "".join(
+            rf"{operator}_{{{self._print(v)}={self._print(a)}}}^{{{self._print(b)}}} "
+            for v, a, b in (reversed(expr.limits))
+        )
+        return tex + (rf"\left({self._print(body)}\right)" if body.is_Add else self._print(body))
 
     def _without_one(self, expr: sp.Basic) -> sp.Basic:
         """A sum or product as written: without the factor 1 SymPy puts before its body under ``evaluate(False)``
         (so that the body, not ``1 \\cdot body``, decides its brackets)."""
         body = expr.args[0]
-        if not self._settings["as_written"] or not (body.is_Mul and body.args[0] is sp.S.One and len(body.args) > 1):
+        if not (body.is_Mul and body.args[0] is sp.S.One and len(body.args) > 1):
             return expr
         while body.is_Mul and body.args[0] is sp.S.One and len(body.args) > 1:
             body = body.args[1] if len(body.args) == 2 else sp.Mul(*body.args[1:], evaluate=False)

@@ -1,0 +1,139 @@
+"""Display forms (derive.run.display): every line of the bundled library is shown as written, and what is shown
+is, once evaluated, exactly what was checked; anything else falls back to the checked expression."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+
+import pytest
+import sympy as sp
+
+from derive.core.model import Kind
+from derive.render import chain
+from derive.run import display, loader
+from derive.run.display import faithful, rebuild, shown
+
+
+@pytest.fixture(scope="module")
+def library():
+    loaded = loader.load()
+    assert all(m.error is None for m in loaded), [str(m.error) for m in loaded if m.error]
+    return [d for m in loaded for d in m.derivations]
+
+
+def _lines(derivation, forms):
+    """(what, display form, checked form) for every expression the chain prints."""
+    out = [("start", forms.start, derivation.start), ("subject", forms.subject, derivation.subject)]
+    for step in derivation.steps:
+        if step.kind is Kind.REFERENCE:
+            continue
+        mine = forms.step(step)
+        out += [(f"{step.name}.expr", mine.expr, step.expr), (f"{step.name}.lhs", mine.lhs, step.lhs)]
+        out += [(f"{step.name}.claim_lhs", mine.claim_lhs, step.claim_lhs)]
+        for (dk, dv), (ck, cv) in zip(mine.values, step.values, strict=True):
+            out += [(f"{step.name}.values", dk, ck), (f"{step.name}.values", dv, cv)]
+    return out
+
+
+def _evaluated(expr: sp.Basic) -> sp.Basic:
+    """``expr`` rebuilt bottom-up with evaluation on, with nothing kept unevaluated (independent of display.py)."""
+    if not isinstance(expr, sp.Basic) or not (expr.args or isinstance(expr, sp.Function)):
+        return expr
+    return expr.func(*[_evaluated(a) for a in expr.args])
+
+
+def test_every_line_of_the_bundled_library_has_a_display_form(library):
+    missing = {}
+    for d in library:
+        forms = shown(d)
+        if not forms.written or forms.fallbacks:
+            missing[d.name] = forms.fallbacks if forms.written else "the module did not run under evaluate(False)"
+    assert not missing, f"lines shown as checked, not as written: {missing}"
+
+
+def test_every_display_form_rebuilds_to_the_checked_expression(library):
+    wrong, differ = [], 0
+    for d in library:
+        for what, written, checked in _lines(d, shown(d)):
+            if rebuild(written, checked) != checked:
+                wrong.append(f"{d.name}: {what}")
+            differ += sp.srepr(written) != sp.srepr(checked)
+    assert not wrong
+    assert differ > 100  # the display forms are the author's, not copies of the checked ones
+
+
+def test_display_forms_of_fully_evaluated_lines_evaluate_to_them(library):
+    """Where the checked expression is fully evaluated (the author built nothing unevaluated), plain bottom-up
+    evaluation of the display form, with none of rebuild's exceptions, gives it too (up to the classes a second
+    run makes again, which compare by name)."""
+    checked_lines = 0
+    for d in library:
+        for what, written, checked in _lines(d, shown(d)):
+            if _evaluated(checked) != checked or written is checked:
+                continue
+            checked_lines += 1
+            assert sp.srepr(_evaluated(written)) == sp.srepr(checked), f"{d.name}: {what}"
+    assert checked_lines > 200
+
+
+def test_the_throw_away_module_leaves_nothing_behind(library):
+    assert not [name for name in sys.modules if name.startswith("_derive_display_")]
+    for found in loader.LOADED.values():
+        assert all(not d.source or "_derive_display_" not in d.source for d in found)
+    assert sp.core.parameters.global_parameters.evaluate  # evaluation is on again
+
+
+def _module(tmp_path, body: str):
+    path = tmp_path / "mod.py"
+    head = """
+        from sympy import Symbol
+        from sympy.core.parameters import global_parameters
+        from derive import Context, Derivation
+        ctx = Context()
+        x, y = Symbol("x", positive=True), Symbol("y", positive=True)
+        d = Derivation("D", ctx, start=x + y, name="d")
+    """
+    path.write_text(textwrap.dedent(head) + textwrap.dedent(body), encoding="utf-8")
+    loaded = loader.load_module(path)
+    assert loaded.error is None, loaded.error
+    return loaded.derivations[0]
+
+
+def test_a_display_form_that_is_not_the_checked_expression_falls_back(tmp_path):
+    d = _module(tmp_path, 'd.step(y + x if global_parameters.evaluate else y + 2*x, "as checked", name="s")\n')
+    forms = shown(d)
+    assert forms.written and forms.fallbacks == ("s.expr",)
+    assert forms.step(d.steps[0]).expr is d.steps[0].expr
+    assert not faithful(display._written(d.source)["d"].steps[0].expr, d.steps[0].expr)
+    line = chain.build(d).lines[0]
+    assert line.lhs == "x + y"  # the start, which rebuilds, as written (x + y)
+    assert line.rhs == "x + y"  # the checked expression, as SymPy orders it: not y + 2 x
+
+
+def test_a_module_that_fails_without_evaluation_shows_the_checked_forms_of_what_it_did_not_build(tmp_path):
+    body = """
+        if not global_parameters.evaluate:
+            raise RuntimeError("only with evaluation")
+        d.step(y + x, "commute", name="s")
+    """
+    d = _module(tmp_path, body)
+    forms = shown(d)
+    assert forms.written and forms.fallbacks == ("s.expr", "s.lhs", "s.claim_lhs")  # d was built, s was not
+    assert chain.build(d).lines[0].rhs == "x + y"
+
+
+def test_a_derivation_without_a_source_shows_the_checked_forms(tmp_path):
+    d = _module(tmp_path, 'd.step(y + x, "commute", name="s")\n')
+    assert chain.build(d).lines[0].rhs == "y + x"  # as written
+    d.source = ""
+    assert chain.build(d).lines[0].rhs == "x + y"
+
+
+def test_the_second_run_is_cached_until_the_file_changes(tmp_path):
+    d = _module(tmp_path, 'd.step(y + x, "commute", name="s")\n')
+    first = display._written(d.source)
+    assert display._written(d.source) is first
+    path = tmp_path / "mod.py"
+    path.write_text(path.read_text() + "# edited\n", encoding="utf-8")
+    assert display._written(d.source) is not first
