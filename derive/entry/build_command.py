@@ -32,23 +32,24 @@ def _renames(items: list[str]) -> dict[str, str]:
 
 
 def _check_renames(given: dict[str, str], notation, loaded: list[Loaded], pyproject: Path | None) -> None:
-    """A ``--rename`` of a name no derivation being built has is a usage error; one from pyproject.toml is only
-    warned about (the project's notation need not fit every PATH built). A rename that makes two symbols of one
-    derivation look the same is warned about, not refused."""
-    from derive.render.style import NotationError, clashes, symbol_names
+    """A ``--rename`` of a name no derivation being built has (a symbol, a function such as ``Normal`` or an
+    operator such as ``KL``) is a usage error; one from pyproject.toml is only warned about (the project's notation
+    need not fit every PATH built). A rename that makes two symbols of one derivation look the same is warned
+    about, not refused."""
+    from derive.render.style import NotationError, clashes, renameable_names
 
     derivations = [d for item in loaded for d in item.derivations]
-    known = set().union(*(symbol_names(d) for d in derivations))
+    known = set().union(*(renameable_names(d) for d in derivations))
     listing = ", ".join(sorted(known, key=lambda n: (n.lower(), n))) or "none"
     for name in sorted(set(notation.symbols) - known):
         if name in given:
             raise NotationError(
-                f"--rename {name}={given[name]}: no derivation being built has a symbol {name!r}; "
-                f"the symbols that can be renamed: {listing}"
+                f"--rename {name}={given[name]}: no derivation being built has a symbol or function {name!r}; "
+                f"the names that can be renamed: {listing}"
             )
         print(
             f"derive: warning: {display_path(pyproject)}: [tool.derive.notation] symbols: {name!r} is a "
-            f"symbol of no derivation being built (they have: {listing})",
+            f"symbol or function of no derivation being built (they have: {listing})",
             file=sys.stderr,
         )
     for d in derivations:

@@ -30,7 +30,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.simplify.radsimp import fraction
 
 from derive.core.expectation import Expectation
-from derive.render.style import current
+from derive.render.style import current, head_name
 
 # NOTE: the same test SymPy uses to put ``\cdot`` between two numbers (``2 \cdot 3^{x}``, never ``2 3^{x}``).
 _ENDS_WITH_NUMBER = re.compile(r"[0-9][} ]*$")
@@ -190,8 +190,21 @@ class DerivePrinter(LatexPrinter):
             return f"{name} {self._print(arg)}"
         return rf"{name}\left({self._print(arg)}\right)"
 
+    def _print(self, expr, **kwargs) -> str:
+        """SymPy's dispatch; an operator that prints itself (``_latex``, derive.notation) with its head renamed
+        by the notation in force (``KL`` → ``\\mathrm{KL}``)."""
+        tex = super()._print(expr, **kwargs)
+        if isinstance(expr, sp.Function) and hasattr(expr, "_latex") and not isinstance(expr, AppliedUndef):
+            renamed = current().symbols.get(head_name(type(expr)) or "")
+            if renamed is not None:
+                head = _head(expr._latex(self))
+                if head and tex.startswith(head):
+                    tex = renamed + tex[len(head) :]
+        return tex
+
     def _print_AppliedUndef(self, expr: AppliedUndef, exp: str | None = None) -> str:
-        name = self._hprint_Function(expr.func.__name__)
+        renamed = current().symbols.get(expr.func.__name__)
+        name = renamed if renamed is not None else self._hprint_Function(expr.func.__name__)
         args = ", ".join(self._print(a) for a in expr.args)
         simple = all(a.is_Atom or isinstance(a, sp.Indexed) for a in expr.args)
         tex = f"{name}({args})" if simple else rf"{name}\left({args}\right)"
@@ -216,6 +229,17 @@ class DerivePrinter(LatexPrinter):
         if re.search(r"[_^\s]", base):  # a base that is itself scripted needs a group: {x_{a}}_{i}
             base = "{" + base + "}"
         return base + "_{" + ",".join(self._print(i) for i in expr.indices) + "}"
+
+
+def _head(tex: str) -> str:
+    """The head of an operator's LaTeX: what precedes its first bracket at brace depth 0 (``D_{\\mathrm{KL}}`` of
+    ``D_{\\mathrm{KL}}\\left(p \\,\\|\\, q\\right)``), or all of it when it has no argument list."""
+    depth = 0
+    for n, char in enumerate(tex):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and char == "(":
+            return tex[:n].removesuffix(r"\left")
+    return tex
 
 
 def _terms(expr: sp.Basic) -> list[sp.Basic]:

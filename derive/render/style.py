@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 
 import sympy as sp
+from sympy.core.function import UndefinedFunction
 from sympy.printing.latex import LatexPrinter
 
 from derive.core.errors import DeriveError
@@ -185,6 +187,36 @@ def symbol_names(derivation) -> set[str]:
     return names
 
 
+def renameable_names(derivation) -> set[str]:
+    """Every name a notation can rename in ``derivation``: :func:`symbol_names`, and the heads of the function
+    applications its expressions print: undefined functions (``Function("Normal")``) and the operators of
+    derive.notation by the name they carry (``KL`` for the KL divergence, ``H``, ``MSE``)."""
+    names = symbol_names(derivation)
+    for e in _printed_expressions(derivation):
+        names |= {n for f in e.atoms(sp.Function) if (n := head_name(type(f))) and NAME.fullmatch(n)}
+    return names
+
+
+def head_name(cls: type) -> str | None:
+    """The name a notation renames the head of an application of ``cls`` by: an undefined function's name, or the
+    ``symbol_name`` an operator class of a module defines for itself (``KLDivergence.symbol_name == "KL"``); None
+    for any other class, and for one a factory made (``conditional("p", ...)``: the module chose that name, and
+    ``p`` is often also a symbol of the derivation)."""
+    if isinstance(cls, UndefinedFunction):
+        return cls.__name__
+    own = vars(cls).get("symbol_name")
+    made = getattr(sys.modules.get(cls.__module__), cls.__name__, None) is not cls
+    return own if isinstance(own, str) and not made and not cls.__module__.startswith("sympy") else None
+
+
+def _printed_expressions(derivation) -> list[sp.Basic]:
+    ctx = derivation.context
+    exprs = [derivation.start, derivation.subject] + [e for d in ctx.definitions for e in (d.lhs, d.rhs)]
+    for step in derivation.steps:
+        exprs += [step.expr, step.lhs, step.claim_lhs] + [e for pair in step.values for e in pair]
+    return [e for e in exprs if isinstance(e, sp.Basic)]
+
+
 def clashes(notation: Notation, derivation) -> list[tuple[str, str, str]]:
     r"""``(renamed, other, latex)`` for each symbol ``notation`` renames to how another symbol of ``derivation``
     prints (``q`` → ``\hat{y}`` beside ``yhat``): allowed, but the reader can no longer tell the two apart."""
@@ -210,11 +242,13 @@ def plain_symbol_latex(name: str) -> str:
 
 def rename_math(latex: str) -> str:
     r"""Hand-written LaTeX (a definition's text, math in prose) in the notation in force: renamed symbols and
-    ``\log`` → ``\ln``/``\log_{b}``. A name inside ``\mathtt{...}`` (code) is left as it is."""
+    ``\log`` → ``\ln``/``\log_{b}``. A name inside ``\mathtt{...}`` (code), ``\mathrm{...}`` or
+    ``\operatorname{...}`` (an operator already typeset, ``D_{\mathrm{KL}}``) is left as it is."""
     notation = current()
     for name, tex in notation.symbols.items():
         for form in {name, plain_symbol_latex(name)}:
-            pattern = r"(?<![A-Za-z\\])(?<!\\mathtt\{)" + re.escape(form) + r"(?![A-Za-z])"
+            pattern = r"(?<![A-Za-z\\])(?<!\\mathtt\{)(?<!\\mathrm\{)(?<!\\operatorname\{)" + re.escape(form)
+            pattern += r"(?![A-Za-z])"
             latex = re.sub(pattern, lambda _m, t=tex: "{" + t + "}", latex)
     if notation.log_command != r"\log":
         latex = re.sub(r"\\log(?![A-Za-z_])", lambda _m: notation.log_command, latex)

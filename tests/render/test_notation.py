@@ -140,3 +140,84 @@ def test_a_rename_to_how_another_symbol_prints_is_a_clash():
     assert clashes(Notation(symbols={"q": r"\tilde{y}"}), bce) == []
     assert clashes(Notation(symbols={"q": "Q", "p": "Q"}), bce) == [("p", "q", "Q")]  # two renamed alike
     assert clashes(Notation(symbols={"q": r"\hat{y}", "yhat": "z"}), bce) == []  # yhat no longer prints so
+
+
+# -- renaming functions and operators (Normal → \mathcal{N}, KL → D_{KL}) ---------------------------------------
+FUNCTIONS = """
+from sympy import Function, Symbol
+from derive import Context, Derivation
+from derive.notation import KLDivergence, conditional
+
+ctx = Context()
+mu, s, a, b = (Symbol(name, positive=True) for name in ("mu", "s", "a", "b"))
+theta = Symbol("theta")
+Normal = Function("Normal")
+P = conditional("p", given=theta)
+density = Derivation("A density", ctx, start=Normal(mu, s), name="density")
+density.step(Normal(mu, s), "nothing changes", name="same")
+divergence = Derivation("A divergence", ctx, start=KLDivergence(a, b), name="divergence")
+divergence.step(KLDivergence(a, b), "nothing changes", name="same")
+"""
+
+
+def _functions(tmp_path):
+    path = tmp_path / "functions.py"
+    path.write_text(FUNCTIONS, encoding="utf-8")
+    loaded = load_module(path)
+    assert loaded.error is None, loaded.error
+    return path, loaded.derivations
+
+
+def test_functions_and_operators_are_names_a_notation_can_rename(tmp_path):
+    from derive.notation import KLDivergence, conditional
+    from derive.render.style import head_name, renameable_names, symbol_names
+
+    _, (density, divergence) = _functions(tmp_path)
+    assert "Normal" in renameable_names(density) and "Normal" not in symbol_names(density)
+    assert "KL" in renameable_names(divergence) and "KL" not in symbol_names(divergence)
+    assert head_name(KLDivergence) == "KL"
+    assert head_name(conditional("p", given=1)) is None  # a factory's name is the module's choice, often a symbol too
+
+
+def test_the_printer_renames_function_and_operator_heads():
+    import sympy as sp
+
+    from derive.notation import CrossEntropy, KLDivergence, conditional
+    from derive.render.printer import to_latex
+
+    p, q = sp.symbols("p q")
+    normal, given = sp.Function("Normal"), conditional("p", given=sp.Symbol("theta"))
+    renames = {"Normal": r"\mathcal{N}", "KL": r"D_{\mathrm{KL}}^{*}", "H": r"\mathbb{H}", "p": r"\hat{p}"}
+    with using(Notation(symbols=renames)):
+        assert to_latex(normal(p, q)) == r"\mathcal{N}(\hat{p}, q)"
+        assert to_latex(KLDivergence(p, q) ** 2) == r"D_{\mathrm{KL}}^{*}\left(\hat{p} \,\|\, q\right)^{2}"
+        assert to_latex(CrossEntropy(p, q)) == r"\mathbb{H}(\hat{p}, q)"
+        assert to_latex(given(1)) == r"p(1 \mid \theta)"  # not the symbol p's new name
+        # in hand-written math the typeset operator is left alone, the bare name is renamed
+        typed = rename_math(r"D_{\mathrm{KL}}(p \| q) = KL")
+        assert typed == r"D_{\mathrm{KL}}({\hat{p}} \| q) = {D_{\mathrm{KL}}^{*}}"
+    assert to_latex(normal(p, q)) == r"\operatorname{Normal}(p, q)"
+
+
+def test_derive_build_renames_functions_and_operators(tmp_path, capsys):
+    from derive.entry.cli import main
+
+    path, _ = _functions(tmp_path)
+    out = tmp_path / "out"
+    renames = ["--rename", r"Normal=\mathcal{N}", "--rename", r"KL=\operatorname{KL}"]
+    assert main(["build", str(path), "--out", str(out), "--no-pdf", "--no-notes", *renames]) == 0
+    density = (out / "density-fragment.tex").read_text(encoding="utf-8")
+    assert r"\mathcal{N}(\mu, s)" in density and "Normal" not in density
+    divergence = (out / "divergence-fragment.tex").read_text(encoding="utf-8")
+    assert r"\operatorname{KL}\left(a \,\|\, b\right)" in divergence and r"D_{\mathrm{KL}}" not in divergence
+
+
+def test_a_pyproject_renames_functions_too(tmp_path, monkeypatch, capsys):
+    from derive.entry.cli import main
+
+    path, _ = _functions(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.derive.notation]\nsymbols = { Normal = '\\mathcal{N}' }\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", path.name, "--out", "out", "--no-pdf", "--no-notes"]) == 0
+    assert r"\mathcal{N}(\mu, s)" in (tmp_path / "out" / "density-fragment.tex").read_text(encoding="utf-8")
+    assert "warning" not in capsys.readouterr().err
