@@ -66,8 +66,21 @@ class Shown:
 
 
 def shown(derivation: Derivation) -> Shown:
-    """The display forms of ``derivation``: as written where they rebuild to what was checked, else as checked."""
-    written = _written(derivation.source).get(derivation.name) if derivation.source else None
+    """The display forms of ``derivation``: as written where they rebuild to what was checked, else as checked.
+
+    Remembered for the derivation as it is (its expressions and steps, its module's file) in this process, since
+    every format of a build asks again."""
+    written = _written(derivation.source) if derivation.source else {}
+    key = (derivation.name, id(derivation.start), id(derivation.subject), tuple(map(id, derivation.steps)))
+    remembered = _SHOWN.get(id(derivation))
+    if remembered and remembered[1] == key and remembered[2] is written:
+        return remembered[3]
+    forms = _shown(derivation, written.get(derivation.name))
+    _SHOWN[id(derivation)] = (derivation, key, written, forms)  # the derivation kept, so that its id stays its own
+    return forms
+
+
+def _shown(derivation: Derivation, written: Derivation | None) -> Shown:
     fallbacks: list[str] = []
 
     def choose(what: str, checked, display):
@@ -173,6 +186,7 @@ def _class_key(func: object) -> object:
 
 # -- the second run ----------------------------------------------------------------------------------------------
 _CACHE: dict[str, tuple[tuple[int, int], dict[str, Derivation]]] = {}
+_SHOWN: dict[int, tuple[Derivation, tuple, dict, Shown]] = {}
 _RUNS = itertools.count()
 
 
