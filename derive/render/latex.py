@@ -23,6 +23,7 @@ from derive.core.evidence import Evidence, StepResult
 from derive.core.model import Derivation
 from derive.render import base, chain, links
 from derive.render.code import Code, references
+from derive.render.layout import width, wrap
 from derive.render.links import CITE_MACRO, RESULT_MACRO, Cited
 from derive.render.style import Notation, for_derivation, using
 from derive.render.text import escape_latex, latex_text, latex_tt, paragraphs
@@ -31,6 +32,16 @@ from derive.render.text import escape_latex, latex_text, latex_tt, paragraphs
 #: line leaves room for a chain as wide as ``\frac{1}{N} \log L(\theta) = N \sum_{i=1}^{K} p_{i} \log q_{i}``.
 JUSTIFICATION_WIDTH = r"0.30\linewidth"
 MARK_WIDTH = "2.5em"
+#: The width (em, as :func:`derive.render.layout.width` estimates it) the widest left side, relation and right side
+#: of a chain may take beside the justification column and the equation number: measured, 24.8em fit an article's
+#: 15.5 cm; the rest is margin for the estimate's error. A wider chain sets its left sides apart or breaks its lines.
+MATH_ROOM = 22.5
+#: A left side wider than this share of :data:`MATH_ROOM` goes on a row of its own when the chain is too wide.
+LHS_APART = 0.2
+#: The indent (em) of a continuation row: ``\quad``.
+CONTINUATION_INDENT = 1.0
+#: The width (em) of a displayed formula outside the chain (the code and its formula): the text width, less margin.
+DISPLAY_ROOM = 36.0
 
 PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage[T1]{fontenc}
@@ -146,6 +157,7 @@ class LatexChain(chain.ChainRenderer):
     mark_width = MARK_WIDTH
     justification_width = JUSTIFICATION_WIDTH
     size = r"\small"
+    room = MATH_ROOM
 
     def text(self, plain: str) -> str:
         return latex_text(plain)
@@ -153,23 +165,58 @@ class LatexChain(chain.ChainRenderer):
     def emphasis(self, text: str) -> str:
         return rf"\emph{{{text}}}"
 
+    def __init__(self, shown: chain.Chain):
+        super().__init__(shown)
+        math = [line for line in shown if not isinstance(line, chain.Example)]
+        lhs = max((width(line.lhs) for line in math if line.lhs), default=0.0)
+        rhs = max((width(f"{line.relation} {line.rhs}") for line in shown), default=0.0)
+        #: Every left side on a row of its own (``=`` then starts the next row) when the widest left side and
+        #: the widest right side do not fit beside each other and the left side is what makes them too wide.
+        self.apart = lhs + rhs > self.room and lhs > LHS_APART * self.room
+        #: The width (em) a right side may take, relation included; a wider one breaks into continuation rows.
+        self.rhs_room = self.room - (0.0 if self.apart else lhs)
+
     def align(self) -> str:
         r"""``\begin{align} ... \end{align}`` with every line of the chain."""
         rows = [row for line in self.chain for row in self.render(line)]
         return "\\begin{align}\n" + join_rows(rows) + "\n\\end{align}"
 
+    def rows(self, lhs: str, relation: str, rhs: str, end: str) -> list[str]:
+        r"""``lhs &relation rhs end`` as rows of the align: the left side on a row of its own when the chain sets
+        them apart, the right side broken at its top-level ``+``/``-`` (then between factors) into continuation
+        rows ``&\quad {}+ ...`` when it is wider than its room. ``end`` (mark, justification, label) goes on the
+        last row, so the justification starts beside the end of the formula and nothing stands in its way; the
+        rows before it end in ``\notag \\*`` (numbered once, never split across pages)."""
+        out = []
+        if lhs and self.apart:
+            out.append(rf"{self.left(lhs)} \notag \\*")
+            lhs = ""
+        room = self.rhs_room - width(relation)
+        pieces = wrap(rhs, room, room - CONTINUATION_INDENT)
+        for n, piece in enumerate(pieces):
+            row = f"{lhs} &{relation} {piece}" if n == 0 else rf"&\quad {{}}{piece}"
+            out.append(f"{row} {end}" if n == len(pieces) - 1 else rf"{row} \notag \\*")
+        return out
+
+    def left(self, lhs: str) -> str:
+        """A left side, or an example's evaluated line, on a row of its own: in a box of no width starting at the
+        chain's column, so it neither widens the columns nor pushes the equation numbers down."""
+        return rf"&\makebox[0pt][l]{{$\displaystyle {lhs}$}}"
+
     def _render_Opening(self, line: chain.Line) -> list[str]:
-        return [rf"{line.lhs} &= {line.rhs} \notag"]
+        return self.rows(line.lhs, "=", line.rhs, r"\notag")
 
     def _render_Claim(self, line: chain.Line) -> list[str]:
-        return [f"{self.intertext(line)}{line.lhs} &{line.relation} {line.rhs} {self.end(line)}"]
+        rows = self.rows(line.lhs, line.relation, line.rhs, self.end(line))
+        return [self.intertext(line) + rows[0], *rows[1:]]
 
     def _render_Example(self, line: chain.Line) -> list[str]:
         # NOTE: the evaluated line (``claim|_{N=3, x_1=2, ...}``) is as wide as the rest of the chain; set on a
-        # row of its own, in a box of no width starting at the chain's column, it neither widens the columns
-        # nor pushes the equation numbers down. The value it equals follows on the next row.
-        evaluated = rf"{self.intertext(line)}&\makebox[0pt][l]{{$\displaystyle {line.lhs}$}} \notag \\*"
-        return [evaluated, f"&{line.relation} {line.rhs} {self.end(line)}"]
+        # row of its own, it neither widens the columns nor pushes the equation numbers down. The value it
+        # equals follows on the next row.
+        evaluated = rf"{self.intertext(line)}{self.left(line.lhs)} \notag \\*"
+        rows = self.rows("", line.relation, line.rhs, self.end(line))
+        return [evaluated, rows[0].lstrip(), *rows[1:]]
 
     def cites(self, cited: tuple[Cited, ...], first: bool = False) -> str:
         r"""``; cites \derivecite{gibbs-inequality}{Gibbs' inequality}``: the equation number, linked, where the
@@ -219,14 +266,55 @@ def _checks(shown: chain.Chain) -> str:
             text += "\\\\\n" + latex_tt(line.result.counterexample.describe().splitlines())
         items.append(rf"  \item[\eqref{{{line.label}}}] {text}")
     heading = "\\paragraph{How each line was checked.}" + _result(shown)
-    return heading + "\n{\\small\n\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}}"
+    # NOTE: ragged right: a list of rule names in typewriter type has few places to stretch, and justified it ran
+    # past the margin; the names break after their underscores (:func:`tt_name`).
+    return heading + "\n{\\small\\raggedright\n\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}}"
 
 
 def _used(used: base.Used) -> str:
-    name = rf"\texttt{{{escape_latex(used.rule)}}}" + (" (reverse)" if used.reverse else "")
+    name = tt_name(used.rule) + (" (reverse)" if used.reverse else "")
     if used.assumptions:
         name += " [" + ", ".join(latex_text(a) for a in used.assumptions) + "]"
     return name
+
+
+def tt_name(name: str) -> str:
+    """``name`` (a rule, a function) in typewriter type, breakable after each underscore: a long name such as
+    ``softmax_cross_entropy_gradient`` would otherwise stand past the margin rather than break."""
+    return rf"\texttt{{{escape_latex(name).replace(chr(92) + '_', chr(92) + '_' + chr(92) + 'allowbreak{}')}}}"
+
+
+def display(math: str, room: float = DISPLAY_ROOM) -> str:
+    r"""``\[ math \]``, or, when wider than ``room`` em, its right side (after the first top-level ``=``) broken
+    into the rows of an ``aligned``, as the chain breaks its lines."""
+    if width(math) <= room:
+        return rf"\[ {math} \]"
+    lhs, equals, rhs = _split_at_equals(math)
+    pieces = wrap(rhs, room - width(lhs) - width(equals), room - width(lhs) - width(equals) - CONTINUATION_INDENT)
+    rows = [f"{lhs} &{equals} {pieces[0]}"] + [rf"&\quad {{}}{p}" for p in pieces[1:]]
+    return "\\[ \\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned} \\]"
+
+
+def _split_at_equals(math: str) -> tuple[str, str, str]:
+    """``(lhs, "=", rhs)`` at the first ``=`` outside every group, or ``("", "", math)`` when there is none."""
+    depth = 0
+    for n, ch in enumerate(math):
+        depth += ch in "{(["
+        depth -= ch in "})]"
+        if ch == "=" and depth == 0:
+            return math[:n].strip(), "=", math[n + 1 :].strip()
+    return "", "", math
+
+
+#: Verbatim sizes by the longest line they fit in an article's text width (lmtt is 0.525em a character).
+VERBATIM_SIZES = ((80, r"\small"), (90, r"\footnotesize"), (100, r"\scriptsize"), (10**9, r"\tiny"))
+
+
+def _verbatim(source: str) -> str:
+    """The source in ``verbatim``, at the largest size its longest line fits in (verbatim never breaks a line)."""
+    longest = max((len(line.expandtabs()) for line in source.splitlines()), default=0)
+    size = next(size for chars, size in VERBATIM_SIZES if longest <= chars)
+    return "{" + size + "\n\\begin{verbatim}\n" + source + "\\end{verbatim}}"
 
 
 def _code(code: Code) -> str:
@@ -239,15 +327,15 @@ def _code(code: Code) -> str:
     if code.evidence is Evidence.REFUTED and code.result.counterexample is not None:
         check += "\\\n" + latex_tt(code.result.counterexample.describe().splitlines())
     parts = [
-        rf"\paragraph{{The code, and the formula it computes.}} The function \texttt{{{escape_latex(code.name)}}}, "
+        rf"\paragraph{{The code, and the formula it computes.}} The function {tt_name(code.name)}, "
         "typeset by latexify-py from its source,",
-        rf"\[ {code.code} \]",
+        display(code.code),
         "computes the formula the derivation arrives at,",
-        rf"\[ {code.formula} \]",
-        rf"{{\small {latex_text(code.convention)} {check}}}",
+        display(code.formula),
+        rf"{{\small\raggedright {latex_text(code.convention)} {check}\par}}",
     ]
     if code.source.isascii():  # NOTE: verbatim passes characters to the font as they are; T1 lacks most Unicode
-        parts.append("{\\small\n\\begin{verbatim}\n" + code.source + "\\end{verbatim}}")
+        parts.append(_verbatim(code.source))
     return "\n".join(parts)
 
 
