@@ -12,7 +12,7 @@ import html
 
 from derive.core.version import VERSION
 from derive.render.html.assets import SCRIPTS, STYLESHEETS
-from derive.render.text import escape_html_math, html_text
+from derive.render.text import escape_html_math, html_text, plain_text
 
 #: The pages every page's navigation bar names, by file, in order; a page not written this time is left out.
 INDEX, QUESTIONS, GRAPH = "index.html", "questions.html", "graph.html"
@@ -59,7 +59,7 @@ def frame(title: str, body: str, site_title: str, nav: list[tuple[str, str]]) ->
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="derive {attr(VERSION)}">',
-        f"<title>{html.escape(title)}</title>",
+        f"<title>{html.escape(plain_text(title))}</title>",  # the tab shows no math: its formulas in Unicode
         '<link rel="icon" href="data:,">',  # no favicon: the browser would ask the server for one
         *(f'<link rel="stylesheet" href="{href}">' for href in STYLESHEETS),
         *(f'<script defer src="{src}"></script>' for src in SCRIPTS),

@@ -23,6 +23,7 @@ from derive.render.html.page import GRAPH, INDEX, QUESTIONS, frame, link, math, 
 from derive.render.html.svg import svg
 from derive.render.links import label_safe
 from derive.render.notes import check_names, in_notation, questions
+from derive.render.text import plain_text
 
 Checked = tuple[Derivation, list[StepResult]]
 _RESERVED = {INDEX, QUESTIONS, GRAPH}
@@ -158,7 +159,7 @@ def _graph(derivations: list[Derivation], edges, notation, pages) -> str:
         edges,
         boxes,
         {d.name: pages[d.name] for d in drawn},
-        {d.name: d.title for d in drawn},
+        {d.name: plain_text(d.title) for d in drawn},
     )
     parts = [
         f"<h1>{html.escape(DEPENDENCIES)}</h1>",
