@@ -167,14 +167,26 @@ class LatexChain(chain.ChainRenderer):
 
     def __init__(self, shown: chain.Chain):
         super().__init__(shown)
-        math = [line for line in shown if not isinstance(line, chain.Example)]
-        lhs = max((width(line.lhs) for line in math if line.lhs), default=0.0)
-        rhs = max((width(f"{line.relation} {line.rhs}") for line in shown), default=0.0)
-        #: Every left side on a row of its own (``=`` then starts the next row) when the widest left side and
-        #: the widest right side do not fit beside each other and the left side is what makes them too wide.
+        self.fit(
+            [("" if isinstance(line, chain.Example) else line.lhs, f"{line.relation} {line.rhs}") for line in shown]
+        )
+
+    def fit(self, rows: list[tuple[str, str]]) -> None:
+        """Decide, from the ``(lhs, relation and rhs)`` of the rows set together, how they fit :attr:`room`.
+
+        Every left side goes on a row of its own (``=`` then starts the next row) when the widest left side and
+        the widest right side do not fit beside each other and the left side is what makes them too wide; a
+        right side wider than what is left (:attr:`rhs_room`) breaks into continuation rows (:meth:`split`).
+        """
+        lhs = max((width(a) for a, _ in rows if a), default=0.0)
+        rhs = max((width(b) for _, b in rows), default=0.0)
         self.apart = lhs + rhs > self.room and lhs > LHS_APART * self.room
-        #: The width (em) a right side may take, relation included; a wider one breaks into continuation rows.
         self.rhs_room = self.room - (0.0 if self.apart else lhs)
+
+    def split(self, relation: str, rhs: str) -> list[str]:
+        """``rhs`` in the pieces of its rows: the first follows ``relation``, the others are continuations."""
+        room = self.rhs_room - width(relation)
+        return wrap(rhs, room, room - CONTINUATION_INDENT)
 
     def align(self) -> str:
         r"""``\begin{align} ... \end{align}`` with every line of the chain."""
@@ -191,8 +203,7 @@ class LatexChain(chain.ChainRenderer):
         if lhs and self.apart:
             out.append(rf"{self.left(lhs)} \notag \\*")
             lhs = ""
-        room = self.rhs_room - width(relation)
-        pieces = wrap(rhs, room, room - CONTINUATION_INDENT)
+        pieces = self.split(relation, rhs)
         for n, piece in enumerate(pieces):
             row = f"{lhs} &{relation} {piece}" if n == 0 else rf"&\quad {{}}{piece}"
             out.append(f"{row} {end}" if n == len(pieces) - 1 else rf"{row} \notag \\*")

@@ -21,7 +21,8 @@ from derive.core.evidence import StepResult
 from derive.core.model import Derivation
 from derive.core.version import VERSION as __version__
 from derive.render import base, chain, links
-from derive.render.latex import LatexChain
+from derive.render.latex import LHS_APART, LatexChain
+from derive.render.layout import width, wrap
 from derive.render.notes import TITLE, Checked, check_names, in_notation, pdf_text
 from derive.render.style import Notation
 from derive.render.text import escape_latex, latex_text, paragraphs
@@ -34,6 +35,10 @@ PROSE_CHARS = 110
 JUSTIFICATION_CHARS = 42
 JUSTIFICATION_WIDTH = r"\derivejust"  # set by \derivefit for each frame
 MARK_WIDTH = "2em"
+#: The width (em at the normal size, as :func:`derive.render.layout.width` estimates it) the left and right sides
+#: of a frame's chain may take: ``\\derivefit`` steps down to ``\\footnotesize`` when they need it, and 20em at
+#: the normal size fits a 16:9 frame at that size beside the narrowest justification column, with a margin.
+MATH_ROOM = 20.0
 FOOTNOTESIZE = "\\footnotesize "
 
 PREAMBLE = r"""\documentclass[aspectratio=169,11pt]{beamer}
@@ -126,13 +131,17 @@ def _frames(d: Derivation, results: list[StepResult], section: int, known=None) 
     first = shown.opening
     groups = split(list(shown.lines), extra=1.0 if first else 0.0) if shown.lines else []
     for n, group in enumerate(groups):
-        rows = [f"{first.lhs} &= {first.rhs}"] if first and n == 0 else []
-        measured = [(first.lhs, f"= {first.rhs}")] if rows else []
-        for k, line in enumerate(group, start=1):
-            lhs = line.lhs or ("" if rows else line.resume)  # a continued frame repeats the chain's left side
-            rows.append(renderer.render(line, overlay=k, lhs=lhs, tag=f"{section}.{line.number}"))
-            measured.append(("" if isinstance(line, chain.Example) else lhs, f"{line.relation} {line.rhs}"))
-        fit = "\\derivefit{" + "".join(f"\\derivemeasure{{{a}}}{{{b}}}" for a, b in measured) + "}"
+        opening = [(first.lhs, "=", first.rhs)] if first and n == 0 else []
+        # a frame that resumes the chain repeats its left side; an example's left side is its evaluated line
+        lhs = [line.lhs or ("" if k or opening else line.resume) for k, line in enumerate(group)]
+        sides = [
+            ("" if isinstance(line, chain.Example) else a, f"{line.relation} {line.rhs}") for line, a in zip(group, lhs)
+        ]
+        renderer.fit([(a, f"{r} {b}") for a, r, b in opening] + sides)
+        rows = [renderer.rows(a, r, b, "") for a, r, b in opening]
+        for k, (line, a) in enumerate(zip(group, lhs), start=1):
+            rows.append(renderer.render(line, overlay=k, lhs=a, tag=f"{section}.{line.number}"))
+        fit = "\\derivefit{" + "".join(f"\\derivemeasure{{{a}}}{{{b}}}" for a, b in renderer.measured) + "}"
         body = fit + "\n\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
         frames.append(_frame(title + (" (continued)" if n else ""), body))
     closing = paragraphs(d.closing)
@@ -148,6 +157,9 @@ def weight(line: chain.Line) -> float:
     rows = 0.7 * math.ceil(said / PROSE_CHARS) if said else 0.0
     rows += 1.0 if example else 0.0
     beside = len(line.justification) + sum(len(c.title) + 14 for c in line.citations)  # "; cites <title> (3.7)"
+    # a right side too wide for the frame breaks into continuation rows, and a wide left side takes a row of its own
+    room = MATH_ROOM - width(line.relation)
+    rows += len(wrap(line.rhs, room, room - 1.0)) - 1 + (0.7 if width(line.lhs) > LHS_APART * MATH_ROOM else 0.0)
     return rows + max(1.0, 0.5 * math.ceil(beside / JUSTIFICATION_CHARS))
 
 
@@ -175,6 +187,7 @@ class SlideChain(LatexChain):
     mark_width = MARK_WIDTH
     justification_width = JUSTIFICATION_WIDTH
     size = r"\scriptsize"
+    room = MATH_ROOM
 
     def cites(self, cited: tuple[links.Cited, ...], first: bool = False) -> str:
         """``; cites Gibbs' inequality (3.7)``: the title, and the conclusion's number in the notes (a deck has no
@@ -182,22 +195,47 @@ class SlideChain(LatexChain):
         shown = [latex_text(c.title) + (f" ({c.number})" if c.number else "") for c in cited]
         return ("Cites " if first else "; cites ") + links.joined(shown)
 
+    def fit(self, rows: list[tuple[str, str]]) -> None:
+        """As the article's :meth:`~derive.render.latex.LatexChain.fit`, for the rows of one frame; starts the
+        list of what ``\\derivefit`` measures (:attr:`measured`)."""
+        super().fit(rows)
+        self.measured: list[tuple[str, str]] = []
+
+    def rows(self, lhs: str, relation: str, rhs: str, end: str, overlay: int | None = None) -> str:
+        r"""The rows of one line, uncovered from ``overlay`` on (always shown when None): the left side on a row
+        of its own when the frame sets them apart, the right side broken into ``\quad`` continuation rows, and
+        ``end`` (mark, justification, number) on the last row. Records what :attr:`measured` needs."""
+        on = (lambda content: content) if overlay is None else (lambda content: _on(overlay, content))
+        out = []
+        if lhs and self.apart:
+            out.append("&" + on(rf"\makebox[0pt][l]{{$\displaystyle {lhs}$}}") + " \\\\*\n")
+            lhs = ""
+        pieces = self.split(relation, rhs)
+        for n, piece in enumerate(pieces):
+            first = n == 0
+            self.measured.append((lhs if first else "", f"{relation} {piece}" if first else rf"\quad {{}}{piece}"))
+            cell = on(f"{{}}{relation} {piece}" if first else rf"\quad {{}}{piece}")
+            row = f"{on(lhs)} &{cell}" if first and lhs is not None and overlay is not None else f"{lhs or ''} &{cell}"
+            out.append(row + (end if n == len(pieces) - 1 else " \\\\*\n"))
+        return "".join(out)
+
     def _render_Claim(self, line: chain.Line, overlay: int, lhs: str, tag: str) -> str:
-        return f"{self._intertext(line, overlay)}{_on(overlay, lhs)} &{self._rest(line, overlay, tag)}"
+        return self._intertext(line, overlay) + self.rows(
+            lhs, line.relation, line.rhs, self._end(line, overlay, tag), overlay
+        )
 
     def _render_Example(self, line: chain.Line, overlay: int, lhs: str, tag: str) -> str:
         evaluated = "&" + _on(overlay, rf"\makebox[0pt][l]{{$\displaystyle {lhs}$}}") + " \\notag \\\\*\n"
-        return f"{self._intertext(line, overlay)}{evaluated}&{self._rest(line, overlay, tag)}"
+        rest = self.rows("", line.relation, line.rhs, self._end(line, overlay, tag), overlay)
+        return f"{self._intertext(line, overlay)}{evaluated}{rest.lstrip()}"
 
     def _intertext(self, line: chain.Line, overlay: int) -> str:
         said = self.said(line)
         return rf"\intertext{{{_on(overlay, FOOTNOTESIZE + ' '.join(said))}}}" + "\n" if said else ""
 
-    def _rest(self, line: chain.Line, overlay: int, tag: str) -> str:
-        """The relation and right side (``{}`` first keeps the relation's spacing inside the group), the mark and
-        justification, and the equation number."""
-        expr = _on(overlay, f"{{}}{line.relation} {line.rhs}")
-        return rf"{expr} && {_on(overlay, self.beside(line))} \tag*{{{_on(overlay, f'({tag})')}}}"
+    def _end(self, line: chain.Line, overlay: int, tag: str) -> str:
+        """The mark and justification, and the equation number, after the last row of the line."""
+        return rf" && {_on(overlay, self.beside(line))} \tag*{{{_on(overlay, f'({tag})')}}}"
 
 
 def _on(overlay: int, content: str) -> str:
