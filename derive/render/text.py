@@ -3,7 +3,8 @@
 Authors write ``because="write q_i for p(i | θ)"``: plain text with ASCII subscripts and Unicode symbols. The
 renderers split such text into *math* and *text* segments, then format each for the target:
 
-- ``:math:`...``` roles (reStructuredText, used in docstrings) are LaTeX math, copied as they are;
+- ``$...$`` (pandoc's rule: no space inside the dollars; ``\\$`` is a dollar) and ``:math:`...``` roles
+  (reStructuredText, used in docstrings) are LaTeX math, copied as they are (Unicode symbols in them converted);
 - short formula-like phrases are recognised and set as math: ``q_i``, ``p(i | θ)``, ``x_k = i``, ``N p_i``,
   ``1 ≤ x_k ≤ K``, ``x[1] = 2`` (SymPy's spelling of ``x_1``), a Greek letter, a lone capital such as ``N``;
 - everything else is text, escaped for the target (``_``, ``%``, ``&``, ``#`` …).
