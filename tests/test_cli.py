@@ -522,3 +522,13 @@ def test_an_empty_title_is_refused(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["build", "--title", " ", "--no-pdf"])
     assert exc.value.code == 2 and "--title: give the title" in capsys.readouterr().err
+
+
+def test_list_prints_a_title_with_math_as_plain_text(tmp_path, capsys):
+    """A title's ``$...$`` math is typeset in the write-ups; the terminal shows it without the dollars."""
+    module = GOOD.replace('"A wrong step"', r'"The bound $\sigma > 0$ holds"')
+    assert module != GOOD
+    (tmp_path / "mod.py").write_text(module)
+    assert main(["list", str(tmp_path / "mod.py")]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "The bound σ > 0 holds" in out and "$" not in out

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from derive.entry.settings import Settings, discover, find_pyproject
 from derive.render.report import Columns, Verbosity, step_notes
+from derive.render.text import plain_text
 from derive.run.loader import Loaded, display_path, load, load_module, module_files
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ def cmd_list(args, settings: Settings) -> ExitCode:
     width = max([28, *(len(d.name) for _, d in found)])
     for item, d in found:
         steps = "step" if len(d.steps) == 1 else "steps"
-        print(f"{d.name:{width}} {len(d.steps):3} {steps:5}  {item.display}  {d.title}")
+        print(f"{d.name:{width}} {len(d.steps):3} {steps:5}  {item.display}  {plain_text(d.title)}")
     return ExitCode.BAD_INPUT if bad else ExitCode.OK
 
 

@@ -26,7 +26,7 @@ from derive.render import base
 from derive.render import report as reporter
 from derive.render.markdown import render_markdown
 from derive.render.mathjax import render_mathjax
-from derive.render.text import escape_markdown
+from derive.render.text import escape_markdown, markdown_text, plain_text
 from derive.run.cache import Cache
 from derive.run.check import DerivationReport, check_derivations
 
@@ -154,7 +154,7 @@ def derivation_markdown(derivation: Derivation) -> str:
     report = last_check(derivation)
     if report is None:
         note = _note(derivation)
-        title = f"### {escape_markdown(derivation.title)}"
+        title = f"### {markdown_text(derivation.title)}"
         return f"{title}\n\n*{escape_markdown(note)}*\n\n{render_mathjax(derivation, None, '', heading=False)}\n"
     title, _, rest = render_markdown(derivation, report.results).partition("\n\n")
     # NOTE: the write-up's "# Title" would be the largest heading of the whole notebook; an output takes a third.
@@ -164,7 +164,7 @@ def derivation_markdown(derivation: Derivation) -> str:
 def derivation_text(derivation: Derivation) -> str:
     """The chain as plain text, one line per step with its mark once checked (IPython's text display)."""
     report = last_check(derivation)
-    head = f"{derivation.title} ({report.status() if report else _note(derivation)})"
+    head = f"{plain_text(derivation.title)} ({report.status() if report else _note(derivation)})"
     lines = [head, f"      {sp.sstr(derivation.subject)}"]
     if derivation.subject != derivation.start:
         lines.append(f"      = {sp.sstr(derivation.start)}")
@@ -179,7 +179,7 @@ def derivation_text(derivation: Derivation) -> str:
         else:
             lhs = f"{sp.sstr(step.lhs)} " if step.transformed else ""
             line = f"{lhs}{step.relation.value} {sp.sstr(step.expr)}"
-        lines.append(f"  {n:>2} {mark:<3} {line}    # {step.because}")
+        lines.append(f"  {n:>2} {mark:<3} {line}    # {plain_text(step.because)}")
     return "\n".join(lines)
 
 
@@ -217,6 +217,6 @@ def _counterexamples_markdown(report: CheckReport) -> list[str]:
     out = []
     for n, (step, result) in enumerate(report._pairs(), start=1):
         if result.counterexample is not None:
-            head = f"**Step {n} (`{step.name}`) is refuted** — {escape_markdown(step.because)}:"
+            head = f"**Step {n} (`{step.name}`) is refuted** — {markdown_text(step.because)}:"
             out.append(f"{head}\n\n```text\n{result.counterexample.describe()}\n```")
     return out

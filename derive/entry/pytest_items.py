@@ -139,9 +139,10 @@ class StepItem(pytest.Item):
         self.user_properties.append((EVIDENCE, result.evidence.value))
         if settings.strict:
             if result.evidence is Evidence.ASSUMED:
-                pytest.skip(
-                    f"{_step_whereshown(self.step)}: an assumption, not proved (--derive-strict): {self.step.because}"
-                )
+                from derive.render.text import plain_text
+
+                because = plain_text(self.step.because)
+                pytest.skip(f"{_step_whereshown(self.step)}: an assumption, not proved (--derive-strict): {because}")
             if result.evidence is not Evidence.PROVED:
                 raise StepFailed(Evidence.PROVED)
         elif not result.evidence.satisfies(self.step.allow):
