@@ -92,3 +92,28 @@ def test_a_step_error_names_the_line_and_step_once(tmp_path):
     message = str(item.error)
     assert message.startswith(f"{path}: failed to import: line 5: ModelError: step 1: unknown rule 'no_such_rule'")
     assert message.count(str(path)) == 1
+
+
+def test_loading_a_module_keeps_an_outer_alarm_timer_running(tmp_path):
+    """The import time limit arms SIGALRM; a caller's own timer (pytest-timeout's, a deadline) must go on after it
+    with the time it had left, not be cancelled."""
+    import signal
+
+    from derive.run.loader import load_module
+
+    module = tmp_path / "mod.py"
+    module.write_text(
+        "from derive import Context, Derivation\nimport sympy as sp\nx = sp.Symbol('x')\n"
+        "d = Derivation('t', Context(), start=x)\n"
+    )
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(True))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 50.0)
+        load_module(module)
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 0 < left <= 50.0
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not fired
