@@ -1,14 +1,21 @@
-"""Fixtures for the renderer tests: the flagship derivation and hand-made check results.
+"""Fixtures for the renderer tests: the flagship derivation and hand-made check results, the bundled build, and TeX.
 
 The results are built by hand (mirroring what the checker reports for the flagship) so that these tests exercise
-the renderers alone and do not change when the checker does.
+the renderers alone and do not change when the checker does. :func:`bundled_build` is the one ``derive build`` of
+the bundled derivations a test session makes (shared by the xdist workers), for the tests that need the real
+write-ups. Where ``CI=true``, a test here that would be skipped because TeX or poppler is missing fails instead
+(:func:`pytest_runtest_makereport`): CI installs them, so such a skip would hide a test that never ran.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import importlib.util
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -89,6 +96,13 @@ def proved_results(derivation: Derivation) -> list[StepResult]:
 
 
 @pytest.fixture()
+def proved():
+    """:func:`proved_results`: every step of a derivation proved (assumptions assumed), for a derivation a test
+    made itself."""
+    return proved_results
+
+
+@pytest.fixture()
 def results(derivation) -> list[StepResult]:
     """Every step proved, the i.i.d. step assumed."""
     return proved_results(derivation)
@@ -141,3 +155,68 @@ def render_in_fresh_process():
     """``render_in_fresh_process(name, hash_seed)``: ``derive.render.<name>`` of the flagship with every step proved
     (the i.i.d. step assumed), computed in a new interpreter with that ``PYTHONHASHSEED``."""
     return _render_in_fresh_process
+
+
+# -- TeX: skipped where it is missing, failed where CI=true --------------------------------------------------------
+#: A skip whose reason names one of these is a skip for want of TeX or poppler.
+_TEX_SKIP = re.compile(r"pdflatex|latexmk|\bTeX\b|LaTeX|pdftotext|pdfinfo|pdftoppm|poppler", re.I)
+CI_INSTALLS = "CI installs TeX Live and poppler-utils (see README.md), so these tests must run there"
+
+
+def in_ci() -> bool:
+    """True where the environment says it is CI (``CI=true``, as GitHub Actions and most CI services set)."""
+    return os.environ.get("CI") == "true"
+
+
+def require(*programs: str) -> None:
+    """Skip the calling test when one of ``programs`` is not on PATH; fail it instead where ``CI=true``."""
+    missing = [p for p in programs if shutil.which(p) is None]
+    if missing and in_ci():
+        pytest.fail(f"CI=true but {', '.join(missing)} is not on PATH: {CI_INSTALLS}", pytrace=False)
+    if missing:
+        pytest.skip(f"{', '.join(missing)} is not installed")
+
+
+@pytest.fixture(name="require")
+def require_fixture():
+    """:func:`require` for the test modules (a conftest is not imported by name)."""
+    return require
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Where ``CI=true``, turn a skip for want of TeX or poppler (any ``skipif`` or ``pytest.skip`` in
+    tests/render whose reason names them) into a failure that says what is missing."""
+    outcome = yield
+    report = outcome.get_result()
+    if not (report.skipped and in_ci() and isinstance(report.longrepr, tuple)):
+        return
+    reason = report.longrepr[2]
+    if _TEX_SKIP.search(reason):
+        report.outcome = "failed"
+        report.longrepr = f"{item.nodeid}: would be skipped ({reason}), but CI=true: {CI_INSTALLS}"
+
+
+# -- one build of the bundled derivations per session -------------------------------------------------------------
+@pytest.fixture(scope="session")
+def bundled_build(tmp_path_factory) -> tuple[Path, str]:
+    """``derive build --no-pdf`` of the bundled derivations: ``(its output folder, what it printed)``.
+
+    Built once per test session: the xdist workers share the folder under the session's base temporary directory,
+    the first to take the lock builds and the others wait for it. The write-ups are exactly what ``derive build``
+    writes; the tests that compile them do so themselves, to read TeX's logs.
+    """
+    from derive.entry.cli import main
+
+    root = tmp_path_factory.getbasetemp()
+    shared = root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+    out, printed = shared / "bundled-build", shared / "bundled-build.printed"
+    with (shared / "bundled-build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not printed.is_file():
+            capture = shared / "bundled-build.capturing"
+            with capture.open("w") as sink, contextlib.redirect_stdout(sink):
+                code = main(["build", "--out", str(out), "--no-pdf", "--cache-dir", str(shared / "bundled-cache")])
+            assert code == 0, f"derive build of the bundled derivations failed:\n{capture.read_text()}"
+            capture.rename(printed)
+    return out, printed.read_text()
