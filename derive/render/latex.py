@@ -23,7 +23,7 @@ from derive.core.evidence import Evidence, StepResult
 from derive.core.model import Derivation
 from derive.render import base, chain, links
 from derive.render.code import Code, references
-from derive.render.layout import width, wrap
+from derive.render.layout import display, verbatim, width, wrap
 from derive.render.links import CITE_MACRO, RESULT_MACRO, Cited
 from derive.render.style import Notation, for_derivation, using
 from derive.render.text import escape_latex, latex_text, latex_tt, paragraphs
@@ -35,7 +35,7 @@ MARK_WIDTH = "2.5em"
 #: The width (em, as :func:`derive.render.layout.width` estimates it) the widest left side, relation and right side
 #: of a chain may take beside the justification column and the equation number: measured, 24.8em fit an article's
 #: 15.5 cm; the rest is margin for the estimate's error. A wider chain sets its left sides apart or breaks its lines.
-MATH_ROOM = 22.5
+MATH_ROOM = 21.0
 #: A left side wider than this share of :data:`MATH_ROOM` goes on a row of its own when the chain is too wide.
 LHS_APART = 0.2
 #: The indent (em) of a continuation row: ``\quad``.
@@ -295,39 +295,6 @@ def tt_name(name: str) -> str:
     return rf"\texttt{{{escape_latex(name).replace(chr(92) + '_', chr(92) + '_' + chr(92) + 'allowbreak{}')}}}"
 
 
-def display(math: str, room: float = DISPLAY_ROOM) -> str:
-    r"""``\[ math \]``, or, when wider than ``room`` em, its right side (after the first top-level ``=``) broken
-    into the rows of an ``aligned``, as the chain breaks its lines."""
-    if width(math) <= room:
-        return rf"\[ {math} \]"
-    lhs, equals, rhs = _split_at_equals(math)
-    pieces = wrap(rhs, room - width(lhs) - width(equals), room - width(lhs) - width(equals) - CONTINUATION_INDENT)
-    rows = [f"{lhs} &{equals} {pieces[0]}"] + [rf"&\quad {{}}{p}" for p in pieces[1:]]
-    return "\\[ \\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned} \\]"
-
-
-def _split_at_equals(math: str) -> tuple[str, str, str]:
-    """``(lhs, "=", rhs)`` at the first ``=`` outside every group, or ``("", "", math)`` when there is none."""
-    depth = 0
-    for n, ch in enumerate(math):
-        depth += ch in "{(["
-        depth -= ch in "})]"
-        if ch == "=" and depth == 0:
-            return math[:n].strip(), "=", math[n + 1 :].strip()
-    return "", "", math
-
-
-#: Verbatim sizes by the longest line they fit in an article's text width (lmtt is 0.525em a character).
-VERBATIM_SIZES = ((80, r"\small"), (90, r"\footnotesize"), (100, r"\scriptsize"), (10**9, r"\tiny"))
-
-
-def _verbatim(source: str) -> str:
-    """The source in ``verbatim``, at the largest size its longest line fits in (verbatim never breaks a line)."""
-    longest = max((len(line.expandtabs()) for line in source.splitlines()), default=0)
-    size = next(size for chars, size in VERBATIM_SIZES if longest <= chars)
-    return "{" + size + "\n\\begin{verbatim}\n" + source + "\\end{verbatim}}"
-
-
 def _code(code: Code) -> str:
     """The function as latexify-py typesets it, the formula it computes, how that was checked, and its source."""
     mark = f"${base.mark_latex(code.evidence, code.result)}$"
@@ -340,13 +307,13 @@ def _code(code: Code) -> str:
     parts = [
         rf"\paragraph{{The code, and the formula it computes.}} The function {tt_name(code.name)}, "
         "typeset by latexify-py from its source,",
-        display(code.code),
+        display(code.code, DISPLAY_ROOM),
         "computes the formula the derivation arrives at,",
-        display(code.formula),
+        display(code.formula, DISPLAY_ROOM),
         rf"{{\small\raggedright {latex_text(code.convention)} {check}\par}}",
     ]
     if code.source.isascii():  # NOTE: verbatim passes characters to the font as they are; T1 lacks most Unicode
-        parts.append(_verbatim(code.source))
+        parts.append(verbatim(code.source))
     return "\n".join(parts)
 
 

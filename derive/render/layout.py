@@ -273,3 +273,37 @@ def opened(latex: str) -> list[str]:
     before = "".join(toks[:start]) + f"{size}l{toks[start + 1]} "
     after = f" {size}r{toks[end + 1] if end + 1 < len(toks) else '.'}" + "".join(toks[end + 2 :])
     return [before + pieces[0], *pieces[1:-1], pieces[-1] + after]
+
+
+# -- displays outside the chain ----------------------------------------------------------------------------------
+def display(math: str, room: float) -> str:
+    r"""``\[ math \]``, or, when wider than ``room`` em, its right side (after the first top-level ``=``) broken
+    into the rows of an ``aligned``, as the chain breaks its lines."""
+    if width(math) <= room:
+        return rf"\[ {math} \]"
+    lhs, equals, rhs = _split_at_equals(math)
+    pieces = wrap(rhs, room - width(lhs) - width(equals), room - width(lhs) - width(equals) - 1.0)
+    rows = [f"{lhs} &{equals} {pieces[0]}"] + [rf"&\quad {{}}{p}" for p in pieces[1:]]
+    return "\\[ \\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned} \\]"
+
+
+def _split_at_equals(math: str) -> tuple[str, str, str]:
+    """``(lhs, "=", rhs)`` at the first ``=`` outside every group, or ``("", "", math)`` when there is none."""
+    depth = 0
+    for n, ch in enumerate(math):
+        depth += ch in "{(["
+        depth -= ch in "})]"
+        if ch == "=" and depth == 0:
+            return math[:n].strip(), "=", math[n + 1 :].strip()
+    return "", "", math
+
+
+#: Verbatim sizes by the longest line they fit in an article's text width (lmtt is 0.525em a character).
+VERBATIM_SIZES = ((80, r"\small"), (90, r"\footnotesize"), (100, r"\scriptsize"), (10**9, r"\tiny"))
+
+
+def verbatim(source: str) -> str:
+    """The source in ``verbatim``, at the largest size its longest line fits in (verbatim never breaks a line)."""
+    longest = max((len(line.expandtabs()) for line in source.splitlines()), default=0)
+    size = next(size for chars, size in VERBATIM_SIZES if longest <= chars)
+    return "{" + size + "\n\\begin{verbatim}\n" + source + "\\end{verbatim}}"

@@ -171,3 +171,14 @@ def test_tex_tests_fail_rather_than_skip_where_ci_is_true(monkeypatch, require):
     with pytest.raises(pytest.skip.Exception):
         require("pdflatex")
     assert shutil.which("pdflatex") is None
+
+
+def test_a_wide_display_breaks_into_aligned_rows_and_verbatim_shrinks_to_its_longest_line():
+    from derive.render.layout import display, verbatim
+
+    assert display("f(x) = x + 1", 36) == r"\[ f(x) = x + 1 \]"
+    long = "f(x) = " + " + ".join(rf"\frac{{x_{{{n}}}}}{{{n + 1}}}" for n in range(40))
+    shown = display(long, 36)
+    assert shown.startswith("\\[ \\begin{aligned}\nf(x) &= ") and shown.count(r"&\quad {}+") >= 2
+    assert verbatim("def f():\n    return 1\n").startswith("{\\small\n\\begin{verbatim}")
+    assert verbatim("x = " + "1" * 92 + "\n").startswith("{\\scriptsize")
