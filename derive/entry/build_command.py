@@ -49,7 +49,7 @@ def _check_renames(given: dict[str, str], notation, loaded: list[Loaded], pyproj
             )
         print(
             f"derive: warning: {display_path(pyproject)}: [tool.derive.notation] symbols: {name!r} is a "
-            f"symbol or function of no derivation being built (they have: {listing})",
+            f"symbol of no derivation being built (they have: {listing})",
             file=sys.stderr,
         )
     for d in derivations:
