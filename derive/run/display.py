@@ -209,6 +209,7 @@ def _written(source: str) -> dict[str, Derivation]:
 def _run_unevaluated(path: Path) -> dict[str, Derivation]:
     """Execute the module at ``path`` as a new, throw-away module with evaluation off; its derivations by name."""
     _import_dependencies(path)  # with evaluation on, so that no module the user's imports is built without it
+    _import_services()
     name = f"_derive_display_{path.stem}_{next(_RUNS)}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
@@ -248,6 +249,15 @@ def _import_dependencies(path: Path) -> None:
                 importlib.import_module(module)
             except Exception:  # noqa: BLE001, S112 - the module's own run reports nothing here either
                 continue
+
+
+def _import_services() -> None:
+    """Import, with evaluation on, what building a derivation imports on its first use (the rule registry, the
+    checks of indices and of code): built under ``evaluate(False)``, their patterns would be wrong for the checker
+    too, and dropping them after the run would leave two copies of their classes."""
+    hooks.call("rule_names")
+    importlib.import_module("derive.checks.wellformed")
+    importlib.import_module("derive.checks.code")
 
 
 class _unchecked_references:
