@@ -140,3 +140,43 @@ def test_a_justification_that_writes_an_expectation_typesets_it():
     assert math_from_text("E[y] = μ") == r"\mathbb{E}\left[y\right] = \mu"
     assert math_from_text("E_p[f_i]") == r"\mathbb{E}_{p}\left[f_{i}\right]"
     assert math_from_text("x[1] = 2") == "x_{1} = 2"  # SymPy's spelling of a family member is unchanged
+
+
+# -- as_written: display forms (derive.run.display), built with evaluation off ----------------------------------
+def _typed(build):
+    """What ``build()`` gives with SymPy's evaluation off: the tree the author typed."""
+    with sp.core.parameters.evaluate(False):
+        return build()
+
+
+@pytest.mark.parametrize(
+    ("build", "expected"),
+    [
+        # a sum's body with a factor 1 before it (SymPy's, under evaluate(False)) keeps the body's brackets
+        (lambda: sp.Sum(q[i] + p[i], (i, 1, K)), r"\sum_{i=1}^{K} \left(q_{i} + p_{i}\right)"),
+        # a product of 1 and a sum, inside a product, keeps its brackets when the 1 goes
+        (lambda: N * sp.Mul(1, q[i] + p[i]), r"N \left(q_{i} + p_{i}\right)"),
+        # (a + b) + c is one sum; a - (b + c) needs its brackets
+        (lambda: (q[i] + p[i]) + N, r"q_{i} + p_{i} + N"),
+        (lambda: N - (q[i] + p[i]), r"N - \left(q_{i} + p_{i}\right)"),
+        # a reciprocal alone, and two fractions side by side as typed
+        (lambda: 1 / (1 + q[i]), r"\frac{1}{1 + q_{i}}"),
+        (lambda: sp.Mul(q[i] / p[i], p[i] / N), r"\frac{q_{i}}{p_{i}} \frac{p_{i}}{N}"),
+        # (-y)/x and -(y/x) both read - y/x; x * (-y) keeps its brackets
+        (lambda: (-q[i]) / N, r"- \frac{q_{i}}{N}"),
+        (lambda: p[i] * (-q[i]), r"p_{i} \left(- q_{i}\right)"),
+        # the textbook forms stay: log without brackets, 1/N before a function, e^{x} in a numerator
+        (lambda: sp.log(L) / N, r"\frac{1}{N} \log L(\theta)"),
+        (lambda: sp.exp(q[i]) / N, r"\frac{e^{q_{i}}}{N}"),
+        (lambda: sp.KroneckerDelta(i, x[k]) * sp.log(q[i]), r"[x_{k} = i] \log q_{i}"),
+    ],
+)
+def test_as_written_prints_the_tree_as_typed(build, expected):
+    assert to_latex(_typed(build), as_written=True) == expected
+
+
+def test_as_written_is_off_by_default_and_an_unknown_setting_is_refused():
+    typed = _typed(lambda: p[i] * q[i] - N)
+    assert to_latex(typed) != to_latex(typed, as_written=True) == r"p_{i} q_{i} - N"
+    with pytest.raises(TypeError):
+        to_latex(typed, as_writen=True)
