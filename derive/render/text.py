@@ -21,7 +21,7 @@ import html
 import re
 from collections.abc import Callable
 
-from derive.render.style import rename_math
+from derive.render.style import latex_problem, rename_math
 from derive.render.symbols import MATH_UNICODE, SUBSCRIPTS, SUPERSCRIPTS, TEXT_UNICODE
 
 _LATEX_SPECIALS = {
@@ -47,16 +47,18 @@ _HTML_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")  # "&amp;" would print as "&"
 # -- recognising math in plain text --------------------------------------------------------------------------------
 # yhat_i: a SymPy name for ŷ_i; p̂_i, θ̂: a letter and a combining circumflex (U+0302)
 _LETTER = r"(?:[A-Za-z]hat(?![A-Za-z])|[A-Za-z\u0370-\u03ff]\u0302|[A-Za-z\u0370-\u03ffŷĉℓ])"
-_SCRIPT = r"(?:\{[^{}\n]*\}|[A-Za-z0-9]+)"
+_SCRIPT = r"(?:\{[^{}\n]*\}|[A-Za-z0-9]+)"  # a subscript: q_ij is q_{ij}, D_KL is D_{KL}
+# A superscript without braces takes one letter (TeX's own rule: a^nb^n is a^n b^n) or a number (x^10 is x^{10}).
+_SUP = r"(?:\{[^{}\n]*\}|\d+|[A-Za-z])"
 # Relation signs are not atoms: "M ≥ 1" must read as M, a relation, and 1 (as atoms, "M ≥" would end the phrase).
 _SCRIPTS = "".join(SUPERSCRIPTS) + "".join(SUBSCRIPTS)
 _SYMBOLS = "".join(re.escape(c) for c in MATH_UNICODE if c not in "−…′″·≤≥≠≈∈→×⩽⩾≔" + _SCRIPTS)
-_POWER = rf"(?:\^{_SCRIPT}|[{''.join(SUPERSCRIPTS)}]+)"  # x^2, X², x⁻¹
+_POWER = rf"(?:\^{_SUP}|[{''.join(SUPERSCRIPTS)}]+)"  # x^2, X², x⁻¹
 # Operators written by name before parentheses: log(x), Var(X), KL(p, q) (a word alone, "the log of", stays text).
 _OPERATORS = ("log", "ln", "exp", "max", "min", "det", "Var", "Cov", "KL", "softmax", "sigmoid", "tanh", "tr")
 _NAMED = rf"(?<![\w\\])(?:{'|'.join(_OPERATORS)})\([^()\n]*\){_POWER}?"
 _ATOM = (
-    rf"(?:(?<![\w\\]){_LETTER}(?:_{_SCRIPT})?(?:\^{_SCRIPT})?\([^()\n]*\){_POWER}?"  # p(i | θ), H(p, q), f_1(x)
+    rf"(?:(?<![\w\\]){_LETTER}(?:_{_SCRIPT})?(?:\^{_SUP})?\([^()\n]*\){_POWER}?"  # p(i | θ), H(p, q), f_1(x)
     rf"|{_NAMED}"
     rf"|‖[^‖\n]+‖{_POWER}?"  # a norm, ‖x‖²
     rf"|(?<![\w\\]){_LETTER}(?:_{_SCRIPT}{_POWER}?|{_POWER})(?!\w)"  # q_i, x_{k+1}, x^2, X²
@@ -94,14 +96,15 @@ _LOST_ESCAPES = {"\a": r"\a", "\b": r"\b", "\f": r"\f", "\t": r"\t", "\v": r"\v"
 
 
 def segments(text: str) -> list[tuple[bool, str]]:
-    """Split ``text`` into ``(is_math, content)`` pieces; math content is LaTeX, text content is raw."""
+    """Split ``text`` into ``(is_math, content)`` pieces; math content is LaTeX, text content is raw.
+
+    Math the author marked that would break the document (see :func:`math_problems`) is text, markers and all."""
     out: list[tuple[bool, str]] = []
     pos = 0
     for found in _EXPLICIT.finditer(text):
         out.extend(_phrases(_DOLLAR.sub("$", text[pos : found.start()])))
-        role, dollars = found.groups()
-        written = "".join(_LOST_ESCAPES.get(c, c) for c in role) if role is not None else dollars
-        out.append((True, unicode_to_math(written)))
+        written = unicode_to_math(_written(found))
+        out.append((False, found.group(0)) if latex_problems(written) else (True, written))
         pos = found.end()
     out.extend(_phrases(_DOLLAR.sub("$", text[pos:])))
     merged: list[tuple[bool, str]] = []
@@ -113,6 +116,12 @@ def segments(text: str) -> list[tuple[bool, str]]:
     return merged
 
 
+def _written(found: re.Match) -> str:
+    """The LaTeX inside a match of ``_EXPLICIT``, as the author meant it (a role's lost escapes restored)."""
+    role, dollars = found.groups()
+    return "".join(_LOST_ESCAPES.get(c, c) for c in role) if role is not None else dollars
+
+
 def _phrases(text: str) -> list[tuple[bool, str]]:
     out: list[tuple[bool, str]] = []
     pos = 0
@@ -120,18 +129,35 @@ def _phrases(text: str) -> list[tuple[bool, str]]:
         phrase = m.group(0)
         if not (_ATOM_RE.search(phrase) or _RELATION_RE.search(phrase)):
             continue
+        # NOTE: a guess is math only when it is safe: "p(\input{/etc/passwd})", "p({x})", "p(x^)", "p(a_b_c)" are
+        # not what the author marked as math, and as math they would run a command, hide a brace or break the build.
+        latex = math_from_text(phrase) if _GUESSABLE.fullmatch(_SCRIPT_GROUP.sub("", phrase)) else None
+        if latex is None or latex_problems(latex):
+            continue
         out.append((False, text[pos : m.start()]))
-        out.append((True, math_from_text(phrase)))
+        out.append((True, latex))
         pos = m.end()
     out.append((False, text[pos:]))
     return out
 
 
+# A guessed formula has no backslash or dollar, and braces only around a script (x_{k+1}); every ^ and _ has a
+# script: "x^-1" would raise the minus only.
+_SCRIPT_GROUP = re.compile(r"[_^]\{[^{}\n]*\}")
+_GUESSABLE = re.compile(r"(?:[^\\${}^_]|[_^](?=[A-Za-z0-9]))*")
+
+
 def math_from_text(phrase: str) -> str:
-    """A formula written in plain text (``p(i | θ)``, ``x_ab``) as LaTeX math (``p(i \\mid \\theta)``, ``x_{ab}``)."""
+    """A formula written in plain text (``p(i | θ)``, ``x_ab``) as LaTeX math (``p(i \\mid \\theta)``, ``x_{ab}``).
+
+    ``%``, ``&`` and ``#`` are escaped (``p(90%)`` is ``p(90\\%)``), ``~`` is ``\\sim``; a subscript is a run of
+    letters and digits (``q_ij``), a superscript a number or one letter (``x^10``, ``a^nb^n`` is ``a^{n}b^{n}``)."""
     phrase = re.sub(r"(?<![A-Za-z\\])([A-Za-z])hat(?![A-Za-z])", r"\\hat{\1}", phrase)  # yhat → \hat{y}
     phrase = re.sub(r"([A-Za-z\u0370-\u03ff])\u0302", r"\\hat{\1}", phrase)  # p̂ → \hat{p}
-    phrase = re.sub(r"([_^])([A-Za-z0-9]+)", r"\1{\2}", phrase)
+    phrase = re.sub(r"([%&#])", r"\\\1", phrase)
+    phrase = re.sub(r"\s*~\s*", r" \\sim ", phrase)
+    phrase = re.sub(r"_([A-Za-z0-9]+)", r"_{\1}", phrase)
+    phrase = re.sub(r"\^(\d+|[A-Za-z])", r"^{\1}", phrase)
     # E[y], E_p[f]: an expectation, as derive.core.expectation prints it (not the member y of a family E)
     phrase = re.sub(r"(?<![\w\\])E(_\{[^{}]*\})?\[([^\[\]]+)\]", r"\\mathbb{E}\1\\left[\2\\right]", phrase)
     # x[1], q[k + 1]: SymPy's spelling of x_1 (a lower-case name and an index); P[X = 1] stays as written
@@ -139,6 +165,74 @@ def math_from_text(phrase: str) -> str:
     phrase = re.sub(rf"(?<![\w\\])({'|'.join(_OPERATORS)})(?=\()", _operator, phrase)
     phrase = re.sub(r"\s*\|\s*", r" \\mid ", phrase)
     return unicode_to_math(phrase)
+
+
+# -- math that cannot break the document --------------------------------------------------------------------------
+# Commands with no place in inline math: they read or write files, define macros, start a paragraph or end the math
+# (\) or \] would also end KaTeX's \(...\) early), or open an environment (which needs & and \\ anyway).
+_FORBIDDEN = re.compile(
+    r"\\(?:input|include|openin|openout|read|write|immediate|special|def|edef|gdef|xdef|let|futurelet|catcode|csname"
+    r"|newcommand|renewcommand|providecommand|usepackage|documentclass|makeatletter|makeatother|begin|end|par"
+    r")(?![A-Za-z])|\\[()\[\]\\]"
+)
+_TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)|\S", flags=re.S)
+
+
+def latex_problems(tex: str) -> list[str]:
+    r"""Why the inline math ``tex`` would break a LaTeX document or change its meaning ([] when it is safe): braces
+    that do not balance, an unescaped ``$ % # &`` (:func:`derive.render.style.latex_problem`), a ``\\`` line break,
+    a command that reads a file or ends the math (``\input``, ``\end``, ``\)``), a ``^`` or ``_`` with nothing to
+    raise, or a double superscript or subscript (``a^{n}^{n}``)."""
+    problems = [f"{m[0]} has no place in a formula" for m in _FORBIDDEN.finditer(tex)]
+    problem = latex_problem(tex)
+    return problems + [problem] if problem else problems + _script_problems(tex)
+
+
+def _script_problems(tex: str) -> list[str]:
+    """Scripts TeX refuses: one with nothing to raise or lower, or a second one of a kind on the same atom."""
+    scripts: list[set[str]] = [set()]  # per brace group: the scripts the group's last atom has
+    arguments: list[bool] = []  # per open brace: whether it holds a script's argument
+    pending = ""  # a ^ or _ waiting for its argument
+    for token in _TOKEN.findall(tex):
+        if pending:
+            if token in ("}", "^", "_", "'"):
+                return [f"a {pending!r} has nothing to {'raise' if pending == '^' else 'lower'}"]
+            if token == "{":
+                arguments.append(True)
+                scripts.append(set())
+            pending = ""
+        elif token in ("^", "_"):
+            if token in scripts[-1]:
+                return [f"a double {'superscript' if token == '^' else 'subscript'} ({token} twice on one symbol)"]
+            scripts[-1].add(token)
+            pending = token
+        elif token == "'":  # a prime is a superscript: x'^2 is fine, x^2' is not
+            if "^" in scripts[-1]:
+                return ["a prime after a superscript is a double superscript"]
+        elif token == "{":
+            arguments.append(False)
+            scripts.append(set())
+        elif token == "}":
+            scripts.pop()
+            if not arguments.pop():
+                scripts[-1] = set()  # the group is an atom of its own
+        elif token not in (r"\limits", r"\nolimits", r"\displaystyle"):
+            scripts[-1] = set()
+    return [f"a {pending!r} has nothing to {'raise' if pending == '^' else 'lower'}"] if pending else []
+
+
+def math_problems(text: str) -> list[str]:
+    r"""The math the author marked in ``text`` (``$...$``, ``:math:`...```) that derive shows as text instead,
+    one message per formula naming it and why (``"$x}$: its braces do not balance ..."``); [] when all is well.
+
+    A build calls it to warn about each title, note and justification: a formula that would break the LaTeX
+    compile is written as escaped text instead of dropping the whole document (see :func:`latex_problems`)."""
+    out = []
+    for found in _EXPLICIT.finditer(text):
+        problems = latex_problems(unicode_to_math(_written(found)))
+        if problems:
+            out.append(f"{found.group(0)}: {'; '.join(problems)}")
+    return out
 
 
 _INDEX = r"[ ]*(?:\d+|_?[A-Za-z]\w*)(?:[ ]*[-+*,][ ]*(?:\d+|_?[A-Za-z]\w*))*[ ]*"
@@ -235,7 +329,9 @@ def html_text(text: str) -> str:
         if is_math:
             parts.append(r"\(" + escape_html_math(rename_math(content.strip())) + r"\)")
         else:
-            parts.append(html.escape(content, quote=True))
+            # NOTE: KaTeX's auto-render reads the decoded text of each run of text nodes: an entity would not hide
+            # "\(x\)", an empty element after each backslash does (the browser shows the text as written).
+            parts.append(html.escape(content, quote=True).replace("\\", "\\<span></span>"))
     return "".join(parts)
 
 
@@ -261,6 +357,10 @@ def plain_text(text: str) -> str:
         parts.append(_DOLLAR.sub("$", text[pos : found.start()]))
         role, dollars = found.groups()
         written = role if role is not None else dollars
+        if latex_problems(unicode_to_math(_written(found))):  # shown as text elsewhere too, markers and all
+            parts.append(found.group(0))
+            pos = found.end()
+            continue
         parts.append(re.sub(r"\\([A-Za-z]+)", lambda m: _COMMANDS.get(m[1], m[0]), written))
         pos = found.end()
     parts.append(_DOLLAR.sub("$", text[pos:]))
