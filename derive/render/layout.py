@@ -92,8 +92,11 @@ def _width(toks: list[str], scale: float, display: bool) -> float:
             den, i = _group(toks, i)
             inner = scale if display and name != "tfrac" else _SMALLER[scale]
             total += max(_width(num, inner, False), _width(den, inner, False)) + 0.24 * scale
-        elif name == "substack":  # rows of limits: the widest
+        elif name in ("substack", "begin"):  # rows of limits, or of an aligned: the widest
             arg, i = _group(toks, i)
+            if name == "begin":  # the environment's body, up to its \end{...}
+                end = toks.index("\\end", i) if "\\end" in toks[i:] else len(toks)
+                arg, i = toks[i:end], _group(toks, end + 1)[1]
             rows, row = [], []
             for tok in [*arg, "\\\\"]:
                 if tok == "\\\\":
@@ -241,7 +244,37 @@ def _units(latex: str, room: float, depth: int = 0) -> list[str]:
         pieces = cut(latex)
         if len(pieces) > 1:
             return [unit for piece in pieces for unit in _units(piece, room, depth + 1)]
-    return [latex]
+    return [stacked(latex, room)]
+
+
+def stacked(latex: str, room: float) -> str:
+    """``latex`` with the numerator (or denominator) of its widest top-level fraction set on several rows of an
+    ``aligned``, when that fraction is what makes it wider than ``room`` em: a fraction cannot break across the
+    rows of the chain, but its parts can stack. ``latex`` itself when no fraction is to blame."""
+    toks = tokens(latex)
+    top = _top_level(toks)
+    best = None
+    for i in top:
+        if toks[i] == "\\frac":
+            num, after_num = _group(toks, i + 1)
+            den, end = _group(toks, after_num)
+            if best is None or max(width("".join(num)), width("".join(den))) > best[0]:
+                best = (max(width("".join(num)), width("".join(den))), i, "".join(num), "".join(den), end)
+    if best is None:
+        return latex
+    wide, i, num, den, end = best
+    inner = room - (width(latex) - wide)  # what the fraction's parts may take beside the rest of the piece
+    if inner <= 4.0:
+        return latex
+    parts = [_aligned(wrap(part, inner, inner - 1.0)) if width(part) > inner else part for part in (num, den)]
+    return "".join(toks[:i]) + rf"\frac{{{parts[0]}}}{{{parts[1]}}}" + "".join(toks[end:])
+
+
+def _aligned(rows: list[str]) -> str:
+    if len(rows) < 2:
+        return rows[0]
+    body = " \\\\ ".join([f"&{rows[0]}"] + [rf"&\quad {{}}{row}" for row in rows[1:]])
+    return rf"\begin{{aligned}}{body}\end{{aligned}}"
 
 
 def opened(latex: str) -> list[str]:

@@ -99,13 +99,15 @@ LONG_BECAUSE = (
 
 @pytest.fixture()
 def long_derivation(derivation) -> Derivation:
-    """The flagship with a step whose right side is 12 fractions long and whose justification is 200 characters."""
+    """The flagship with a step whose right side is 12 fractions long and whose justification is 200 characters,
+    then a step whose right side is one fraction with a numerator of 11 terms."""
     from sympy import Rational, Symbol, log
 
     x = [Symbol(f"x_{n}", positive=True) for n in range(12)]
     long_rhs = sum(Rational(1, n + 2) * log(x[n]) / (1 + x[n]) for n in range(12))
     d = derivation
     d.step(long_rhs, LONG_BECAUSE, name="very-long")
+    d.step(sum(n * x[n] ** 2 for n in range(1, 12)) / (1 + x[0]), "one fraction, too wide", name="wide-fraction")
     return d
 
 
@@ -118,6 +120,8 @@ def test_a_long_right_side_breaks_and_a_long_justification_wraps(long_derivation
     assert all(width(r.split("&&")[0]) < 24 for r in rows if "very-long" in r or r in continued)
     (last,) = [r for r in rows if r"\label{iid-cross-entropy:very-long}" in r]  # numbered once, on its last row
     assert r"\parbox[t]{0.30\linewidth}{\small\raggedright every term of the sum" in last
+    (fraction,) = [r for r in rows if r"\label{iid-cross-entropy:wide-fraction}" in r]
+    assert r"\frac{\begin{aligned}&" in fraction  # the numerator stacks: a fraction cannot break across rows
     require("pdflatex")
     path = tmp_path / "long.tex"
     path.write_text(tex)
