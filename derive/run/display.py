@@ -28,7 +28,7 @@ from sympy.core.function import UndefinedFunction
 from sympy.core.parameters import evaluate
 
 from derive.core import hooks
-from derive.core.model import Derivation, Kind, Step
+from derive.core.model import Derivation, Step
 from derive.run.loader import IMPORT_TIMEOUT, _deadline, _ImportTimeout
 
 # NOTE: libraries import submodules lazily; one imported during the throw-away run stays (dropping it would give a
@@ -94,8 +94,6 @@ def _shown(derivation: Derivation, written: Derivation | None) -> Shown:
     steps = {}
     twins = {s.name: s for s in written.steps} if written else {}
     for step in derivation.steps:
-        if step.kind is Kind.REFERENCE:
-            continue  # not a line of the chain: the code is shown beside it (derive.render.code)
         twin = twins.get(step.name)
         pairs = list(zip(step.values, twin.values, strict=False)) if twin else []
         if twin and len(pairs) == len(step.values):
