@@ -14,7 +14,13 @@ a page of notes writes ``N \\sum_{i=1}^{K} p_{i} \\log q_{i}``. :class:`DerivePr
 - ``[x_{k} = i]`` (Iverson) instead of ``\\delta_{i x_k}`` (``_print_KroneckerDelta``);
 - ``L(\\theta)`` instead of ``L{\\left(\\theta \\right)}`` for undefined functions (``_print_AppliedUndef``);
 - ``\\frac{1}{N} \\log L(\\theta)`` instead of ``\\frac{\\log L(\\theta)}{N}``: functions and sums stay out of a
-  fraction's numerator, except ``e^{x}``, which prints as a power (the softmax is ``\\frac{e^{z_j}}{\\sum_k e^{z_k}}``).
+  fraction's numerator, except ``e^{x}``, which prints as a power (the softmax is ``\\frac{e^{z_j}}{\\sum_k e^{z_k}}``);
+- an undefined function or an operator of derive.notation renamed by the notation in force (``Normal`` →
+  ``\\mathcal{N}``, ``KL``), as symbols are.
+
+With ``as_written=True`` (the write-ups' display forms, derive.run.display, built with evaluation off) sums and
+products are printed in the order and grouping typed, not reordered: ``y - 2*f`` as ``y - 2 f``, a leading -1 as a
+minus sign, ``x/d`` as ``\\frac{x}{d}``, ``1/N*S`` as ``\\frac{1}{N} S``, brackets exactly where the tree has them.
 
 Everything else, including the settings (an unknown one raises ``TypeError``), is SymPy's.
 """
@@ -112,24 +118,15 @@ class DerivePrinter(LatexPrinter):
         return self._nested(r"\prod", expr) if self._settings["as_written"] else super()._print_Product(expr)
 
     def _nested(self, operator: str, expr: sp.Basic) -> str:
-        """A sum or product as typed: SymPy makes ``Sum(Sum(f, i), j)`` one sum over (i, j), typed as two."""
-        expr = self._without_one(expr)
+        """A sum or product as typed: SymPy makes ``Sum(Sum(f, i), j)`` one sum over (i, j), typed as two; and
+        without the factor 1 SymPy puts before its body under ``evaluate(False)``, so that the body decides its
+        brackets."""
         body = expr.function
-        tex = "".join(
-            rf"{operator}_{{{self._print(v)}={self._print(a)}}}^{{{self._print(b)}}} "
-            for v, a, b in (reversed(expr.limits))
-        )
-        return tex + (rf"\left({self._print(body)}\right)" if body.is_Add else self._print(body))
-
-    def _without_one(self, expr: sp.Basic) -> sp.Basic:
-        """A sum or product as written: without the factor 1 SymPy puts before its body under ``evaluate(False)``
-        (so that the body, not ``1 \\cdot body``, decides its brackets)."""
-        body = expr.args[0]
-        if not (body.is_Mul and body.args[0] is sp.S.One and len(body.args) > 1):
-            return expr
         while body.is_Mul and body.args[0] is sp.S.One and len(body.args) > 1:
             body = body.args[1] if len(body.args) == 2 else sp.Mul(*body.args[1:], evaluate=False)
-        return sp.Basic.__new__(type(expr), body, *expr.args[1:])
+        limits = reversed(expr.limits)
+        tex = "".join(rf"{operator}_{{{self._print(v)}={self._print(a)}}}^{{{self._print(b)}}} " for v, a, b in limits)
+        return tex + (rf"\left({self._print(body)}\right)" if body.is_Add else self._print(body))
 
     # -- products -----------------------------------------------------------------------------------------------
     def _print_Mul(self, expr: sp.Mul) -> str:
