@@ -59,6 +59,11 @@ class Shown:
     steps: dict[str, StepForms] = field(default_factory=dict)
     fallbacks: tuple[str, ...] = ()
     written: bool = False  # True when the module ran again and gave this derivation
+    definitions: dict[str, tuple[sp.Basic, sp.Basic]] = field(default_factory=dict)  # by name: (lhs, rhs)
+
+    def definition(self, definition) -> tuple[sp.Basic, sp.Basic]:
+        """``(lhs, rhs)`` of one of the context's definitions, as written where faithful (for a list of them)."""
+        return self.definitions.get(definition.name) or (definition.lhs, definition.rhs)
 
     def step(self, step: Step) -> StepForms:
         """The forms of ``step`` (its checked ones when it has none)."""
@@ -111,7 +116,13 @@ def _shown(derivation: Derivation, written: Derivation | None) -> Shown:
             choose(f"{step.name}.claim_lhs", step.claim_lhs, twin.claim_lhs if twin else None),
             values,
         )
-    return Shown(start, subject, steps, tuple(dict.fromkeys(fallbacks)), written is not None)
+    definitions = {}
+    twins = {t.name: t for t in written.context.definitions} if written else {}
+    for d in derivation.context.definitions:
+        twin = twins.get(d.name)
+        lhs = choose(f"definition {d.name}", d.lhs, twin.lhs if twin else None)
+        definitions[d.name] = (lhs, choose(f"definition {d.name}", d.rhs, twin.rhs if twin else None))
+    return Shown(start, subject, steps, tuple(dict.fromkeys(fallbacks)), written is not None, definitions)
 
 
 # -- the check: a display form evaluates to the checked expression --------------------------------------------------

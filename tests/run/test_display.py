@@ -24,6 +24,9 @@ def library():
 def _lines(derivation, forms):
     """(what, display form, checked form) for every expression the chain prints."""
     out = [("start", forms.start, derivation.start), ("subject", forms.subject, derivation.subject)]
+    for d in derivation.context.definitions:
+        (lhs, rhs) = forms.definition(d)
+        out += [(f"definition {d.name}", lhs, d.lhs), (f"definition {d.name}", rhs, d.rhs)]
     for step in derivation.steps:  # a reference's formula too, which derive.render.code may show
         mine = forms.step(step)
         out += [(f"{step.name}.expr", mine.expr, step.expr), (f"{step.name}.lhs", mine.lhs, step.lhs)]
