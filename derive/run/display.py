@@ -210,7 +210,10 @@ def _written(source: str) -> dict[str, Derivation]:
     stamp = (stat.st_size, stat.st_mtime_ns)
     cached = _CACHE.get(str(path))
     if cached is None or cached[0] != stamp:
-        cached = (stamp, _run_unevaluated(path))
+        try:
+            cached = (stamp, _run_unevaluated(path))
+        except Exception:  # noqa: BLE001 - never an error of the write-ups: they show the checked forms
+            cached = (stamp, {})
         _CACHE[str(path)] = cached
     return cached[1]
 
@@ -229,7 +232,7 @@ def _run_unevaluated(path: Path) -> dict[str, Derivation]:
     try:
         with _unchecked_references(), _deadline(IMPORT_TIMEOUT), evaluate(False):
             spec.loader.exec_module(module)
-    except (Exception, _ImportTimeout):  # noqa: BLE001 - the write-ups then show the checked forms
+    except (Exception, SystemExit, _ImportTimeout):  # noqa: BLE001 - the write-ups then show the checked forms
         pass
     finally:
         for new in set(sys.modules) - before:

@@ -137,3 +137,13 @@ def test_the_second_run_is_cached_until_the_file_changes(tmp_path):
     path = tmp_path / "mod.py"
     path.write_text(path.read_text() + "# edited\n", encoding="utf-8")
     assert display._written(d.source) is not first
+
+
+def test_a_module_that_exits_or_loops_without_evaluation_stops_nothing(tmp_path, monkeypatch):
+    stop = 'd.step(y + x, "commute", name="s")\nif not global_parameters.evaluate:\n    raise SystemExit\n'
+    d = _module(tmp_path, stop)
+    assert shown(d).written  # its derivation is used as far as it got
+    monkeypatch.setattr(display, "IMPORT_TIMEOUT", 0.5)
+    loop = 'd.step(y + x, "commute", name="s")\nwhile not global_parameters.evaluate:\n    pass\n'
+    d = _module(tmp_path, loop)
+    assert display._written(d.source)["d"].steps[0].name == "s"  # stopped after half a second
