@@ -80,6 +80,14 @@ CASES = [
     ("log(Sum(yhat[i]*v[i], (i, 1, K)))", r"\log\left(\sum_{i=1}^{K} \hat{y}_{i} v_{i}\right)"),  # Jensen's left
     ("Sum(yhat[i]*log(v[i]), (i, 1, K))", r"\sum_{i=1}^{K} \hat{y}_{i} \log v_{i}"),  # and its right side
     ("exp(z)*exp(t)", r"e^{z} e^{t}"),
+    # lines SymPy would collapse when building them: shown as typed, checked as evaluated
+    ("log(exp(z))", r"\log\left(e^{z}\right)"),
+    ("t + z - z", r"t + z - z"),
+    (
+        "Sum(yhat[i]*log(v[i]/yhat[i]), (i, 1, K)) + Sum(yhat[i]*log(yhat[i]), (i, 1, K))",
+        r"\sum_{i=1}^{K} \hat{y}_{i} \log\left(\frac{v_{i}}{\hat{y}_{i}}\right)"
+        r" + \sum_{i=1}^{K} \hat{y}_{i} \log \hat{y}_{i}",
+    ),
     ("exp(x[j])/Sum(exp(x[i]), (i, 1, K))", r"\frac{e^{x_{j}}}{\sum_{i=1}^{K} e^{x_{i}}}"),
     # powers, fractions, signs
     ("z**2/2", r"\frac{z^{2}}{2}"),
