@@ -532,3 +532,15 @@ def test_list_prints_a_title_with_math_as_plain_text(tmp_path, capsys):
     assert main(["list", str(tmp_path / "mod.py")]) == ExitCode.OK
     out = capsys.readouterr().out
     assert "The bound σ > 0 holds" in out and "$" not in out
+
+
+def test_build_warns_about_math_that_would_break_the_compile_naming_file_and_step(tmp_path, capsys):
+    """A justification's ``$...$`` with an unbalanced brace is shown as text, and the build says where it is."""
+    first = re.search(r'd\.step\([^\n]*?, "([^"]*)"', GOOD)
+    assert first is not None
+    (tmp_path / "mod.py").write_text(GOOD.replace(f'"{first[1]}"', '"by $x}$ and more"', 1))
+    out = tmp_path / "out"
+    assert main(["build", str(tmp_path / "mod.py"), "--out", str(out), "--no-pdf", "--no-notes"]) == ExitCode.OK
+    err = capsys.readouterr().err
+    warning = next(line for line in err.splitlines() if "warning" in line and "x}" in line)
+    assert "mod.py:10: step 'split' of wrong" in warning and "braces" in warning and "shown as text" in warning

@@ -70,6 +70,25 @@ def _title(settings: Settings, paths: list) -> str:
     return settings.title or (TITLE if is_bundled(paths) else GENERIC_TITLE)
 
 
+def _warn_about_math(loaded: list[Loaded]) -> None:
+    """Warn, with the file and step, about math in a title, an intro or a justification that would break the
+    compile: the write-ups show it as text instead (derive.render.text.math_problems)."""
+    from derive.render.text import math_problems
+
+    for item in loaded:
+        for d in item.derivations:
+            texts = [(d.source or "", "the title", d.title), (d.source or "", "the intro", d.intro)]
+            texts += [(d.source or "", "the closing", d.closing)]
+            texts += [(s.where, f"step {s.name!r}", t) for s in d.steps for t in (s.because, s.prose)]
+            for where, what, text in texts:
+                for problem in math_problems(text or ""):
+                    print(
+                        f"derive: warning: {display_path(where) if where else d.name}: {what} of {d.name}: {problem}; "
+                        "shown as text",
+                        file=sys.stderr,
+                    )
+
+
 def cmd_build(args, settings: Settings) -> ExitCode:
     from derive.entry.build import output_names, remove_stale, write_outputs
     from derive.render.links import library
@@ -81,6 +100,7 @@ def cmd_build(args, settings: Settings) -> ExitCode:
     loaded, bad = load_paths(args, settings)
     if not bad:  # a module that failed to load might have had the symbol
         _check_renames(renames, notation, loaded, settings.pyproject)
+    _warn_about_math(loaded)
     title = _title(settings, args.paths)
     start = time.perf_counter()
     reports, missing = check_all(args, settings, loaded, sys.stdout)
