@@ -166,16 +166,18 @@ def test_list_and_help(capsys):
 def test_build_writes_every_write_up_atomically(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", "--out", str(out), "--no-pdf"]) == ExitCode.OK
-    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith(".") and p.is_file())
+    assert (out / "html" / "index.html").is_file() and (out / "html" / "iid-cross-entropy.html").is_file()
     for suffix in ("-fragment.tex", ".json", ".md", ".tex"):
         assert f"iid-cross-entropy{suffix}" in names and f"kl-divergence{suffix}" in names
     assert "lecture-notes.tex" in names and "slides.tex" in names  # and, with --no-pdf, no PDF of them
     assert TITLE in (out / "lecture-notes.tex").read_text() and TITLE in (out / "slides.tex").read_text()
     names = [n for n in names if n not in ("lecture-notes.tex", "slides.tex")]
     assert len(names) == 4 * len({n.split(".")[0].removesuffix("-fragment") for n in names})
-    first = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+    first = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")}
     assert main(["build", "--out", str(out), "--no-pdf"]) == ExitCode.OK
-    assert {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")} == first  # byte for byte
+    again = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")}
+    assert again == first  # byte for byte, the HTML site included
 
 
 def test_build_does_not_write_a_failing_derivation(tmp_path, wrong_module, capsys):
