@@ -198,6 +198,11 @@ def pytest_runtest_makereport(item, call):
 
 
 # -- one build of the bundled derivations per session -------------------------------------------------------------
+#: NOTE: a generous time budget per step: the build runs with an empty cache while the other workers load the
+#: machine, and at the default 5 s a step could come out undecided there (the write-ups do not depend on it).
+_BUILD = ["build", "--no-pdf", "--budget", "60"]
+
+
 @pytest.fixture(scope="session")
 def bundled_build(tmp_path_factory) -> tuple[Path, str]:
     """``derive build --no-pdf`` of the bundled derivations: ``(its output folder, what it printed)``.
@@ -216,7 +221,7 @@ def bundled_build(tmp_path_factory) -> tuple[Path, str]:
         if not printed.is_file():
             capture = shared / "bundled-build.capturing"
             with capture.open("w") as sink, contextlib.redirect_stdout(sink):
-                code = main(["build", "--out", str(out), "--no-pdf", "--cache-dir", str(shared / "bundled-cache")])
+                code = main([*_BUILD, "--out", str(out), "--cache-dir", str(shared / "bundled-cache")])
             assert code == 0, f"derive build of the bundled derivations failed:\n{capture.read_text()}"
             capture.rename(printed)
     return out, printed.read_text()
