@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -37,3 +38,23 @@ def flagship():
 def _private_cache(tmp_path_factory, monkeypatch):
     """Every test gets its own empty verification cache, never the user's."""
     monkeypatch.setenv("DERIVE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+# -- TeX: skipped where it is missing, failed where CI=true --------------------------------------------------------
+#: A skip whose reason names one of these is a skip for want of TeX or poppler.
+_TEX_SKIP = re.compile(r"pdflatex|latexmk|\bTeX\b|LaTeX|pdftotext|pdfinfo|pdftoppm|poppler", re.I)
+CI_INSTALLS = "CI installs TeX Live and poppler-utils (see README.md), so these tests must run there"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Where ``CI=true``, turn a skip for want of TeX or poppler (any ``skipif`` or ``pytest.skip`` whose reason
+    names them, in any test file) into a failure that says what is missing."""
+    outcome = yield
+    report = outcome.get_result()
+    if not (report.skipped and os.environ.get("CI") == "true" and isinstance(report.longrepr, tuple)):
+        return
+    reason = report.longrepr[2]
+    if _TEX_SKIP.search(reason):
+        report.outcome = "failed"
+        report.longrepr = f"{item.nodeid}: would be skipped ({reason}), but CI=true: {CI_INSTALLS}"

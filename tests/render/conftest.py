@@ -3,8 +3,9 @@
 The results are built by hand (mirroring what the checker reports for the flagship) so that these tests exercise
 the renderers alone and do not change when the checker does. :func:`bundled_build` is the one ``derive build`` of
 the bundled derivations a test session makes (shared by the xdist workers), for the tests that need the real
-write-ups. Where ``CI=true``, a test here that would be skipped because TeX or poppler is missing fails instead
-(:func:`pytest_runtest_makereport`): CI installs them, so such a skip would hide a test that never ran.
+write-ups. Where ``CI=true``, a test that would be skipped because TeX or poppler is missing fails instead
+(tests/conftest.py's ``pytest_runtest_makereport``): CI installs them, so such a skip would hide a test that never
+ran.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import dataclasses
 import fcntl
 import importlib.util
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -157,21 +157,14 @@ def render_in_fresh_process():
     return _render_in_fresh_process
 
 
-# -- TeX: skipped where it is missing, failed where CI=true --------------------------------------------------------
-#: A skip whose reason names one of these is a skip for want of TeX or poppler.
-_TEX_SKIP = re.compile(r"pdflatex|latexmk|\bTeX\b|LaTeX|pdftotext|pdfinfo|pdftoppm|poppler", re.I)
+# -- TeX: skipped where it is missing, failed where CI=true (tests/conftest.py's hook) -----------------------------
 CI_INSTALLS = "CI installs TeX Live and poppler-utils (see README.md), so these tests must run there"
-
-
-def in_ci() -> bool:
-    """True where the environment says it is CI (``CI=true``, as GitHub Actions and most CI services set)."""
-    return os.environ.get("CI") == "true"
 
 
 def require(*programs: str) -> None:
     """Skip the calling test when one of ``programs`` is not on PATH; fail it instead where ``CI=true``."""
     missing = [p for p in programs if shutil.which(p) is None]
-    if missing and in_ci():
+    if missing and os.environ.get("CI") == "true":
         pytest.fail(f"CI=true but {', '.join(missing)} is not on PATH: {CI_INSTALLS}", pytrace=False)
     if missing:
         pytest.skip(f"{', '.join(missing)} is not installed")
@@ -181,20 +174,6 @@ def require(*programs: str) -> None:
 def require_fixture():
     """:func:`require` for the test modules (a conftest is not imported by name)."""
     return require
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    """Where ``CI=true``, turn a skip for want of TeX or poppler (any ``skipif`` or ``pytest.skip`` in
-    tests/render whose reason names them) into a failure that says what is missing."""
-    outcome = yield
-    report = outcome.get_result()
-    if not (report.skipped and in_ci() and isinstance(report.longrepr, tuple)):
-        return
-    reason = report.longrepr[2]
-    if _TEX_SKIP.search(reason):
-        report.outcome = "failed"
-        report.longrepr = f"{item.nodeid}: would be skipped ({reason}), but CI=true: {CI_INSTALLS}"
 
 
 # -- one build of the bundled derivations per session -------------------------------------------------------------
