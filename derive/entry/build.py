@@ -10,6 +10,10 @@ unchanged since, so a file derive did not write is never deleted.
 The HTML site (:mod:`derive.render.html`) goes into ``out/html/``: its pages, and KaTeX and the stylesheet under
 ``out/html/assets/``. It is written with the lecture notes and slides (it links every derivation to every other),
 listed in the same manifest under ``html/...``, and a page no longer made is removed the same way.
+
+Nothing is ever written, read or removed outside ``out``: a derivation's name is refused unless it is a plain file
+stem (:func:`check_name`), every path written is checked to resolve inside ``out``, and a manifest entry that does
+not (``html/../../notes.txt``, a hand-edited or hostile manifest) is ignored with a warning.
 """
 
 from __future__ import annotations
@@ -17,11 +21,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 from derive.core.atomic import write_atomic
+from derive.core.errors import DeriveError, ModelError
 from derive.run.check import DerivationReport
 
 MANIFEST = ".derive-manifest.json"
@@ -36,6 +43,39 @@ def output_names(name: str) -> dict[str, str]:
         "report": f"{name}.json",
         "pdf": f"{name}.pdf",
     }
+
+
+#: What a derivation's name may not hold: a path separator, a character no portable file name takes, a control
+#: character; nor may it start with a dot (``..``, a hidden file, derive's own ``.derive-manifest.json``).
+_UNSAFE = re.compile(r'[/\\<>:"|?*\x00-\x1f\x7f]|^\.|^$')
+
+
+def check_name(name: str) -> None:
+    """Refuse a derivation name that would write anywhere but its own files in ``out``: one with a path separator
+    or a character no portable file name takes (``../../evil``, ``/etc/x``, ``a:b``), one starting with a dot, an
+    empty one, and one whose files are the lecture notes' or the slides' (``slides``).
+
+    Raises:
+        ModelError: naming the derivation and what is wrong with its name.
+    """
+    if not isinstance(name, str) or _UNSAFE.search(name):
+        raise ModelError(
+            f"derivation name {name!r} cannot name its files: it may not be empty, start with '.', or hold '/', "
+            """'\\', ':', '<', '>', '"', '|', '?', '*' or a control character"""
+        )
+    clash = set(output_names(name).values()) & set(COMBINED.values())
+    if clash:
+        raise ModelError(f"derivation name {name!r} would write {min(clash)}, the combined write-up's file: rename it")
+
+
+def _inside(out: Path, name: str) -> bool:
+    """True when ``out/name`` resolves to a path strictly inside ``out`` (no ``..``, absolute path or symlink
+    leads out of it), and is not derive's manifest."""
+    try:
+        base, path = out.resolve(), (out / name).resolve()
+    except (OSError, ValueError):  # a NUL byte, a symlink loop
+        return False
+    return path != base and base in path.parents and path != base / MANIFEST
 
 
 #: The folder of the HTML site inside ``out``.
@@ -62,7 +102,12 @@ def write_outputs(
 ) -> list[Path]:
     """Render ``report`` into ``out`` (in ``notation``, the Markdown's math in ``markdown_math`` syntax); returns
     the paths written. ``known``: the derivations of the build, by name (:func:`derive.render.links.library`),
-    for the titles its citations show. The PDF needs latexmk or pdflatex."""
+    for the titles its citations show. The PDF needs latexmk or pdflatex.
+
+    Raises:
+        ModelError: the derivation's name cannot name files (:func:`check_name`).
+        LabelClash: two of its steps' names give one label (:func:`derive.render.links.check_labels`).
+    """
     names = output_names(report.derivation.name)
     # rendered first: a renderer that fails leaves nothing behind
     texts = render_texts(report, notation, markdown_math, known)
@@ -72,9 +117,12 @@ def write_outputs(
 def render_texts(report: DerivationReport, notation=None, markdown_math: str = "dollars", known=None) -> dict[str, str]:
     """The text files of one derivation's write-up, by file name (what :func:`write_outputs` writes)."""
     from derive.render.latex import render_document, render_fragment
+    from derive.render.links import check_labels
     from derive.render.markdown import render_markdown
 
     d, results = report.derivation, report.results
+    check_name(d.name)
+    check_labels([d])
     names = output_names(d.name)
     return {
         names["fragment"]: render_fragment(d, results, notation, known=known),
@@ -91,7 +139,13 @@ def write_combined(
     derivation; returns the paths written (the site as its folder, ``out/html``).
 
     The caller makes sure every derivation passed: the notes must not leave one out without saying so.
+
+    Raises:
+        LabelClash: two derivations' (or steps') names give one label (:func:`derive.render.links.check_labels`).
     """
+    from derive.render.links import check_labels
+
+    check_labels([r.derivation for r in reports])
     texts = combined_texts(reports, title, notation)
     latex = [n for key, n in COMBINED.items() if key != "site"]
     written = _publish(texts, list(texts) if pdf else [], latex, out)
@@ -135,7 +189,13 @@ def _publish(texts: dict[str, str | Path], typeset: list[str], names: list[str],
     into ``out``. A name may hold a folder (``html/index.html``).
 
     Of ``names`` (every file this write-up may consist of), those not made this time are removed as stale.
+
+    Raises:
+        DeriveError: a name leads outside ``out`` (checked before anything is written).
     """
+    outside = [n for n in [*texts, *names] if not _inside(out, n)]
+    if outside:
+        raise DeriveError(f"refusing to write {outside[0]!r}: it is not inside the output folder {out}")
     out.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".derive-stage-", dir=out))
     try:
@@ -180,12 +240,12 @@ def remove_stale(out: Path, files: list[str], manifest: dict[str, str] | None = 
     """Delete those of ``files`` in ``out`` that derive wrote and nobody changed since; returns what it removed.
 
     A name ending in ``/`` (``html/``) stands for every file the manifest lists in that folder; a folder left empty
-    by the removal is removed too.
+    by the removal is removed too. A name that leads outside ``out`` is never touched.
     """
     manifest = _read_manifest(out) if manifest is None else manifest
     names = [m for n in files for m in (sorted(k for k in manifest if k.startswith(n)) if n.endswith("/") else [n])]
     removed = []
-    for name in names:
+    for name in filter(lambda n: _inside(out, n), names):
         path = out / name
         if name in manifest and path.is_file() and _digest(path) == manifest[name]:
             path.unlink()
@@ -204,11 +264,17 @@ def _remove_empty(out: Path, folder: Path) -> None:
 
 
 def _read_manifest(out: Path) -> dict[str, str]:
+    """The manifest's entries, without any that lead outside ``out`` (each ignored with a warning, and dropped when
+    the manifest is next written): derive reads, hashes and removes only files inside ``out``."""
     try:
         data = json.loads((out / MANIFEST).read_text())
-        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
+    entries = {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    for name in [n for n in entries if not _inside(out, n)]:
+        print(f"derive: warning: {out / MANIFEST}: ignoring {name!r}, a path outside {out}", file=sys.stderr)
+        del entries[name]
+    return entries
 
 
 def _write_manifest(out: Path, manifest: dict[str, str]) -> None:

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from derive.core.errors import DeriveError
 from derive.core.model import Derivation, Kind
 
 # NOTE: amsmath allows one \label per line of an align, and the step label is already there. The conclusion's label
@@ -53,6 +54,39 @@ class Cited:
 def label_safe(name: str) -> str:
     """``name`` with only the characters a LaTeX label and an HTML id both take (letters, digits, ``._-``)."""
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name) or "x"
+
+
+class LabelClash(DeriveError, ValueError):
+    """Two names that differ become the same label once made label-safe (``loss a`` and ``loss-a``): one page,
+    anchor or ``\\label`` would silently take the other's place, so derive refuses them and asks for a rename."""
+
+
+def check_labels(derivations: Iterable[Derivation]) -> None:
+    """Refuse derivations whose labels clash once made label-safe: two derivations' names (their conclusions,
+    sections and HTML pages), or two steps' names in one derivation (their lines' anchors), or a step label that
+    is another derivation's section label (``sec:<step>`` in a derivation named ``sec``).
+
+    The labels stay what they were (links into committed write-ups keep working); a clash is an error naming both.
+
+    Raises:
+        LabelClash: naming both owners and the label they share.
+    """
+    owners: dict[str, str] = {}
+
+    def claim(label: str, owner: str) -> None:
+        other = owners.setdefault(label, owner)
+        if other != owner:
+            raise LabelClash(
+                f"{other} and {owner} both get the label {label!r} (a label keeps only letters, digits and ._-, "
+                "so their pages, anchors or LaTeX labels would be one and the same); rename one of them"
+            )
+
+    for d in derivations:
+        this = f"derivation {d.name!r}"
+        claim(conclusion_label(d), this)
+        claim(section_label(d), this)
+        for step in d.steps:
+            claim(f"{label_safe(d.name)}:{label_safe(step.name)}", f"step {step.name!r} of {this}")
 
 
 def section_label(d: Derivation) -> str:

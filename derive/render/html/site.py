@@ -40,12 +40,14 @@ def render_site(checked: Sequence[Checked], title: str, notation=None) -> dict[s
     """The site of ``checked`` (``(derivation, results)`` pairs, in the order given): HTML by file name.
 
     Raises:
-        ValueError: if there are no derivations, or two share a name (their pages and anchors would clash).
+        ValueError: if there are no derivations, or two share a name, or two names would share a page or an anchor
+            once made label-safe (:class:`~derive.render.links.LabelClash`, naming both).
     """
     check_names(checked)
     derivations = [d for d, _ in checked]
+    links.check_labels(derivations)
     known = links.library(derivations)
-    pages = {d.name: page_name(d.name) for d in derivations}
+    pages = _pages(derivations)
     edges = links.edges(derivations)
     chains = {}
     for d, results in checked:  # NOTE: built once (it is the costly part) and shown on every page that needs it
@@ -65,6 +67,23 @@ def render_site(checked: Sequence[Checked], title: str, notation=None) -> dict[s
     if edges:
         site[GRAPH] = frame(DEPENDENCIES, _graph(derivations, edges, notation, pages), title, nav)
     return site
+
+
+def _pages(derivations: Sequence[Derivation]) -> dict[str, str]:
+    """Each derivation's page by its name; two that would share one are refused, even where only the case differs
+    (``Loss.html`` and ``loss.html`` are one file on macOS and Windows) or a fixed page's renaming meets a name
+    (``index`` gets ``derivation-index.html``, the page of ``derivation-index``)."""
+    pages: dict[str, str] = {}
+    taken: dict[str, str] = {}
+    for d in derivations:
+        page = pages[d.name] = page_name(d.name)
+        other = taken.setdefault(page.casefold(), d.name)
+        if other != d.name:
+            raise links.LabelClash(
+                f"derivation {other!r} and derivation {d.name!r} would both have the page {page!r} of the HTML "
+                "site; rename one of them"
+            )
+    return pages
 
 
 def counts(evidences: Sequence[Evidence]) -> dict[Evidence, int]:
