@@ -165,3 +165,13 @@ def test_distinct_labels_pass_and_keep_their_names(tmp_path):
     for report in reports:
         write_outputs(report, tmp_path, pdf=False)
     assert r"\label{loss-a:take-logs}" in (tmp_path / "loss-a-fragment.tex").read_text()
+
+
+def test_the_model_refuses_an_unsafe_name_where_the_derivation_is_made():
+    """The error points at the author's line, before anything is checked or written."""
+    import sympy as sp
+
+    from derive import Context, Derivation
+
+    with pytest.raises(ModelError, match=r"test_build_paths\.py:\d+: derivation name '\.\./\.\./evil' cannot"):
+        Derivation("t", Context(), start=sp.Symbol("x"), name="../../evil")

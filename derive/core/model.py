@@ -110,6 +110,11 @@ class Step:
         return {**self.__dict__, "cited": (), "owner": None}
 
 
+#: What a derivation's name may not hold: it names the write-ups' files (``<name>.tex``) and a slug of the title
+#: never has these; a path separator or a leading dot would write outside the output folder (derive.entry.build).
+UNSAFE_NAME = re.compile(r'[/\\<>:"|?*\x00-\x1f\x7f]|^\.|^$')
+
+
 @dataclass(repr=False)
 class Derivation:
     """A titled chain ``subject = start = … ``, built step by step by a derivation module.
@@ -140,6 +145,11 @@ class Derivation:
         if not self.name:
             self.name = _slug(self.title)
         where = "{}:{}".format(*location.caller())
+        if not isinstance(self.name, str) or UNSAFE_NAME.search(self.name):
+            raise ModelError(
+                f"{where}: derivation name {self.name!r} cannot name its files: it may not be empty, start with '.', "
+                """or hold '/', '\\', ':', '<', '>', '"', '|', '?', '*' or a control character"""
+            )
         # every name used so far, to refuse namesakes and look-alikes as steps are added (derive.core.names); an
         # attribute, not a field, so that copies (dataclasses.replace) and comparisons never see it
         self._names = names.Names(self.context)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from pathlib import Path
 
 from derive.core.atomic import write_atomic
 from derive.core.errors import DeriveError, ModelError
+from derive.core.model import UNSAFE_NAME
 from derive.run.check import DerivationReport
 
 MANIFEST = ".derive-manifest.json"
@@ -47,7 +47,6 @@ def output_names(name: str) -> dict[str, str]:
 
 #: What a derivation's name may not hold: a path separator, a character no portable file name takes, a control
 #: character; nor may it start with a dot (``..``, a hidden file, derive's own ``.derive-manifest.json``).
-_UNSAFE = re.compile(r'[/\\<>:"|?*\x00-\x1f\x7f]|^\.|^$')
 
 
 def check_name(name: str) -> None:
@@ -58,7 +57,7 @@ def check_name(name: str) -> None:
     Raises:
         ModelError: naming the derivation and what is wrong with its name.
     """
-    if not isinstance(name, str) or _UNSAFE.search(name):
+    if not isinstance(name, str) or UNSAFE_NAME.search(name):
         raise ModelError(
             f"derivation name {name!r} cannot name its files: it may not be empty, start with '.', or hold '/', "
             """'\\', ':', '<', '>', '"', '|', '?', '*' or a control character"""
