@@ -410,8 +410,8 @@ def test_renaming_a_symbol_no_derivation_has_is_bad_input_listing_what_can_be_re
     assert main(args) == ExitCode.BAD_INPUT
     captured = capsys.readouterr()
     assert (
-        "derive: error: --rename zz=\\alpha: no derivation being built has a symbol 'zz'; "
-        "the symbols that can be renamed: i, K, k, N, n, p, q, theta, x\n"
+        "derive: error: --rename zz=\\alpha: no derivation being built has a symbol or function 'zz'; "
+        "the names that can be renamed: H, i, K, k, L, N, n, p, q, theta, x\n"
     ) in captured.err
     assert captured.out == ""  # nothing was checked
 
