@@ -30,9 +30,9 @@ from derive.render import base, links
 from derive.render.chain import Line, build
 from derive.render.graph import dependency_page
 from derive.render.latex import PREAMBLE, render_fragment
-from derive.render.links import section_label
+from derive.render.links import check_labels, section_label
 from derive.render.style import Notation, for_derivation, using
-from derive.render.text import MATH_UNICODE, escape_latex, latex_text, paragraphs
+from derive.render.text import MATH_UNICODE, escape_latex, latex_text, paragraphs, plain_text
 
 #: The title of the notes made from the bundled derivations.
 TITLE = "Negative log-likelihood and cross-entropy: machine-checked derivations"
@@ -98,22 +98,25 @@ def render_notes(checked: Sequence[Checked], title: str = TITLE, notation: Notat
 
 
 def check_names(checked: Sequence[Checked]) -> None:
-    """Raise ``ValueError`` when there is nothing to show or two derivations share a name."""
+    """Raise ``ValueError`` when there is nothing to show or two derivations share a name or a label
+    (:class:`derive.render.links.LabelClash` is a ``ValueError``)."""
     if not checked:
         raise ValueError("no derivations to write up")
     names = [d.name for d, _ in checked]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise ValueError(f"derivation names must be unique in one document; repeated: {', '.join(twice)}")
+    check_labels([d for d, _ in checked])  # names that differ but give one label ("loss a", "loss-a")
 
 
 _ASCII = {"‖": "||", "≤": "<=", "≥": ">=", "≠": "!=", "−": "-", "·": "*", "×": "x", "…": "..."}
 
 
 def pdf_text(text: str) -> str:
-    """``text`` for a PDF string (bookmarks, metadata): plain ASCII, no math (``ŷ`` → ``y``, ``θ`` → ``theta``)."""
+    """``text`` for a PDF string (bookmarks, metadata): plain ASCII, no math (``ŷ`` → ``y``, ``θ`` → ``theta``,
+    ``$\\sigma > 0$`` → ``sigma > 0``)."""
     out = []
-    for ch in text:
+    for ch in plain_text(text):
         plain = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
         command = MATH_UNICODE.get(ch, "")
         if ch in _ASCII:

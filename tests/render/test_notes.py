@@ -221,3 +221,20 @@ def test_notation_reaches_every_line(derivation, results):
     )
     assert r"\log" in plain and r"\ln" not in plain
     assert r"\ln" in renamed and renamed.count(r"\ln") >= plain.count(r"\log") // 2
+
+
+def test_names_that_give_one_label_are_refused_by_the_notes_themselves(derivation, results):
+    """``loss a`` and ``loss-a`` are two names but one label: render_notes (not only derive build) refuses them."""
+    from derive.render.links import LabelClash
+
+    one = dataclasses.replace(derivation, name="loss a")
+    other = dataclasses.replace(derivation, name="loss-a")
+    with pytest.raises(LabelClash, match="loss"):
+        render_notes([(one, results), (other, results)])
+
+
+def test_pdf_strings_carry_a_titles_math_as_plain_text():
+    """Bookmarks and the PDF's title are plain text: ``$\\sigma > 0$`` is ``sigma > 0``, never raw TeX."""
+    from derive.render.notes import pdf_text
+
+    assert pdf_text(r"The bound $\sigma > 0$ for D_KL(p ‖ q)") == r"The bound sigma > 0 for D\_KL(p || q)"
