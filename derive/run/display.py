@@ -7,16 +7,28 @@ derivation's module a second time under ``sympy.core.parameters.evaluate(False)`
 matches its derivations by name and their steps by name.
 
 A display form is used only when :func:`rebuild`, which evaluates it again bottom-up, gives an expression
-structurally equal (``==``) to the checked one; otherwise the checked expression is shown. So what a write-up shows
-is, once evaluated, exactly what was checked. A derivation without a source file (a notebook's, the
-``derive.verify`` API's) and a module that fails under ``evaluate(False)`` show their checked forms.
+structurally equal (``==``) to the checked one, and it names no symbol, function or number the checked expression
+lacks (``k*x - x*k`` with a random ``k`` is checked as ``0``: its ``k`` was never seen); otherwise the checked
+expression is shown. A class the second run made anew (a factory's, one defined in the module) counts as the checked
+class of the same definition only when exactly one checked class has that definition, and the form handed out is
+printed with the checked classes (a helper that numbers its constants by a counter makes ``c_2`` in the second run
+where the checker saw ``c_1``: ``c_1`` is printed). So what a write-up shows is, once evaluated, exactly what was
+checked. A derivation without a source file (a notebook's, the ``derive.verify`` API's) and a module that fails under
+``evaluate(False)`` show their checked forms.
+
+The second run executes the module's top level again: its prints are silenced, ``Derivation.check`` does nothing
+(returns None) during it, and it gets :data:`DISPLAY_TIMEOUT` seconds (module-level ``expand``/``simplify`` can be
+slow or endless without evaluation); past that, the module's forms are shown as checked and a note on stderr says
+so, once per module. Side effects of the module (files it writes, data it fetches) happen twice per build.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib
 import importlib.util
+import io
 import itertools
 import sys
 from collections.abc import Callable
@@ -24,16 +36,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sympy as sp
-from sympy.core.function import UndefinedFunction
 from sympy.core.parameters import evaluate
 
 from derive.core import hooks
 from derive.core.model import Derivation, Step
-from derive.run.loader import IMPORT_TIMEOUT, _deadline, _ImportTimeout
+from derive.run.display_check import Vocabulary, as_checked, faithful, rebuild
+from derive.run.loader import _deadline, _ImportTimeout
 
 # NOTE: libraries import submodules lazily; one imported during the throw-away run stays (dropping it would give a
 # second copy of its classes). A new module of any other package is dropped: it was built without evaluation.
 _LIBRARIES = ("sympy", "mpmath", "numpy", "latexify")
+
+# NOTE: the second run only changes how the write-ups look: a third of the first run's import limit.
+DISPLAY_TIMEOUT = 10.0
+
+__all__ = ["DISPLAY_TIMEOUT", "Shown", "StepForms", "Vocabulary", "as_checked", "faithful", "rebuild", "shown"]
 
 
 @dataclass(frozen=True)
@@ -87,10 +104,18 @@ def shown(derivation: Derivation) -> Shown:
 
 def _shown(derivation: Derivation, written: Derivation | None) -> Shown:
     fallbacks: list[str] = []
+    ctx = derivation.context
+    vocabulary = Vocabulary(
+        derivation.start,
+        derivation.subject,
+        *[e for d in ctx.definitions for e in (d.lhs, d.rhs)],
+        *[e for s in derivation.steps for e in (s.expr, s.lhs, s.claim_lhs, *(x for p in s.values for x in p))],
+    )
 
     def choose(what: str, checked, display):
-        if display is not None and faithful(display, checked):
-            return display
+        form = as_checked(display, checked, vocabulary) if display is not None else None
+        if form is not None:
+            return form
         fallbacks.append(what)
         return checked
 
@@ -123,74 +148,6 @@ def _shown(derivation: Derivation, written: Derivation | None) -> Shown:
         lhs = choose(f"definition {d.name}", d.lhs, twin.lhs if twin else None)
         definitions[d.name] = (lhs, choose(f"definition {d.name}", d.rhs, twin.rhs if twin else None))
     return Shown(start, subject, steps, tuple(dict.fromkeys(fallbacks)), written is not None, definitions)
-
-
-# -- the check: a display form evaluates to the checked expression --------------------------------------------------
-def faithful(display: sp.Basic, checked: sp.Basic) -> bool:
-    """Whether ``display``, evaluated again (:func:`rebuild`), is structurally equal to ``checked``."""
-    try:
-        return rebuild(display, checked) == checked
-    except Exception:  # noqa: BLE001 - a form that cannot be rebuilt is not shown
-        return False
-
-
-def rebuild(display: sp.Basic, checked: sp.Basic) -> sp.Basic:
-    """``display`` with evaluation on: bottom-up ``func(*rebuilt args)``.
-
-    Two exceptions keep the test exact rather than loose: a node that, rebuilt without evaluation, is a subtree of
-    ``checked`` stays so (the author built it unevaluated on purpose, ``Add(log(x), -1, 1, evaluate=False)``, and
-    the checker saw it so); and a class the second run made anew (``conditional("p", given=theta)`` makes a class
-    per call, a class defined in the module is defined again) is the checked expression's class of the same name
-    and definition.
-    """
-    nodes = [node for node in sp.preorder_traversal(checked)]
-    classes = {_class_key(node.func): node.func for node in nodes if _composite(node)}
-    subtrees = {_skeleton(node): node for node in nodes}
-
-    def walk(node: sp.Basic) -> sp.Basic:
-        known = subtrees.get(_skeleton(node))
-        if known is not None or not _composite(node):
-            return known if known is not None else node
-        func = classes.get(_class_key(node.func), node.func)
-        args = [walk(a) for a in node.args]
-        built = func(*args)
-        if _skeleton(built) not in subtrees:  # the author may have built this node unevaluated on purpose
-            with evaluate(False):
-                unevaluated = func(*args)
-            if _skeleton(unevaluated) in subtrees:
-                return unevaluated
-        return built
-
-    return walk(display)
-
-
-def _composite(node: object) -> bool:
-    """Whether ``node`` is rebuilt from its class and arguments (a function of no arguments is too)."""
-    return isinstance(node, sp.Basic) and (bool(node.args) or isinstance(node, sp.Function))
-
-
-def _skeleton(node: sp.Basic) -> object:
-    """A hashable form of ``node`` that identifies classes by :func:`_class_key`, not by identity."""
-    if not _composite(node):
-        return node
-    return (_class_key(node.func), tuple(_skeleton(a) for a in node.args))
-
-
-def _class_key(func: object) -> object:
-    """``func`` itself for SymPy's classes and undefined functions (equal by name); for any other class, its name,
-    bases and the values of its own public attributes, so that a class made again is recognised."""
-    if not isinstance(func, type) or isinstance(func, UndefinedFunction) or func.__module__.startswith("sympy."):
-        return func
-    own = []
-    for name, value in sorted(vars(func).items()):
-        if name.startswith("_") or name.startswith("is_") or name == "default_assumptions":
-            continue
-        if callable(value):
-            code = getattr(value, "__code__", None)
-            own.append((name, (code.co_code, repr(code.co_consts)) if code else repr(value)))
-        else:
-            own.append((name, sp.srepr(value) if isinstance(value, sp.Basic) else repr(value)))
-    return ("class", func.__qualname__, tuple(b.__qualname__ for b in func.__mro__[1:]), tuple(own))
 
 
 # -- the second run ----------------------------------------------------------------------------------------------
@@ -229,10 +186,19 @@ def _run_unevaluated(path: Path) -> dict[str, Derivation]:
     module = importlib.util.module_from_spec(spec)
     before = set(sys.modules)
     sys.modules[name] = module
+    quiet = io.StringIO()
     try:
-        with _unchecked_references(), _deadline(IMPORT_TIMEOUT), evaluate(False):
-            spec.loader.exec_module(module)
-    except (Exception, SystemExit, _ImportTimeout):  # noqa: BLE001 - the write-ups then show the checked forms
+        with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet), _unchecked_references():
+            with _deadline(DISPLAY_TIMEOUT), evaluate(False):
+                spec.loader.exec_module(module)
+    except _ImportTimeout:
+        print(
+            f"derive: note: {_shown_path(path)}: shown as checked (SymPy's order), its second run without evaluation"
+            f" took over {DISPLAY_TIMEOUT:g} s",
+            file=sys.stderr,
+        )
+        return {}
+    except (Exception, SystemExit):  # noqa: BLE001 - the write-ups then show the checked forms
         pass
     finally:
         for new in set(sys.modules) - before:
@@ -272,12 +238,22 @@ def _import_services() -> None:
     importlib.import_module("derive.checks.code")
 
 
+def _shown_path(path: Path) -> str:
+    """``path`` relative to the working directory when inside it (``proofs/x.py``), else as given."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 class _unchecked_references:
-    """While the module runs again, ``reference(...)`` records its function without validating it: the check of
-    the code is the checker's (it ran on the checked derivation), and it cannot run without evaluation."""
+    """While the module runs again, ``reference(...)`` records its function without validating it, and
+    ``Derivation.check`` does nothing (returns None): the checks are the checker's (they ran on the checked
+    derivation), and they cannot run without evaluation (a module-level ``d.check()``, a notebook habit, would
+    otherwise check everything again with evaluation off)."""
 
     def __enter__(self) -> None:
-        self.previous: Callable | None = hooks._PROVIDERS.get("reference")
+        self.previous: dict[str, Callable | None] = {h: hooks._PROVIDERS.get(h) for h in ("reference", "check")}
 
         def record(function, args, formula, ctx):
             from derive.checks.code import Reference
@@ -285,7 +261,11 @@ class _unchecked_references:
             return Reference(function, tuple(args))
 
         hooks.provide("reference", record)
+        hooks.provide("check", lambda *args, **kwargs: None)
 
     def __exit__(self, *exc) -> None:
-        if self.previous is not None:
-            hooks.provide("reference", self.previous)
+        for hook, previous in self.previous.items():
+            if previous is not None:
+                hooks.provide(hook, previous)
+            else:
+                hooks._PROVIDERS.pop(hook, None)

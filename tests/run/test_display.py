@@ -10,6 +10,7 @@ import pytest
 import sympy as sp
 
 from derive.render import chain
+from derive.render.printer import to_latex
 from derive.run import display, loader
 from derive.run.display import faithful, rebuild, shown
 
@@ -143,7 +144,80 @@ def test_a_module_that_exits_or_loops_without_evaluation_stops_nothing(tmp_path,
     stop = 'd.step(y + x, "commute", name="s")\nif not global_parameters.evaluate:\n    raise SystemExit\n'
     d = _module(tmp_path, stop)
     assert shown(d).written  # its derivation is used as far as it got
-    monkeypatch.setattr(display, "IMPORT_TIMEOUT", 0.5)
+    monkeypatch.setattr(display, "DISPLAY_TIMEOUT", 0.5)
     loop = 'd.step(y + x, "commute", name="s")\nwhile not global_parameters.evaluate:\n    pass\n'
     d = _module(tmp_path, loop)
-    assert display._written(d.source)["d"].steps[0].name == "s"  # stopped after half a second
+    assert display._written(d.source) == {}  # stopped after half a second: shown as checked
+
+
+def test_a_look_alike_class_is_printed_as_the_checked_one(tmp_path, monkeypatch):
+    """A helper that numbers its constants by a counter gives c_2 in the second run where the checker saw c_1."""
+    helper = """
+        import itertools
+        import sympy as sp
+        _counter = itertools.count(1)
+        def fresh():
+            tex = f"c_{{{next(_counter)}}}"
+            class Const(sp.Function):
+                nargs = 0
+                def _latex(self, printer, exp=None):
+                    return tex
+            return Const()
+    """
+    (tmp_path / "consts_h.py").write_text(textwrap.dedent(helper), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "consts_h", raising=False)
+    d = _module(tmp_path, 'from consts_h import fresh\nc = fresh()\nd.step(x + c, "as is", name="s")\n')
+    assert "c_{1}" in to_latex(d.steps[0].expr)
+    assert display._written(d.source)["d"].steps[0].expr.has(sp.Function)  # the second run made c_2
+    lines = chain.build(d).lines
+    assert "c_{2}" not in lines[0].rhs and "c_{1}" in lines[0].rhs
+
+
+def test_two_look_alike_classes_in_the_checked_expression_are_each_only_themselves():
+    def const(tex):
+        class Const(sp.Function):
+            nargs = 0
+
+            def _latex(self, printer, exp=None):
+                return tex
+
+        return Const()
+
+    c1, c2, c3 = const("c_1"), const("c_2"), const("c_3")
+    assert faithful(c1 + c2, c1 + c2)
+    assert not faithful(c3 + c2, c1 + c2)
+    x = sp.Symbol("x")
+    assert to_latex(display.as_checked(x + c2, x + c1)) == "x + c_1"  # one look-alike: printed as the checked one
+
+
+def test_a_name_that_cancels_out_was_not_checked_and_falls_back(tmp_path):
+    x, k = sp.symbols("x k")
+    with sp.core.parameters.evaluate(False):
+        cancelling = k * x - x * k
+        numbers = sp.Rational(673360, 7) * x - x * sp.Rational(673360, 7)
+        halves = x / 2
+    assert not faithful(cancelling, sp.S.Zero) and not faithful(numbers, sp.S.Zero)
+    assert faithful(halves, x / 2)
+    d = _module(tmp_path, 'k = Symbol("k")\nd.step(k*x - x*k + y, "cancel", name="s")\n')
+    assert shown(d).fallbacks == ("s.expr",)
+    assert "k" not in chain.build(d).lines[0].rhs
+
+
+def test_the_second_run_is_silent_checks_nothing_and_says_when_it_is_too_slow(tmp_path, monkeypatch, capsys):
+    calls = []
+    monkeypatch.setitem(display.hooks._PROVIDERS, "check", lambda *a, **k: calls.append(1))
+    body = 'print("SIDE EFFECT")\nd.step(y + x, "commute", name="s")\nd.check()\n'
+    d = _module(tmp_path, body)
+    capsys.readouterr()
+    calls.clear()
+    assert shown(d).written and not shown(d).fallbacks
+    assert calls == []  # d.check() did nothing in the second run
+    assert "SIDE EFFECT" not in capsys.readouterr().out
+    monkeypatch.setattr(display, "DISPLAY_TIMEOUT", 0.5)
+    d = _module(tmp_path, 'd.step(y + x, "commute", name="s")\nwhile not global_parameters.evaluate:\n    pass\n')
+    assert display._written(d.source) == {}
+    err = capsys.readouterr().err
+    assert "derive: note: " in err and "mod.py: shown as checked (SymPy's order)" in err and "over 0.5 s" in err
+    display._written(d.source)
+    assert capsys.readouterr().err == ""  # once per module
