@@ -42,6 +42,10 @@ from derive.render.style import current, head_name
 _ENDS_WITH_NUMBER = re.compile(r"[0-9][} ]*$")
 _STARTS_WITH_NUMBER = re.compile(r"(\d|\\frac{\d+}{\d+})")
 
+# NOTE: an operator that applies to everything after it unless bracketed: last in a product, bracketed before
+# another factor (``\frac{d}{dx} f(x) x`` would read as the derivative of ``x f(x)``).
+_OPERATORS = (sp.Sum, sp.Product, sp.Integral, sp.Derivative, sp.Limit, sp.Subs)
+
 # Rank of a factor in a printed product: numbers, symbols, brackets, function applications, sums/products.
 NUMBER, SYMBOL, BRACKET, FUNCTION, BIG_OPERATOR = range(5)
 
@@ -53,7 +57,7 @@ def factor_rank(factor: sp.Basic) -> int:
         return NUMBER
     if isinstance(base, (sp.Symbol, sp.Indexed, sp.IndexedBase, sp.exp)):  # exp prints as a power e^{x}
         return SYMBOL
-    if isinstance(base, (sp.Sum, sp.Product, sp.Integral)):
+    if isinstance(base, _OPERATORS):
         return BIG_OPERATOR
     if isinstance(base, Expectation):  # brings its own brackets, like a function application
         return FUNCTION
@@ -75,11 +79,9 @@ class DerivePrinter(LatexPrinter):
         tex = ""
         for n, term in enumerate(_terms(expr)):
             positive = written_minus(term) if n else None
-            if positive is not None:
-                body = self._print(positive)
-                tex += rf" - \left({body}\right)" if positive.is_Add else f" - {body}"
-            else:
-                tex += (" + " if n else "") + self._print(term)
+            sign, term = (" - ", positive) if positive is not None else (" + " if n else "", term)
+            body = self._print(term)  # SymPy's test, as in its _print_Add: a sum, a relation, a Mod is bracketed
+            tex += sign + (rf"\left({body}\right)" if self._needs_add_brackets(term) else body)
         return tex
 
     def _written_Mul(self, expr: sp.Mul) -> str:
@@ -88,7 +90,7 @@ class DerivePrinter(LatexPrinter):
         positive = written_minus(expr)
         if positive is not None:
             body = self._print(positive)
-            return rf"- \left({body}\right)" if positive.is_Add else f"- {body}"
+            return rf"- \left({body}\right)" if self._needs_add_brackets(positive) else f"- {body}"
         factors = _flat(expr.args) if expr.is_Mul else [expr]  # SymPy prints x**-1 as a product too
         if len(factors) > 1 and factors[0] is sp.S.One:
             factors = factors[1:]
@@ -139,7 +141,7 @@ class DerivePrinter(LatexPrinter):
         if expr.could_extract_minus_sign():
             positive = -expr
             body = self._print(positive)
-            return rf"- \left({body}\right)" if positive.is_Add else f"- {body}"
+            return rf"- \left({body}\right)" if self._needs_add_brackets(positive) else f"- {body}"
         numer, denom = fraction(expr, exact=True)
         if denom is sp.S.One:
             return self._product(self._factors(expr))
@@ -166,13 +168,25 @@ class DerivePrinter(LatexPrinter):
         tex = last = ""
         for n, factor in enumerate(factors):
             term = self._print(factor)
-            if self._needs_mul_brackets(factor, first=n == 0 and not after_fraction, last=n == len(factors) - 1):
+            last_one = n == len(factors) - 1
+            if self._needs_mul_brackets(factor, first=n == 0 and not after_fraction, last=last_one) or (
+                not last_one and isinstance(factor, _OPERATORS)  # SymPy's test lacks Derivative, Limit, Subs
+            ):
                 term = rf"\left({term}\right)"
             if tex:
                 between_numbers = _ENDS_WITH_NUMBER.search(last) and _STARTS_WITH_NUMBER.match(term)
                 tex += numbersep if between_numbers else separator
             tex += term
             last = term
+        return tex
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        """SymPy's, with a product bracketed: ``\\frac{d}{dx}\\left(x f(x)\\right)``, never ``\\frac{d}{dx} x f(x)``,
+        which reads as well as a derivative times ``x``."""
+        tex = super()._print_Derivative(expr)
+        body = self._print(expr.expr)
+        if expr.expr.is_Mul and tex.endswith(" " + body):
+            return tex[: -len(body) - 1] + rf"\left({body}\right)"
         return tex
 
     # -- functions ----------------------------------------------------------------------------------------------

@@ -180,3 +180,48 @@ def test_as_written_is_off_by_default_and_an_unknown_setting_is_refused():
     assert to_latex(typed) != to_latex(typed, as_written=True) == r"p_{i} q_{i} - N"
     with pytest.raises(TypeError):
         to_latex(typed, as_writen=True)
+
+
+_a, _b, _c, _t = sp.symbols("a b c t")
+_f, _g = sp.Function("f"), sp.Function("g")
+
+
+@pytest.mark.parametrize(
+    ("build", "written", "checked"),
+    [
+        # a Mod in a sum keeps its brackets (SymPy's _needs_add_brackets), first, last or after a minus sign
+        (lambda: sp.Mod(_a, _b) + _c, r"\left(a \bmod b\right) + c", r"c + \left(a \bmod b\right)"),
+        (lambda: _c + sp.Mod(_a, _b), r"c + \left(a \bmod b\right)", r"c + \left(a \bmod b\right)"),
+        (lambda: _c - sp.Mod(_a, _b), r"c - \left(a \bmod b\right)", r"c - \left(a \bmod b\right)"),
+        (lambda: -sp.Mod(_a, _b), r"- \left(a \bmod b\right)", r"- \left(a \bmod b\right)"),
+        # a derivative, a limit, an integral times a factor never reads as the operator applied to the product
+        (
+            lambda: sp.Derivative(_f(_t), _t) * _t,
+            r"\left(\frac{d}{d t} f(t)\right) t",
+            r"t \frac{d}{d t} f(t)",
+        ),
+        (
+            lambda: sp.Derivative(_f(_t) * _t, _t),
+            r"\frac{d}{d t}\left(f(t) t\right)",
+            r"\frac{d}{d t}\left(t f(t)\right)",
+        ),
+        (
+            lambda: sp.Derivative(_f(_t), _t) * _g(_t),
+            r"\left(\frac{d}{d t} f(t)\right) g(t)",
+            r"g(t) \frac{d}{d t} f(t)",
+        ),
+        (
+            lambda: sp.Limit(_f(_t), _t, 0) * _g(_t),
+            r"\left(\lim_{t \to 0^+} f(t)\right) g(t)",
+            r"g(t) \lim_{t \to 0^+} f(t)",
+        ),
+        (
+            lambda: _a - sp.Derivative(_f(_t), _t) * _b,
+            r"a - \left(\frac{d}{d t} f(t)\right) b",
+            r"a - b \frac{d}{d t} f(t)",
+        ),
+    ],
+)
+def test_brackets_keep_the_reading_of_the_tree(build, written, checked):
+    assert to_latex(_typed(build), as_written=True) == written
+    assert to_latex(build()) == checked
