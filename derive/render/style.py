@@ -218,9 +218,10 @@ def _printed_expressions(derivation) -> list[sp.Basic]:
 
 
 def clashes(notation: Notation, derivation) -> list[tuple[str, str, str]]:
-    r"""``(renamed, other, latex)`` for each symbol ``notation`` renames to how another symbol of ``derivation``
-    prints (``q`` → ``\hat{y}`` beside ``yhat``): allowed, but the reader can no longer tell the two apart."""
-    names = symbol_names(derivation)
+    r"""``(renamed, other, latex)`` for each name ``notation`` renames to how another name of ``derivation`` prints
+    (``q`` → ``\hat{y}`` beside ``yhat``; ``f`` → ``g`` beside a function ``g``; every :func:`renameable_names`,
+    symbols, functions and operators alike): allowed, but the reader can no longer tell the two apart."""
+    names = renameable_names(derivation)
 
     def printed(name: str) -> str:
         tex = notation.symbols.get(name) or plain_symbol_latex(name)
@@ -240,16 +241,56 @@ def plain_symbol_latex(name: str) -> str:
     return LatexPrinter().doprint(sp.Symbol(name))
 
 
+# NOTE: what hand-written math leaves alone: the argument of a command that typesets text, a font or a label
+# (``\text{for a fixed } a``, ``\mathbb{E}``, ``D_{\mathrm{KL}}``), Euler's ``e^{...}``, the ``d`` of ``\frac{d}{dx}``
+# and of an integral's ``\, dx``.
+_KEPT_ARGUMENT = re.compile(
+    r"\\(?:text[a-z]*|mbox|math(?:rm|tt|bb|cal|frak|sf|bf|scr)|operatorname\*?|label|ref|eqref|begin|end)\s*"
+)
+_NOT_BEFORE = {"d": r"(?<!\\frac\{)(?<!\}\{)(?<!\\,)(?<!\\, )"}
+_NOT_AFTER = {"e": r"(?!\s*\^)"}
+
+
+def _kept_spans(latex: str) -> list[tuple[int, int]]:
+    """Where ``latex`` has a command's argument :func:`rename_math` must not touch (a brace group, or one
+    character after the command)."""
+    spans = []
+    for match in _KEPT_ARGUMENT.finditer(latex):
+        start = end = match.end()
+        if latex[start : start + 1] == "{":
+            depth = 0
+            for end in range(start, len(latex)):
+                depth += {"{": 1, "}": -1}.get(latex[end], 0)
+                if depth == 0:
+                    break
+            end += 1
+        elif start < len(latex):
+            end = start + 1
+        spans.append((match.start(), end))
+    return spans
+
+
 def rename_math(latex: str) -> str:
     r"""Hand-written LaTeX (a definition's text, math in prose) in the notation in force: renamed symbols and
-    ``\log`` → ``\ln``/``\log_{b}``. A name inside ``\mathtt{...}`` (code), ``\mathrm{...}`` or
-    ``\operatorname{...}`` (an operator already typeset, ``D_{\mathrm{KL}}``) is left as it is."""
+    ``\log`` → ``\ln``/``\log_{b}``. Only names standing as math identifiers are renamed: not inside the argument of
+    ``\text``, ``\mathtt`` (code), ``\mathrm``, ``\operatorname`` (an operator already typeset, ``D_{\mathrm{KL}}``),
+    ``\mathbb``, ``\mathcal`` and the like, nor inside a command's name, nor Euler's ``e`` of ``e^{x}`` nor the ``d``
+    of ``\frac{d}{dx}`` and ``\, dx``."""
     notation = current()
-    for name, tex in notation.symbols.items():
-        for form in {name, plain_symbol_latex(name)}:
-            pattern = r"(?<![A-Za-z\\])(?<!\\mathtt\{)(?<!\\mathrm\{)(?<!\\operatorname\{)" + re.escape(form)
-            pattern += r"(?![A-Za-z])"
-            latex = re.sub(pattern, lambda _m, t=tex: "{" + t + "}", latex)
-    if notation.log_command != r"\log":
-        latex = re.sub(r"\\log(?![A-Za-z_])", lambda _m: notation.log_command, latex)
-    return latex
+    spans = _kept_spans(latex)
+    pieces, at = [], 0
+    for start, end in spans:
+        pieces += [(latex[at:start], True), (latex[start:end], False)]
+        at = end
+    pieces.append((latex[at:], True))
+    out = []
+    for text, free in pieces:
+        for name, tex in notation.symbols.items() if free else ():
+            for form in {name, plain_symbol_latex(name)}:
+                pattern = r"(?<![A-Za-z\\])" + _NOT_BEFORE.get(form, "") + re.escape(form)
+                pattern += r"(?![A-Za-z])" + _NOT_AFTER.get(form, "")
+                text = re.sub(pattern, lambda _m, t=tex: "{" + t + "}", text)
+        if free and notation.log_command != r"\log":
+            text = re.sub(r"\\log(?![A-Za-z_])", lambda _m: notation.log_command, text)
+        out.append(text)
+    return "".join(out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sympy as sp
 
 from derive.render.latex import render_document, render_fragment
 from derive.render.markdown import render_markdown
@@ -221,3 +222,36 @@ def test_a_pyproject_renames_functions_too(tmp_path, monkeypatch, capsys):
     assert main(["build", path.name, "--out", "out", "--no-pdf", "--no-notes"]) == 0
     assert r"\mathcal{N}(\mu, s)" in (tmp_path / "out" / "density-fragment.tex").read_text(encoding="utf-8")
     assert "warning" not in capsys.readouterr().err
+
+
+def test_a_rename_onto_a_function_or_symbol_is_a_clash_whatever_the_kinds():
+    from derive import Context, Derivation
+    from derive.render.style import clashes
+
+    t = sp.Symbol("x")
+    f, g = sp.Function("f"), sp.Function("g")
+    d = Derivation("F", Context(), start=f(t) - g(t), name="fg")
+    assert clashes(Notation(symbols={"f": "g"}), d) == [("f", "g", "g")]  # f(x) - g(x) would read g(x) - g(x)
+    assert clashes(Notation(symbols={"f": "x"}), d) == [("f", "x", "x")]
+    assert clashes(Notation(symbols={"g": "h"}), d) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (r"\text{for a fixed } a", r"\text{for a fixed } {\alpha}"),  # text stays text (it broke the compile)
+        (r"\textrm{a} + \mbox{a}", r"\textrm{a} + \mbox{a}"),
+        (r"\mathbb{E}\left[X\right] = E", r"\mathbb{E}\left[X\right] = {\mathcal{E}}"),  # the expectation's E
+        (r"\mathbb E[a]", r"\mathbb E[{\alpha}]"),
+        (r"\mathcal{E} + \operatorname{E}", r"\mathcal{E} + \operatorname{E}"),
+        (r"e^{x} + e", r"e^{x} + {\varepsilon}"),  # Euler's number, then the symbol e
+        (r"\frac{d}{d x} f + d", r"\frac{d}{d x} f + {\delta}"),  # the derivative's d, then the symbol d
+        (r"\frac{d^{2}}{d x^{2}} f", r"\frac{d^{2}}{d x^{2}} f"),
+        (r"\int f \, d x", r"\int f \, d x"),
+        (r"\alpha + \label{a}", r"\alpha + \label{a}"),
+    ],
+)
+def test_rename_leaves_text_fonts_and_constants_of_hand_written_math_alone(typed, expected):
+    renames = {"a": r"\alpha", "E": r"\mathcal{E}", "e": r"\varepsilon", "d": r"\delta"}
+    with using(Notation(symbols=renames)):
+        assert rename_math(typed) == expected
