@@ -167,8 +167,8 @@ class DerivePrinter(LatexPrinter):
         numbersep = self._settings["mul_symbol_latex_numbers"]
         tex = last = ""
         for n, factor in enumerate(factors):
-            term = self._print(factor)
             last_one = n == len(factors) - 1
+            term = self._print(factor) if last_one else self._before_more(factor)
             if self._needs_mul_brackets(factor, first=n == 0 and not after_fraction, last=last_one) or (
                 not last_one and isinstance(factor, _OPERATORS)  # SymPy's test lacks Derivative, Limit, Subs
             ):
@@ -179,6 +179,18 @@ class DerivePrinter(LatexPrinter):
             tex += term
             last = term
         return tex
+
+    def _before_more(self, factor: sp.Expr) -> str:
+        """A factor that other factors follow: a log keeps its parentheses (``\\log\\left(x\\right) b``, since
+        ``\\log x b`` reads as the log of ``x b``)."""
+        base = factor.base if isinstance(factor, sp.Pow) else factor
+        if not isinstance(base, sp.log):
+            return self._print(factor)
+        self._log_parentheses = True
+        try:
+            return self._print(factor)
+        finally:
+            self._log_parentheses = False
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         """SymPy's, with a product bracketed: ``\\frac{d}{dx}\\left(x f(x)\\right)``, never ``\\frac{d}{dx} x f(x)``,
@@ -197,9 +209,13 @@ class DerivePrinter(LatexPrinter):
         if exp is not None:
             name = rf"{name}^{{{exp}}}"
         arg = expr.args[0]
-        if _bare_argument(arg):
-            return f"{name} {self._print(arg)}"
-        return rf"{name}\left({self._print(arg)}\right)"
+        followed, self._log_parentheses = getattr(self, "_log_parentheses", False), False  # not for the argument's logs
+        try:
+            if _bare_argument(arg) and not followed:
+                return f"{name} {self._print(arg)}"
+            return rf"{name}\left({self._print(arg)}\right)"
+        finally:
+            self._log_parentheses = followed
 
     def _print(self, expr, **kwargs) -> str:
         """SymPy's dispatch; an operator that prints itself (``_latex``, derive.notation) with its head renamed

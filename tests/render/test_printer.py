@@ -35,7 +35,7 @@ P = conditional("p", given=theta)
         (N * sp.Sum(p[i] * sp.log(q[i]), (i, 1, K)), r"N \sum_{i=1}^{K} p_{i} \log q_{i}"),
         (sp.Sum(sp.log(q[i]) * p[i], (i, 1, K)), r"\sum_{i=1}^{K} p_{i} \log q_{i}"),
         (sp.log(q[i]) * 2 * N * p[i], r"2 N p_{i} \log q_{i}"),
-        (sp.Sum(q[i], (i, 1, K)) * sp.log(q[k]) * N, r"N \log q_{k} \sum_{i=1}^{K} q_{i}"),
+        (sp.Sum(q[i], (i, 1, K)) * sp.log(q[k]) * N, r"N \log\left(q_{k}\right) \sum_{i=1}^{K} q_{i}"),
         (N * (p[i] + q[i]) * sp.log(q[i]), r"N \left(p_{i} + q_{i}\right) \log q_{i}"),
         (2 * 3**N, r"2 \cdot 3^{N}"),
         # products print as written
@@ -225,3 +225,24 @@ _f, _g = sp.Function("f"), sp.Function("g")
 def test_brackets_keep_the_reading_of_the_tree(build, written, checked):
     assert to_latex(_typed(build), as_written=True) == written
     assert to_latex(build()) == checked
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("log(x)*b", r"\log\left(x\right) b"),  # \log x b reads as the log of x b
+        ("log(2)*x", r"\log\left(2\right) x"),
+        ("a - log(x)*b", r"a - \log\left(x\right) b"),
+        ("log(x)**2*y", r"\log^{2}\left(x\right) y"),
+        ("b*log(x)", r"b \log x"),  # last in the product: nothing to misread
+    ],
+)
+def test_a_log_followed_by_another_factor_keeps_its_parentheses(typed, expected):
+    """Found by review: as written, ``log(x)*b`` printed ``\\log x b``, which SymPy's own LaTeX parser reads as
+    log(x b)."""
+    from sympy.core.parameters import evaluate
+
+    names = {n: sp.Symbol(n) for n in ("x", "b", "a", "y")}
+    with evaluate(False):
+        expr = eval(typed, {"log": sp.log, **names})  # noqa: S307 - the test's own literals
+    assert DerivePrinter({"as_written": True}).doprint(expr) == expected
