@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import copy
 import importlib
 import importlib.util
 import io
@@ -92,7 +93,7 @@ def shown(derivation: Derivation) -> Shown:
 
     Remembered for the derivation as it is (its expressions and steps, its module's file) in this process, since
     every format of a build asks again."""
-    written = _written(derivation.source) if derivation.source else {}
+    written = _written(derivation.source, derivation.context) if derivation.source else {}
     key = (derivation.name, id(derivation.start), id(derivation.subject), tuple(map(id, derivation.steps)))
     remembered = _SHOWN.get(id(derivation))
     if remembered and remembered[1] == key and remembered[2] is written:
@@ -156,7 +157,7 @@ _SHOWN: dict[int, tuple[Derivation, tuple, dict, Shown]] = {}
 _RUNS = itertools.count()
 
 
-def _written(source: str) -> dict[str, Derivation]:
+def _written(source: str, context: object = None) -> dict[str, Derivation]:
     """The derivations of the module at ``source`` built under ``evaluate(False)``, by name (cached by the file's
     size and modification time); empty when the module cannot run so."""
     path = Path(source)
@@ -168,15 +169,19 @@ def _written(source: str) -> dict[str, Derivation]:
     cached = _CACHE.get(str(path))
     if cached is None or cached[0] != stamp:
         try:
-            cached = (stamp, _run_unevaluated(path))
+            cached = (stamp, _run_unevaluated(path, context))
         except Exception:  # noqa: BLE001 - never an error of the write-ups: they show the checked forms
             cached = (stamp, {})
         _CACHE[str(path)] = cached
     return cached[1]
 
 
-def _run_unevaluated(path: Path) -> dict[str, Derivation]:
-    """Execute the module at ``path`` as a new, throw-away module with evaluation off; its derivations by name."""
+def _run_unevaluated(path: Path, context: object = None) -> dict[str, Derivation]:
+    """Execute the module at ``path`` as a new, throw-away module with evaluation off; its derivations by name.
+
+    The contexts of the checked derivations (``context`` and every loaded one's) are restored after the run: a
+    context shared through a helper module is not made anew by it, and what the run declares on it (unevaluated
+    bounds, a note twice) must not reach the checked derivation's assumptions."""
     _import_dependencies(path)  # with evaluation on, so that no module the user's imports is built without it
     _import_services()
     name = f"_derive_display_{path.stem}_{next(_RUNS)}"
@@ -188,7 +193,12 @@ def _run_unevaluated(path: Path) -> dict[str, Derivation]:
     sys.modules[name] = module
     quiet = io.StringIO()
     try:
-        with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet), _unchecked_references():
+        with (
+            contextlib.redirect_stdout(quiet),
+            contextlib.redirect_stderr(quiet),
+            _unchecked_references(),
+            _kept(context),
+        ):
             with _deadline(DISPLAY_TIMEOUT), evaluate(False):
                 spec.loader.exec_module(module)
     except _ImportTimeout:
@@ -209,6 +219,24 @@ def _run_unevaluated(path: Path) -> dict[str, Derivation]:
         if isinstance(value, Derivation) and value.name not in found:
             found[value.name] = value
     return found
+
+
+@contextlib.contextmanager
+def _kept(context: object = None):
+    """Restore, after the block, the state of every checked derivation's context (containers copied: a context's
+    declarations replace entries, never change one in place)."""
+    from derive.run.loader import LOADED
+
+    contexts = {id(d.context): d.context for found in LOADED.values() for d in found}
+    if context is not None:
+        contexts[id(context)] = context
+    saved = {key: {name: copy.copy(value) for name, value in vars(c).items()} for key, c in contexts.items()}
+    try:
+        yield
+    finally:
+        for key, c in contexts.items():
+            vars(c).clear()
+            vars(c).update(saved[key])
 
 
 def _import_dependencies(path: Path) -> None:

@@ -221,3 +221,38 @@ def test_the_second_run_is_silent_checks_nothing_and_says_when_it_is_too_slow(tm
     assert "derive: note: " in err and "mod.py: shown as checked (SymPy's order)" in err and "over 0.5 s" in err
     display._written(d.source)
     assert capsys.readouterr().err == ""  # once per module
+
+
+def test_the_second_run_leaves_a_context_shared_through_a_helper_module_as_checked(tmp_path, monkeypatch):
+    """Found by review: a context made in the lecturer's helper module is not made anew by the second run, which
+    declared on it again (an unevaluated bound, a note twice): the Assumptions list then stated what the checker never
+    used. The checked derivation's context is restored after the run."""
+    from derive.render import base
+
+    (tmp_path / "common_ctx.py").write_text(
+        "from sympy import Symbol\nfrom derive import Context\nctx = Context()\nK = ctx.size('K')\n"
+        "m = Symbol('m', real=True)\n"
+    )
+    (tmp_path / "runs_counter.py").write_text("RUNS = [0]\n")
+    (tmp_path / "uses.py").write_text(
+        "from sympy import Symbol\nfrom derive import Derivation\nimport runs_counter\n"
+        "from common_ctx import ctx, K, m\n"
+        "runs_counter.RUNS[0] += 1\n"
+        "i = Symbol('i', integer=True)\n"
+        "z = ctx.real('z', index=(1, K), upper=m if runs_counter.RUNS[0] == 1 else m - 1)\n"
+        "ctx.assume('the logits are bounded')\n"
+        "d = Derivation('Bounded', ctx, start=z[i], name='bounded')\n"
+        "d.step(m, 'every z_i is at most m', relation='<=', name='bound')\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("common_ctx", "runs_counter"):
+        sys.modules.pop(name, None)
+    loaded = loader.load_module(tmp_path / "uses.py")
+    assert loaded.error is None, loaded.error
+    (d,) = loaded.derivations
+    before = base.assumptions(d)
+    shown(d)
+    after = base.assumptions(d)
+    assert after == before
+    assert any("m" in a for a in after) and not any("m - 1" in a for a in after)
+    assert sum("bounded" in note for note in d.context.notes) == 1
