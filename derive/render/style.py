@@ -60,7 +60,7 @@ class Notation:
         for name, tex in self.symbols.items():
             if not NAME.fullmatch(str(name)) or not isinstance(tex, str) or not tex.strip():
                 raise NotationError(f"notation: cannot rename {name!r} to {tex!r}; use a symbol name and LaTeX")
-            problem = latex_problem(tex)
+            problem = latex_problem(tex) or not_one_symbol(tex)
             if problem:
                 raise NotationError(f"notation: cannot rename {name!r} to '{tex}': {problem}")
         object.__setattr__(self, "symbols", dict(self.symbols))
@@ -75,7 +75,7 @@ class Notation:
         if not isinstance(symbols, Mapping):
             raise NotationError("[tool.derive.notation] symbols must be a table such as { q = '\\hat{y}' }")
         for name, tex in symbols.items():
-            problem = latex_problem(tex) if isinstance(tex, str) else None
+            problem = (latex_problem(tex) or not_one_symbol(tex)) if isinstance(tex, str) else None
             if problem:
                 raise NotationError(f"[tool.derive.notation] symbols: {name} = '{tex}': {problem}")
         return cls(dict(symbols), data.get("log", "log"), data.get("base"))
@@ -113,6 +113,24 @@ def latex_problem(tex: str) -> str | None:
         elif len(token) == 1:
             return f"an unescaped {token!r} would break the formula (write \\{token} for the character itself)"
     return "its braces do not balance (a '{' is never closed)" if depth else None
+
+
+def not_one_symbol(tex: str) -> str | None:
+    r"""Why ``tex`` cannot stand for one symbol (None when it can): outside braces it holds an operator or a
+    relation (``b + c`` would print ``2 b + c`` for ``2 a``), or it is a number (``2 \cdot 2``)."""
+    depth, outside = 0, []
+    for ch in re.sub(r"\\[A-Za-z]+|\\.", " ", tex):
+        depth += ch == "{"
+        depth -= ch == "}"
+        if depth == 0 and ch not in "{}":
+            outside.append(ch)
+    top = "".join(outside)
+    found = re.search(r"[-+=<>,;*/|!]", top)
+    if found:
+        return f"the {found[0]!r} makes it more than one symbol, and a rename stands for one symbol"
+    if re.fullmatch(r"\s*[0-9.]+\s*", tex):
+        return "a number is not a symbol"
+    return None
 
 
 DEFAULT = Notation()

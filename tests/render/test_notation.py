@@ -255,3 +255,17 @@ def test_rename_leaves_text_fonts_and_constants_of_hand_written_math_alone(typed
     renames = {"a": r"\alpha", "E": r"\mathcal{E}", "e": r"\varepsilon", "d": r"\delta"}
     with using(Notation(symbols=renames)):
         assert rename_math(typed) == expected
+
+
+@pytest.mark.parametrize("tex", ["b + c", "-b", "2", "a = b", "x, y"])
+def test_a_rename_must_stand_for_one_symbol(tex):
+    """Found by review: ``--rename 'a=b + c'`` printed ``2 b + c`` where ``2 (b + c)`` was checked."""
+    with pytest.raises(NotationError, match="cannot rename 'a'"):
+        Notation({"a": tex})
+    with pytest.raises(NotationError, match="symbols: a"):
+        Notation.from_config({"symbols": {"a": tex}})
+
+
+@pytest.mark.parametrize("tex", [r"\hat{y}", r"q_{i}", r"\mathcal{N}", r"D_{\mathrm{KL}}", r"x^{-1}", r"\sigma^{2}"])
+def test_one_symbol_however_decorated_is_a_rename(tex):
+    assert Notation({"a": tex}).symbols == {"a": tex}
