@@ -95,7 +95,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_check = sub.add_parser("check", help="verify every step and print a table (or JSON)")
     checking(p_check)
-    p_check.add_argument("--json", action="store_true", help="print a JSON report instead of the table")
+    p_check.add_argument(
+        "--format",
+        choices=["text", "json", "github"],
+        default="text",
+        help="text: the table (the default); json: a JSON report instead; github: GitHub Actions annotations at "
+        "each failing step's file and line, and the summary line",
+    )
+    p_check.add_argument(
+        "--json", dest="format", action="store_const", const="json", help="print a JSON report (--format json)"
+    )
     p_check.add_argument("-v", "--verbose", action="store_true", help="show the rules each proof used")
 
     p_mutate = sub.add_parser("mutate", help="plant mistakes in every step and report how many are caught")

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from derive.entry.settings import Settings, discover, find_pyproject
-from derive.render.report import Columns, Verbosity, step_notes
+from derive.render.report import Columns, Verbosity, github_annotations, step_notes
 from derive.render.text import plain_text
 from derive.run.loader import Loaded, display_path, load, load_module, module_files
 
@@ -300,9 +300,11 @@ def _record(recording: Recording, loaded: list, items: list, reports: list) -> N
 def cmd_check(args, settings: Settings) -> ExitCode:
     loaded, bad, recording = recall_or_load(args, settings)
     start = time.perf_counter()
-    reports, missing = check_all(args, settings, loaded, None if args.json else sys.stdout, recording)
+    reports, missing = check_all(args, settings, loaded, sys.stdout if args.format == "text" else None, recording)
     elapsed = time.perf_counter() - start
-    if args.json:
+    if args.format == "github":  # the annotations, then the summary line
+        sys.stdout.writelines(f"{line}\n" for line in github_annotations(reports, [i for i in loaded if i.error]))
+    if args.format == "json":
         json.dump(
             {
                 "derivations": [r.to_json() for r in reports],

@@ -13,13 +13,16 @@ say the same things the same way:
   the source that made it, the claim as text, the evidence required and why, why the rules did not prove it, the
   counterexample or a replay command (:func:`failure_text`; the pytest plugin).
 
-The replay command of a step is :func:`derive.core.evidence.replay_command`.
+The replay command of a step is :func:`derive.core.evidence.replay_command`. :func:`github_annotations` words
+the same failures as GitHub Actions workflow commands (``derive check --format github``).
 """
 
 from __future__ import annotations
 
 import ast
 import enum
+import os
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -214,3 +217,51 @@ def source_lines(step: Step, limit: int = 12) -> list[str]:
     if last < (stmt.end_lineno or last):
         out.append("        ...")
     return out
+
+
+# -- GitHub Actions annotations ------------------------------------------------------------------------------------
+def github_annotations(reports: Iterable, errors: Iterable = ()) -> list[str]:
+    """One GitHub Actions workflow command per failure, shown by GitHub at the step's file and line: ``::error`` for
+    a refuted step (its counterexample in the message) or an engine inconsistency, ``::warning`` for a step short of
+    what it declared (undecided or numeric below its ``allow=``), and ``::error`` for each module that failed to load
+    (``errors``: objects with ``path`` and ``error``, as :class:`derive.run.loader.Loaded`)."""
+    out = []
+    for error in errors:
+        match = re.search(r"\bline (\d+)\b", str(error.error))  # the loader says where an import failed
+        out.append(_command("error", str(error.error), file=error.path, line=match and match[1]))
+    for report in reports:
+        name = report.derivation.name
+        for step, result in zip(report.derivation.steps, report.results, strict=True):
+            if result.evidence.satisfies(step.allow) and not result.inconsistent:
+                continue
+            file, _, line = step.where.rpartition(":")  # a recalled step (derive.run.module_cache) keeps only this
+            at = {"file": file, "line": line} if line.isdigit() else {}
+            if result.inconsistent:
+                message = "\n".join([result.detail, *counterexample_lines(result)])
+                out.append(_command("error", message, **at, title=f"{name}: {step.name}: engine inconsistency"))
+            elif result.evidence is Evidence.REFUTED:
+                message = "\n".join(counterexample_lines(result)) or result.detail or "refuted"
+                out.append(_command("error", message, **at, title=f"{name}: {step.name} refuted"))
+            else:
+                short = f"{result.evidence.value}, short of allow={step.allow.value}"
+                message = "\n".join(line for line in [short, result.detail, *result.why_not] if line)
+                out.append(_command("warning", message, **at, title=f"{name}: {step.name} {result.evidence.value}"))
+    return out
+
+
+def _command(kind: str, message: str, **properties) -> str:
+    """``::kind file=...,line=...::message``, escaped as GitHub's actions/toolkit does (``escapeData`` for the
+    message, ``escapeProperty`` for the properties); a file is given relative to the working directory, with ``/``
+    (GitHub expects a path relative to the repository, which a workflow checks out as its working directory)."""
+    if properties.get("file"):
+        try:
+            properties["file"] = Path(os.path.relpath(properties["file"])).as_posix()
+        except ValueError:  # on another drive (Windows)
+            properties["file"] = Path(properties["file"]).as_posix()
+    shown = ",".join(f"{k}={_escape(str(v), in_property=True)}" for k, v in properties.items() if v)
+    return f"::{kind} {shown}::{_escape(message)}" if shown else f"::{kind}::{_escape(message)}"
+
+
+def _escape(text: str, *, in_property: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if in_property else text

@@ -1,0 +1,88 @@
+"""``derive check --format github``: GitHub Actions workflow commands at each failing step's file and line, escaped
+as GitHub's actions/toolkit escapes them, with the same exit codes as the table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sympy import Symbol, log
+
+from derive.core.context import Context
+from derive.core.evidence import Evidence, StepResult
+from derive.core.model import Derivation
+from derive.entry.cli import ExitCode, main
+from derive.render.report import github_annotations
+from derive.run.check import DerivationReport
+from tests.test_cli import WRONG
+
+GOOD = WRONG.replace('d.step(log(q[1]) * log(q[2]), "a tempting mistake", name="mistake")\n', "")
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch):
+    """Run in ``tmp_path``, as a workflow runs in its checkout: annotation paths are relative to it."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _commands(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line.startswith("::")]
+
+
+def test_a_refuted_step_gives_one_error_at_its_file_and_line_with_the_counterexample(here, capsys):
+    (here / "proofs").mkdir()
+    (here / "proofs" / "wrong.py").write_text(WRONG)
+    assert main(["check", "--format", "github", "proofs/wrong.py"]) == ExitCode.FAILED
+    out = capsys.readouterr().out
+    (error,) = _commands(out)
+    head, message = error.split("::")[1:]
+    assert head == "error file=proofs/wrong.py,line=11,title=wrong%3A mistake refuted"
+    assert message.startswith("Counterexample: K = 2, q = (1/2, 1/2)%0A  left side  = ")
+    assert message.endswith("%0AReplay: derive check proofs/wrong.py --step mistake")
+    assert "\n" not in error and "derivation " not in out  # one line each; no table
+    assert "0/1 derivations pass" in out  # the summary line stays
+    # a second run serves the module from its record, and says the same
+    assert main(["check", "--format", "github", "proofs/wrong.py"]) == ExitCode.FAILED
+    assert _commands(capsys.readouterr().out) == [error]
+
+
+def test_a_passing_module_gives_no_annotation_and_exit_0(here, capsys):
+    (here / "good.py").write_text(GOOD)
+    assert main(["check", "--format", "github", "good.py"]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert _commands(out) == [] and "1/1 derivations pass" in out
+
+
+def test_a_module_that_fails_to_load_gives_an_error_at_its_file(here, capsys):
+    (here / "broken.py").write_text("x = 1\nraise ValueError('bad, 100% wrong:\\nreally')\n")
+    assert main(["check", "--format", "github", str(here / "broken.py")]) == ExitCode.BAD_INPUT
+    (error,) = _commands(capsys.readouterr().out)
+    assert error.startswith("::error file=broken.py,line=2::")
+    assert error.endswith("ValueError: bad, 100%25 wrong:%0Areally")
+
+
+def test_a_step_short_of_what_it_declared_is_a_warning_and_properties_are_escaped(monkeypatch):
+    monkeypatch.chdir(Path(__file__).parents[1])
+    x = Symbol("x", positive=True)
+    d = Derivation("Slow, 100%", Context(), start=log(x**2), name="slow, 100%")
+    d.step(2 * log(x), "the log of a power", name="power")
+    d.step(2 * log(x), "again", name="again")
+    short = StepResult(Evidence.NUMERIC, "agrees at 40 points\r\nat 30 digits", why_not=("log_pow: x > 0?",))
+    report = DerivationReport(d, [StepResult(Evidence.PROVED), short])
+    (warning,) = github_annotations([report])
+    title = "title=slow%2C 100%25%3A again numeric"
+    line = d.steps[1].line
+    assert warning.startswith(f"::warning file=tests/test_cli_github.py,line={line},{title}::")
+    message = "numeric, short of allow=proved%0Aagrees at 40 points%0D%0Aat 30 digits%0Alog_pow: x > 0?"
+    assert warning.endswith(f"::{message}")
+
+
+def test_json_stays_an_alias_of_format_json(tmp_path, capsys):
+    (tmp_path / "wrong.py").write_text(WRONG)
+    assert main(["check", "--json", str(tmp_path / "wrong.py")]) == ExitCode.FAILED
+    by_flag = json.loads(capsys.readouterr().out)
+    assert main(["check", "--format", "json", str(tmp_path / "wrong.py")]) == ExitCode.FAILED
+    by_format = json.loads(capsys.readouterr().out)
+    assert by_flag["derivations"][0]["passed"] is False and by_format.keys() == by_flag.keys()
