@@ -117,3 +117,15 @@ def test_loading_a_module_keeps_an_outer_alarm_timer_running(tmp_path):
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert not fired
+
+
+def test_a_load_error_names_the_line_when_the_module_is_given_by_a_relative_path(tmp_path, monkeypatch):
+    """``derive check broken.py``: the traceback names the file as imported (absolute), the user typed it relative."""
+    from pathlib import Path
+
+    from derive.run.loader import load_module
+
+    (tmp_path / "broken.py").write_text("x = 1\nraise ValueError('boom')\n")
+    monkeypatch.chdir(tmp_path)
+    loaded = load_module(Path("broken.py"))
+    assert loaded.error is not None and "line 2: ValueError: boom" in str(loaded.error)

@@ -207,7 +207,8 @@ def _deadline(seconds: float):
 
 def _where(exc: BaseException, path: Path) -> str:
     """``line 14: ModelError: step 2: ...``: the innermost line of the user's file, then the error."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path]
+    here = path.resolve()  # the traceback names the file as imported (absolute); the user may have given it relative
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve() == here]
     if isinstance(exc, DeriveError):
         # derive's own errors by their short name; a message that opens with this very file and line (a step's
         # ModelError) need not say them twice
