@@ -63,7 +63,7 @@ def test_a_module_that_fails_to_load_gives_an_error_at_its_file(here, capsys):
     assert error.endswith("ValueError: bad, 100%25 wrong:%0Areally")
 
 
-def test_a_step_short_of_what_it_declared_is_a_warning_and_properties_are_escaped(monkeypatch):
+def test_a_step_short_of_what_it_declared_is_an_error_and_properties_are_escaped(monkeypatch):
     monkeypatch.chdir(Path(__file__).parents[1])
     x = Symbol("x", positive=True)
     d = Derivation("Slow, 100%", Context(), start=log(x**2), name="slow, 100%")
@@ -71,12 +71,12 @@ def test_a_step_short_of_what_it_declared_is_a_warning_and_properties_are_escape
     d.step(2 * log(x), "again", name="again")
     short = StepResult(Evidence.NUMERIC, "agrees at 40 points\r\nat 30 digits", why_not=("log_pow: x > 0?",))
     report = DerivationReport(d, [StepResult(Evidence.PROVED), short])
-    (warning,) = github_annotations([report])
+    (error,) = github_annotations([report])
     title = "title=slow%2C 100%25%3A again numeric"
     line = d.steps[1].line
-    assert warning.startswith(f"::warning file=tests/test_cli_github.py,line={line},{title}::")
+    assert error.startswith(f"::error file=tests/test_cli_github.py,line={line},{title}::")
     message = "numeric, short of allow=proved%0Aagrees at 40 points%0D%0Aat 30 digits%0Alog_pow: x > 0?"
-    assert warning.endswith(f"::{message}")
+    assert error.endswith(f"::{message}")
 
 
 def test_json_stays_an_alias_of_format_json(tmp_path, capsys):

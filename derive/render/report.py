@@ -221,10 +221,10 @@ def source_lines(step: Step, limit: int = 12) -> list[str]:
 
 # -- GitHub Actions annotations ------------------------------------------------------------------------------------
 def github_annotations(reports: Iterable, errors: Iterable = ()) -> list[str]:
-    """One GitHub Actions workflow command per failure, shown by GitHub at the step's file and line: ``::error`` for
-    a refuted step (its counterexample in the message) or an engine inconsistency, ``::warning`` for a step short of
-    what it declared (undecided or numeric below its ``allow=``), and ``::error`` for each module that failed to load
-    (``errors``: objects with ``path`` and ``error``, as :class:`derive.run.loader.Loaded`)."""
+    """One GitHub Actions ``::error`` per failure, shown by GitHub at the step's file and line: a refuted step (its
+    counterexample in the message), an engine inconsistency, a step short of what it declared (undecided or numeric
+    below its ``allow=``: it fails the check too, exit code 1), and each module that failed to load (``errors``:
+    objects with ``path`` and ``error``, as :class:`derive.run.loader.Loaded`)."""
     out = []
     for error in errors:
         match = re.search(r"\bline (\d+)\b", str(error.error))  # the loader says where an import failed
@@ -245,7 +245,7 @@ def github_annotations(reports: Iterable, errors: Iterable = ()) -> list[str]:
             else:
                 short = f"{result.evidence.value}, short of allow={step.allow.value}"
                 message = "\n".join(line for line in [short, result.detail, *result.why_not] if line)
-                out.append(_command("warning", message, **at, title=f"{name}: {step.name} {result.evidence.value}"))
+                out.append(_command("error", message, **at, title=f"{name}: {step.name} {result.evidence.value}"))
     return out
 
 
