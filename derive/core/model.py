@@ -115,6 +115,16 @@ class Step:
 UNSAFE_NAME = re.compile(r'[/\\<>:"|?*\x00-\x1f\x7f]|^\.|^$')
 
 
+def name_problem(name: object) -> str | None:
+    """Why ``name`` cannot name a derivation's files (None when it can): :data:`UNSAFE_NAME`."""
+    if isinstance(name, str) and not UNSAFE_NAME.search(name):
+        return None
+    return (
+        f"derivation name {name!r} cannot name its files: it may not be empty, start with '.', or hold '/', "
+        """'\\', ':', '<', '>', '"', '|', '?', '*' or a control character"""
+    )
+
+
 @dataclass(repr=False)
 class Derivation:
     """A titled chain ``subject = start = … ``, built step by step by a derivation module.
@@ -145,11 +155,9 @@ class Derivation:
         if not self.name:
             self.name = _slug(self.title)
         where = "{}:{}".format(*location.caller())
-        if not isinstance(self.name, str) or UNSAFE_NAME.search(self.name):
-            raise ModelError(
-                f"{where}: derivation name {self.name!r} cannot name its files: it may not be empty, start with '.', "
-                """or hold '/', '\\', ':', '<', '>', '"', '|', '?', '*' or a control character"""
-            )
+        problem = name_problem(self.name)
+        if problem:
+            raise ModelError(f"{where}: {problem}")
         # every name used so far, to refuse namesakes and look-alikes as steps are added (derive.core.names); an
         # attribute, not a field, so that copies (dataclasses.replace) and comparisons never see it
         self._names = names.Names(self.context)

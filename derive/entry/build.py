@@ -28,7 +28,7 @@ from pathlib import Path
 
 from derive.core.atomic import write_atomic
 from derive.core.errors import DeriveError, ModelError
-from derive.core.model import UNSAFE_NAME
+from derive.core.model import name_problem
 from derive.run.check import DerivationReport
 
 MANIFEST = ".derive-manifest.json"
@@ -45,10 +45,6 @@ def output_names(name: str) -> dict[str, str]:
     }
 
 
-#: What a derivation's name may not hold: a path separator, a character no portable file name takes, a control
-#: character; nor may it start with a dot (``..``, a hidden file, derive's own ``.derive-manifest.json``).
-
-
 def check_name(name: str) -> None:
     """Refuse a derivation name that would write anywhere but its own files in ``out``: one with a path separator
     or a character no portable file name takes (``../../evil``, ``/etc/x``, ``a:b``), one starting with a dot, an
@@ -57,11 +53,9 @@ def check_name(name: str) -> None:
     Raises:
         ModelError: naming the derivation and what is wrong with its name.
     """
-    if not isinstance(name, str) or UNSAFE_NAME.search(name):
-        raise ModelError(
-            f"derivation name {name!r} cannot name its files: it may not be empty, start with '.', or hold '/', "
-            """'\\', ':', '<', '>', '"', '|', '?', '*' or a control character"""
-        )
+    problem = name_problem(name)  # refused where the Derivation is made too; a name may be changed after
+    if problem:
+        raise ModelError(problem)
     clash = set(output_names(name).values()) & set(COMBINED.values())
     if clash:
         raise ModelError(f"derivation name {name!r} would write {min(clash)}, the combined write-up's file: rename it")

@@ -42,7 +42,7 @@ from sympy.core.parameters import evaluate
 from derive.core import hooks
 from derive.core.model import Derivation, Step
 from derive.run.display_check import Vocabulary, as_checked, faithful, rebuild
-from derive.run.loader import _deadline, _ImportTimeout
+from derive.run.loader import _deadline, _ImportTimeout, display_path
 
 # NOTE: libraries import submodules lazily; one imported during the throw-away run stays (dropping it would give a
 # second copy of its classes). A new module of any other package is dropped: it was built without evaluation.
@@ -203,7 +203,7 @@ def _run_unevaluated(path: Path, context: object = None) -> dict[str, Derivation
                 spec.loader.exec_module(module)
     except _ImportTimeout:
         print(
-            f"derive: note: {_shown_path(path)}: shown as checked (SymPy's order), its second run without evaluation"
+            f"derive: note: {display_path(path)}: shown as checked (SymPy's order), its second run without evaluation"
             f" took over {DISPLAY_TIMEOUT:g} s",
             file=sys.stderr,
         )
@@ -264,14 +264,6 @@ def _import_services() -> None:
     hooks.call("rule_names")
     importlib.import_module("derive.checks.wellformed")
     importlib.import_module("derive.checks.code")
-
-
-def _shown_path(path: Path) -> str:
-    """``path`` relative to the working directory when inside it (``proofs/x.py``), else as given."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 class _unchecked_references:
