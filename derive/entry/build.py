@@ -136,10 +136,7 @@ def write_combined(
     Raises:
         LabelClash: two derivations' (or steps') names give one label (:func:`derive.render.links.check_labels`).
     """
-    from derive.render.links import check_labels
-
-    check_labels([r.derivation for r in reports])
-    texts = combined_texts(reports, title, notation)
+    texts = combined_texts(reports, title, notation)  # render_notes refuses clashing labels before anything is written
     latex = [n for key, n in COMBINED.items() if key != "site"]
     written = _publish(texts, list(texts) if pdf else [], latex, out)
     return written + [write_site(reports, out, title, notation)]

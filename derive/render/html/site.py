@@ -43,9 +43,8 @@ def render_site(checked: Sequence[Checked], title: str, notation=None) -> dict[s
         ValueError: if there are no derivations, or two share a name, or two names would share a page or an anchor
             once made label-safe (:class:`~derive.render.links.LabelClash`, naming both).
     """
-    check_names(checked)
+    check_names(checked)  # repeated names, and names or steps whose labels clash (links.check_labels)
     derivations = [d for d, _ in checked]
-    links.check_labels(derivations)
     known = links.library(derivations)
     pages = _pages(derivations)
     edges = links.edges(derivations)
