@@ -176,6 +176,28 @@ def require_fixture():
     return require
 
 
+def pdflatex(tex: Path) -> tuple[int, str]:
+    """Compile ``tex`` once with pdflatex in its folder (no shell escape, one log line per message); the exit code
+    and the log. The caller requires pdflatex first (:func:`require`)."""
+    done = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", tex.name],
+        cwd=tex.parent,
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=120,
+        check=False,
+        env={**os.environ, "max_print_line": "1000"},
+    )
+    return done.returncode, tex.with_suffix(".log").read_text(errors="replace")
+
+
+@pytest.fixture(name="pdflatex")
+def pdflatex_fixture():
+    """:func:`pdflatex` for the test modules."""
+    return pdflatex
+
+
 # -- one build of the bundled derivations per session -------------------------------------------------------------
 #: NOTE: a generous time budget per step: the build runs with an empty cache while the other workers load the
 #: machine, and at the default 5 s a step could come out undecided there (the write-ups do not depend on it).
