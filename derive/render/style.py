@@ -194,10 +194,8 @@ def symbol_names(derivation) -> set[str]:
     """The names a notation can rename in ``derivation``: its symbols, its indexed families (``q`` of ``q_i``)
     and its indices, wherever the write-ups print them (the chain, definitions, examples, assumptions)."""
     ctx = derivation.context
-    exprs = [derivation.start, derivation.subject, *ctx.sizes, *ctx.datasets, *ctx.families, *ctx.unit_scalars]
-    exprs += [*ctx.integer_values] + [e for d in ctx.definitions for e in (d.lhs, d.rhs)]
-    for step in derivation.steps:
-        exprs += [step.expr, step.lhs, step.claim_lhs] + [e for pair in step.values for e in pair]
+    exprs = [*_printed_expressions(derivation), *ctx.sizes, *ctx.datasets, *ctx.families, *ctx.unit_scalars]
+    exprs += [*ctx.integer_values]
     names: set[str] = set()
     for e in exprs:
         if isinstance(e, sp.Basic):
