@@ -21,6 +21,7 @@ from derive.core import citing, hooks, location, names
 from derive.core.context import Context
 from derive.core.errors import ModelError
 from derive.core.evidence import ALLOWABLE, Evidence
+from derive.core.file_names import name_problem
 
 
 class Relation(enum.StrEnum):
@@ -108,21 +109,6 @@ class Step:
         """Pickled without the cited and owning Derivation objects (whole modules' worth; a worker gets their
         conclusions)."""
         return {**self.__dict__, "cited": (), "owner": None}
-
-
-#: What a derivation's name may not hold: it names the write-ups' files (``<name>.tex``) and a slug of the title
-#: never has these; a path separator or a leading dot would write outside the output folder (derive.entry.build).
-UNSAFE_NAME = re.compile(r'[/\\<>:"|?*\x00-\x1f\x7f]|^\.|^$')
-
-
-def name_problem(name: object) -> str | None:
-    """Why ``name`` cannot name a derivation's files (None when it can): :data:`UNSAFE_NAME`."""
-    if isinstance(name, str) and not UNSAFE_NAME.search(name):
-        return None
-    return (
-        f"derivation name {name!r} cannot name its files: it may not be empty, start with '.', or hold '/', "
-        """'\\', ':', '<', '>', '"', '|', '?', '*' or a control character"""
-    )
 
 
 @dataclass(repr=False)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from derive.core.atomic import write_atomic
 from derive.core.errors import DeriveError, ModelError
-from derive.core.model import name_problem
+from derive.core.file_names import name_problem
 from derive.run.check import DerivationReport
 
 MANIFEST = ".derive-manifest.json"
