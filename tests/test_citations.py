@@ -211,3 +211,21 @@ def test_an_installed_copy_of_the_cited_module_is_the_same_derivation(tmp_path, 
     monkeypatch.delitem(__import__("sys").modules, "log_bound", raising=False)
     assert main(["check", str(repo / "log_bound.py"), str(repo / "gibbs_object.py")]) == ExitCode.BAD_INPUT
     assert "two different derivations are so named" in capsys.readouterr().err
+
+
+def test_a_false_step_citing_a_false_derivation_fails_without_an_engine_inconsistency(tmp_path, capsys):
+    """Found by review: the step was 'proved' from the cited (false) conclusion, the independent evaluation
+    contradicted it, and the run exited 3 (engine inconsistency). The proof rests on a citation that does not pass:
+    the step is undecided, naming it, and the run exits 1 like any failing step."""
+    module = tmp_path / "false_citing.py"
+    module.write_text(
+        "from sympy import Symbol, log\nfrom derive import Context, Derivation\nctx = Context()\n"
+        "x = Symbol('x', positive=True)\n"
+        "base = Derivation('Base', ctx, start=log(x**2), name='base')\n"
+        "base.step(2*log(x) + 1, 'oops', name='bad')\n"
+        "u = Derivation('User', ctx, start=log(x**2), name='user')\n"
+        "u.step(2*log(x) + 1, 'by base', name='cite', by=base)\n"
+    )
+    assert main(["check", str(module), "--no-cache"]) == ExitCode.FAILED
+    out = capsys.readouterr().out
+    assert "cites base (fails)" in out and "inconsisten" not in out.lower()

@@ -260,7 +260,9 @@ def capped(result: StepResult, citations: dict[str, tuple[Evidence, str]]) -> St
     for name, (evidence, why) in citations.items():
         if evidence is Evidence.UNDECIDED:
             detail = f"cites {name}, which does not pass: {why}"
-            return replace(out, evidence=Evidence.UNDECIDED, detail=detail, trace=[])
+            # NOTE: a proof from a cited conclusion that is itself not established, contradicted by the independent
+            # evaluation, is the citation's failure, not the engine's: undecided (exit 1), never an inconsistency
+            return replace(out, evidence=Evidence.UNDECIDED, detail=detail, trace=[], inconsistent=False)
         if evidence is Evidence.ASSUMED and out.evidence is Evidence.PROVED:
             out = replace(out, evidence=Evidence.ASSUMED, detail=f"cites {name}, which rests on an assumption: {why}")
         elif evidence is not Evidence.ASSUMED and evidence.rank < out.evidence.rank:
