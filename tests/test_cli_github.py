@@ -86,3 +86,14 @@ def test_json_stays_an_alias_of_format_json(tmp_path, capsys):
     assert main(["check", "--format", "json", str(tmp_path / "wrong.py")]) == ExitCode.FAILED
     by_format = json.loads(capsys.readouterr().out)
     assert by_flag["derivations"][0]["passed"] is False and by_format.keys() == by_flag.keys()
+
+
+def test_a_load_error_takes_its_line_from_the_loader_not_from_a_path_that_says_line(tmp_path, monkeypatch, capsys):
+    """Found by review: ``line 7/empty.py`` (a module that defines no derivation) was annotated ``line=7``."""
+    folder = tmp_path / "line 7"
+    folder.mkdir()
+    (folder / "empty.py").write_text("x = 1\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "line 7/empty.py", "--format", "github"]) == ExitCode.BAD_INPUT
+    (annotation,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("::error")]
+    assert annotation.startswith("::error file=line 7/empty.py::") and "line=" not in annotation.split("::")[1]

@@ -227,7 +227,7 @@ def github_annotations(reports: Iterable, errors: Iterable = ()) -> list[str]:
     objects with ``path`` and ``error``, as :class:`derive.run.loader.Loaded`)."""
     out = []
     for error in errors:
-        match = re.search(r"\bline (\d+)\b", str(error.error))  # the loader says where an import failed
+        match = re.search(r": failed to import: line (\d+): ", str(error.error))  # derive.run.loader._where
         out.append(_command("error", str(error.error), file=error.path, line=match and match[1]))
     for report in reports:
         name = report.derivation.name
