@@ -204,3 +204,22 @@ def test_a_corrupt_module_record_is_removed_and_never_trusted(tmp_path):
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps({"schema": SCHEMA, "key": key, "checksum": "forged", "reports": "[]"}))
     assert records.get(key) is None and not path.exists()
+
+
+def test_a_cached_counterexample_replays_the_module_checked_now_not_the_one_cached(tmp_path):
+    """The key has no path: the same wrong step in another file (a copy, a moved module) is a cache hit, and its
+    replay command must name the file being checked."""
+    from sympy import Symbol, exp
+
+    from derive import Context, Derivation
+
+    ctx = Context()
+    x = Symbol("x", real=True)
+    d = Derivation("slip", ctx, start=exp(x) * exp(x))
+    d.step(exp(x**2), "a wrong law of exponents", name="slip")
+    cache = Cache(tmp_path)
+    (first,) = check_derivations([(d, "old/place.py")], Options(), cache=cache)
+    (second,) = check_derivations([(d, "new/place.py")], Options(), cache=cache)
+    assert second.results[0].cached and second.results[0].evidence is Evidence.REFUTED
+    assert first.results[0].counterexample.replay == "derive check old/place.py --step slip"
+    assert second.results[0].counterexample.replay == "derive check new/place.py --step slip"

@@ -115,6 +115,8 @@ def check_derivations(
             key = step_key(report.derivation.context, step, options.seed, cited) if cache else ""
             # a verdict answers this check only under the budget it was reached under (derive.run.cache.reusable)
             hit = cache.get(key, _limit(budget)) if cache else None
+            if hit is not None and hit.counterexample is not None:  # the key has no path: replay names this one
+                hit = replace(hit, counterexample=replace(hit.counterexample, replay=opts.replay))
             tasks.append(hit or step_task(report.derivation, step, opts, planned.of(step)))
             budgets.append(budget)
             slots.append((report, step, key))
