@@ -150,6 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_build.add_argument("--out", default="derive-out", metavar="DIR", help="output folder (default: derive-out)")
     p_build.add_argument("--no-pdf", action="store_true", help="do not run LaTeX")
     p_build.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing: build into a temporary folder and list the files in DIR that a build would write, "
+        "rewrite or remove (a PDF is compared through DIR's manifest, never typeset); exit 1 if any",
+    )
+    p_build.add_argument(
         "--no-notes", action="store_true", help="do not write the combined lecture notes, slides and HTML site"
     )
     p_build.add_argument(

@@ -5,7 +5,9 @@ Everything for one derivation is rendered in memory, written and typeset in a st
 and only then moved into place, so a failure midway leaves the previous write-ups untouched and no half-written
 file. ``out/.derive-manifest.json`` records each file derive wrote and its hash: a write-up that has become
 stale (its derivation now fails, or no PDF could be made this time) is removed only if it is listed there and
-unchanged since, so a file derive did not write is never deleted.
+unchanged since, so a file derive did not write is never deleted. For each PDF it also records the hash of the
+``.tex`` typeset into it (under :data:`SOURCES`), so ``derive build --check`` can tell a PDF current without
+typesetting it again (:mod:`derive.entry.build_check`).
 
 The HTML site (:mod:`derive.render.html`) goes into ``out/html/``: its pages, and KaTeX and the stylesheet under
 ``out/html/assets/``. It is written with the lecture notes and slides (it links every derivation to every other),
@@ -32,6 +34,11 @@ from derive.core.file_names import name_problem
 from derive.run.check import DerivationReport
 
 MANIFEST = ".derive-manifest.json"
+
+#: The manifest's entry that maps each PDF to the hash of the ``.tex`` it was typeset from. Its name is no file
+#: derive writes (a derivation's name never starts with a dot); a manifest without it (written before it existed)
+#: is read as before, and derive versions without it keep it as an entry they never touch.
+SOURCES = ".pdf-sources"
 
 
 def output_names(name: str) -> dict[str, str]:
@@ -198,18 +205,24 @@ def _publish(texts: dict[str, str | Path], typeset: list[str], names: list[str],
         for name in typeset:
             _typeset(stage, name, out)
         made = sorted(n for n in names if (stage / n).is_file())
-        manifest = _read_manifest(out)
+        manifest, sources = _read_manifest(out), _read_sources(out)
+        sources.update({pdf_name(n): digest(stage / n) for n in typeset if pdf_name(n) in made})
         written = []
         for name in made:
             (out / name).parent.mkdir(parents=True, exist_ok=True)
             os.replace(stage / name, out / name)
             os.chmod(out / name, 0o644)
-            manifest[name] = _digest(out / name)
+            manifest[name] = digest(out / name)
             written.append(out / name)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    remove_stale(out, [n for n in names if n not in made], manifest)
+    remove_stale(out, [n for n in names if n not in made], manifest, sources)
     return written
+
+
+def pdf_name(tex: str) -> str:
+    """The PDF typeset from the ``.tex`` file ``tex`` (``lecture-notes.tex`` → ``lecture-notes.pdf``)."""
+    return tex.removesuffix(".tex") + ".pdf"
 
 
 def _typeset(stage: Path, name: str, out: Path) -> None:
@@ -226,23 +239,26 @@ def _typeset(stage: Path, name: str, out: Path) -> None:
         raise RenderError(message) from None
 
 
-def remove_stale(out: Path, files: list[str], manifest: dict[str, str] | None = None) -> list[Path]:
+def remove_stale(
+    out: Path, files: list[str], manifest: dict[str, str] | None = None, sources: dict[str, str] | None = None
+) -> list[Path]:
     """Delete those of ``files`` in ``out`` that derive wrote and nobody changed since; returns what it removed.
 
     A name ending in ``/`` (``html/``) stands for every file the manifest lists in that folder; a folder left empty
-    by the removal is removed too. A name that leads outside ``out`` is never touched.
+    by the removal is removed too. A name that leads outside ``out`` is never touched. ``manifest`` and ``sources``
+    (a PDF's ``.tex``): the entries to write back, by default those in ``out`` now.
     """
     manifest = _read_manifest(out) if manifest is None else manifest
     names = [m for n in files for m in (sorted(k for k in manifest if k.startswith(n)) if n.endswith("/") else [n])]
     removed = []
     for name in filter(lambda n: _inside(out, n), names):
         path = out / name
-        if name in manifest and path.is_file() and _digest(path) == manifest[name]:
+        if name in manifest and path.is_file() and digest(path) == manifest[name]:
             path.unlink()
             removed.append(path)
             _remove_empty(out, path.parent)
         manifest.pop(name, None) if not path.exists() else None
-    _write_manifest(out, manifest)
+    _write_manifest(out, manifest, sources)
     return removed
 
 
@@ -256,23 +272,48 @@ def _remove_empty(out: Path, folder: Path) -> None:
 def _read_manifest(out: Path) -> dict[str, str]:
     """The manifest's entries, without any that lead outside ``out`` (each ignored with a warning, and dropped when
     the manifest is next written): derive reads, hashes and removes only files inside ``out``."""
-    try:
-        data = json.loads((out / MANIFEST).read_text())
-    except (OSError, ValueError):
-        return {}
-    entries = {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    data = _manifest_data(out)
+    entries = {str(k): str(v) for k, v in data.items() if k != SOURCES}
     for name in [n for n in entries if not _inside(out, n)]:
         print(f"derive: warning: {out / MANIFEST}: ignoring {name!r}, a path outside {out}", file=sys.stderr)
         del entries[name]
     return entries
 
 
-def _write_manifest(out: Path, manifest: dict[str, str]) -> None:
+def recorded(out: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """What the manifest in ``out`` records: each file derive wrote with its hash, and each PDF's source (the hash
+    of the ``.tex`` it was typeset from, where recorded)."""
+    return _read_manifest(out), _read_sources(out)
+
+
+def _read_sources(out: Path) -> dict[str, str]:
+    """The manifest's record of each PDF's source: the hash of the ``.tex`` it was typeset from, by PDF name;
+    empty for a manifest written before derive kept it."""
+    sources = _manifest_data(out).get(SOURCES)
+    return {str(k): str(v) for k, v in sources.items()} if isinstance(sources, dict) else {}
+
+
+def _manifest_data(out: Path) -> dict:
+    try:
+        data = json.loads((out / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_manifest(out: Path, manifest: dict[str, str], sources: dict[str, str] | None = None) -> None:
+    """Write the manifest, with the sources of the PDFs it still lists (by default those recorded in ``out``)."""
     if out.is_dir():
-        write_atomic(out / MANIFEST, json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
+        sources = _read_sources(out) if sources is None else sources
+        data: dict = dict(sorted(manifest.items()))
+        kept = {pdf: tex for pdf, tex in sorted(sources.items()) if pdf in manifest}
+        if kept:
+            data[SOURCES] = kept
+        write_atomic(out / MANIFEST, json.dumps(data, indent=1) + "\n")
 
 
-def _digest(path: Path) -> str:
+def digest(path: Path) -> str:
+    """The hash the manifest records for the file ``path``."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 

@@ -90,6 +90,21 @@ def _warn_about_math(loaded: list[Loaded]) -> None:
 
 
 def cmd_build(args, settings: Settings) -> ExitCode:
+    """``derive build``; with ``--check``, a build into a temporary folder compared with ``--out``
+    (:mod:`derive.entry.build_check`)."""
+    if getattr(args, "check", False):
+        from derive.entry.build_check import cmd_build_check
+
+        return cmd_build_check(args, settings)
+    code, _ = build_into(args, settings, Path(args.out), pdf=not args.no_pdf)
+    return code
+
+
+def build_into(
+    args, settings: Settings, out: Path, pdf: bool, echo: bool = True
+) -> tuple[ExitCode, list[DerivationReport]]:
+    """Check and write every write-up of ``args`` into ``out`` (the PDFs when ``pdf``); ``echo``: print a line for
+    each file written. Returns the exit code and the reports of the derivations checked."""
     from derive.entry.build import output_names, remove_stale, write_outputs
     from derive.render.links import library
     from derive.render.pdf import NO_TEX_NOTICE, RenderError, tex_available
@@ -105,8 +120,7 @@ def cmd_build(args, settings: Settings) -> ExitCode:
     start = time.perf_counter()
     reports, missing = check_all(args, settings, loaded, sys.stdout)
     if not reports:  # nothing loaded, or no derivation has the --step: the errors said so
-        return ExitCode.BAD_INPUT
-    out = Path(args.out)
+        return ExitCode.BAD_INPUT, reports
     render_failed = False
     known = library([r.derivation for r in reports])  # the titles the citations show
     for report in reports:
@@ -126,7 +140,7 @@ def cmd_build(args, settings: Settings) -> ExitCode:
                     file=sys.stderr,
                 )
             written = write_outputs(
-                report, out, pdf=not args.no_pdf, notation=notation, markdown_math=settings.markdown_math, known=known
+                report, out, pdf=pdf, notation=notation, markdown_math=settings.markdown_math, known=known
             )
         except RenderError as exc:  # this write-up failed; the others are still built
             print(f"derive: error: {exc}", file=sys.stderr)
@@ -139,19 +153,27 @@ def cmd_build(args, settings: Settings) -> ExitCode:
             render_failed = True
             continue
         for path in written:
-            print(f"wrote {display_path(path)}")
+            if echo:
+                print(f"wrote {display_path(path)}")
     if not args.no_notes:
         incomplete = bad or missing or render_failed
-        render_failed |= not _build_combined(args, reports, incomplete, out, notation, title)
-    if not args.no_pdf and not tex_available():
+        render_failed |= not _build_combined(args, reports, incomplete, out, notation, title, pdf, echo)
+    if pdf and not tex_available():
         print(NO_TEX_NOTICE, file=sys.stderr)
     summary(reports, time.perf_counter() - start)
     code = exit_code(reports, bad or missing)
-    return ExitCode.FAILED if render_failed and code is ExitCode.OK else code
+    return (ExitCode.FAILED if render_failed and code is ExitCode.OK else code), reports
 
 
 def _build_combined(
-    args, reports: list[DerivationReport], incomplete: bool, out: Path, notation=None, title: str | None = None
+    args,
+    reports: list[DerivationReport],
+    incomplete: bool,
+    out: Path,
+    notation=None,
+    title: str | None = None,
+    pdf: bool = True,
+    echo: bool = True,
 ) -> bool:
     """Write the lecture notes and slides of every derivation; False if LaTeX failed on them.
 
@@ -171,8 +193,9 @@ def _build_combined(
         why = "a module or a write-up failed and would be missing"
     else:
         try:
-            for path in write_combined(reports, out, title or GENERIC_TITLE, pdf=not args.no_pdf, notation=notation):
-                print(f"wrote {display_path(path)}")
+            for path in write_combined(reports, out, title or GENERIC_TITLE, pdf=pdf, notation=notation):
+                if echo:
+                    print(f"wrote {display_path(path)}")
             return True
         except RenderError as exc:
             print(f"derive: error: {exc}", file=sys.stderr)
