@@ -1,0 +1,223 @@
+r"""The ``derivation`` directive for Sphinx (reStructuredText, and MyST Markdown through myst-parser).
+
+``.. derivation:: proofs/iid_cross_entropy.py`` (``:name:`` picks one derivation of the module) checks the module
+through :func:`derive.entry.embed.check_file` (the verification cache included) and shows each derivation as a
+title, its chain as ONE aligned display (:mod:`derive.render.sphinx_math`) with every line's mark, number and
+justification, and the legend of the marks used. Every line's stable label (``iid-cross-entropy:take-logs``, as
+in the other write-ups) is a std-domain label, so ``:ref:`iid-cross-entropy:take-logs``` links to that line; the
+derivation's name links to its conclusion, its last line.
+
+What fails the build: a refuted step or an engine inconsistency (:func:`~derive.entry.embed.failures`), a module
+that fails to load, a ``:name:`` it lacks. Each is logged as an error at the module's file and line, the page still
+shows what it can, and the build exits 1 (``app.statuscode``, as ``sphinx.ext.doctest`` does for a failed doctest:
+Sphinx 9 answers an exception with a traceback and a request to report a Sphinx bug). A page with such an error is
+read again by the next build, so an unchanged wrong step keeps failing. A step short of its ``allow=``
+(:func:`~derive.entry.embed.shortfalls`) is a warning at the directive, which ``-W`` makes fatal.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.texescape import tex_replace_map
+
+from derive.entry.embed import EmbedError, check_file, failures, shortfalls
+from derive.render import chain, sphinx_math
+from derive.render.links import conclusion_label
+
+logger = logging.getLogger(__name__)
+
+#: After MathJax has typeset the page, scroll to the line a link points to (its id exists only from then on).
+SCROLL_JS = (
+    "document.addEventListener('DOMContentLoaded',function(){var h=decodeURIComponent(location.hash.slice(1)),"
+    "m=window.MathJax;if(h&&m&&m.startup&&m.startup.promise){m.startup.promise.then(function(){"
+    "var e=document.getElementById(h);if(e){e.scrollIntoView();}});}});"
+)
+
+
+class DerivationDirective(SphinxDirective):
+    """``.. derivation:: <module path>`` with an optional ``:name: <derivation name>``."""
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    option_spec = {"name": directives.unchanged_required}
+
+    def run(self) -> list[nodes.Node]:
+        path = self.module_path(self.arguments[0])
+        self.env.note_dependency(str(path))
+        shown = _shown(path)
+        try:
+            reports = check_file(shown, self.options.get("name") or None)
+        except EmbedError as error:
+            return [self.fail(str(error), str(shown))]
+        out = [self.derivation(report) for report in reports]
+        for failure in failures(reports):
+            out.append(self.fail(failure.message, _at(failure)))
+        for shortfall in shortfalls(reports):
+            logger.warning(f"{_at(shortfall)}: {shortfall.message}", location=self.get_location())
+        return out
+
+    def module_path(self, argument: str) -> Path:
+        """The module file: relative to the source folder (``env.srcdir``), else to the document's folder; a
+        leading ``/`` means the source folder only."""
+        srcdir = Path(self.env.srcdir)
+        if argument.startswith("/"):
+            return srcdir / argument.lstrip("/")
+        candidate = srcdir / argument
+        if candidate.is_file():
+            return candidate
+        beside = Path(self.env.doc2path(self.env.docname)).parent / argument
+        return beside if beside.is_file() else candidate
+
+    def fail(self, message: str, where: str) -> nodes.Node:
+        """Log an error that fails the build at ``where`` (the module's file and line) and return what the page
+        shows in place of the derivation."""
+        page = f"{self.get_location()}" or self.env.docname
+        logger.error(f"{message}\n  (in the derivation directive at {page})", location=where)
+        _failed(self.env).setdefault(self.env.docname, []).append(f"{where}: {message}")
+        return nodes.literal_block(f"{where}: {message}", f"{where}: {message}", classes=["derivation-error"])
+
+    def derivation(self, report) -> nodes.Node:
+        """A container with the title, the chain's display and the legend; its lines registered as labels."""
+        d, results = report.derivation, report.results
+        docname = self.env.docname
+        box = nodes.container(classes=["derivation"])
+        box += nodes.rubric(d.title, d.title, classes=["derivation-title"])
+        mathjax = sphinx_math.mathjax_display(d, results)
+        block = nodes.math_block(mathjax, mathjax, nowrap=True, number=None, label=None, docname=docname)
+        block["no-wrap"] = True
+        block["classes"].append("derivation-chain")
+        block["derive_plain"] = sphinx_math.mathjax_display(d, results, ids=False)
+        block["derive_latex"] = sphinx_math.latex_align(d, results, lambda label: _latex_label(docname, label))
+        self.set_source_info(block)
+        box += block
+        entries = sphinx_math.legend(sphinx_math.evidences(d, results))
+        if entries:
+            legend = nodes.paragraph(classes=["derivation-legend"])
+            legend += nodes.strong("Marks:", "Marks:")
+            for n, (symbol, meaning) in enumerate(entries):
+                legend += nodes.Text((" " if n == 0 else "; ") + f"{symbol} ")
+                legend.extend(_with_math(meaning))
+            legend += nodes.Text(".")
+            box += legend
+        self.register(d, results)
+        return box
+
+    def register(self, d, results) -> None:
+        """Each line's label, and the derivation's name for its conclusion, as std-domain labels of this page.
+
+        NOTE: ``note_hyperlink_target`` adds a label without a docutils target node, so its id stays the line's
+        label as written (``iid-cross-entropy:take-logs``; docutils would make it ``iid-cross-entropy-take-logs``):
+        the id that ``\\cssId`` gives the line in HTML and that :func:`_latex_label` gives it in LaTeX.
+        """
+        std = self.env.get_domain("std")
+        lines = [line for line in chain.build(d, results).lines if line.number]
+        for line in lines:
+            std.note_hyperlink_target(line.label.lower(), self.env.docname, line.label, f"{d.title} ({line.number})")
+        if lines:
+            conclusion = conclusion_label(d)
+            std.note_hyperlink_target(conclusion.lower(), self.env.docname, lines[-1].label, d.title)
+
+
+def _at(failure) -> str:
+    """``file:line`` of a failing step (the file alone when the line is unknown)."""
+    file = str(_shown(Path(failure.file)))
+    return f"{file}:{failure.line}" if failure.line else file
+
+
+def _shown(path: Path) -> Path:
+    """``path`` as the messages show it: relative to the working folder where it is inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path.resolve()
+
+
+def _latex_label(docname: str, label: str) -> str:
+    """The LaTeX label Sphinx's LaTeX writer links ``docname``'s id ``label`` to (its ``idescape``)."""
+    escaped = f"{docname}:{label}".translate(tex_replace_map).encode("ascii", "backslashreplace").decode("ascii")
+    return r"\detokenize{" + escaped.replace("\\", "_") + "}"
+
+
+def _with_math(text: str) -> list[nodes.Node]:
+    """Plain text with ``:math:`...``` roles (a legend entry) as text and math nodes."""
+    out: list[nodes.Node] = []
+    for n, piece in enumerate(text.split(":math:`")):
+        math, _, rest = piece.partition("`") if n else ("", "", piece)
+        if math:
+            out.append(nodes.math(math, math))
+        if rest:
+            out.append(nodes.Text(rest))
+    return out
+
+
+def _failed(env) -> dict[str, list[str]]:
+    """The errors that fail the build, by document (kept in the environment across parallel readers)."""
+    if not hasattr(env, "derive_failures"):
+        env.derive_failures = {}
+    return env.derive_failures
+
+
+class ChainForBuilder(SphinxPostTransform):
+    """The chain's display as the output needs it: MathJax with ``\\cssId`` per line (the node's text), the same
+    without ids for another HTML math renderer (imgmath, KaTeX), an ``align`` with ``\\label`` per line for LaTeX."""
+
+    default_priority = 5
+
+    def run(self, **kwargs) -> None:
+        builder = self.app.builder
+        if builder.format == "latex":
+            key = "derive_latex"
+        elif builder.format == "html" and getattr(builder, "math_renderer_name", "mathjax") == "mathjax":
+            return
+        else:
+            key = "derive_plain"
+        for node in self.document.findall(nodes.math_block):
+            if key in node:
+                node.children = []
+                node += nodes.Text(node[key])
+
+
+# -- events -------------------------------------------------------------------------------------------------------
+def purge(app, env, docname: str) -> None:
+    _failed(env).pop(docname, None)
+
+
+def merge(app, env, docnames, other) -> None:
+    for docname in docnames:
+        if docname in _failed(other):
+            _failed(env)[docname] = _failed(other)[docname]
+
+
+def outdated(app, env, added, changed, removed) -> list[str]:
+    """Pages that failed last time are read again, so an unchanged wrong step fails every build."""
+    return [d for d in _failed(env) if d not in removed]
+
+
+def finished(app, exception) -> None:
+    if exception is None and app.env is not None and _failed(app.env):
+        app.statuscode = 1
+
+
+def page_script(app, pagename, templatename, context, doctree) -> None:
+    if doctree is not None and any("derive_latex" in node for node in doctree.findall(nodes.math_block)):
+        app.add_js_file(None, body=SCROLL_JS)
+
+
+def setup(app) -> dict:
+    """Register the directive, its post-transform and the events that fail the build and keep parallel reads."""
+    from derive.core.version import VERSION
+
+    app.add_directive("derivation", DerivationDirective)
+    app.add_post_transform(ChainForBuilder)
+    app.connect("env-purge-doc", purge)
+    app.connect("env-merge-info", merge)
+    app.connect("env-get-outdated", outdated)
+    app.connect("build-finished", finished)
+    app.connect("html-page-context", page_script)
+    return {"version": VERSION, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
