@@ -88,10 +88,11 @@ _hooks.provide("check", _check)
 
 # -- Jupyter: %load_ext derive, and the same on import inside a running IPython ----------------------------------
 def load_ipython_extension(ipython) -> None:
-    """``%load_ext derive``: derivations display as their write-ups (IPython's formatter registry)."""
-    from derive.entry.notebook import register_formatters
+    """``%load_ext derive``: derivations display as their write-ups (IPython's formatter registry), and the
+    ``%%derive`` cell magic checks the derivations a cell builds."""
+    from derive.entry.notebook_magic import load_ipython_extension as load
 
-    register_formatters(ipython)
+    load(ipython)
 
 
 #: IPython's formatter for each kind of output, and the function of derive.entry.notebook that formats a Derivation
@@ -109,9 +110,19 @@ def _display(function: str):
     return show
 
 
+def _derive_cell_magic(line: str, cell: str):
+    """``%%derive [NAME] [--budget SECONDS] [--seed N] [--no-cache] [--strict]``: run the cell, then check and
+    display every derivation it built; a refuted step fails the cell (``%load_ext derive`` for the full help)."""
+    __tracebackhide__ = True  # noqa: F841 - IPython leaves this frame out of a traceback from the cell's code
+    from derive.entry.notebook_magic import derive
+
+    return derive(line, cell)
+
+
 def _register_if_in_ipython() -> None:
-    """Inside a running IPython (a notebook), register the displays by class name: nothing heavy is imported
-    until a derivation is shown, and ``import derive`` is enough (no ``%load_ext`` needed)."""
+    """Inside a running IPython (a notebook), register the displays by class name and the ``%%derive`` magic by
+    a stand-in: nothing heavy is imported until a derivation is shown or the magic runs, and ``import derive`` is
+    enough (no ``%load_ext`` needed)."""
     ipython_module = sys.modules.get("IPython")
     shell = ipython_module.get_ipython() if ipython_module is not None else None
     if shell is None:
@@ -119,6 +130,7 @@ def _register_if_in_ipython() -> None:
     formatters = shell.display_formatter.formatters
     for kind, function in _DISPLAYS.items():
         formatters[kind].for_type_by_name("derive.core.model", "Derivation", _display(function))
+    shell.register_magic_function(_derive_cell_magic, magic_kind="cell", magic_name="derive")
 
 
 _register_if_in_ipython()

@@ -128,13 +128,11 @@ def last_check(derivation: Derivation) -> CheckReport | None:
 
 
 # -- IPython: %load_ext derive ----------------------------------------------------------------------------------
-def load_ipython_extension(ipython) -> None:
-    """``%load_ext derive``: derivations display through IPython's formatters (the model has no display code)."""
-    register_formatters(ipython)
-
-
+# NOTE: %load_ext derive (derive.load_ipython_extension) calls this and registers the %%derive cell magic of
+# derive.entry.notebook_magic, which imports this module.
 def register_formatters(ipython) -> None:
-    """Register the Markdown, LaTeX and plain-text displays of a ``Derivation`` with ``ipython``'s formatters."""
+    """Register the Markdown, LaTeX and plain-text displays of a ``Derivation`` with ``ipython``'s formatters
+    (the model has no display code)."""
     formatters = ipython.display_formatter.formatters
     formatters["text/markdown"].for_type(Derivation, derivation_markdown)
     formatters["text/latex"].for_type(Derivation, derivation_latex)
