@@ -1,0 +1,174 @@
+"""An MkDocs plugin: a line ``!derivation proofs/x.py [name]`` in a page becomes the checked write-up.
+
+Enabled by ``plugins: [derive]`` in ``mkdocs.yml`` (the ``mkdocs.plugins`` entry point of pyproject.toml); see
+docs/mkdocs.md. The write-up is :func:`derive.render.markdown.render_markdown`'s, with ``$...$`` and ``$$...$$``
+math, which ``pymdownx.arithmatex`` (``generic: true``) hands to MathJax or KaTeX.
+
+Why this marker: a line of its own starting with ``!derivation`` is plain text to Python-Markdown, so a site built
+without the plugin shows it rather than dropping it silently; it is not mkdocstrings' ``::: identifier``, nor
+mkdocs-macros' ``{{ ... }}`` Jinja, nor an admonition (``!!!``), an image (``![``), a wiki link (``[[...]]``) or
+a snippet (``--8<--``). Inside a fenced code block it is left alone, so a page can show it.
+
+What fails the build: a refuted step or an engine inconsistency, always (a :class:`PluginError` with the
+counterexample, the module file and line); a module that does not load or has no derivation of that name; a
+malformed marker. A step short of its ``allow=`` (usually undecided) is a warning, which ``--strict`` makes fatal.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+
+from derive.entry.embed import EmbedError, check_file, failures, shortfalls
+from derive.entry.settings import ConfigError, Settings, find_pyproject
+
+log = logging.getLogger("mkdocs.plugins.derive")
+
+#: The marker: the whole line, at the start of the line (an indented line may be code).
+MARKER = "!derivation"
+_MARKER = re.compile(r"^!derivation(?=\s|$)(?P<args>.*)$")
+_FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})(?=[ \t])")
+
+
+class DeriveConfig(Config):
+    """The options under ``plugins: - derive:`` in ``mkdocs.yml``."""
+
+    #: Seconds per step (None: ``[tool.derive] budget`` of the module's pyproject.toml, else derive's default).
+    budget = config_options.Optional(config_options.Type((int, float)))
+    #: The level of the write-up's title (2: ``## Title``, below the page's own ``# ...``); the rest follow it.
+    heading_level = config_options.Type(int, default=2)
+
+
+class DerivePlugin(BasePlugin[DeriveConfig]):
+    """Expands ``!derivation <module> [<derivation name>]`` lines into checked write-ups."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.modules: set[Path] = set()  # the module files embedded, for `mkdocs serve` to watch
+        self.server = None  # `mkdocs serve`'s live-reload server, once on_serve has run
+        self.checked: dict[tuple[Path, str | None], tuple] = {}  # this build's reports, by (module, name)
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined so that MkDocs keeps this one plugin object across the rebuilds of ``mkdocs serve``."""
+
+    def on_config(self, config):
+        if not 1 <= self.config.heading_level <= 6:
+            raise PluginError(f"derive: heading_level must be 1 to 6, not {self.config.heading_level}")
+        return config
+
+    def on_pre_build(self, *, config) -> None:
+        # Each build checks each module again (loading it anew; derive's verification cache answers the steps
+        # that did not change), so an edit is always seen; within a build, two markers of one module share a check.
+        self.checked = {}
+
+    def on_serve(self, server, *, config, builder):
+        self.server = server
+        for module in sorted(self.modules):
+            server.watch(str(module), recursive=False)
+        return server
+
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
+        out, fence = [], None
+        for line in markdown.splitlines(keepends=True):
+            fence = _fence_after(line, fence)
+            marker = None if fence is not None else _MARKER.match(line.rstrip("\r\n"))
+            if marker is None:
+                out.append(line)
+                continue
+            page_file = _shown(Path(page.file.abs_src_path)) if page.file.abs_src_path else page.file.src_uri
+            where = f"{page_file}: {line.strip()}"
+            out.append(self._expand(marker.group("args").split(), root, where))
+        return "".join(out)
+
+    def _expand(self, args: list[str], root: Path, where: str) -> str:
+        """The write-up for one marker's arguments (``<module> [<name>]``), or a PluginError saying why not."""
+        if not 1 <= len(args) <= 2:
+            raise PluginError(f"{where}: expected '{MARKER} <module.py> [<derivation name>]'")
+        module = (root / args[0]).resolve()
+        name = args[1] if len(args) == 2 else None
+        self._watch(module)
+        reports, notation = self._check(module, name, where)
+        failed = failures(reports)
+        if failed:
+            raise PluginError("\n".join([f"{where}: a step fails:"] + [_located(f) for f in failed]))
+        for short in shortfalls(reports):
+            log.warning(f"{where}: {_located(short)}")
+        return "\n" + "\n".join(self._writeup(r, notation) for r in reports) + "\n"
+
+    def _check(self, module: Path, name: str | None, where: str) -> tuple[list, object]:
+        """The reports of ``name`` (all when None) in ``module`` and the notation of its pyproject.toml."""
+        key = (module, name)
+        if key not in self.checked:
+            try:
+                settings = Settings.read(find_pyproject(module.parent))
+                if self.config.budget is not None:
+                    settings = settings.override(budget=float(self.config.budget))
+                self.checked[key] = (check_file(_shown(module), name, settings=settings), settings.notation())
+            except (EmbedError, ConfigError) as error:
+                raise PluginError(f"{where}: {error}") from error
+        return self.checked[key]
+
+    def _writeup(self, report, notation) -> str:
+        from derive.render.links import library
+        from derive.render.markdown import render_markdown
+
+        known = library([report.derivation])
+        text = render_markdown(report.derivation, report.results, notation, math="dollars", known=known)
+        return shift_headings(text, self.config.heading_level - 1)
+
+    def _watch(self, module: Path) -> None:
+        if module in self.modules or not module.is_file():
+            return
+        self.modules.add(module)
+        if self.server is not None:  # a marker added while serving: watch its module from now on
+            self.server.watch(str(module), recursive=False)
+
+
+def shift_headings(markdown: str, by: int) -> str:
+    """``markdown`` with every ATX heading outside fenced code ``by`` levels lower (at most ``######``)."""
+    if by <= 0:
+        return markdown
+    out, fence = [], None
+    for line in markdown.splitlines(keepends=True):
+        fence = _fence_after(line, fence)
+        heading = None if fence is not None else _HEADING.match(line)
+        if heading:
+            line = "#" * min(6, len(heading.group("hashes")) + by) + line[heading.end() :]
+        out.append(line)
+    return "".join(out)
+
+
+def _fence_after(line: str, fence: str | None) -> str | None:
+    """The fence open after ``line`` (None: none), given the one open before it: a fence closes on a line of the
+    same character, at least as long, and nothing else (CommonMark's rule, which superfences follows too)."""
+    match = _FENCE.match(line)
+    if match is None:
+        return fence
+    mark = match.group("fence")
+    if fence is None:
+        return mark
+    rest = line.strip()
+    return None if rest[0] == fence[0] and len(rest) >= len(fence) and set(rest) == {fence[0]} else fence
+
+
+def _shown(path: Path) -> Path:
+    """``path`` relative to the working folder when it is inside it: the replay command then runs from there."""
+    try:
+        return path.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def _located(failure) -> str:
+    """``file:line: message``, the file as the author would type it from the working folder."""
+    file = os.fspath(_shown(Path(failure.file))) if failure.file else "?"
+    return f"{file}:{failure.line}: {failure.message}" if failure.line else f"{file}: {failure.message}"
