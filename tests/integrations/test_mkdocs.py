@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from derive.entry.mkdocs_plugin import shift_headings
+from derive.entry.mkdocs_plugin import DerivePlugin, shift_headings
 from derive.run.loader import bundled_proofs
 from tests.integrations.conftest import BUNDLED, PLANTED_LINE
 
@@ -183,3 +183,19 @@ def test_headings_move_down_outside_code_only():
     assert shift_headings(text, 1) == "## Title\n\n```python\n# a comment\n```\n\n### Part\n"
     assert shift_headings("###### Deep\n", 2) == "###### Deep\n"
     assert shift_headings(text, 0) == text
+
+
+def test_mkdocs_serve_watches_every_embedded_module(tmp_path, bundled_module, planted_module):
+    class Server:
+        def __init__(self):
+            self.watched = []
+
+        def watch(self, path, func=None, *, recursive=True):
+            self.watched.append(path)
+
+    plugin, server = DerivePlugin(), Server()
+    plugin._watch(bundled_module)  # what on_page_markdown does for each marker, before checking
+    assert plugin.on_serve(server, config=None, builder=None) is server
+    plugin._watch(planted_module)  # a marker added while serving
+    plugin._watch(planted_module)
+    assert server.watched == [str(bundled_module), str(planted_module)]
