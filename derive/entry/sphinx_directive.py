@@ -163,24 +163,36 @@ def _failed(env) -> dict[str, list[str]]:
     return env.derive_failures
 
 
-class ChainForBuilder(SphinxPostTransform):
-    """The chain's display as the output needs it: MathJax with ``\\cssId`` per line (the node's text), the same
-    without ids for another HTML math renderer (imgmath, KaTeX), an ``align`` with ``\\label`` per line for LaTeX."""
+class ChainForLatex(SphinxPostTransform):
+    """The chain's display as the output needs it: the node's text is MathJax with ``\\cssId`` per line; LaTeX
+    gets the ``align`` with ``\\label`` per line, the other formats the display without ids."""
 
     default_priority = 5
+    formats = ("latex",)
+    key = "derive_latex"
 
     def run(self, **kwargs) -> None:
-        builder = self.app.builder
-        if builder.format == "latex":
-            key = "derive_latex"
-        elif builder.format == "html" and getattr(builder, "math_renderer_name", "mathjax") == "mathjax":
-            return
-        else:
-            key = "derive_plain"
         for node in self.document.findall(nodes.math_block):
-            if key in node:
+            if self.key in node:
                 node.children = []
-                node += nodes.Text(node[key])
+                node += nodes.Text(node[self.key])
+
+
+class ChainWithoutIds(ChainForLatex):
+    """Text, manual pages, Texinfo: the display without ``\\cssId``, which only MathJax reads."""
+
+    formats = ("text", "man", "texinfo")
+    key = "derive_plain"
+
+
+class ChainForHtml(ChainWithoutIds):
+    """HTML: the ids stay for MathJax (Sphinx's default), and go for another math renderer (imgmath, KaTeX)."""
+
+    formats = ("html",)
+
+    def run(self, **kwargs) -> None:
+        if self.config.html_math_renderer not in (None, "mathjax"):
+            super().run(**kwargs)
 
 
 # -- events -------------------------------------------------------------------------------------------------------
@@ -214,7 +226,8 @@ def setup(app) -> dict:
     from derive.core.version import VERSION
 
     app.add_directive("derivation", DerivationDirective)
-    app.add_post_transform(ChainForBuilder)
+    for transform in (ChainForLatex, ChainWithoutIds, ChainForHtml):
+        app.add_post_transform(transform)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
     app.connect("env-get-outdated", outdated)

@@ -1,0 +1,194 @@
+"""The Sphinx extension ``derive.sphinx``, tested by building small Sphinx projects in process (``build_main``).
+
+Two passing builds are shared by the module (reStructuredText, and MyST Markdown through myst-parser), each a page
+with the bundled derivation and a second page that links to one of its lines. The other builds fail or check one
+output: a refuted step (always fails, with the counterexample, at the module's file and line, again on a rebuild),
+an unknown ``:name:``, parallel reading (``-j 2``), and the LaTeX builder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import pickle
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from sphinx.cmd.build import build_main
+
+from derive.entry.embed import check_file, failures
+from derive.render import chain
+from derive.run.loader import bundled_proofs, load_module
+from tests.integrations.conftest import BUNDLED, PLANTED_LINE
+
+CONF = 'extensions = ["derive.sphinx", "myst_parser"]\nproject = "Notes"\n'
+INDEX_RST = f"""\
+Lecture 3
+=========
+
+.. toctree::
+
+   other
+
+.. derivation:: proofs/{BUNDLED}
+   :name: iid-cross-entropy
+"""
+OTHER_RST = "Other\n=====\n\nTaking logs is line :ref:`iid-cross-entropy:take-logs`.\n"
+INDEX_MD = f"""\
+# Lecture 3
+
+```{{toctree}}
+other
+```
+
+```{{derivation}} proofs/{BUNDLED}
+:name: iid-cross-entropy
+```
+"""
+OTHER_MD = "# Other\n\nTaking logs is line {ref}`iid-cross-entropy:take-logs`.\n"
+LINE = "iid-cross-entropy:take-logs"
+
+
+def build(project: Path, *options: str, builder: str = "html") -> tuple[int, str]:
+    """``sphinx-build -b <builder> <options> project project/_build/<builder>``: the exit code and all it printed."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = build_main(["-N", "-q", "-b", builder, *options, str(project), str(project / "_build" / builder)])
+    return code, out.getvalue()
+
+
+def project(root: Path, pages: dict[str, str], module: Path | None = None) -> Path:
+    """A Sphinx project in ``root``: conf.py, ``pages``, and the bundled module under proofs/ unless given."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "conf.py").write_text(CONF)
+    for name, text in pages.items():
+        (root / name).write_text(text)
+    if module is None:
+        (root / "proofs").mkdir(exist_ok=True)
+        shutil.copy(bundled_proofs() / BUNDLED, root / "proofs" / BUNDLED)
+    return root
+
+
+@pytest.fixture(scope="module")
+def shared_cache(tmp_path_factory):
+    """The integration tests' per-worker cache (as conftest's ``own_cache``), for the module's shared builds."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DERIVE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "derive-cache"))
+        yield
+
+
+@pytest.fixture(scope="module")
+def rst_site(tmp_path_factory, shared_cache):
+    root = project(tmp_path_factory.mktemp("rst"), {"index.rst": INDEX_RST, "other.rst": OTHER_RST})
+    return root, *build(root, "-W")
+
+
+@pytest.fixture(scope="module")
+def myst_site(tmp_path_factory, shared_cache):
+    root = project(tmp_path_factory.mktemp("myst"), {"index.md": INDEX_MD, "other.md": OTHER_MD})
+    return root, *build(root, "-W")
+
+
+def lines_of_bundled() -> list[chain.Line]:
+    (derivation,) = load_module(bundled_proofs() / BUNDLED).derivations
+    return [line for line in chain.build(derivation).lines if line.number]
+
+
+def assert_page_shows_chain(root: Path) -> None:
+    page = (root / "_build" / "html" / "index.html").read_text()
+    blocks = re.findall(r'<div class="derivation-chain math[^"]*">(.*?)</div>', page, re.S)
+    assert len(blocks) == 1, "the chain is one display"
+    math = html.unescape(blocks[0])
+    assert math.count(r"\begin{aligned}") == 1
+    for line in lines_of_bundled():  # every line, with the element that carries its id
+        assert rf"\cssId{{{line.label}}}{{({line.number})}}" in math, line.label
+    assert r"\checkmark" in math and r"\dagger" in math  # the marks: proved, assumed
+    assert r"\text{taking logs: the log of a product is the sum of the logs}" in math  # a justification
+    assert "From the likelihood of i.i.d. data to the cross-entropy" in page  # the title
+    legend = re.search(r'<p class="derivation-legend">(.*?)</p>', page, re.S).group(1)
+    assert "✓ proved for every size" in legend and "† a modelling assumption" in legend
+    other = (root / "_build" / "html" / "other.html").read_text()
+    assert f'href="index.html#{LINE}"' in other  # the :ref: to one line resolves to its id
+
+
+def test_rst_page_shows_the_checked_chain_and_a_line_can_be_referenced(rst_site):
+    root, code, out = rst_site
+    assert code == 0, out
+    assert "WARNING" not in out and "ERROR" not in out
+    assert_page_shows_chain(root)
+
+
+def test_myst_page_shows_the_same(myst_site):
+    root, code, out = myst_site
+    assert code == 0, out
+    assert_page_shows_chain(root)
+
+
+def test_editing_the_module_rebuilds_the_page(rst_site):
+    root = rst_site[0]
+    env = pickle.loads((root / "_build" / "html" / ".doctrees" / "environment.pickle").read_bytes())
+    assert any(str(path).endswith(f"proofs/{BUNDLED}") for path in env.dependencies["index"])
+
+
+def test_refuted_step_fails_the_build_with_its_counterexample(tmp_path, planted_module):
+    root = project(tmp_path, {"index.rst": "Notes\n=====\n\n.. derivation:: proofs/planted.py\n"}, planted_module)
+    code, out = build(root)  # not -W: a refuted step fails every build
+    assert code == 1, out
+    assert "Traceback" not in out
+    assert f"proofs/planted.py:{PLANTED_LINE}: ERROR:" in out and "(slip) is refuted" in out
+    (failure,) = failures(check_file(planted_module))
+    for said in failure.message.splitlines():  # the counterexample, both sides and the replay command
+        assert said.strip() in out
+    assert "index.rst:4" in out  # and the directive that shows it
+    again, out = build(root)  # nothing changed: the page is read again and fails again
+    assert again == 1 and "(slip) is refuted" in out
+
+
+def test_unknown_name_fails_naming_the_module(tmp_path, bundled_module):
+    page = f"Notes\n=====\n\n.. derivation:: proofs/{BUNDLED}\n   :name: no-such-derivation\n"
+    code, out = build(project(tmp_path, {"index.rst": page}, bundled_module))
+    assert code == 1, out
+    assert f"proofs/{BUNDLED}: no derivation named 'no-such-derivation'" in out and "iid-cross-entropy" in out
+
+
+def test_parallel_build(tmp_path, bundled_module, planted_module):
+    root = project(tmp_path, {"index.rst": INDEX_RST, "other.rst": OTHER_RST}, bundled_module)
+    code, out = build(root, "-W", "-j", "2")
+    assert code == 0, out
+    assert_page_shows_chain(root)
+    (root / "index.rst").write_text(INDEX_RST.replace("   other", "   other\n   wrong"))
+    (root / "wrong.rst").write_text("Wrong\n=====\n\n.. derivation:: proofs/planted.py\n")
+    code, out = build(root, "-j", "2")  # the error of a parallel reader fails the build too
+    assert code == 1 and "(slip) is refuted" in out
+
+
+def test_latex_builder_writes_the_chain_with_a_label_per_line(tmp_path, bundled_module):
+    root = project(tmp_path, {"index.rst": INDEX_RST, "other.rst": OTHER_RST}, bundled_module)
+    code, out = build(root, "-W", builder="latex")
+    assert code == 0, out
+    tex = (root / "_build" / "latex" / "notes.tex").read_text()
+    (align,) = re.findall(r"\\begin\{align\}.*?\\end\{align\}", tex, re.S)
+    for line in lines_of_bundled():
+        assert rf"\tag{{{line.number}}}\label{{\detokenize{{index:{line.label}}}}}" in align
+    assert rf"\hyperref[\detokenize{{index:{LINE}}}]" in tex  # the :ref: links to that label
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed: the chain's align is not compiled")
+    # NOTE: Sphinx's own preamble needs packages a small TeX install lacks (wrapfig, tgtermes); the chain needs
+    # only amsmath, amssymb and hyperref, so it is compiled in an article with the reference.
+    ref = rf"See \hyperref[\detokenize{{index:{LINE}}}]{{line 6}}."
+    document = "\n".join(
+        [r"\documentclass{article}", r"\usepackage{amsmath,amssymb}", r"\usepackage{hyperref}", r"\begin{document}"]
+        + [align, ref, r"\end{document}", ""]
+    )
+    (tmp_path / "chain.tex").write_text(document)
+    run = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "chain.tex"], cwd=tmp_path, capture_output=True
+    )
+    assert run.returncode == 0, run.stdout.decode(errors="replace")[-2000:]
+    aux = (tmp_path / "chain.aux").read_text().splitlines()
+    (label,) = [t for t in aux if t.startswith(rf"\newlabel{{index:{LINE}}}")]
+    assert "{6}" in label  # line 6, with a hyperref anchor of its own
