@@ -114,6 +114,16 @@ def test_only_derivations_built_by_the_cell_are_checked(shell):
     assert last_check(shell.user_ns["logs"]) is not None and len(shown) == 2  # logs, and the unnamed one
 
 
+def test_of_a_loaded_module_only_the_derivation_bound_to_a_name_is_checked(shell):
+    cell = (
+        "%%derive\nfrom derive.entry.notebook import bundled\nnll = bundled('batch_cross_entropy', name='batch-nll')\n"
+    )
+    result, shown, printed = run(shell, cell)
+    assert result.success, printed
+    (data,) = shown  # loading the module built its other derivation too, which the cell did not ask for
+    assert "batch-nll: passes" in data["text/markdown"]
+
+
 def test_a_cell_that_builds_no_derivation_is_an_error(shell):
     result, shown, printed = run(shell, "%%derive\nx = 41 + 1\n")
     assert isinstance(result.error_in_exec, notebook_magic.NoDerivation) and not shown
@@ -164,6 +174,9 @@ def test_errors_in_the_cell_are_the_cells_own(shell):
     result, _, printed = run(shell, "%%derive\nx = 1\n1 / 0\n")
     assert isinstance(result.error_in_exec, ZeroDivisionError)
     assert re.search(r"In\[\d+\], line 3", printed) and "notebook_magic" not in printed
+    result, _, printed = run(shell, "%%derive\n\nDerivation('Bad', ctx, start=log(a[1]), name='a/b')\n")
+    file, line, _ = str(result.error_in_exec).split(":", 2)  # the model's message names the cell, not the magic
+    assert (shell.compile._filename_map.get(file), line) == (result.execution_count, "3"), str(result.error_in_exec)
     result, _, printed = run(shell, "%%derive\nx = (\n")
     assert isinstance(result.error_in_exec, notebook_magic.CellSyntaxError) and "SyntaxError" in printed
     assert re.search(r"In\[\d+\], line 2", printed) and "notebook_magic" not in printed

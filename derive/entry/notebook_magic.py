@@ -103,7 +103,10 @@ def run_cell_code(shell, cell: str):
     ``where``), its lines numbered as the notebook shows them, the ``%%derive`` line being line 1.
     """
     __tracebackhide__ = True  # noqa: F841
-    source = "\n" + shell.transform_cell(cell)
+    # NOTE: IPython drops a cell's leading blank lines before compiling; put them back, with the magic's line
+    lines = cell.splitlines()
+    blank = next((n for n, text in enumerate(lines) if text and not text.isspace()), 0)
+    source = "\n" * (1 + blank) + shell.transform_cell(cell)
     filename = shell.compile.cache(source, _cell_number(shell), raw_code="%%derive\n" + cell)
     try:
         tree = shell.compile.ast_parse(source, filename=filename)
