@@ -31,6 +31,8 @@ from derive.render import chain, sphinx_math
 from derive.render.links import conclusion_label
 
 logger = logging.getLogger(__name__)
+#: What the environment keeps by document (:func:`_kept`).
+KEPT = ("derive_failures", "derive_warnings")
 
 #: After MathJax has typeset the page, scroll to the line a link points to (its id exists only from then on).
 SCROLL_JS = (
@@ -60,6 +62,7 @@ class DerivationDirective(SphinxDirective):
             out.append(self.fail(failure.message, _at(failure)))
         for shortfall in shortfalls(reports):
             logger.warning(f"{_at(shortfall)}: {shortfall.message}", location=self.get_location())
+            _kept(self.env, "derive_warnings").setdefault(self.env.docname, []).append(shortfall.message)
         return out
 
     def module_path(self, argument: str) -> Path:
@@ -158,9 +161,15 @@ def _with_math(text: str) -> list[nodes.Node]:
 
 def _failed(env) -> dict[str, list[str]]:
     """The errors that fail the build, by document (kept in the environment across parallel readers)."""
-    if not hasattr(env, "derive_failures"):
-        env.derive_failures = {}
-    return env.derive_failures
+    return _kept(env, "derive_failures")
+
+
+def _kept(env, name: str) -> dict[str, list[str]]:
+    """``env.<name>``, a dict by document: ``derive_failures`` (errors) or ``derive_warnings`` (steps short of
+    their ``allow=``); both are read again by the next build, so ``-W`` stops on a warning of an unchanged page."""
+    if not hasattr(env, name):
+        setattr(env, name, {})
+    return getattr(env, name)
 
 
 class ChainForLatex(SphinxPostTransform):
@@ -197,18 +206,20 @@ class ChainForHtml(ChainWithoutIds):
 
 # -- events -------------------------------------------------------------------------------------------------------
 def purge(app, env, docname: str) -> None:
-    _failed(env).pop(docname, None)
+    for name in KEPT:
+        _kept(env, name).pop(docname, None)
 
 
 def merge(app, env, docnames, other) -> None:
     for docname in docnames:
-        if docname in _failed(other):
-            _failed(env)[docname] = _failed(other)[docname]
+        for name in KEPT:
+            if docname in _kept(other, name):
+                _kept(env, name)[docname] = _kept(other, name)[docname]
 
 
 def outdated(app, env, added, changed, removed) -> list[str]:
-    """Pages that failed last time are read again, so an unchanged wrong step fails every build."""
-    return [d for d in _failed(env) if d not in removed]
+    """Pages that failed or warned last time are read again, so an unchanged wrong step fails every build."""
+    return [d for name in KEPT for d in _kept(env, name) if d not in removed]
 
 
 def finished(app, exception) -> None:

@@ -51,6 +51,19 @@ other
 """
 OTHER_MD = "# Other\n\nTaking logs is line {ref}`iid-cross-entropy:take-logs`.\n"
 LINE = "iid-cross-entropy:take-logs"
+#: A step the engine checks only numerically (q is real, so log_mul does not apply): short of allow=proved.
+SHORT = """\
+from sympy import log
+
+from derive import Context, Derivation
+
+ctx = Context()
+K = ctx.size("K", minimum=2)
+q = ctx.real("q", index=(1, K))
+r = ctx.positive("r", index=(1, K))
+d = Derivation("A real factor", ctx, start=log(q[1] * r[1]), name="real-factor")
+d.step(log(q[1]) + log(r[1]), "the log of a product", name="split")
+"""
 
 
 def build(project: Path, *options: str, builder: str = "html") -> tuple[int, str]:
@@ -153,6 +166,18 @@ def test_unknown_name_fails_naming_the_module(tmp_path, bundled_module):
     code, out = build(project(tmp_path, {"index.rst": page}, bundled_module))
     assert code == 1, out
     assert f"proofs/{BUNDLED}: no derivation named 'no-such-derivation'" in out and "iid-cross-entropy" in out
+
+
+def test_step_short_of_allow_warns_and_fails_only_with_w(tmp_path):
+    root = project(tmp_path, {"index.rst": "Notes\n=====\n\n.. derivation:: proofs/short.py\n"}, tmp_path)
+    (root / "proofs").mkdir()
+    (root / "proofs" / "short.py").write_text(SHORT)
+    code, out = build(root)
+    assert code == 0, out
+    warned = r"index\.rst:4: WARNING: \S*proofs/short\.py:10: real-factor: step 1 \(split\) is numeric, short of allow"
+    assert re.search(warned, out), out
+    code, _ = build(root, "-W")
+    assert code == 1
 
 
 def test_parallel_build(tmp_path, bundled_module, planted_module):
