@@ -212,8 +212,10 @@ def _check_outputs(cells) -> None:
     assert "the-log-of-a-product: FAILS — 2 steps: 1 proved, 1 refuted" in shown[4]
     markdown = "".join("".join(o["data"]["text/markdown"]) for o in code[4]["outputs"])  # what JupyterLab shows
     assert "| 2 | `slip` | ✗ refuted |" in markdown and "```text\nCounterexample: n = " in markdown
-    assert "proved - for all sizes" in shown[5] and "refuted - counterexample found" in shown[5]
-    assert "Counterexample: u = " in shown[5]
+    assert "**the-log-of-a-product-of-squares: passes — 3 steps: 3 proved**" in shown[5]  # a %%derive cell
+    assert "3. **proved** ✓" in shown[5] and "✗" not in shown[5] and "Out[" not in shown[5]
+    assert "proved - for all sizes" in shown[6] and "refuted - counterexample found" in shown[6]
+    assert "Counterexample: u = " in shown[6]
     machine = re.compile(r"/tmp/|/home/|/root/|/Users/|ipykernel_|0x[0-9a-f]{6}|\d\.\d+ ?s\b|cached")
     assert not [m.group(0) for s in shown for m in [machine.search(s)] if m]
 
