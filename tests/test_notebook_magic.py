@@ -14,6 +14,7 @@ from test_notebook import _shell
 
 import derive
 from derive.entry import notebook_magic
+from derive.entry.embed import Failure
 from derive.entry.notebook import last_check
 
 
@@ -151,6 +152,21 @@ def test_options_reach_the_check(shell, monkeypatch, tmp_path):
     assert all(r.cached for r in last_check(shell.user_ns["squares"]).results), "the cache of derive check"
     assert run(shell, "%%derive --no-cache\n" + PASSING)[0].success
     assert seen[-1]["cache"] is False and not any(r.cached for r in last_check(shell.user_ns["squares"]).results)
+
+
+def test_a_step_short_of_its_allow_warns_and_fails_only_with_strict(shell, monkeypatch):
+    def short(reports):
+        step = reports[0].derivation.steps[1]
+        return [Failure(step.file, step.line, "the-log-of-a-product-of-squares: step 2 (step-2) is undecided")]
+
+    monkeypatch.setattr(notebook_magic, "shortfalls", short)
+    result, shown, printed = run(shell, "%%derive\n" + PASSING)
+    assert result.success and len(shown) == 1
+    line = f"Cell In[{result.execution_count}], line 4: the-log-of-a-product-of-squares: step 2 (step-2) is undecided"
+    assert f"warning: {line}" in printed
+    result, shown, printed = run(shell, "%%derive --strict\n" + PASSING)
+    assert isinstance(result.error_in_exec, notebook_magic.ShortOfAllow) and len(shown) == 1
+    assert printed.startswith("ShortOfAllow: a step is short of its allow=") and "warning" not in printed
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,10 @@ class RefutedStep(CellError, AssertionError):
     """A step of a derivation in a ``%%derive`` cell is refuted: the cell fails as a failing ``assert`` does."""
 
 
+class ShortOfAllow(CellError, AssertionError):
+    """With ``--strict``: a step short of the evidence its ``allow=`` asks for (usually undecided)."""
+
+
 class NoDerivation(CellError):
     """A ``%%derive`` cell that constructed no derivation (or none of the name asked for)."""
 
@@ -71,10 +75,11 @@ def derive(line: str, cell: str):
     if args.budget is not None and args.budget <= 0:
         raise UsageError(f"%%derive: --budget must be a positive number of seconds, not {args.budget:g}")
     shell = _shell()
-    before = {id(v) for v in list(shell.user_ns.values())}
+    before = list(shell.user_ns.values())  # held, so that no new object can take the id of a freed one
     with _watching() as created:
         value = run_cell_code(shell, cell)
-    bound = {id(v) for v in list(shell.user_ns.values())} - before
+    bound = {id(v) for v in list(shell.user_ns.values())} - {id(v) for v in before}
+    del before
     chosen = [d for d in created if not d.source or id(d) in bound]
     if args.name:
         chosen = [d for d in chosen if d.name == args.name]
@@ -83,14 +88,14 @@ def derive(line: str, cell: str):
     reports = [check(d, budget=args.budget, seed=args.seed, cache=not args.no_cache) for d in chosen]
     for d in chosen:
         display(d)
-    wrong = failures(reports)
-    short = shortfalls(reports)
-    if args.strict:
-        wrong, short = wrong + short, []
-    for failure in short:
-        print(f"warning: {_located(shell, failure)}", file=sys.stderr)
+    wrong, short = failures(reports), shortfalls(reports)
+    if not args.strict:
+        for failure in short:
+            print(f"warning: {_located(shell, failure)}", file=sys.stderr)
     if wrong:
-        raise RefutedStep(_refuted_message(shell, wrong))
+        raise RefutedStep(_failed_message(shell, wrong, "refuted", "with its counterexample"))
+    if args.strict and short:
+        raise ShortOfAllow(_failed_message(shell, short, "short of its allow=", "with its marks"))
     # NOTE: a cell ending with a derivation, or with its last .step(...), would show it twice (or a Step's repr)
     shown = any(value is d or getattr(value, "owner", None) is d for d in chosen)
     return None if shown else value
@@ -175,10 +180,10 @@ def _none_message(created: list[Derivation], name: str | None) -> str:
     )
 
 
-def _refuted_message(shell, wrong: list[Failure]) -> str:
-    head = "a step is refuted" if len(wrong) == 1 else f"{len(wrong)} steps are refuted"
-    body = "\n".join(_located(shell, f) for f in wrong)
-    return f"{head} (the display above shows the derivation with its counterexample)\n{body}"
+def _failed_message(shell, failed: list[Failure], what: str, shown: str) -> str:
+    head = f"a step is {what}" if len(failed) == 1 else f"{len(failed)} steps are {what}"
+    body = "\n".join(_located(shell, f) for f in failed)
+    return f"{head} (the display above shows the derivation {shown})\n{body}"
 
 
 def _located(shell, failure: Failure) -> str:
