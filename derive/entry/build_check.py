@@ -21,13 +21,12 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from derive.entry.build import COMBINED, MANIFEST, SITE, digest, output_names, pdf_name, recorded
-from derive.entry.build_command import build_into
 from derive.entry.commands import ExitCode
-from derive.entry.settings import Settings
 from derive.run.check import DerivationReport
 from derive.run.loader import display_path
 
@@ -42,15 +41,16 @@ class Change:
     name: str  # inside --out, with / between folders
 
 
-def cmd_build_check(args, settings: Settings) -> ExitCode:
-    """Build into a temporary folder, list what differs from ``--out``, and return the exit code: the build's own
-    when it fails (a refuted step 1, bad input 2, an engine inconsistency 3), else 1 when a file is stale, else 0."""
+def run_check(args, build: Callable[[Path], tuple[ExitCode, list[DerivationReport]]]) -> ExitCode:
+    """``build`` (``derive build`` of ``args`` into the folder given, without PDFs) into a temporary folder, list
+    what differs from ``--out``, and return the exit code: the build's own when it fails (a refuted step 1, bad
+    input 2, an engine inconsistency 3), else 1 when a file is stale, else 0."""
     from derive.render.pdf import tex_available
 
     out = Path(args.out)
     stage = Path(tempfile.mkdtemp(prefix="derive-check-"))
     try:
-        code, reports = build_into(args, settings, stage, pdf=False, echo=False)
+        code, reports = build(stage)
         if not reports:  # nothing was checked: the errors said why
             return code
         tex = tex_available()

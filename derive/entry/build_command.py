@@ -93,9 +93,9 @@ def cmd_build(args, settings: Settings) -> ExitCode:
     """``derive build``; with ``--check``, a build into a temporary folder compared with ``--out``
     (:mod:`derive.entry.build_check`)."""
     if getattr(args, "check", False):
-        from derive.entry.build_check import cmd_build_check
+        from derive.entry.build_check import run_check
 
-        return cmd_build_check(args, settings)
+        return run_check(args, lambda stage: build_into(args, settings, stage, pdf=False, echo=False))
     code, _ = build_into(args, settings, Path(args.out), pdf=not args.no_pdf)
     return code
 
