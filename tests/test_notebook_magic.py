@@ -8,6 +8,8 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import subprocess
+import sys
 
 import pytest
 from test_notebook import _shell
@@ -206,6 +208,24 @@ def test_import_derive_in_ipython_registers_the_magic(shell):
     assert run(shell, "%%derive\n" + PASSING)[0].success
     derive.load_ipython_extension(shell)  # %load_ext derive: the magic itself, with its full help
     assert magics["derive"] is notebook_magic.derive and "--no-cache" in notebook_magic.derive.__doc__
+
+
+def test_import_derive_in_ipython_imports_nothing_heavy():
+    """``import derive`` in a notebook registers the displays and the magic without importing SymPy or the checker."""
+    code = (
+        "import sys\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "from traitlets.config import Config\n"
+        "config = Config()\n"
+        "config.HistoryManager.hist_file = ':memory:'\n"
+        "shell = InteractiveShell.instance(config=config)\n"
+        "import derive\n"
+        "assert 'derive' in shell.magics_manager.magics['cell']\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sympy' or m.startswith('derive.entry')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 # -- in a real kernel ---------------------------------------------------------------------------------------------
