@@ -97,3 +97,18 @@ def test_a_load_error_takes_its_line_from_the_loader_not_from_a_path_that_says_l
     assert main(["check", "line 7/empty.py", "--format", "github"]) == ExitCode.BAD_INPUT
     (annotation,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("::error")]
     assert annotation.startswith("::error file=line 7/empty.py::") and "line=" not in annotation.split("::")[1]
+
+
+def test_bad_input_with_no_step_to_point_at_is_still_an_error_on_the_run(here, capsys):
+    """An unknown ``--step`` and a citation that resolves to nothing fail the check (exit 2) with an ``::error``
+    too: in a workflow the stderr line alone would show in the log but not on the run's summary."""
+    (here / "good.py").write_text(GOOD)
+    assert main(["check", "--format", "github", "good.py", "--step", "nope"]) == ExitCode.BAD_INPUT
+    captured = capsys.readouterr()
+    assert _commands(captured.out) == ["::error title=derive check::no derivation has a step 'nope'"]
+    assert "no derivation has a step 'nope'" in captured.err
+
+    citing = Path(__file__).resolve().parent / "citing" / "unknown_name.py"
+    assert main(["check", "--format", "github", str(citing)]) == ExitCode.BAD_INPUT
+    (error,) = _commands(capsys.readouterr().out)
+    assert error.startswith("::error title=derive check::") and "by='no-such-derivation'" in error

@@ -17,7 +17,7 @@ import sys
 
 from derive.core.errors import DeriveError
 from derive.entry.arguments import build_parser
-from derive.entry.commands import ExitCode, cmd_cache, cmd_check, cmd_list, cmd_mutate, settings_of
+from derive.entry.commands import ExitCode, cmd_cache, cmd_check, cmd_list, settings_of
 
 __all__ = ["COMMANDS", "ExitCode", "build_parser", "entry", "main"]
 
@@ -27,6 +27,13 @@ def cmd_build(args, settings):
     from derive.entry.build_command import cmd_build as build
 
     return build(args, settings)
+
+
+def cmd_mutate(args, settings):
+    """``derive mutate`` (imported when run, as ``build`` is)."""
+    from derive.entry.mutate_command import cmd_mutate as mutate
+
+    return mutate(args, settings)
 
 
 COMMANDS = {"list": cmd_list, "check": cmd_check, "build": cmd_build, "mutate": cmd_mutate, "cache": cmd_cache}

@@ -1,7 +1,8 @@
-"""What ``derive list``, ``check``, ``mutate`` and ``cache`` do, and what every command shares: the settings of a
+"""What ``derive list``, ``check`` and ``cache`` do, and what every command shares: the settings of a
 run, the modules it acts on, the check with its table, the summary and the exit code.
 
-Printing a step's result is :mod:`derive.render.report`'s; ``derive build`` is :mod:`derive.entry.build_command`.
+Printing a step's result is :mod:`derive.render.report`'s; ``derive build`` is :mod:`derive.entry.build_command`,
+``derive mutate`` :mod:`derive.entry.mutate_command`.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
+from derive.core.errors import DeriveError
 from derive.entry.settings import Settings, discover, find_pyproject
-from derive.render.report import Columns, Verbosity, github_annotations, step_notes
+from derive.render.report import Columns, Verbosity, github_annotations, github_error, step_notes
 from derive.render.text import plain_text
 from derive.run.loader import Loaded, display_path, load, load_module, module_files
 
@@ -298,9 +300,21 @@ def _record(recording: Recording, loaded: list, items: list, reports: list) -> N
 
 
 def cmd_check(args, settings: Settings) -> ExitCode:
+    if args.format != "github":
+        return _check(args, settings)
+    try:
+        return _check(args, settings)
+    except DeriveError as error:  # bad input (a citation, a setting): said on stderr by the CLI, and on the run
+        print(github_error(str(error), title="derive check"))
+        raise
+
+
+def _check(args, settings: Settings) -> ExitCode:
     loaded, bad, recording = recall_or_load(args, settings)
     start = time.perf_counter()
     reports, missing = check_all(args, settings, loaded, sys.stdout if args.format == "text" else None, recording)
+    if missing and args.format == "github":  # check_all said which steps there are on stderr
+        print(github_error(f"no derivation has a step {args.step!r}", title="derive check"))
     elapsed = time.perf_counter() - start
     if args.format == "github":  # the annotations, then the summary line
         sys.stdout.writelines(f"{line}\n" for line in github_annotations(reports, [i for i in loaded if i.error]))
@@ -341,49 +355,6 @@ def exit_code(reports: list[DerivationReport], bad: bool) -> ExitCode:
     if bad:
         return ExitCode.BAD_INPUT
     return ExitCode.OK if all(r.passed for r in reports) else ExitCode.FAILED
-
-
-def cmd_mutate(args, settings: Settings) -> ExitCode:
-    from derive.entry.mutate import mutate
-
-    loaded, bad = load_paths(args, settings)
-    derivations = [d for item in loaded for d in item.derivations]
-    if not derivations:
-        return ExitCode.BAD_INPUT
-    start = time.perf_counter()
-
-    def progress(result):
-        if not args.json and result.outcome != "refuted":
-            m = result.mutant
-            print(f"{m.step.name}: {m.description}: {result.outcome} ({result.reason})", flush=True)
-
-    reports = mutate(
-        derivations, settings.options(), jobs=settings.jobs, progress=progress, sample=args.sample, seed=settings.seed
-    )
-    keys = ("generated", "equivalent", "refuted", "undecided", "proved")
-    total = {k: sum(r.counts()[k] for r in reports) for k in keys}
-    if args.json:
-        json.dump(
-            {"total": total, "derivations": [r.to_json() for r in reports]}, sys.stdout, indent=2, ensure_ascii=False
-        )
-        print()
-    else:
-        width = max([28, *(len(d.name) for d in derivations)])
-        print(f"\n{'derivation':{width}} " + " ".join(f"{k:>10}" for k in keys) + "  kill rate")
-        for r in reports:
-            counts = r.counts()
-            print(f"{r.derivation.name:{width}} " + " ".join(f"{counts[k]:>10}" for k in keys) + f"  {_rate(counts)}")
-        print(f"{'total':{width}} " + " ".join(f"{total[k]:>10}" for k in keys) + f"  {_rate(total)}")
-        print(f"({time.perf_counter() - start:.1f} s)")
-    if total["proved"]:
-        print("derive: a false mutant was proved: this is a soundness bug in derive; please report it", file=sys.stderr)
-        return ExitCode.INTERNAL
-    return ExitCode.BAD_INPUT if bad else ExitCode.OK
-
-
-def _rate(counts: dict[str, int]) -> str:
-    live = counts["generated"] - counts["equivalent"]
-    return f"{100 * counts['refuted'] / live:.1f}% refuted" if live else "n/a"
 
 
 def cmd_cache(args, settings: Settings) -> ExitCode:

@@ -249,6 +249,11 @@ def github_annotations(reports: Iterable, errors: Iterable = ()) -> list[str]:
     return out
 
 
+def github_error(message: str, **properties) -> str:
+    """One ``::error`` workflow command, for a failure that has no step (bad input to ``derive check``)."""
+    return _command("error", message, **properties)
+
+
 def _command(kind: str, message: str, **properties) -> str:
     """``::kind file=...,line=...::message``, escaped as GitHub's actions/toolkit does (``escapeData`` for the
     message, ``escapeProperty`` for the properties); a file is given relative to the working directory, with ``/``
