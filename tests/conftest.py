@@ -40,15 +40,15 @@ def _private_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("DERIVE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
-# -- TeX: skipped where it is missing, failed where CI=true --------------------------------------------------------
-#: A skip whose reason names one of these is a skip for want of TeX or poppler.
-_TEX_SKIP = re.compile(r"pdflatex|latexmk|\bTeX\b|LaTeX|pdftotext|pdfinfo|pdftoppm|poppler", re.I)
-CI_INSTALLS = "CI installs TeX Live and poppler-utils (see README.md), so these tests must run there"
+# -- TeX, poppler, pandoc, mystmd: skipped where they are missing, failed where CI=true ------------------------------
+#: A skip whose reason names one of these is a skip for want of a tool that CI installs.
+_TEX_SKIP = re.compile(r"pdflatex|latexmk|\bTeX\b|LaTeX|pdftotext|pdfinfo|pdftoppm|poppler|pandoc|mystmd", re.I)
+CI_INSTALLS = "CI installs TeX Live, poppler-utils, pandoc and mystmd (see .ci/run), so these tests must run there"
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    """Where ``CI=true``, turn a skip for want of TeX or poppler (any ``skipif`` or ``pytest.skip`` whose reason
+    """Where ``CI=true``, turn a skip for want of TeX, poppler, pandoc or mystmd (any ``skipif`` or ``pytest.skip`` whose reason
     names them, in any test file) into a failure that says what is missing."""
     outcome = yield
     report = outcome.get_result()
