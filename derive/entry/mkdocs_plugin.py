@@ -7,7 +7,10 @@ math, which ``pymdownx.arithmatex`` (``generic: true``) hands to MathJax or KaTe
 Why this marker: a line of its own starting with ``!derivation`` is plain text to Python-Markdown, so a site built
 without the plugin shows it rather than dropping it silently; it is not mkdocstrings' ``::: identifier``, nor
 mkdocs-macros' ``{{ ... }}`` Jinja, nor an admonition (``!!!``), an image (``![``), a wiki link (``[[...]]``) or
-a snippet (``--8<--``). Inside a fenced code block it is left alone, so a page can show it.
+a snippet (``--8<--``). Inside a fenced code block it is left alone, so a page can show it. Indented (in an
+admonition, a list item or a content tab) it is expanded with the write-up indented as deep. A marker that reaches
+the rendered page unexpanded (in a snippet included after this plugin ran, or after a fence Python-Markdown does
+not close) fails the build: a derivation is never dropped silently.
 
 What fails the build: a refuted step or an engine inconsistency, always (a :class:`PluginError` with the
 counterexample, the module file and line); a module that does not load or has no derivation of that name; a
@@ -31,10 +34,14 @@ from derive.entry.settings import ConfigError, Settings, find_pyproject
 
 log = logging.getLogger("mkdocs.plugins.derive")
 
-#: The marker: the whole line, at the start of the line (an indented line may be code).
+#: The marker: a line of its own, indented as deep as the block it sits in (an admonition, a list item).
 MARKER = "!derivation"
-_MARKER = re.compile(r"^!derivation(?=\s|$)(?P<args>.*)$")
-_FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
+_MARKER = re.compile(r"^(?P<indent>[ \t]*)!derivation(?=\s|$)(?P<args>.*)$")
+#: A fence's opening line: a backtick fence's info string holds no backtick (CommonMark), so ```x``` is inline code.
+_FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}(?=[^`]*$)|~{3,})")
+#: A marker left in the rendered page, outside code: the plugin never saw it.
+_LEFT = re.compile(r"(?:^|>)[ \t]*!derivation(?=\s|<|$)", re.M)
+_CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.S)
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})(?=[ \t])")
 
 
@@ -58,6 +65,16 @@ class DerivePlugin(BasePlugin[DeriveConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this one plugin object across the rebuilds of ``mkdocs serve``."""
+        self.dirty = dirty
+
+    def on_files(self, files, *, config):
+        """With ``--dirty`` MkDocs reads only the pages edited since the last build; a page with a marker is read
+        every time, since its module (not a page) may have changed."""
+        if getattr(self, "dirty", False):
+            for file in files.documentation_pages():
+                if file.abs_src_path and MARKER in Path(file.abs_src_path).read_text(encoding="utf-8"):
+                    file.is_modified = lambda: True
+        return files
 
     def on_config(self, config):
         if not 1 <= self.config.heading_level <= 6:
@@ -84,10 +101,19 @@ class DerivePlugin(BasePlugin[DeriveConfig]):
             if marker is None:
                 out.append(line)
                 continue
-            page_file = _shown(Path(page.file.abs_src_path)) if page.file.abs_src_path else page.file.src_uri
-            where = f"{page_file}: {line.strip()}"
-            out.append(self._expand(marker.group("args").split(), root, where))
+            where = f"{_page_file(page)}: {line.strip()}"
+            written = self._expand(marker.group("args").split(), root, where)
+            indent = marker.group("indent")
+            out.append("".join(indent + x if x.strip() else x for x in written.splitlines(keepends=True)))
         return "".join(out)
+
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        if _LEFT.search(_CODE.sub("", html)):
+            raise PluginError(
+                f"{_page_file(page)}: a '{MARKER}' line reached the page unexpanded: put it on a line of its own in"
+                " the page itself (not in an included snippet, and not after an unclosed code fence)"
+            )
+        return html
 
     def _expand(self, args: list[str], root: Path, where: str) -> str:
         """The write-up for one marker's arguments (``<module> [<name>]``), or a PluginError saying why not."""
@@ -158,6 +184,10 @@ def _fence_after(line: str, fence: str | None) -> str | None:
         return mark
     rest = line.strip()
     return None if rest[0] == fence[0] and len(rest) >= len(fence) and set(rest) == {fence[0]} else fence
+
+
+def _page_file(page) -> object:
+    return _shown(Path(page.file.abs_src_path)) if page.file.abs_src_path else page.file.src_uri
 
 
 def _shown(path: Path) -> Path:

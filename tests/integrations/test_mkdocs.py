@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from mkdocs.exceptions import PluginError
 
 from derive.entry.mkdocs_plugin import DerivePlugin, shift_headings
 from derive.run.loader import bundled_proofs
@@ -199,3 +200,55 @@ def test_mkdocs_serve_watches_every_embedded_module(tmp_path, bundled_module, pl
     plugin._watch(planted_module)  # a marker added while serving
     plugin._watch(planted_module)
     assert server.watched == [str(bundled_module), str(planted_module)]
+
+
+def test_a_line_that_only_looks_like_a_fence_hides_no_marker(tmp_path, planted_module):
+    """```x``` is inline code (a backtick fence's info string has no backtick): the marker after it is expanded."""
+    page = "# Logs\n\n```x``` is inline code with three backticks.\n\n!derivation proofs/planted.py\n"
+    run = build(site(tmp_path, page), tmp_path / "cache")
+    assert run.returncode != 0 and "step 2 (slip) is refuted" in run.stderr, run.stdout + run.stderr
+
+
+def test_a_marker_in_an_admonition_is_expanded_indented(tmp_path, planted_module, bundled_module):
+    config = CONFIG + "  - admonition\n"
+    page = f'# Logs\n\n!!! note "Proof"\n\n    !derivation proofs/{BUNDLED}\n'
+    run = build(site(tmp_path, page, config), tmp_path / "cache")
+    assert run.returncode == 0, run.stdout + run.stderr
+    shown = (tmp_path / "site" / "index.html").read_text()
+    assert re.search(r'<div class="admonition note">.*<div class="arithmatex">', shown, re.S)
+    assert "!derivation" not in shown
+    run = build(site(tmp_path, page.replace(BUNDLED, "planted.py"), config), tmp_path / "cache")
+    assert run.returncode != 0 and "step 2 (slip) is refuted" in run.stderr, run.stdout + run.stderr
+
+
+def test_a_marker_that_reaches_the_page_unexpanded_fails_the_build():
+    """A marker the plugin never saw (in a snippet included later, after an unclosed fence) is an error; one shown
+    as code is not."""
+
+    class Page:
+        class file:  # noqa: N801 - the shape of mkdocs.structure.files.File that the plugin reads
+            abs_src_path = None
+            src_uri = "index.md"
+
+    plugin = DerivePlugin()
+    shown = "<p>Use it like this:</p>\n<pre><code>!derivation proofs/x.py\n</code></pre><p><code>!derivation</code></p>"
+    assert plugin.on_page_content(shown, page=Page, config=None, files=None) == shown
+    for left in ("<p>!derivation proofs/x.py</p>", "<p>text\n!derivation proofs/x.py</p>", "<li>!derivation a.py</li>"):
+        with pytest.raises(PluginError, match="index.md: a '!derivation' line reached the page unexpanded"):
+            plugin.on_page_content(left, page=Page, config=None, files=None)
+
+
+def test_a_dirty_build_checks_the_embedded_module_again(tmp_path, planted_module):
+    """``mkdocs build --dirty`` skips pages not edited since the last build; a page with a marker is never skipped,
+    since its module may have changed."""
+    good = planted_module.read_text().replace(planted_module.read_text().splitlines()[PLANTED_LINE - 1] + "\n", "")
+    planted_wrong = planted_module.read_text()
+    planted_module.write_text(good)
+    site(tmp_path, "# Logs\n\n!derivation proofs/planted.py\n")
+    assert build(tmp_path, tmp_path / "cache").returncode == 0
+    planted_module.write_text(planted_wrong)
+    env = {**os.environ, "DERIVE_CACHE_DIR": str(tmp_path / "cache")}
+    run = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--dirty"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert run.returncode != 0 and "step 2 (slip) is refuted" in run.stderr, run.stdout + run.stderr
