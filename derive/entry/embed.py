@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from derive.core.errors import DeriveError
 from derive.core.evidence import Evidence
 from derive.entry.settings import Settings, find_pyproject
 from derive.render.report import counterexample_lines
@@ -47,7 +48,11 @@ def check_file(
     if not path.is_file():
         raise EmbedError(f"{path}: no such derivation module (a path to a .py file, relative to the page's project)")
     if settings is None:
-        settings = Settings.read(find_pyproject(path.resolve().parent))
+        # NOTE: the folder as written, not resolved: a proofs/ that is a symlink still takes this project's settings
+        try:
+            settings = Settings.read(find_pyproject(path.absolute().parent))
+        except DeriveError as error:  # a bad [tool.derive]: bad input, named by the settings' own message
+            raise EmbedError(str(error)) from error
     loaded = load_module(path.resolve())
     if loaded.error is not None:
         raise EmbedError(str(loaded.error))
@@ -77,6 +82,12 @@ def _checked(chosen: list, library: list, shown: str, settings: Settings) -> lis
     reports = check_derivations(
         [(d, path) for d, path, _ in items], settings.options(), jobs=settings.jobs, cache=settings.cache()
     )
+    # A refuted step in what is cited fails the page as one of its own would: the citing step is only capped to
+    # undecided (derive.run.citations.capped), which would demote the refutation to a warning.
+    cited = failures([r for r in reports if id(r.derivation) not in wanted])
+    if cited:
+        lines = [f"{shown}: a derivation it cites fails:"] + [f"{f.file}:{f.line}: {f.message}" for f in cited]
+        raise EmbedError("\n".join(lines))
     return [r for r in reports if id(r.derivation) in wanted]
 
 

@@ -30,6 +30,7 @@ collects nothing of its own).
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,8 +50,9 @@ class ConfigError(DeriveError):
 
 
 def find_pyproject(start: Path | None = None) -> Path | None:
-    """The nearest pyproject.toml in ``start`` (the working directory) or above it."""
-    here = (start or Path.cwd()).resolve()
+    """The nearest pyproject.toml in ``start`` (the working directory) or above it, going up the path as written:
+    a folder that is a symlink into another project takes the settings of the project it is linked into."""
+    here = Path(os.path.abspath(start or Path.cwd()))
     for folder in (here, *here.parents):
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
