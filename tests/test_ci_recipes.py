@@ -67,22 +67,23 @@ def test_the_workflow_is_a_github_actions_workflow_whose_derive_commands_exist()
     assert installs == [f"pip install {project}"], installs
 
 
-def test_the_workflow_keeps_the_folder_derive_caches_in(tmp_path, monkeypatch, capsys):
+def test_the_workflow_keeps_the_folder_derive_caches_in_outside_the_checkout(tmp_path, monkeypatch, capsys):
     flow = workflow()
     (job,) = flow["jobs"].values()
-    assert job["env"]["DERIVE_CACHE_DIR"] == "${{ github.workspace }}/.derive-cache"
+    assert "DERIVE_CACHE_DIR" not in {**flow.get("env", {}), **job.get("env", {})}  # never inside the workspace
     (cache_step,) = [s for s in job["steps"] if s.get("uses", "").startswith("actions/cache@")]
-    assert cache_step["with"]["path"] == ".derive-cache"
+    assert cache_step["with"]["path"] == "~/.cache/derive"
     assert "restore-keys" in cache_step["with"]  # a changed derivation still starts from the newest cache
     # the step must come before the first derive command, or the run starts cold
     steps = job["steps"]
     first_derive = min(i for i, s in enumerate(steps) if "derive " in s.get("run", ""))
     assert steps.index(cache_step) < first_derive
-    # and derive really caches there under that variable (the workspace is the working directory)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DERIVE_CACHE_DIR", str(tmp_path / ".derive-cache"))
+    # and derive really caches there on a Linux runner (HOME set, no XDG_CACHE_HOME, no DERIVE_CACHE_DIR)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("DERIVE_CACHE_DIR", raising=False)
     assert main(["cache", "dir"]) == 0
-    assert capsys.readouterr().out.strip() == str(tmp_path / ".derive-cache")
+    assert capsys.readouterr().out.strip() == str(tmp_path / ".cache" / "derive")
 
 
 def test_the_pre_commit_hooks_run_derive_commands_that_exist():
