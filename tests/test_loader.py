@@ -129,3 +129,66 @@ def test_a_load_error_names_the_line_when_the_module_is_given_by_a_relative_path
     monkeypatch.chdir(tmp_path)
     loaded = load_module(Path("broken.py"))
     assert loaded.error is not None and "line 2: ValueError: boom" in str(loaded.error)
+
+
+UNBOUND = """\
+from sympy import Symbol, exp
+from sympy import Sum as total
+
+from derive import Context, Derivation
+
+x = Symbol("x", real=True)
+d = Derivation("First", Context(), start=exp(x) * exp(x))
+d.step(exp(x**2), "a wrong law of exponents", name="slip")
+d = Derivation("Second", Context(), start=exp(x) * exp(x))
+d.step(exp(2 * x), "the law of exponents")
+total = Derivation("Third", Context(), start=exp(x) * exp(x))
+total.step(exp(2 * x), "the law of exponents")
+kept = [Derivation("Fourth", Context(), start=exp(x) * exp(x))]
+kept[0].step(exp(2 * x), "the law of exponents")
+"""
+
+
+def test_a_derivation_not_bound_to_a_module_level_name_is_still_checked(tmp_path, capsys):
+    """A name bound twice, a name an import binds too, a list: each derivation the module makes is checked, so a
+    refuted step can never hide in one the loader would not see."""
+    from derive.entry.cli import ExitCode, main
+
+    (tmp_path / "unbound.py").write_text(UNBOUND)
+    (loaded,) = load([tmp_path / "unbound.py"])
+    assert loaded.error is None
+    assert sorted(d.name for d in loaded.derivations) == ["first", "fourth", "second", "third"]
+    assert main(["check", str(tmp_path / "unbound.py")]) == ExitCode.FAILED
+    assert "step 1 (slip) is refuted" in capsys.readouterr().out
+
+
+def test_a_derivation_imported_from_another_module_is_that_modules_not_this_ones(tmp_path):
+    (tmp_path / "lemma.py").write_text(
+        UNBOUND.split("d = Derivation")[0] + 'lemma = Derivation("Lemma", Context(), '
+        'start=exp(x) * exp(x))\nlemma.step(exp(2 * x), "the law of exponents")\n'
+    )
+    (tmp_path / "user.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\nfrom lemma import lemma\n"
+        + UNBOUND.split("d = Derivation")[0]
+        + 'user = Derivation("User", Context(), start=exp(x) * exp(x))\n'
+        'user.step(exp(2 * x), "the law of exponents")\n'
+    )
+    (loaded,) = load([tmp_path / "user.py"])
+    assert [d.name for d in loaded.derivations] == ["user"]
+
+
+def test_a_module_that_calls_sys_exit_is_a_load_error_not_a_silent_pass(tmp_path, capsys):
+    from derive.entry.cli import ExitCode, main
+
+    (tmp_path / "exits.py").write_text("import sys\n\nsys.exit()\n")
+    (loaded,) = load([tmp_path / "exits.py"])
+    assert "exits.py: called sys.exit(None) while being imported" in str(loaded.error)
+    assert main(["check", str(tmp_path)]) == ExitCode.BAD_INPUT
+
+
+def test_a_derivation_with_no_steps_is_a_load_error_naming_it(tmp_path):
+    (tmp_path / "empty.py").write_text(
+        UNBOUND.split("d = Derivation")[0] + 'd = Derivation("Not yet", Context(), start=exp(x))\n'
+    )
+    (loaded,) = load([tmp_path / "empty.py"])
+    assert "empty.py: derivation 'not-yet' has no steps (nothing to check or show)" in str(loaded.error)

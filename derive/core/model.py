@@ -140,7 +140,8 @@ class Derivation:
             self.subject = self.start
         if not self.name:
             self.name = _slug(self.title)
-        where = "{}:{}".format(*location.caller())
+        made_in, line = location.caller()
+        where = f"{made_in}:{line}"
         problem = name_problem(self.name)
         if problem:
             raise ModelError(f"{where}: {problem}")
@@ -149,6 +150,8 @@ class Derivation:
         self._names = names.Names(self.context)
         self._names.check([self.start], f"{where}: the start", f"in the start ({where})")
         self._names.check([self.subject], f"{where}: the subject", f"in the subject ({where})")
+        for watcher in MADE:  # derive.run.loader: every derivation a module makes, bound to a name or not
+            watcher(self, made_in)
 
     # -- the chain so far ---------------------------------------------------------------------------------------
     @property
@@ -380,6 +383,10 @@ def _as_expr(expr: object, label: str) -> sp.Expr:
         raise ModelError(f"{label}: expected a SymPy expression, got {type(expr).__name__} {expr!r}")
     return expr
 
+
+#: Called with each Derivation once it is made, and the file that made it: the loader keeps what a module makes,
+#: so that one not bound to a module-level name (rebound, kept in a list) is checked, not silently left out.
+MADE: list = []
 
 # the __init__ dataclasses generate for Derivation (its code lives in no file) calls __post_init__
 location.INTERNAL_CODES.add(Derivation.__init__.__code__)

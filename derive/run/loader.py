@@ -121,6 +121,16 @@ def load_module(path: Path) -> Loaded:
         return Loaded(path, error=LoadError(f"{shown}: cannot be imported"))
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    from derive.core.model import MADE, Derivation  # here, so that importing the loader does not import SymPy
+
+    made: list = []  # every derivation made while the module runs, in its own file (not in a module it imports)
+    here = os.path.realpath(path)
+
+    def watch(d, made_in: str) -> None:
+        if os.path.realpath(made_in) == here:
+            made.append(d)
+
+    MADE.append(watch)
     try:
         with _deadline(IMPORT_TIMEOUT):
             spec.loader.exec_module(module)
@@ -129,15 +139,31 @@ def load_module(path: Path) -> Loaded:
         return Loaded(
             path, error=LoadError(f"{shown}: did not finish importing within {IMPORT_TIMEOUT:g} s (an endless loop?)")
         )
+    except SystemExit as exc:  # sys.exit() at import: never a pass with nothing checked
+        sys.modules.pop(name, None)
+        return Loaded(path, error=LoadError(f"{shown}: called sys.exit({exc.code!r}) while being imported"))
     except Exception as exc:  # noqa: BLE001 - any failure in a user's module is reported, not raised
         sys.modules.pop(name, None)
         return Loaded(path, error=LoadError(f"{shown}: failed to import: {_where(exc, path)}"))
-    from derive.core.model import Derivation  # here, so that importing the loader does not import SymPy
+    finally:
+        MADE.remove(watch)
 
     imported = _imported_names(path)  # a derivation imported to be cited is its own module's, not this one's
     found = list(
         {id(v): v for k, v in vars(module).items() if isinstance(v, Derivation) and k not in imported}.values()
     )
+    # one the module made but did not bind to a module-level name (a name bound twice, a list, a name an import
+    # binds too) is checked as well, after those bound: a derivation is never silently left out
+    found += [d for d in made if all(d is not f for f in found)]
+    empty = [d.name for d in found if not d.steps]
+    if empty:
+        names = ", ".join(repr(n) for n in empty)
+        return Loaded(
+            path,
+            error=LoadError(
+                f"{shown}: derivation {names} has no steps (nothing to check or show): add a step to it, or remove it"
+            ),
+        )
     if not found:
         return Loaded(path, error=LoadError(f"{shown}: defines no derivation (no Derivation object at module level)"))
     _forget(path)  # a module loaded again (edited, in a notebook) replaces what it defined
