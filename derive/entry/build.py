@@ -7,7 +7,9 @@ file. ``out/.derive-manifest.json`` records each file derive wrote and its hash:
 stale (its derivation now fails, or no PDF could be made this time) is removed only if it is listed there and
 unchanged since, so a file derive did not write is never deleted. For each PDF it also records the hash of the
 ``.tex`` typeset into it (under :data:`SOURCES`), so ``derive build --check`` can tell a PDF current without
-typesetting it again (:mod:`derive.entry.build_check`).
+typesetting it again (:mod:`derive.entry.build_check`), and for each derivation the module that made it (under
+:data:`MODULES`), so the write-ups of a derivation renamed or deleted since are removed too
+(:mod:`derive.entry.build_stale`).
 
 The HTML site (:mod:`derive.render.html`) goes into ``out/html/``: its pages, and KaTeX and the stylesheet under
 ``out/html/assets/``. It is written with the lecture notes and slides (it links every derivation to every other),
@@ -39,6 +41,11 @@ MANIFEST = ".derive-manifest.json"
 #: derive writes (a derivation's name never starts with a dot); a manifest without it (written before it existed)
 #: is read as before, and derive versions without it keep it as an entry they never touch.
 SOURCES = ".pdf-sources"
+
+#: The manifest's entry that maps each derivation whose write-ups it lists to the module that made it (relative to
+#: ``out``), so a build that loads that module (or the folder it was in) can tell when the module no longer makes the
+#: derivation and remove its write-ups (:mod:`derive.entry.build_stale`). Read and kept as :data:`SOURCES` is.
+MODULES = ".modules"
 
 
 def output_names(name: str) -> dict[str, str]:
@@ -273,7 +280,7 @@ def _read_manifest(out: Path) -> dict[str, str]:
     """The manifest's entries, without any that lead outside ``out`` (each ignored with a warning, and dropped when
     the manifest is next written): derive reads, hashes and removes only files inside ``out``."""
     data = _manifest_data(out)
-    entries = {str(k): str(v) for k, v in data.items() if k != SOURCES}
+    entries = {str(k): str(v) for k, v in data.items() if k not in (SOURCES, MODULES)}
     for name in [n for n in entries if not _inside(out, n)]:
         print(f"derive: warning: {out / MANIFEST}: ignoring {name!r}, a path outside {out}", file=sys.stderr)
         del entries[name]
@@ -286,10 +293,10 @@ def recorded(out: Path) -> tuple[dict[str, str], dict[str, str]]:
     return _read_manifest(out), _read_sources(out)
 
 
-def _read_sources(out: Path) -> dict[str, str]:
-    """The manifest's record of each PDF's source: the hash of the ``.tex`` it was typeset from, by PDF name;
-    empty for a manifest written before derive kept it."""
-    sources = _manifest_data(out).get(SOURCES)
+def _read_sources(out: Path, key: str = SOURCES) -> dict[str, str]:
+    """The manifest's record of each PDF's source: the hash of the ``.tex`` it was typeset from, by PDF name (with
+    ``key`` :data:`MODULES`, each derivation's module); empty for a manifest written before derive kept it."""
+    sources = _manifest_data(out).get(key)
     return {str(k): str(v) for k, v in sources.items()} if isinstance(sources, dict) else {}
 
 
@@ -301,14 +308,21 @@ def _manifest_data(out: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _write_manifest(out: Path, manifest: dict[str, str], sources: dict[str, str] | None = None) -> None:
-    """Write the manifest, with the sources of the PDFs it still lists (by default those recorded in ``out``)."""
+def _write_manifest(
+    out: Path, manifest: dict[str, str], sources: dict[str, str] | None = None, modules: dict[str, str] | None = None
+) -> None:
+    """Write the manifest, with the sources of the PDFs it still lists and the modules of the derivations it still
+    lists a write-up of (by default those recorded in ``out``)."""
     if out.is_dir():
         sources = _read_sources(out) if sources is None else sources
+        modules = _read_sources(out, MODULES) if modules is None else modules
         data: dict = dict(sorted(manifest.items()))
         kept = {pdf: tex for pdf, tex in sorted(sources.items()) if pdf in manifest}
         if kept:
             data[SOURCES] = kept
+        makers = {n: m for n, m in sorted(modules.items()) if any(f in manifest for f in output_names(n).values())}
+        if makers:
+            data[MODULES] = makers
         write_atomic(out / MANIFEST, json.dumps(data, indent=1) + "\n")
 
 

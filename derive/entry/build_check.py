@@ -7,7 +7,8 @@ with ``--out``. Listed, one per line, relative to the working directory:
 - ``would write x.md``: the build makes it, ``--out`` lacks it;
 - ``would rewrite x.md``: ``--out`` holds other bytes;
 - ``would remove x.md``: derive wrote it there (the manifest lists it, unchanged) and the build would remove it as
-  stale (a derivation that now fails, a page of the HTML site no longer made);
+  stale (a derivation that now fails, one that no module of the build makes any more, a page of the HTML site no
+  longer made);
 - ``would rebuild x.pdf``: a PDF's ``.tex`` changed.
 
 A PDF is never typeset nor compared by its bytes, which depend on the TeX installation: it is current when the
@@ -21,7 +22,7 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,22 +42,25 @@ class Change:
     name: str  # inside --out, with / between folders
 
 
-def run_check(args, build: Callable[[Path], tuple[ExitCode, list[DerivationReport]]]) -> ExitCode:
+def run_check(args, build: Callable[[Path], tuple[ExitCode, list[DerivationReport], list[str]]]) -> ExitCode:
     """``build`` (``derive build`` of ``args`` into the folder given, without PDFs) into a temporary folder, list
-    what differs from ``--out``, and return the exit code: the build's own when it fails (a refuted step 1, bad
-    input 2, an engine inconsistency 3), else 1 when a file is stale, else 0."""
+    what differs from ``--out`` (with the write-ups in ``--out`` of derivations no module of the build makes any
+    more, which the build returns third), and return the exit code: the build's own when it fails (a refuted step
+    1, bad input 2, an engine inconsistency 3), else 1 when a file is stale, else 0."""
     from derive.render.pdf import tex_available
 
     out = Path(args.out)
     stage = Path(tempfile.mkdtemp(prefix="derive-check-"))
     try:
-        code, reports = build(stage)
+        code, reports, orphans = build(stage)
         if not reports:  # nothing was checked: the errors said why
             return code
         tex = tex_available()
         if not args.no_pdf and not tex:
             print(NO_TEX, file=sys.stderr)
-        changes, current = compare(stage, out, reports, notes=not args.no_notes, pdf=not args.no_pdf, tex=tex)
+        changes, current = compare(
+            stage, out, reports, notes=not args.no_notes, pdf=not args.no_pdf, tex=tex, orphans=orphans
+        )
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     for change in changes:
@@ -72,10 +76,17 @@ def run_check(args, build: Callable[[Path], tuple[ExitCode, list[DerivationRepor
 
 
 def compare(
-    stage: Path, out: Path, reports: list[DerivationReport], notes: bool, pdf: bool, tex: bool
+    stage: Path,
+    out: Path,
+    reports: list[DerivationReport],
+    notes: bool,
+    pdf: bool,
+    tex: bool,
+    orphans: Sequence[str] = (),
 ) -> tuple[list[Change], int]:
-    """The files of ``out`` that a build would change, given what it wrote into ``stage`` (without PDFs), in the
-    order they are listed; and how many it would leave as they are."""
+    """The files of ``out`` that a build would change, given what it wrote into ``stage`` (without PDFs) and the
+    write-ups of derivations no module of it makes any more (``orphans``), in the order they are listed; and how
+    many it would leave as they are."""
     manifest, sources = recorded(out)
     made = sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file() and p.name != MANIFEST)
     changes = [Change(_text_action(stage / name, out / name), name) for name in made]
@@ -85,7 +96,7 @@ def compare(
         if action is not None:
             changes.append(Change(action, pdf_name(source)))
     kept = set(made) | {pdf_name(n) for n in typeset}
-    for name in sorted(_owned(reports, notes, manifest) - kept):
+    for name in sorted((_owned(reports, notes, manifest) | set(orphans)) - kept):
         if name in manifest and (out / name).is_file() and digest(out / name) == manifest[name]:
             changes.append(Change("remove", name))  # what remove_stale deletes: derive wrote it, nobody changed it
     stale = [c for c in changes if c.action]

@@ -96,16 +96,19 @@ def cmd_build(args, settings: Settings) -> ExitCode:
         from derive.entry.build_check import run_check
 
         return run_check(args, lambda stage: build_into(args, settings, stage, pdf=False, echo=False))
-    code, _ = build_into(args, settings, Path(args.out), pdf=not args.no_pdf)
+    code, _, _ = build_into(args, settings, Path(args.out), pdf=not args.no_pdf)
     return code
 
 
 def build_into(
     args, settings: Settings, out: Path, pdf: bool, echo: bool = True
-) -> tuple[ExitCode, list[DerivationReport]]:
+) -> tuple[ExitCode, list[DerivationReport], list[str]]:
     """Check and write every write-up of ``args`` into ``out`` (the PDFs when ``pdf``); ``echo``: print a line for
-    each file written. Returns the exit code and the reports of the derivations checked."""
+    each file written. Returns the exit code, the reports of the derivations checked, and the write-ups in
+    ``--out`` of derivations no module of the build makes any more (:mod:`derive.entry.build_stale`): removed
+    here when ``out`` is ``--out``, listed by ``--check``, which builds into a temporary folder."""
     from derive.entry.build import output_names, remove_stale, write_outputs
+    from derive.entry.build_stale import orphaned, record_modules
     from derive.render.links import library
     from derive.render.pdf import NO_TEX_NOTICE, RenderError, tex_available
     from derive.render.style import base_free, has_logs
@@ -120,9 +123,10 @@ def build_into(
     start = time.perf_counter()
     reports, missing = check_all(args, settings, loaded, sys.stdout)
     if not reports:  # nothing loaded, or no derivation has the --step: the errors said so
-        return ExitCode.BAD_INPUT, reports
-    render_failed = False
+        return ExitCode.BAD_INPUT, reports, []
+    render_failed, made = False, {}
     known = library([r.derivation for r in reports])  # the titles the citations show
+    modules = {d.name: item.path for item in loaded for d in item.derivations}
     for report in reports:
         if not report.passed:
             print(
@@ -152,9 +156,14 @@ def build_into(
                 print(f"removed stale {display_path(path)}", file=sys.stderr)
             render_failed = True
             continue
+        made[report.derivation.name] = modules[report.derivation.name]
         for path in written:
             if echo:
                 print(f"wrote {display_path(path)}")
+    record_modules(out, made)
+    gone = orphaned(Path(args.out), loaded, args.paths, args.step)
+    if out == Path(args.out):
+        _remove_orphans(out, gone)
     if not args.no_notes:
         incomplete = bad or missing or render_failed
         render_failed |= not _build_combined(args, reports, incomplete, out, notation, title, pdf, echo)
@@ -162,7 +171,21 @@ def build_into(
         print(NO_TEX_NOTICE, file=sys.stderr)
     summary(reports, time.perf_counter() - start)
     code = exit_code(reports, bad or missing)
-    return (ExitCode.FAILED if render_failed and code is ExitCode.OK else code), reports
+    return (ExitCode.FAILED if render_failed and code is ExitCode.OK else code), reports, sorted(sum(gone.values(), []))
+
+
+def _remove_orphans(out: Path, gone: dict[str, list[str]]) -> None:
+    """Remove the write-ups of each derivation in ``gone`` (name → its files) that derive wrote, saying why."""
+    from derive.entry.build import remove_stale
+
+    for name, files in gone.items():
+        removed = remove_stale(out, files)
+        if removed:
+            print(
+                f"derive: {name}: no module of this build makes it any more; its write-ups are stale", file=sys.stderr
+            )
+        for path in removed:
+            print(f"removed stale {display_path(path)}", file=sys.stderr)
 
 
 def _build_combined(
