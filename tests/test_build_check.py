@@ -208,3 +208,92 @@ def test_bad_input_keeps_its_exit_code_over_stale_files(project, capsys):
     out, err = capsys.readouterr()
     assert code == ExitCode.BAD_INPUT and "broken.py" in err
     assert "would remove out/lecture-notes.tex" in out  # the notes would miss a module: the build removes them
+
+
+# -- the write-ups of a derivation no module makes any more (review of issue 17: they stayed, and the check passed) --
+
+SMALL = """from sympy import Product, Sum, Symbol, log
+
+from derive import Context, Derivation
+
+ctx = Context()
+n = ctx.size("n")
+a = ctx.positive("a", index=(1, n))
+i = Symbol("i", integer=True)
+d = Derivation("The log of a product", ctx, start=log(Product(a[i], (i, 1, n))), name="log-of-product")
+d.step(Sum(log(a[i]), (i, 1, n)), "the log of a product of positive numbers is the sum of their logs", by="log_prod")
+"""
+#: The files derive writes for a derivation without a PDF, and its page of the site.
+WRITE_UPS = ("{}-fragment.tex", "{}.json", "{}.md", "{}.tex", "html/{}.html")
+
+
+def _write_ups(name: str, site: bool = True) -> list[str]:
+    return sorted("out/" + f.format(name) for f in WRITE_UPS if site or not f.startswith("html/"))
+
+
+def _rename(module: Path, old: str, new: str) -> None:
+    source = module.read_text()
+    assert f'name="{old}"' in source
+    module.write_text(source.replace(f'name="{old}"', f'name="{new}"'))
+
+
+def test_the_write_ups_of_a_renamed_derivation_are_listed_then_removed_and_a_users_edit_is_kept(project, capsys):
+    out = project / "out"
+    _rename(project / "proofs" / MODULE, "iid-cross-entropy", "iid-nll")
+    code, listed, _ = check(capsys)
+    assert code == ExitCode.FAILED
+    old = sorted([*_write_ups("iid-cross-entropy"), "out/iid-cross-entropy.pdf"])
+    assert sorted(line.removeprefix("would remove ") for line in listed if line.startswith("would remove")) == old
+    (out / "iid-cross-entropy.md").write_text("the user's own notes, since derive wrote it")
+    assert main(["build", f"proofs/{MODULE}", "--out", "out", "--no-pdf", *BUDGET]) == ExitCode.OK
+    err = capsys.readouterr().err
+    assert "iid-cross-entropy: no module of this build makes it any more" in err
+    assert "removed stale out/iid-cross-entropy.tex" in err and "removed stale out/iid-cross-entropy.pdf" in err
+    assert sorted(p.name for p in out.glob("iid-cross-entropy*")) == ["iid-cross-entropy.md"]  # changed: kept
+    assert check(capsys, "--no-pdf")[:2] == (ExitCode.OK, [])
+
+
+def test_a_manifest_from_before_derive_recorded_the_modules_removes_nothing_of_a_renamed_derivation(project, capsys):
+    data = json.loads((project / "out" / MANIFEST).read_text())
+    del data[build.MODULES]
+    (project / "out" / MANIFEST).write_text(json.dumps(data))
+    _rename(project / "proofs" / MODULE, "iid-cross-entropy", "iid-nll")
+    code, listed, _ = check(capsys)
+    assert code == ExitCode.FAILED and "would write out/iid-nll.md" in listed  # read as before
+    assert not [line for line in listed if line.startswith("would remove out/iid-cross-entropy")]
+
+
+@pytest.fixture
+def two(project, capsys) -> Path:
+    """The project with a second module in its own folder, extra/, both built into out."""
+    (project / "extra").mkdir()
+    (project / "extra" / "small.py").write_text(SMALL)
+    assert main(["build", "proofs", "extra", "--out", "out", "--no-pdf", *BUDGET]) == ExitCode.OK
+    capsys.readouterr()
+    return project
+
+
+def test_a_deleted_modules_write_ups_are_listed_then_removed(two, capsys):
+    (two / "extra" / "small.py").unlink()
+    (two / "extra" / "other.py").write_text(SMALL.replace('name="log-of-product"', 'name="other"'))
+    code = main(["build", "--check", "proofs", "extra", "--out", "out", "--no-pdf", *BUDGET])
+    listed = [line.removeprefix("would remove ") for line in capsys.readouterr().out.splitlines()]
+    assert code == ExitCode.FAILED and set(_write_ups("log-of-product")) <= set(listed)
+    assert main(["build", "proofs", "extra", "--out", "out", "--no-pdf", *BUDGET]) == ExitCode.OK
+    assert not list((two / "out").rglob("log-of-product*")) and (two / "out" / "other.md").is_file()
+
+
+def test_a_build_of_one_path_keeps_the_write_ups_another_paths_modules_made(two, capsys):
+    (two / "extra" / "small.py").unlink()  # not in this build: its write-ups are not this build's to judge
+    code = main(["build", "--check", "proofs", "--out", "out", "--no-pdf", "--no-notes", *BUDGET])
+    assert (code, capsys.readouterr().out.count("would ")) == (ExitCode.OK, 0)
+    assert main(["build", "proofs", "--out", "out", "--no-pdf", *BUDGET]) == ExitCode.OK
+    assert all((two / name).is_file() for name in _write_ups("log-of-product", site=False))  # the site is the build's
+
+
+def test_a_module_that_fails_to_load_keeps_its_write_ups(two, capsys):
+    (two / "extra" / "small.py").write_text("this is not Python\n")
+    code = main(["build", "--check", "proofs", "extra", "--out", "out", "--no-pdf", *BUDGET])
+    assert code == ExitCode.BAD_INPUT and "would remove out/log-of-product" not in capsys.readouterr().out
+    assert main(["build", "proofs", "extra", "--out", "out", "--no-pdf", *BUDGET]) == ExitCode.BAD_INPUT
+    assert all((two / name).is_file() for name in _write_ups("log-of-product", site=False))

@@ -175,3 +175,25 @@ def test_the_model_refuses_an_unsafe_name_where_the_derivation_is_made():
 
     with pytest.raises(ModelError, match=r"test_build_paths\.py:\d+: derivation name '\.\./\.\./evil' cannot"):
         Derivation("t", Context(), start=sp.Symbol("x"), name="../../evil")
+
+
+def test_a_recorded_module_never_makes_a_file_outside_out_or_another_write_up_stale(tmp_path):
+    """``.modules`` names derivations, whose files are derived from the name: a hand-edited entry naming a path, or
+    a name whose files are the notes', is ignored, so nothing outside ``out`` (nor ``slides.tex``) is removed."""
+    from derive.entry.build_stale import orphaned
+    from derive.run.loader import Loaded
+
+    out, proofs = tmp_path / "out", tmp_path / "proofs"
+    out.mkdir()
+    proofs.mkdir()
+    (proofs / "a.py").write_text("")
+    victim, slides = tmp_path / "victim.md", out / "slides.tex"
+    for path in (victim, slides):
+        path.write_text("precious")
+    entries = {"../victim.md": _digest(victim), "slides.tex": _digest(slides)}
+    modules = {"../victim": "../proofs/a.py", "slides": "../proofs/a.py", "gone": "../proofs/a.py"}
+    (out / MANIFEST).write_text(json.dumps({**entries, build.MODULES: modules}))
+    gone = orphaned(out, [Loaded(proofs / "a.py")], [str(proofs)])
+    assert gone == {"gone": list(build.output_names("gone").values())}
+    assert remove_stale(out, [f for files in gone.values() for f in files]) == []
+    assert victim.read_text() == slides.read_text() == "precious"
