@@ -138,15 +138,15 @@ def test_a_cell_that_builds_no_derivation_is_an_error(shell):
 
 def test_options_reach_the_check(shell, monkeypatch, tmp_path):
     seen = []
-    real = notebook_magic.check
+    real = notebook_magic.check_all
 
-    def spy(derivation, **options):
+    def spy(derivations, **options):
         seen.append(options)
-        return real(derivation, **options)
+        return real(derivations, **options)
 
-    monkeypatch.setattr(notebook_magic, "check", spy)
+    monkeypatch.setattr(notebook_magic, "check_all", spy)
     result, _, printed = run(shell, "%%derive --budget 2.5 --seed 7 the-log-of-a-product\n" + REFUTED)
-    assert seen == [{"budget": 2.5, "seed": 7, "cache": True}]
+    assert [{k: v for k, v in s.items() if k != "library"} for s in seen] == [{"budget": 2.5, "seed": 7, "cache": True}]
     assert "Replay: .check(seed=7) on 'the-log-of-a-product', step 'slip'" in printed
     assert run(shell, "%%derive\n" + PASSING)[0].success
     assert not any(r.cached for r in last_check(shell.user_ns["squares"]).results)
@@ -169,6 +169,82 @@ def test_a_step_short_of_its_allow_warns_and_fails_only_with_strict(shell, monke
     result, shown, printed = run(shell, "%%derive --strict\n" + PASSING)
     assert isinstance(result.error_in_exec, notebook_magic.ShortOfAllow) and len(shown) == 1
     assert printed.startswith("ShortOfAllow: a step is short of its allow=") and "warning" not in printed
+
+
+#: A plain cell (no magic): a derivation that passes so far, to which a later %%derive cell adds a step.
+BASE = """\
+base = Derivation("Base", ctx, start=log(a[1] * a[2]))
+base.step(log(a[1]) + log(a[2]), "the log of a product is the sum of the logs", by="log_prod")
+"""
+SLIP = '.step(log(a[1] + a[2]), "the log of a product is the log of the sum", name="slip")'
+OTHER = """\
+other = Derivation("Other", ctx, start=log(a[1] ** 2))
+other.step(2 * log(a[1]), "the log of a square is twice the log", by="log_pow")
+"""
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        OTHER + "base" + SLIP,  # a step added to an earlier derivation, in a cell that builds another
+        "base" + SLIP,  # only a step added
+        "import copy\ncopy_ = copy.deepcopy(base)\ncopy_" + SLIP + "\n" + OTHER,  # a copy: no constructor runs
+        "import copy\nboth = [copy.deepcopy(base)]\nboth[0]" + SLIP + "\n" + OTHER,  # a copy in a list
+    ],
+    ids=["added-step", "only-added-step", "deepcopy", "deepcopy-in-list"],
+)
+def test_a_step_added_in_the_cell_to_an_earlier_derivation_or_a_copy_is_checked(shell, cell):
+    assert run(shell, BASE)[0].success
+    result, shown, printed = run(shell, "%%derive\n" + cell)
+    assert isinstance(result.error_in_exec, notebook_magic.RefutedStep), printed
+    line = 1 + next(n for n, text in enumerate(cell.splitlines(), start=1) if "slip" in text)
+    assert f"Cell In[{result.execution_count}], line {line}: base: step 2 (slip) is refuted" in printed
+    assert "Step(" not in printed and any("base: FAILS" in data["text/plain"] for data in shown)
+
+
+def test_a_derivation_built_earlier_and_left_alone_is_not_checked(shell):
+    run(shell, BASE)
+    result, shown, printed = run(shell, "%%derive\nalias = base\n" + OTHER)
+    assert result.success and len(shown) == 1 and last_check(shell.user_ns["base"]) is None, printed
+
+
+def test_a_cell_ending_with_a_step_shows_no_step(shell):
+    run(shell, BASE)
+    cell = OTHER + 'base.step(log(a[1]) + log(a[2]), "the same again", by="log_prod")\n'
+    result, shown, printed = run(shell, "%%derive\n" + cell)
+    assert result.success and result.result is None, printed
+    assert "Step(" not in printed and len(shown) == 2
+
+
+def test_citing_a_refuted_derivation_of_an_earlier_cell_fails_the_cell(shell):
+    run(shell, BASE)
+    run(shell, "base" + SLIP)  # a plain cell: nothing checked
+    cell = 'cites = Derivation("Cites", ctx, start=log(a[1] * a[2]))\ncites.step(log(a[1] + a[2]), "base", by=base)\n'
+    result, shown, printed = run(shell, "%%derive\n" + cell)
+    assert isinstance(result.error_in_exec, notebook_magic.RefutedStep), printed
+    slip = shell.user_ns["base"].steps[1]
+    number = shell.compile._filename_map[slip.file]
+    assert str(result.error_in_exec).splitlines()[:3] == [
+        "a derivation the cell cites fails:",
+        f"Cell In[{number}], line 1: base: step 2 (slip) is refuted: the log of a product is the log of the sum",
+        "  Counterexample: n = 2, a = (1/2, 1/2)",
+    ]
+    assert "Traceback" not in printed and len(shown) == 1  # the citing one; the cited one is the earlier cell's
+
+
+def test_a_derivation_may_cite_another_of_the_same_cell_by_name(shell):
+    cell = (
+        OTHER + 'user = Derivation("User", ctx, start=log(a[1] ** 2))\nuser.step(2 * log(a[1]), "other", by="other")\n'
+    )
+    result, shown, printed = run(shell, "%%derive\n" + cell)
+    assert result.success and len(shown) == 2, printed
+    assert last_check(shell.user_ns["user"]).passed
+    result, shown, printed = run(shell, "%%derive user\n" + cell)  # the sibling resolves when not asked for too
+    assert result.success and len(shown) == 1, printed
+    result, shown, printed = run(shell, "%%derive\n" + cell.replace('by="other"', 'by="nobody"'))
+    assert isinstance(result.error_in_exec, notebook_magic.BadCitation) and not shown
+    assert printed.startswith(f"BadCitation: Cell In[{result.execution_count}], line 5: step 1 (step-1): by='nobody'")
+    assert "Traceback" not in printed and "notebook_magic" not in printed
 
 
 @pytest.mark.parametrize(

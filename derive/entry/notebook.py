@@ -29,6 +29,7 @@ from derive.render.mathjax import render_mathjax
 from derive.render.text import escape_markdown, markdown_text, plain_text
 from derive.run.cache import Cache
 from derive.run.check import DerivationReport, check_derivations
+from derive.run.citations import plan
 
 NOT_CHECKED = "not checked yet: call .check()"
 CHANGED = "changed since the last check: call .check() again"
@@ -93,6 +94,29 @@ def check(
     Returns:
         A :class:`CheckReport`; the derivation's own display shows its marks from now on.
     """
+    (report,), _ = check_all([derivation], budget=budget, seed=seed, cache=cache, jobs=jobs)
+    return report
+
+
+def check_all(
+    derivations: list[Derivation],
+    *,
+    budget: float | None = None,
+    seed: int = 0,
+    cache: bool | str | Path | Cache | None = True,
+    jobs: int | None = None,
+    library: list[Derivation] = (),
+) -> tuple[list[CheckReport], list[CheckReport]]:
+    """Check ``derivations`` in one run, as :func:`check` checks one, with what they cite checked first.
+
+    ``library`` holds other derivations that a citation by name may resolve to (a ``%%derive`` cell passes the
+    ones it built, so that one can cite another of the same cell by its name). Returns the reports of
+    ``derivations`` (in their order; each remembered for its display, as :func:`check` does) and those of the
+    derivations they cite that are not among them: a refuted step there leaves a citing step only ``undecided``
+    (:func:`derive.run.citations.capped`), so a caller that must fail on it reads those reports (as
+    :mod:`derive.entry.embed` does for a docs page). Raises ``CitationError`` on a citation that resolves to
+    nothing, or to two derivations.
+    """
     if cache is True:
         cache = Cache()
     elif cache is False or cache is None:
@@ -100,13 +124,20 @@ def check(
     elif not isinstance(cache, Cache):
         cache = Cache(Path(cache))
     options = Options(budget=DEFAULT_BUDGET if budget is None else budget, seed=seed)
-    (plain,) = check_derivations([(derivation, "")], options, jobs=jobs or os.cpu_count() or 1, cache=cache)
-    results = [_replayable(r, derivation, step.name, seed) for step, r in zip(derivation.steps, plain.results)]
-    report = CheckReport(derivation, results, seed=seed)
-    # NOTE: a plain attribute, not a field: the model knows nothing of notebooks, and a Derivation (a mutable
-    # dataclass, so unhashable) cannot key a weak dictionary. The steps are kept to notice steps added later.
-    setattr(derivation, _LAST_CHECK, (tuple(derivation.steps), report))
-    return report
+    ordered = plan([(d, "") for d in derivations], library).items  # the cited ones too, each before its citers
+    plain = check_derivations(ordered, options, jobs=jobs or os.cpu_count() or 1, cache=cache, library=library)
+    reports = {}
+    for report in plain:
+        d = report.derivation
+        results = [_replayable(r, d, step.name, seed) for step, r in zip(d.steps, report.results, strict=True)]
+        reports[id(d)] = CheckReport(d, results, seed=seed)
+    asked = {id(d) for d in derivations}
+    for d in derivations:
+        # NOTE: a plain attribute, not a field: the model knows nothing of notebooks, and a Derivation (a mutable
+        # dataclass, so unhashable) cannot key a weak dictionary. The steps are kept to notice steps added later.
+        setattr(d, _LAST_CHECK, (tuple(d.steps), reports[id(d)]))
+    cited = [reports[id(d)] for d, _ in ordered if id(d) not in asked]
+    return [reports[id(d)] for d in derivations], cited
 
 
 def _replayable(result: StepResult, derivation: Derivation, step: str, seed: int) -> StepResult:

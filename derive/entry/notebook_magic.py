@@ -1,22 +1,28 @@
-"""The ``%%derive`` cell magic: run a notebook cell, then check and display every derivation it created.
+"""The ``%%derive`` cell magic: run a notebook cell, then check and display every derivation it built or changed.
 
 A cell that starts with ``%%derive`` runs like any other cell (its names stay in the notebook's namespace), then
-each ``Derivation`` constructed while it ran is checked with :func:`derive.entry.notebook.check` (the verification
-cache included) and displayed with its marks. A refuted step, or an engine inconsistency, then fails the cell with a
-short error naming the derivation, the step and the counterexample, as a failing ``assert`` would: a notebook run
-by nbclient, ``jupyter nbconvert --execute`` or ``pytest --nbval`` stops there. A step short of its ``allow=``
-(usually undecided) only warns, unless ``--strict``; a cell that creates no derivation is an error.
+the derivations it concerns are checked together with :func:`derive.entry.notebook.check_all` (the verification
+cache included) and displayed with their marks. A refuted step, or an engine inconsistency, then fails the cell with
+a short error naming the derivation, the step and the counterexample, as a failing ``assert`` would: a notebook run
+by nbclient, ``jupyter nbconvert --execute`` or ``pytest --nbval`` stops there. So does a refuted step in a
+derivation one of them cites (built in an earlier cell, say), as it fails a docs page (:mod:`derive.entry.embed`):
+the citing step alone would only be ``undecided``. A step short of its ``allow=`` (usually undecided) only warns,
+unless ``--strict``; a cell that concerns no derivation is an error.
 
-New derivations are found by watching their construction while the cell runs (not by comparing names), so one
-rebuilt under an old name, or never bound to a name, is checked too. A derivation that a loader built from a
-module file (``bundled(...)``) is kept only if the cell bound it to a name: loading a module builds all its
-derivations, and the cell asked for one.
+The derivations a cell concerns: those constructed while it ran, found by watching their construction (not by
+comparing names, so one rebuilt under an old name, or never bound to a name, is checked too), except that of a
+module a loader built from a file (``bundled(...)``) only one the cell bound to a name is kept (loading a module
+builds all its derivations, and the cell asked for one); those of the namespace (bound to a name, or an item of a
+list, tuple or dict bound to one) whose steps the cell changed; and those it bound to a name that the namespace
+did not hold before (a ``copy.deepcopy`` runs no constructor). They are checked in one run, so that one may cite
+another by its name.
 """
 
 from __future__ import annotations
 
 import ast
 import contextlib
+import re
 import sys
 
 from IPython.core.error import UsageError
@@ -25,9 +31,10 @@ from IPython.display import display
 
 from derive.core import location
 from derive.core.errors import DeriveError
-from derive.core.model import Derivation
+from derive.core.model import Derivation, Step
 from derive.entry.embed import Failure, failures, shortfalls
-from derive.entry.notebook import check, register_formatters
+from derive.entry.notebook import check_all, register_formatters
+from derive.run.citations import CitationError
 
 
 class CellError(DeriveError):
@@ -44,6 +51,11 @@ class RefutedStep(CellError, AssertionError):
 
 class ShortOfAllow(CellError, AssertionError):
     """With ``--strict``: a step short of the evidence its ``allow=`` asks for (usually undecided)."""
+
+
+class BadCitation(CellError):
+    """A citation in a ``%%derive`` cell that cannot be resolved: a name no derivation of the cell (or loaded
+    module) has, two derivations of one name, or a cycle."""
 
 
 class NoDerivation(CellError):
@@ -69,36 +81,81 @@ class CellSyntaxError(CellError):
 @argument("--no-cache", action="store_true", help="check every step again instead of reading the cache")
 @argument("--strict", action="store_true", help="fail the cell on a step short of its allow= too")
 def derive(line: str, cell: str):
-    """Run the cell, then check and display every derivation it constructed; fail the cell on a refuted step."""
+    """Run the cell, then check and display every derivation it built, copied or added steps to; fail the cell
+    on a refuted step (its own, or of a derivation it cites)."""
     __tracebackhide__ = True  # noqa: F841 - IPython leaves this frame out of a traceback from the cell's code
     args = parse_argstring(derive, line)
     if args.budget is not None and args.budget <= 0:
         raise UsageError(f"%%derive: --budget must be a positive number of seconds, not {args.budget:g}")
     shell = _shell()
     before = list(shell.user_ns.values())  # held, so that no new object can take the id of a freed one
+    earlier = {id(d): (d, tuple(d.steps)) for d in _reachable(shell)}  # each with its steps before the cell
     with _watching() as created:
         value = run_cell_code(shell, cell)
     bound = {id(v) for v in list(shell.user_ns.values())} - {id(v) for v in before}
     del before
-    chosen = [d for d in created if not d.source or id(d) in bound]
-    if args.name:
-        chosen = [d for d in chosen if d.name == args.name]
+    candidates = _checked_by_cell(shell, created, bound, earlier)
+    chosen = [d for d in candidates if d.name == args.name] if args.name else candidates
     if not chosen:
         raise NoDerivation(_none_message(created, args.name))
-    reports = [check(d, budget=args.budget, seed=args.seed, cache=not args.no_cache) for d in chosen]
+    options = {"budget": args.budget, "seed": args.seed, "cache": not args.no_cache}
+    try:
+        reports, cited = check_all(chosen, library=candidates, **options)
+    except CitationError as error:
+        raise BadCitation(_in_cells(shell, str(error))) from None
     for d in chosen:
         display(d)
     wrong, short = failures(reports), shortfalls(reports)
+    wrong_cited = failures(cited)
     if not args.strict:
         for failure in short:
             print(f"warning: {_located(shell, failure)}", file=sys.stderr)
-    if wrong:
-        raise RefutedStep(_failed_message(shell, wrong, "refuted", "with its counterexample"))
+    if wrong or wrong_cited:
+        parts = [_failed_message(shell, wrong, "refuted", "with its counterexample")] if wrong else []
+        if wrong_cited:  # its citing step is only capped to undecided: fail as a docs page does (derive.entry.embed)
+            parts.append("\n".join(["a derivation the cell cites fails:"] + [_located(shell, f) for f in wrong_cited]))
+        raise RefutedStep("\n".join(parts))
     if args.strict and short:
         raise ShortOfAllow(_failed_message(shell, short, "short of its allow=", "with its marks"))
-    # NOTE: a cell ending with a derivation, or with its last .step(...), would show it twice (or a Step's repr)
-    shown = any(value is d or getattr(value, "owner", None) is d for d in chosen)
+    # NOTE: a cell ending with a derivation, or with a .step(...), would show it twice (or a Step's repr)
+    shown = isinstance(value, Step) or any(value is d for d in chosen)
     return None if shown else value
+
+
+def _checked_by_cell(shell, created: list[Derivation], bound: set[int], earlier: dict) -> list[Derivation]:
+    """What a cell checks, in this order: the derivations it built (of those a loader built from a module file,
+    only one the cell bound to a name), those built before whose steps it changed (compared by identity), and
+    those it bound to a name in the namespace that were not there before (a ``copy.deepcopy`` runs no
+    constructor)."""
+    made = {id(d) for d in created}
+    out = [d for d in created if not d.source or id(d) in bound]
+    out += [d for d, steps in earlier.values() if not _same_steps(steps, d.steps)]
+    out += [d for d in _reachable(shell) if id(d) not in earlier and id(d) not in made]
+    unique = {id(d): d for d in reversed(out)}
+    return [d for d in out if unique.pop(id(d), None) is not None]
+
+
+def _same_steps(steps: tuple, now: list) -> bool:
+    return len(steps) == len(now) and all(a is b for a, b in zip(steps, now))
+
+
+def _reachable(shell) -> list[Derivation]:
+    """The derivations the notebook's namespace holds: bound to a name, or an item of a list, tuple or dict bound
+    to one (IPython's own names, such as ``Out``, and very long containers are not searched)."""
+    found: dict[int, Derivation] = {}
+    hidden = shell.user_ns_hidden
+    for name, value in list(shell.user_ns.items()):
+        if isinstance(value, Derivation):
+            found.setdefault(id(value), value)
+        elif type(value) in (list, tuple, dict) and len(value) <= _LONGEST and not name.startswith("_"):
+            if name not in hidden:
+                for item in value.values() if type(value) is dict else value:
+                    if isinstance(item, Derivation):
+                        found.setdefault(id(item), item)
+    return list(found.values())
+
+
+_LONGEST = 10_000  # items of a container searched for derivations (a notebook may hold long lists of numbers)
 
 
 def run_cell_code(shell, cell: str):
@@ -175,8 +232,8 @@ def _none_message(created: list[Derivation], name: str | None) -> str:
         names = ", ".join(d.name for d in created) or "none"
         return f"the cell constructed no derivation named {name!r} (it constructed: {names})"
     return (
-        "the cell constructed no derivation: a %%derive cell checks the Derivation objects built while it runs "
-        "(build one in this cell, or call .check() on one built earlier)"
+        "the cell constructed no derivation: a %%derive cell checks the Derivation objects it builds, copies "
+        "or adds steps to (build one in this cell, or call .check() on one built earlier)"
     )
 
 
@@ -184,6 +241,14 @@ def _failed_message(shell, failed: list[Failure], what: str, shown: str) -> str:
     head = f"a step is {what}" if len(failed) == 1 else f"{len(failed)} steps are {what}"
     body = "\n".join(_located(shell, f) for f in failed)
     return f"{head} (the display above shows the derivation {shown})\n{body}"
+
+
+def _in_cells(shell, message: str) -> str:
+    """``message`` with each cell's file name (a temporary path) and line as ``Cell In[5], line 3``."""
+    for file, number in list(shell.compile._filename_map.items()):
+        if file in message:
+            message = re.sub(re.escape(file) + r":(\d+)", lambda m, n=number: f"Cell In[{n}], line {m[1]}", message)
+    return message
 
 
 def _located(shell, failure: Failure) -> str:
