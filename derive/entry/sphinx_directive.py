@@ -8,15 +8,25 @@ in the other write-ups) is a std-domain label, so ``:ref:`iid-cross-entropy:take
 derivation's name links to its conclusion, its last line.
 
 What fails the build: a refuted step or an engine inconsistency (:func:`~derive.entry.embed.failures`), a module
-that fails to load, a ``:name:`` it lacks. Each is logged as an error at the module's file and line, the page still
-shows what it can, and the build exits 1 (``app.statuscode``, as ``sphinx.ext.doctest`` does for a failed doctest:
-Sphinx 9 answers an exception with a traceback and a request to report a Sphinx bug). A page with such an error is
-read again by the next build, so an unchanged wrong step keeps failing. A step short of its ``allow=``
-(:func:`~derive.entry.embed.shortfalls`) is a warning at the directive, which ``-W`` makes fatal.
+that fails to load, a ``:name:`` it lacks. A step is logged as an error at the module's file and line; an error of
+the whole module at its line when one is known, else at the directive (a location without a line would be taken
+for a document's name). The page still shows what it can, and the build exits 1 (``app.statuscode``, as
+``sphinx.ext.doctest`` does for a failed doctest: Sphinx 9 answers an exception with a traceback and a request to
+report a Sphinx bug). A page with such an error is read again by the next build, so an unchanged wrong step keeps
+failing. A step short of its ``allow=`` (:func:`~derive.entry.embed.shortfalls`) is a warning at the directive,
+which ``-W`` makes fatal.
+
+The page depends on the module, on every project-local module it imports (a helper giving a step's expression, a
+module whose derivation it cites: :func:`derive.run.imports.read_sources`, the scan the module records use) and on
+the ``pyproject.toml`` whose settings checked it; a module whose imports cannot be read without running it
+(``sys.path`` edits, ``open``, ...) makes its page read again on every build. ``:no-index:`` shows a derivation
+without registering its labels (a second copy of one shown elsewhere); a second copy without it is a warning
+naming both directives.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -27,12 +37,18 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import tex_replace_map
 
 from derive.entry.embed import EmbedError, check_file, failures, shortfalls
+from derive.entry.settings import find_pyproject
 from derive.render import chain, sphinx_math
 from derive.render.links import conclusion_label
+from derive.render.style import rename_math
+from derive.render.text import plain_text, segments
+from derive.run.imports import read_sources
 
 logger = logging.getLogger(__name__)
-#: What the environment keeps by document (:func:`_kept`).
+#: What the environment keeps by document (:func:`_kept`): errors and warnings make the page be read again.
 KEPT = ("derive_failures", "derive_warnings")
+#: The labels each document registers, ``{label: the directive's location}`` (to name the other copy).
+LABELS = "derive_labels"
 
 #: After MathJax has typeset the page, scroll to the line a link points to (its id exists only from then on).
 SCROLL_JS = (
@@ -43,20 +59,21 @@ SCROLL_JS = (
 
 
 class DerivationDirective(SphinxDirective):
-    """``.. derivation:: <module path>`` with an optional ``:name: <derivation name>``."""
+    """``.. derivation:: <module path>`` with an optional ``:name: <derivation name>`` and ``:no-index:``."""
 
     required_arguments = 1
     final_argument_whitespace = True
-    option_spec = {"name": directives.unchanged_required}
+    # NOTE: :no-index: is Sphinx's spelling for an object shown without an index entry (:noindex: its older one)
+    option_spec = {"name": directives.unchanged_required, "no-index": directives.flag, "noindex": directives.flag}
 
     def run(self) -> list[nodes.Node]:
         path = self.module_path(self.arguments[0])
-        self.env.note_dependency(str(path))
+        self.note_sources(path)
         shown = _shown(path)
         try:
             reports = check_file(shown, self.options.get("name") or None)
         except EmbedError as error:
-            return [self.fail(str(error), str(shown))]
+            return [self.fail(str(error), self.located(str(error)))]
         out = [self.derivation(report) for report in reports]
         for failure in failures(reports):
             out.append(self.fail(failure.message, _at(failure)))
@@ -77,11 +94,46 @@ class DerivationDirective(SphinxDirective):
         beside = Path(self.env.doc2path(self.env.docname)).parent / argument
         return beside if beside.is_file() else candidate
 
+    @property
+    def indexed(self) -> bool:
+        """Whether the derivation's lines get their labels and ids (not with ``:no-index:``)."""
+        return not ({"no-index", "noindex"} & set(self.options))
+
+    def note_sources(self, path: Path) -> None:
+        """The files the page's derivations depend on: the module, the project-local modules it imports (as the
+        module records read them) and the ``pyproject.toml`` whose settings check it. A module whose imports
+        cannot be read without running it makes the page be read on every build (the cache keeps that cheap)."""
+        self.env.note_dependency(str(path))
+        if not path.is_file():
+            return  # the error fails the page, which is read again next time
+        sources = read_sources(path)
+        if sources is None:
+            self.env.note_reread()
+        for source in sources or ():
+            self.env.note_dependency(str(source))
+        pyproject = find_pyproject(path.absolute().parent)
+        if pyproject is not None:
+            self.env.note_dependency(str(pyproject))
+
+    def here(self) -> str:
+        """The directive's own ``file:line``."""
+        return self.get_location() or f"{self.env.doc2path(self.env.docname)}:{self.lineno}"
+
+    def located(self, message: str) -> str:
+        """Where an error of the whole module is logged: ``module:line`` when its message names the line (a load
+        error, a bad citation), else the directive; never a bare file, which Sphinx would take for a document."""
+        first = message.partition("\n")[0]
+        found = re.match(r"(\S+\.py): failed to import: line (\d+):", first) or re.match(
+            r"\S+\.py: (\S+\.py):(\d+): ", first
+        )
+        return f"{_shown(Path(found[1]))}:{found[2]}" if found else self.here()
+
     def fail(self, message: str, where: str) -> nodes.Node:
-        """Log an error that fails the build at ``where`` (the module's file and line) and return what the page
-        shows in place of the derivation."""
-        page = f"{self.get_location()}" or self.env.docname
-        logger.error(f"{message}\n  (in the derivation directive at {page})", location=where)
+        """Log an error that fails the build at ``where`` (the module's file and line, or the directive) and return
+        what the page shows in place of the derivation."""
+        page = self.here()
+        said = message if where == page else f"{message}\n  (in the derivation directive at {page})"
+        logger.error(said, location=where)
         _failed(self.env).setdefault(self.env.docname, []).append(f"{where}: {message}")
         return nodes.literal_block(f"{where}: {message}", f"{where}: {message}", classes=["derivation-error"])
 
@@ -90,13 +142,16 @@ class DerivationDirective(SphinxDirective):
         d, results = report.derivation, report.results
         docname = self.env.docname
         box = nodes.container(classes=["derivation"])
-        box += nodes.rubric(d.title, d.title, classes=["derivation-title"])
-        mathjax = sphinx_math.mathjax_display(d, results)
+        title = nodes.rubric(d.title, "", classes=["derivation-title"])
+        title.extend(_with_math_of(d.title))
+        box += title
+        mathjax = sphinx_math.mathjax_display(d, results, ids=self.indexed)
         block = nodes.math_block(mathjax, mathjax, nowrap=True, number=None, label=None, docname=docname)
         block["no-wrap"] = True
         block["classes"].append("derivation-chain")
         block["derive_plain"] = sphinx_math.mathjax_display(d, results, ids=False)
-        block["derive_latex"] = sphinx_math.latex_align(d, results, lambda label: _latex_label(docname, label))
+        labels = (lambda label: _latex_label(docname, label)) if self.indexed else None
+        block["derive_latex"] = sphinx_math.latex_align(d, results, labels)
         self.set_source_info(block)
         box += block
         entries = sphinx_math.legend(sphinx_math.evidences(d, results))
@@ -108,7 +163,8 @@ class DerivationDirective(SphinxDirective):
                 legend.extend(_with_math(meaning))
             legend += nodes.Text(".")
             box += legend
-        self.register(d, results)
+        if self.indexed:
+            self.register(d, results)
         return box
 
     def register(self, d, results) -> None:
@@ -118,13 +174,27 @@ class DerivationDirective(SphinxDirective):
         label as written (``iid-cross-entropy:take-logs``; docutils would make it ``iid-cross-entropy-take-logs``):
         the id that ``\\cssId`` gives the line in HTML and that :func:`_latex_label` gives it in LaTeX.
         """
-        std = self.env.get_domain("std")
+        std, docname, title = self.env.get_domain("std"), self.env.docname, plain_text(d.title)
         lines = [line for line in chain.build(d, results).lines if line.number]
-        for line in lines:
-            std.note_hyperlink_target(line.label.lower(), self.env.docname, line.label, f"{d.title} ({line.number})")
+        targets = {line.label.lower(): (line.label, f"{title} ({line.number})") for line in lines}
         if lines:
-            conclusion = conclusion_label(d)
-            std.note_hyperlink_target(conclusion.lower(), self.env.docname, lines[-1].label, d.title)
+            targets[conclusion_label(d).lower()] = (lines[-1].label, title)
+        others = _shown_elsewhere(_kept(self.env, LABELS), list(targets))
+        if others:  # the first copy keeps the labels: Sphinx's own warning would name neither page
+            message = f"derivation {d.name!r} is shown with its labels twice: here and at {', '.join(others)}; add "
+            message += ":no-index: to one of the directives to show that copy without its labels"
+            logger.warning(message, location=self.here())
+            _kept(self.env, "derive_warnings").setdefault(docname, []).append(message)
+        for name, (node_id, text) in targets.items():
+            if not others:
+                std.note_hyperlink_target(name, docname, node_id, text)
+            _kept(self.env, LABELS).setdefault(docname, {}).setdefault(name, self.here())
+
+
+def _shown_elsewhere(labels: dict[str, dict[str, str]], names: list[str]) -> list[str]:
+    """The directives (``file:line``) that registered one of ``names`` in ``labels`` (by document, as kept in
+    :data:`LABELS`)."""
+    return sorted({where for by_name in labels.values() for name, where in by_name.items() if name in names})
 
 
 def _at(failure) -> str:
@@ -145,6 +215,14 @@ def _latex_label(docname: str, label: str) -> str:
     """The LaTeX label Sphinx's LaTeX writer links ``docname``'s id ``label`` to (its ``idescape``)."""
     escaped = f"{docname}:{label}".translate(tex_replace_map).encode("ascii", "backslashreplace").decode("ascii")
     return r"\detokenize{" + escaped.replace("\\", "_") + "}"
+
+
+def _with_math_of(text: str) -> list[nodes.Node]:
+    """Text with ``$...$`` or ``:math:`...``` (a title) as text and math nodes, as the Markdown write-up reads it."""
+    return [
+        nodes.math(rename_math(part.strip()), rename_math(part.strip())) if is_math else nodes.Text(part)
+        for is_math, part in segments(text)
+    ]
 
 
 def _with_math(text: str) -> list[nodes.Node]:
@@ -206,13 +284,24 @@ class ChainForHtml(ChainWithoutIds):
 
 # -- events -------------------------------------------------------------------------------------------------------
 def purge(app, env, docname: str) -> None:
-    for name in KEPT:
+    for name in (*KEPT, LABELS):
         _kept(env, name).pop(docname, None)
 
 
 def merge(app, env, docnames, other) -> None:
-    for docname in docnames:
-        for name in KEPT:
+    """A parallel reader's errors, warnings and labels; a label another chunk's page registered too is warned of
+    here (the std domain's merge keeps one of them silently)."""
+    for docname in sorted(docnames):
+        labels = _kept(other, LABELS).get(docname, {})
+        earlier = {doc: by_name for doc, by_name in _kept(env, LABELS).items() if doc not in docnames}
+        others = _shown_elsewhere(earlier, list(labels))  # within one chunk, the directive warned already
+        if others:
+            here = sorted(set(labels.values()))
+            message = f"a derivation is shown with its labels twice: at {', '.join(here)} and at {', '.join(others)}"
+            message += "; add :no-index: to one of the directives to show that copy without its labels"
+            logger.warning(message, location=here[0])
+            _kept(other, "derive_warnings").setdefault(docname, []).append(message)
+        for name in (*KEPT, LABELS):
             if docname in _kept(other, name):
                 _kept(env, name)[docname] = _kept(other, name)[docname]
 
@@ -244,4 +333,4 @@ def setup(app) -> dict:
     app.connect("env-get-outdated", outdated)
     app.connect("build-finished", finished)
     app.connect("html-page-context", page_script)
-    return {"version": VERSION, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"version": VERSION, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

@@ -42,11 +42,12 @@ def mathjax_display(
 def latex_align(
     derivation: Derivation,
     results: list[StepResult],
-    label: Callable[[str], str],
+    label: Callable[[str], str] | None,
     *,
     notation: Notation | None = None,
 ) -> str:
-    r"""``\begin{align} rows \end{align}``, each numbered line ending in ``\tag{n}\label{<label(line label)>}``."""
+    r"""``\begin{align} rows \end{align}``, each numbered line ending in ``\tag{n}\label{<label(line label)>}``
+    (``\tag{n}`` alone when ``label`` is None: a copy shown without its labels, ``:no-index:``)."""
     with using(for_derivation(notation, derivation)):
         shown = chain.build(derivation, results)
         return _LatexRows(shown, label).align()
@@ -84,12 +85,13 @@ class _LatexRows(LatexChain):
     """LatexChain's rows with Sphinx's labels, the HTML's line numbers as tags, and citations as titles (a Sphinx
     document has no ``\\derivecite``)."""
 
-    def __init__(self, shown: chain.Chain, label: Callable[[str], str]):
+    def __init__(self, shown: chain.Chain, label: Callable[[str], str] | None):
         super().__init__(shown)
         self.label = label
 
     def end(self, line: chain.Line) -> str:
-        return rf"&& {self.beside(line)} \tag{{{line.number}}}\label{{{self.label(line.label)}}}"
+        tag = rf"&& {self.beside(line)} \tag{{{line.number}}}"
+        return tag + rf"\label{{{self.label(line.label)}}}" if self.label else tag
 
     def cites(self, cited, first: bool = False) -> str:
         return chain.ChainRenderer.cites(self, cited, first)

@@ -15,6 +15,7 @@ import pickle
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,16 @@ Lecture 3
 .. derivation:: proofs/{BUNDLED}
    :name: iid-cross-entropy
 """
-OTHER_RST = "Other\n=====\n\nTaking logs is line :ref:`iid-cross-entropy:take-logs`.\n"
+#: The second page links to a line, and shows the derivation again without its labels (no duplicate-label warning).
+OTHER_RST = f"""\
+Other
+=====
+
+Taking logs is line :ref:`iid-cross-entropy:take-logs`.
+
+.. derivation:: proofs/{BUNDLED}
+   :no-index:
+"""
 INDEX_MD = f"""\
 # Lecture 3
 
@@ -61,7 +71,7 @@ ctx = Context()
 K = ctx.size("K", minimum=2)
 q = ctx.real("q", index=(1, K))
 r = ctx.positive("r", index=(1, K))
-d = Derivation("A real factor", ctx, start=log(q[1] * r[1]), name="real-factor")
+d = Derivation("A real factor $q_1$", ctx, start=log(q[1] * r[1]), name="real-factor")
 d.step(log(q[1]) + log(r[1]), "the log of a product", name="split")
 """
 
@@ -128,6 +138,14 @@ def assert_page_shows_chain(root: Path) -> None:
     assert f'href="index.html#{LINE}"' in other  # the :ref: to one line resolves to its id
 
 
+def test_no_index_shows_a_second_copy_without_labels_or_ids(rst_site):
+    root, code, out = rst_site  # other.rst shows the derivation again with :no-index:, in a -W build
+    assert code == 0 and "duplicate" not in out, out
+    other = (root / "_build" / "html" / "other.html").read_text()
+    assert "derivation-chain" in other and r"\checkmark" in other
+    assert r"\cssId" not in other  # an id twice in the site would be ambiguous
+
+
 def test_rst_page_shows_the_checked_chain_and_a_line_can_be_referenced(rst_site):
     root, code, out = rst_site
     assert code == 0, out
@@ -147,6 +165,61 @@ def test_editing_the_module_rebuilds_the_page(rst_site):
     assert any(str(path).endswith(f"proofs/{BUNDLED}") for path in env.dependencies["index"])
 
 
+MAIN = """\
+from sympy import Product, log
+
+from derive import Derivation
+from {helper} import RHS, a, ctx, i, n
+
+d = Derivation("The log of a product", ctx, start=log(Product(a[i], (i, 1, n))), name="log-of-a-product")
+d.step(RHS, "the log of a product of positive numbers is the sum of their logs", by="log_prod")
+"""
+HELPER = """\
+from sympy import Sum, Symbol, log
+
+from derive import Context
+
+ctx = Context()
+n = ctx.size("n")
+a = ctx.positive("a", index=(1, n))
+i = Symbol("i", integer=True)
+RHS = Sum(log(a[i]), (i, 1, n))
+"""
+
+
+@pytest.mark.parametrize("found", ["sys.path", "the module"])
+def test_a_change_in_an_imported_module_rebuilds_the_page(tmp_path, monkeypatch, found):
+    """The page depends on the module it embeds and on what that module imports (here the step's expression):
+    found along sys.path (a conf.py's sys.path.insert), or the module puts its folder on sys.path itself (its
+    imports cannot be read without running it: the page is read on every build)."""
+    helper = f"sx_helper_{found.split()[-1].replace('.', '_')}"
+    main = MAIN.format(helper=helper)
+    if found == "the module":
+        main = "import os\nimport sys\n\nsys.path.insert(0, os.path.dirname(__file__))\n" + main
+    root = project(tmp_path, {"index.rst": "Notes\n=====\n\n.. derivation:: proofs/main.py\n"}, tmp_path)
+    (root / "proofs").mkdir()
+    (root / "proofs" / "main.py").write_text(main)
+    (root / "proofs" / f"{helper}.py").write_text(HELPER)
+    (root / "pyproject.toml").write_text("[tool.derive]\nbudget = 60\n")
+    monkeypatch.setattr(sys, "path", list(sys.path))  # what conf.py or the module puts on it is undone after
+    if found == "sys.path":
+        sys.path.insert(0, str(root / "proofs"))
+    code, out = build(root)
+    assert code == 0, out
+    if found == "sys.path":
+        env = pickle.loads((root / "_build" / "html" / ".doctrees" / "environment.pickle").read_bytes())
+        deps = {Path(root, dep).resolve() for dep in env.dependencies["index"]}
+        assert {root / "proofs" / f"{helper}.py", root / "pyproject.toml"} <= deps
+    # only the helper changes (the slip of the planted module); a build in another process would import it afresh
+    (root / "proofs" / f"{helper}.py").write_text(
+        HELPER.replace("Sum(log(a[i]), (i, 1, n))", "log(Sum(a[i], (i, 1, n)))")
+    )
+    monkeypatch.delitem(sys.modules, helper)
+    code, out = build(root)
+    assert code == 1, out
+    assert "log-of-a-product: step 1 (step-1) is refuted" in out and "Counterexample:" in out
+
+
 def test_refuted_step_fails_the_build_with_its_counterexample(tmp_path, planted_module):
     root = project(tmp_path, {"index.rst": "Notes\n=====\n\n.. derivation:: proofs/planted.py\n"}, planted_module)
     code, out = build(root)  # not -W: a refuted step fails every build
@@ -161,11 +234,41 @@ def test_refuted_step_fails_the_build_with_its_counterexample(tmp_path, planted_
     assert again == 1 and "(slip) is refuted" in out
 
 
-def test_unknown_name_fails_naming_the_module(tmp_path, bundled_module):
-    page = f"Notes\n=====\n\n.. derivation:: proofs/{BUNDLED}\n   :name: no-such-derivation\n"
+def test_module_errors_are_reported_at_the_directive_or_the_modules_line(tmp_path, bundled_module):
+    """An error of the whole module (no such file, no such :name:, a load error) at the directive's file and line,
+    or at the module's line when one is known; a location without a line would be printed as ``<module>.py.rst``."""
+    page = f"""\
+Notes
+=====
+
+.. derivation:: proofs/{BUNDLED}
+   :name: no-such-derivation
+
+.. derivation:: proofs/nothere.py
+
+.. derivation:: proofs/broken.py
+"""
+    (tmp_path / "proofs" / "broken.py").write_text("from derive import Derivation\n\n1 / 0\n")
     code, out = build(project(tmp_path, {"index.rst": page}, bundled_module))
     assert code == 1, out
-    assert f"proofs/{BUNDLED}: no derivation named 'no-such-derivation'" in out and "iid-cross-entropy" in out
+    assert ".py.rst" not in out
+    index, proofs = tmp_path / "index.rst", tmp_path / "proofs"
+    assert f"{index}:4: ERROR: {proofs}/{BUNDLED}: no derivation named 'no-such-derivation'" in out
+    assert "iid-cross-entropy" in out
+    assert f"{index}:7: ERROR: {proofs}/nothere.py: no such derivation module" in out
+    assert f"{proofs}/broken.py:3: ERROR: {proofs}/broken.py: failed to import: line 3: ZeroDivisionError" in out
+    assert f"(in the derivation directive at {index}:9)" in out
+
+
+def test_a_derivation_shown_twice_with_labels_warns_naming_both_directives(tmp_path, bundled_module):
+    pages = {"index.rst": INDEX_RST, "other.rst": INDEX_RST.replace("Lecture 3", "Other    ").replace("   other", "")}
+    code, out = build(project(tmp_path, pages, bundled_module), "-W")
+    assert code == 1
+    warned = rf"{tmp_path}/(\w+)\.rst:\d+: WARNING: derivation 'iid-cross-entropy' is shown with its labels twice: "
+    warned += rf"here and at {tmp_path}/(\w+)\.rst:\d+; add :no-index: to one of the directives"
+    found = re.search(warned, out)
+    assert found and {found[1], found[2]} == {"index", "other"}, out
+    assert "duplicate label" not in out  # Sphinx's own warning, which names only one page
 
 
 def test_step_short_of_allow_warns_and_fails_only_with_w(tmp_path):
@@ -174,6 +277,8 @@ def test_step_short_of_allow_warns_and_fails_only_with_w(tmp_path):
     (root / "proofs" / "short.py").write_text(SHORT)
     code, out = build(root)
     assert code == 0, out
+    title = re.search(r'<p class="[^"]*rubric[^"]*">(.*?)</p>', (root / "_build/html/index.html").read_text())
+    assert title and title[1] == r'A real factor <span class="math notranslate nohighlight">\(q_1\)</span>'  # $q_1$
     warned = r"index\.rst:4: WARNING: \S*proofs/short\.py:10: real-factor: step 1 \(split\) is numeric, short of allow"
     assert re.search(warned, out), out
     code, _ = build(root, "-W")
@@ -196,9 +301,12 @@ def test_latex_builder_writes_the_chain_with_a_label_per_line(tmp_path, bundled_
     code, out = build(root, "-W", builder="latex")
     assert code == 0, out
     tex = (root / "_build" / "latex" / "notes.tex").read_text()
-    (align,) = re.findall(r"\\begin\{align\}.*?\\end\{align\}", tex, re.S)
+    aligns = re.findall(r"\\begin\{align\}.*?\\end\{align\}", tex, re.S)  # and other.rst's :no-index: copy
+    (align,), (copy,) = [[a for a in aligns if (r"\label" in a) is labelled] for labelled in (True, False)]
     for line in lines_of_bundled():
         assert rf"\tag{{{line.number}}}\label{{\detokenize{{index:{line.label}}}}}" in align
+        assert rf"\tag{{{line.number}}}" in copy
+    assert r"\label" not in copy
     assert rf"\hyperref[\detokenize{{index:{LINE}}}]" in tex  # the :ref: links to that label
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex is not installed: the chain's align is not compiled")
