@@ -86,7 +86,9 @@ def _checked(chosen: list, library: list, shown: str, settings: Settings) -> lis
     # undecided (derive.run.citations.capped), which would demote the refutation to a warning.
     cited = failures([r for r in reports if id(r.derivation) not in wanted])
     if cited:
-        lines = [f"{shown}: a derivation it cites fails:"] + [f"{f.file}:{f.line}: {f.message}" for f in cited]
+        lines = [f"{shown}: a derivation it cites fails:"] + [
+            f"{_relative(f.file)}:{f.line}: {f.message}" for f in cited
+        ]
         raise EmbedError("\n".join(lines))
     return [r for r in reports if id(r.derivation) in wanted]
 
@@ -130,3 +132,11 @@ def _pairs(report: DerivationReport):
 def _where(step) -> tuple[str, int | None]:
     file, _, line = step.where.rpartition(":")
     return (file, int(line)) if line.isdigit() else (step.where, None)
+
+
+def _relative(file: str) -> str:
+    """``file`` relative to the working folder when it is inside it, as the author would type it."""
+    try:
+        return str(Path(file).relative_to(Path.cwd()))
+    except ValueError:
+        return file
