@@ -316,6 +316,16 @@ def finished(app, exception) -> None:
         app.statuscode = 1
 
 
+#: The stylesheet every HTML page links: a chain wider than the text column scrolls in its own block.
+STYLESHEET = "derive-sphinx.css"
+STATIC = Path(__file__).with_name("sphinx_static")
+
+
+def _static_files(app, config) -> None:
+    """Sphinx copies ``STATIC`` (the stylesheet) into the output's ``_static`` folder."""
+    config.html_static_path.append(str(STATIC))
+
+
 def page_script(app, pagename, templatename, context, doctree) -> None:
     if doctree is not None and any("derive_latex" in node for node in doctree.findall(nodes.math_block)):
         app.add_js_file(None, body=SCROLL_JS)
@@ -333,4 +343,6 @@ def setup(app) -> dict:
     app.connect("env-get-outdated", outdated)
     app.connect("build-finished", finished)
     app.connect("html-page-context", page_script)
+    app.connect("config-inited", _static_files)
+    app.add_css_file(STYLESHEET)
     return {"version": VERSION, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

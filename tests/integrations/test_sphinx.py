@@ -325,3 +325,13 @@ def test_latex_builder_writes_the_chain_with_a_label_per_line(tmp_path, bundled_
     aux = (tmp_path / "chain.aux").read_text().splitlines()
     (label,) = [t for t in aux if t.startswith(rf"\newlabel{{index:{LINE}}}")]
     assert "{6}" in label  # line 6, with a hyperref anchor of its own
+
+
+def test_a_chain_wider_than_the_text_column_scrolls_in_its_own_block(rst_site):
+    """Justifications beside the math make a chain wider than most themes' text column: the page links derive's
+    stylesheet, which lets the chain's block scroll instead of the whole page."""
+    root, code, out = rst_site
+    page = (root / "_build" / "html" / "index.html").read_text()
+    assert re.search(r'<link rel="stylesheet"[^>]*href="_static/derive-sphinx\.css', page)
+    css = (root / "_build" / "html" / "_static" / "derive-sphinx.css").read_text()
+    assert re.search(r"div\.derivation-chain\s*\{[^}]*overflow-x:\s*auto", css)
