@@ -48,8 +48,8 @@ CI_INSTALLS = "CI installs TeX Live, poppler-utils, pandoc and mystmd (see .ci/r
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    """Where ``CI=true``, turn a skip for want of TeX, poppler, pandoc or mystmd (any ``skipif`` or ``pytest.skip`` whose reason
-    names them, in any test file) into a failure that says what is missing."""
+    """Where ``CI=true``, turn a skip for want of TeX, poppler, pandoc or mystmd (any ``skipif`` or ``pytest.skip``
+    whose reason names them, in any test file) into a failure that says what is missing."""
     outcome = yield
     report = outcome.get_result()
     if not (report.skipped and os.environ.get("CI") == "true" and isinstance(report.longrepr, tuple)):
