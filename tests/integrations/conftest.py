@@ -31,6 +31,20 @@ d.step(log(Sum(a[i], (i, 1, n))), "the sum of the logs is the log of the sum", n
 #: The line of PLANTED that holds the wrong step (an error must name it).
 PLANTED_LINE = 11
 
+#: A step the engine checks only numerically (q is real, so log_mul does not apply): short of allow=proved.
+SHORT = """\
+from sympy import log
+
+from derive import Context, Derivation
+
+ctx = Context()
+K = ctx.size("K", minimum=2)
+q = ctx.real("q", index=(1, K))
+r = ctx.positive("r", index=(1, K))
+d = Derivation("A real factor $q_1$", ctx, start=log(q[1] * r[1]), name="real-factor")
+d.step(log(q[1]) + log(r[1]), "the log of a product", name="split")
+"""
+
 
 @pytest.fixture
 def bundled_module(tmp_path: Path) -> Path:

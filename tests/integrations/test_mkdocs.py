@@ -20,7 +20,7 @@ from mkdocs.exceptions import PluginError
 
 from derive.entry.mkdocs_plugin import DerivePlugin, shift_headings
 from derive.run.loader import bundled_proofs
-from tests.integrations.conftest import BUNDLED, PLANTED_LINE
+from tests.integrations.conftest import BUNDLED, PLANTED_LINE, SHORT
 
 CONFIG = """\
 site_name: Notes
@@ -48,20 +48,6 @@ How to embed a derivation:
 ~~~~
 
 ::: mypackage.losses.cross_entropy
-"""
-
-#: A step the engine checks only numerically (q is real, so log_mul does not apply): short of allow=proved.
-SHORT = """\
-from sympy import log
-
-from derive import Context, Derivation
-
-ctx = Context()
-K = ctx.size("K", minimum=2)
-q = ctx.real("q", index=(1, K))
-r = ctx.positive("r", index=(1, K))
-d = Derivation("A real factor", ctx, start=log(q[1] * r[1]), name="real-factor")
-d.step(log(q[1]) + log(r[1]), "the log of a product", name="split")
 """
 
 

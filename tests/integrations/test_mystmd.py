@@ -22,7 +22,7 @@ import pytest
 from derive.entry.mystmd_plugin import SPEC, main
 from derive.render import chain
 from derive.run.loader import load_module
-from tests.integrations.conftest import PLANTED_LINE
+from tests.integrations.conftest import PLANTED_LINE, SHORT
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -154,20 +154,6 @@ def test_the_plugin_exits_2_on_a_missing_module_or_name(tmp_path, bundled_module
     assert code == 2 and "no such derivation module" in err
     code, _, err = run_plugin(tmp_path, monkeypatch, capsys, "proofs/iid_cross_entropy.py", name="nope")
     assert code == 2 and "no derivation named 'nope'" in err
-
-
-SHORT = """\
-from sympy import log
-
-from derive import Context, Derivation
-
-ctx = Context()
-K = ctx.size("K", minimum=2)
-q = ctx.real("q", index=(1, K))
-r = ctx.positive("r", index=(1, K))
-d = Derivation("A real factor", ctx, start=log(q[1] * r[1]), name="real-factor")
-d.step(log(q[1]) + log(r[1]), "the log of a product", name="split")
-"""
 
 
 def test_a_step_short_of_its_allow_is_a_warning_box_not_a_failure(tmp_path, monkeypatch, capsys):

@@ -24,7 +24,7 @@ from sphinx.cmd.build import build_main
 from derive.entry.embed import check_file, failures
 from derive.render import chain
 from derive.run.loader import bundled_proofs, load_module
-from tests.integrations.conftest import BUNDLED, PLANTED_LINE
+from tests.integrations.conftest import BUNDLED, PLANTED_LINE, SHORT
 
 CONF = 'extensions = ["derive.sphinx", "myst_parser"]\nproject = "Notes"\n'
 INDEX_RST = f"""\
@@ -61,19 +61,6 @@ other
 """
 OTHER_MD = "# Other\n\nTaking logs is line {ref}`iid-cross-entropy:take-logs`.\n"
 LINE = "iid-cross-entropy:take-logs"
-#: A step the engine checks only numerically (q is real, so log_mul does not apply): short of allow=proved.
-SHORT = """\
-from sympy import log
-
-from derive import Context, Derivation
-
-ctx = Context()
-K = ctx.size("K", minimum=2)
-q = ctx.real("q", index=(1, K))
-r = ctx.positive("r", index=(1, K))
-d = Derivation("A real factor $q_1$", ctx, start=log(q[1] * r[1]), name="real-factor")
-d.step(log(q[1]) + log(r[1]), "the log of a product", name="split")
-"""
 
 
 def build(project: Path, *options: str, builder: str = "html") -> tuple[int, str]:
