@@ -85,6 +85,15 @@ def mathjax_text(text: str) -> str:
     return _mathjax(text, "text")
 
 
+def mathjax_words(text: str) -> str:
+    r""":func:`mathjax_text` with each word its own ``\text{...}`` piece, so that the result can be broken into
+    rows at any space between pieces (a display has no paragraph box to wrap text in)."""
+    return "".join(
+        _spaced(c, c.strip()) if is_math else "".join(_literal(w, "text") for w in re.split(r"(?<= )(?=\S)", c))
+        for is_math, c in segments(text)
+    )
+
+
 def _bold(text: str) -> str:
     """The title in bold: its words in ``\\textbf{...}`` pieces, its formulas (``D_KL(p ‖ q)``, ``$\\sigma$``) in
     ``\\boldsymbol{...}``, so a title keeps its math and its specials as the author wrote them."""

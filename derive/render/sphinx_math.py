@@ -17,13 +17,14 @@ The legend (:func:`legend`) lists the marks the chain uses, as the Markdown writ
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from derive.core.evidence import Evidence, StepResult
 from derive.core.model import Derivation
 from derive.render import base, chain
 from derive.render.latex import LatexChain
-from derive.render.mathjax import MathJaxChain
+from derive.render.mathjax import MathJaxChain, mathjax_words
 from derive.render.style import Notation, for_derivation, using
 
 
@@ -64,21 +65,55 @@ def evidences(derivation: Derivation, results: list[StepResult]) -> list[Evidenc
     return chain.build(derivation, results).evidences
 
 
+#: About how many characters of justification stand beside a line before the rest goes on rows below it: MathJax
+#: has no paragraph box, and a wider chain than the page's text column scrolls sideways.
+WRAP = 40
+
+
 class _MathJaxRows(MathJaxChain):
-    """MathJaxChain's rows, with the line number as the element that carries the line's id."""
+    """MathJaxChain's rows, with the line number as the element that carries the line's id, and a long
+    justification continued on rows of its own under where it starts."""
 
     def __init__(self, shown: chain.Chain, ids: bool):
         super().__init__(shown)
         self.ids = ids
 
+    def text(self, plain: str) -> str:
+        return mathjax_words(plain)
+
+    def assumed(self, justification: str) -> str:
+        return mathjax_words(f"{chain.ASSUMPTION} {justification}")
+
     def _render_Line(self, line: chain.Line, first: bool) -> str:
-        if not self.ids:
-            return super()._render_Line(line, first)
         # NOTE: MathJaxChain's row, with the number wrapped: the display opens with the chain's left side
         lhs = line.lhs or (line.resume if first else "")
         mark = line.mark + r"\ " if self.chain.checked else ""
-        number = rf"\cssId{{{line.label}}}{{({line.number})}}"
-        return rf"{lhs} &{line.relation} {line.rhs} && {mark}{number} \quad {self.justification(line)}"
+        number = rf"\cssId{{{line.label}}}{{({line.number})}}" if self.ids else f"({line.number})"
+        said, *more = wrapped(self.justification(line), WRAP)
+        row = rf"{lhs} &{line.relation} {line.rhs} && {mark}{number} \quad {said}"
+        indent = rf"\phantom{{{mark}({line.number})}} \quad "
+        return "".join([row, *(" \\\\\n & && " + indent + piece for piece in more)])
+
+
+def wrapped(latex: str, width: int) -> list[str]:
+    r"""``latex`` (a justification: ``\text{...}`` pieces and formulas joined by ``\ ``) in rows of about ``width``
+    visible characters, broken only at a ``\ `` outside braces; a piece longer than ``width`` stands alone."""
+    pieces, depth, start = [], 0, 0
+    for n, c in enumerate(latex):
+        depth += {"{": 1, "}": -1}.get(c, 0) if latex[n - 1 : n] != "\\" else 0
+        if depth == 0 and latex.startswith("\\ ", n) and latex[n - 1 : n] != "\\":
+            pieces.append(latex[start : n + 2])
+            start = n + 2
+    pieces.append(latex[start:])
+    rows, size = [""], 0
+    for piece in filter(None, pieces):
+        seen = len(re.sub(r"\\[A-Za-z]+|\\ |[{}^_]", "", piece))
+        if rows[-1] and size + seen > width:
+            rows.append("")
+            size = 0
+        rows[-1] += piece
+        size += seen
+    return [row.removesuffix("\\ ") for row in rows]
 
 
 class _LatexRows(LatexChain):

@@ -117,7 +117,9 @@ def assert_page_shows_chain(root: Path) -> None:
     for line in lines_of_bundled():  # every line, with the element that carries its id
         assert rf"\cssId{{{line.label}}}{{({line.number})}}" in math, line.label
     assert r"\checkmark" in math and r"\dagger" in math  # the marks: proved, assumed
-    assert r"\text{taking logs: the log of a product is the sum of the logs}" in math  # a justification
+    words = "taking logs: the log of a product is the sum of the logs".split()
+    gap = r"(?:\\ | \\\\\n & && \\phantom\{[^}]*\} \\quad )"  # a space, or a row break instead
+    assert re.search(gap.join(re.escape(rf"\text{{{w}}}") for w in words), math)  # a justification, word by word
     assert "From the likelihood of i.i.d. data to the cross-entropy" in page  # the title
     legend = re.search(r'<p class="derivation-legend">(.*?)</p>', page, re.S).group(1)
     assert "✓ proved for every size" in legend and "† a modelling assumption" in legend
@@ -322,3 +324,24 @@ def test_a_chain_wider_than_the_text_column_scrolls_in_its_own_block(rst_site):
     assert re.search(r'<link rel="stylesheet"[^>]*href="_static/derive-sphinx\.css', page)
     css = (root / "_build" / "html" / "_static" / "derive-sphinx.css").read_text()
     assert re.search(r"div\.derivation-chain\s*\{[^}]*overflow-x:\s*auto", css)
+
+
+def test_a_long_justification_continues_on_rows_under_where_it_starts():
+    """MathJax has no paragraph box: a justification longer than WRAP goes on rows of its own, in the same display,
+    indented past the mark and number, broken only between words and formulas."""
+    from derive.render.mathjax import mathjax_words
+    from derive.render.sphinx_math import WRAP, mathjax_display, wrapped
+
+    said = "group equal factors: $q_i$ occurs once for each of the $n_i$ examples with $x_k = i$, and " * 2
+    rows = wrapped(mathjax_words(said.strip()), WRAP)
+    assert len(rows) >= 3 and r"\ ".join(rows) == mathjax_words(said.strip())  # nothing lost or reordered
+    for row in rows:
+        seen = re.sub(r"\\[A-Za-z]+|\\ |[{}^_]", "", row)
+        assert len(seen) <= WRAP + len("examples"), row
+        assert row.count("{") == row.count("}")  # never inside a \text{...} or a formula
+
+    (derivation,) = load_module(bundled_proofs() / BUNDLED).derivations
+    shown = mathjax_display(derivation, None, ids=True)
+    group = next(line for line in lines_of_bundled() if line.label.endswith("group-by-counts"))
+    row = shown.split(rf"\cssId{{{group.label}}}")[1].split(r"\\" + "\n", 2)
+    assert row[1].startswith(rf" & && \phantom{{({group.number})}} \quad ")  # the continuation row
