@@ -48,11 +48,7 @@ def check_file(
     if not path.is_file():
         raise EmbedError(f"{path}: no such derivation module (a path to a .py file, relative to the page's project)")
     if settings is None:
-        # NOTE: the folder as written, not resolved: a proofs/ that is a symlink still takes this project's settings
-        try:
-            settings = Settings.read(find_pyproject(path.absolute().parent))
-        except DeriveError as error:  # a bad [tool.derive]: bad input, named by the settings' own message
-            raise EmbedError(str(error)) from error
+        settings = settings_for(path)
     loaded = load_module(path.resolve())
     if loaded.error is not None:
         raise EmbedError(str(loaded.error))
@@ -65,6 +61,18 @@ def check_file(
     if not derivations:
         raise EmbedError(f"{path}: the module defines no derivation")
     return _checked(derivations, loaded.derivations, str(path), settings)
+
+
+def settings_for(path: str | Path) -> Settings:
+    """The settings of the ``pyproject.toml`` nearest to the module at ``path`` (budget, seed, cache, notation),
+    found up the path as written: a ``proofs/`` that is a symlink still takes this project's settings. Raises
+    :class:`EmbedError` on a bad ``[tool.derive]``, its notation table included, naming the file and key."""
+    try:
+        settings = Settings.read(find_pyproject(Path(path).absolute().parent))
+        settings.notation()  # validated here, so that no integration meets the error while it renders
+    except DeriveError as error:
+        raise EmbedError(str(error)) from error
+    return settings
 
 
 def _checked(chosen: list, library: list, shown: str, settings: Settings) -> list[DerivationReport]:

@@ -29,8 +29,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from derive.entry.embed import EmbedError, check_file, failures, shortfalls
-from derive.entry.settings import ConfigError, Settings, find_pyproject
+from derive.entry.embed import EmbedError, check_file, failures, settings_for, shortfalls
 
 log = logging.getLogger("mkdocs.plugins.derive")
 
@@ -119,7 +118,7 @@ class DerivePlugin(BasePlugin[DeriveConfig]):
         """The write-up for one marker's arguments (``<module> [<name>]``), or a PluginError saying why not."""
         if not 1 <= len(args) <= 2:
             raise PluginError(f"{where}: expected '{MARKER} <module.py> [<derivation name>]'")
-        module = (root / args[0]).resolve()
+        module = Path(os.path.normpath(root / args[0]))  # not resolved: a symlinked proofs/ is this project's
         name = args[1] if len(args) == 2 else None
         self._watch(module)
         reports, notation = self._check(module, name, where)
@@ -135,11 +134,11 @@ class DerivePlugin(BasePlugin[DeriveConfig]):
         key = (module, name)
         if key not in self.checked:
             try:
-                settings = Settings.read(find_pyproject(module.parent))
+                settings = settings_for(module)
                 if self.config.budget is not None:
                     settings = settings.override(budget=float(self.config.budget))
                 self.checked[key] = (check_file(_shown(module), name, settings=settings), settings.notation())
-            except (EmbedError, ConfigError) as error:
+            except EmbedError as error:
                 raise PluginError(f"{where}: {error}") from error
         return self.checked[key]
 

@@ -28,8 +28,8 @@ import json
 import sys
 from pathlib import Path
 
-from derive.entry.embed import EmbedError, Failure, check_file, failures, shortfalls
-from derive.entry.settings import Settings, find_pyproject
+from derive.entry.embed import EmbedError, Failure, check_file, failures, settings_for, shortfalls
+from derive.entry.settings import Settings
 from derive.render import base
 from derive.render.mathjax import render_mathjax
 from derive.render.style import for_derivation, using
@@ -93,7 +93,7 @@ def directive(data: dict, project: Path) -> list[dict]:
     written = str(data.get("arg") or "").strip()
     options = data.get("options") or {}
     path = project / written
-    settings = Settings.read(find_pyproject(path.resolve().parent))
+    settings = settings_for(path)
     reports = check_file(path, options.get("name") or None, settings=settings)
     failed = failures(reports)
     if failed:

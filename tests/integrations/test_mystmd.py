@@ -165,3 +165,11 @@ def test_a_step_short_of_its_allow_is_a_warning_box_not_a_failure(tmp_path, monk
     assert r"\approx" in shown[1]["value"]
     assert "short.py:10: real-factor: step 1 (split) is numeric, short of allow=proved" in json.dumps(shown[3])
     assert "derive: warning: short.py:10:" in err
+
+
+def test_a_bad_tool_derive_setting_exits_2_naming_it_without_a_traceback(tmp_path, bundled_module, monkeypatch, capsys):
+    """Exit 1 means a refuted step; a bad [tool.derive] (its notation table included) is bad input, exit 2."""
+    (tmp_path / "pyproject.toml").write_text("[tool.derive.notation]\nlog = 'lg'\n")
+    code, out, err = run_plugin(tmp_path, monkeypatch, capsys, "proofs/iid_cross_entropy.py")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert "pyproject.toml" in err and "log" in err
