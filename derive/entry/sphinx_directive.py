@@ -36,7 +36,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import tex_replace_map
 
-from derive.entry.embed import EmbedError, check_file, failures, shortfalls
+from derive.entry.embed import EmbedError, check_file, failures, settings_for, shortfalls
 from derive.entry.settings import find_pyproject
 from derive.render import chain, sphinx_math
 from derive.render.links import conclusion_label
@@ -71,10 +71,11 @@ class DerivationDirective(SphinxDirective):
         self.note_sources(path)
         shown = _shown(path)
         try:
-            reports = check_file(shown, self.options.get("name") or None)
+            settings = settings_for(shown)
+            reports = check_file(shown, self.options.get("name") or None, settings=settings)
         except EmbedError as error:
             return [self.fail(str(error), self.located(str(error)))]
-        out = [self.derivation(report) for report in reports]
+        out = [self.derivation(report, settings.notation()) for report in reports]
         for failure in failures(reports):
             out.append(self.fail(failure.message, _at(failure)))
         for shortfall in shortfalls(reports):
@@ -137,21 +138,22 @@ class DerivationDirective(SphinxDirective):
         _failed(self.env).setdefault(self.env.docname, []).append(f"{where}: {message}")
         return nodes.literal_block(f"{where}: {message}", f"{where}: {message}", classes=["derivation-error"])
 
-    def derivation(self, report) -> nodes.Node:
-        """A container with the title, the chain's display and the legend; its lines registered as labels."""
+    def derivation(self, report, notation) -> nodes.Node:
+        """A container with the title, the chain's display (in the project's ``[tool.derive.notation]``) and the
+        legend; its lines registered as labels."""
         d, results = report.derivation, report.results
         docname = self.env.docname
         box = nodes.container(classes=["derivation"])
         title = nodes.rubric(d.title, "", classes=["derivation-title"])
         title.extend(_with_math_of(d.title))
         box += title
-        mathjax = sphinx_math.mathjax_display(d, results, ids=self.indexed)
+        mathjax = sphinx_math.mathjax_display(d, results, ids=self.indexed, notation=notation)
         block = nodes.math_block(mathjax, mathjax, nowrap=True, number=None, label=None, docname=docname)
         block["no-wrap"] = True
         block["classes"].append("derivation-chain")
-        block["derive_plain"] = sphinx_math.mathjax_display(d, results, ids=False)
+        block["derive_plain"] = sphinx_math.mathjax_display(d, results, ids=False, notation=notation)
         labels = (lambda label: _latex_label(docname, label)) if self.indexed else None
-        block["derive_latex"] = sphinx_math.latex_align(d, results, labels)
+        block["derive_latex"] = sphinx_math.latex_align(d, results, labels, notation=notation)
         self.set_source_info(block)
         box += block
         entries = sphinx_math.legend(sphinx_math.evidences(d, results))

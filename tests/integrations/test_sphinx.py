@@ -345,3 +345,14 @@ def test_a_long_justification_continues_on_rows_under_where_it_starts():
     group = next(line for line in lines_of_bundled() if line.label.endswith("group-by-counts"))
     row = shown.split(rf"\cssId{{{group.label}}}")[1].split(r"\\" + "\n", 2)
     assert row[1].startswith(rf" & && \phantom{{({group.number})}} \quad ")  # the continuation row
+
+
+def test_the_chain_is_written_in_the_projects_notation(tmp_path):
+    """``[tool.derive.notation]`` of the project's pyproject.toml holds for the Sphinx page as for every write-up."""
+    page = f"Lecture 3\n=========\n\n.. derivation:: proofs/{BUNDLED}\n"
+    root = project(tmp_path / "docs", {"index.rst": page})
+    (tmp_path / "pyproject.toml").write_text("[tool.derive.notation]\nlog = 'ln'\n")
+    code, out = build(root)
+    assert code == 0, out
+    math = html.unescape((root / "_build" / "html" / "index.html").read_text())
+    assert r"\ln L(\theta)" in math and r"\log L(\theta)" not in math
