@@ -30,7 +30,7 @@ from pathlib import Path
 
 from derive.entry.embed import EmbedError, Failure, check_file, failures, settings_for, shortfalls
 from derive.entry.settings import Settings
-from derive.render import base
+from derive.render import base, chain
 from derive.render.mathjax import render_mathjax
 from derive.render.style import for_derivation, using
 from derive.render.text import segments
@@ -120,10 +120,9 @@ def derivation_nodes(report, label: str | None, settings: Settings) -> list[dict
     math = {"type": "math", "value": display.strip().removeprefix("$$").removesuffix("$$").strip()}
     if label:
         math |= {"label": label, "identifier": label.lower(), "enumerated": False}
-    used = [r.evidence for r in report.results]
     legend = [{"type": "strong", "children": [_text("Marks:")]}, _text(" ")]
-    for n, evidence in enumerate(e for e in base.MARKS if e in used):
-        mark = base.MARKS[evidence]
+    shown = chain.build(derivation, report.results).evidences  # the marks of the lines the display shows
+    for n, mark in enumerate(base.used_marks(shown)):
         legend += ([_text("; ")] if n else []) + [{"type": "inlineMath", "value": mark.latex}, _text(" ")]
         legend += _inline(mark.meaning)
     return [

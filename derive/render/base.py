@@ -42,6 +42,11 @@ MARKS: dict[Evidence, Mark] = {
 }
 
 
+def used_marks(evidences: list[Evidence]) -> list[Mark]:
+    """The marks of ``evidences``, each once, in the order of :data:`MARKS`: the entries of a legend."""
+    return [mark for evidence, mark in MARKS.items() if evidence in evidences]
+
+
 def check_results(derivation: Derivation, results: list[StepResult]) -> None:
     """Raise ``ValueError`` unless there is exactly one ``StepResult`` per step."""
     if len(results) != len(derivation.steps) or not all(isinstance(r, StepResult) for r in results):

@@ -319,8 +319,7 @@ def _code(code: Code) -> str:
 
 def _legend(evidences: list[Evidence]) -> str:
     entries = []
-    for evidence in [e for e in base.MARKS if e in evidences]:
-        mark = base.MARKS[evidence]
+    for mark in base.used_marks(evidences):
         meaning = latex_text(mark.meaning)
         entries.append(rf"${mark.latex}$~{meaning}")
     return "\\paragraph{Marks.}\n{\\small " + "; ".join(entries) + ".}"

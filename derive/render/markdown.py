@@ -204,6 +204,5 @@ def _code(code: Code) -> str:
 
 
 def _legend(evidences: list[Evidence]) -> str:
-    used = [e for e in base.MARKS if e in evidences]
-    entries = [f"{base.MARKS[e].symbol} {markdown_text(base.MARKS[e].meaning)}" for e in used]
+    entries = [f"{mark.symbol} {markdown_text(mark.meaning)}" for mark in base.used_marks(evidences)]
     return "**Marks:** " + "; ".join(entries) + "."

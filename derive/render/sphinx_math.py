@@ -57,7 +57,7 @@ def latex_align(
 def legend(evidences: list[Evidence]) -> list[tuple[str, str]]:
     """``(Unicode mark, meaning)`` for each evidence level in ``evidences``, in the order of :data:`base.MARKS`;
     a meaning may hold ``:math:`...``` roles."""
-    return [(base.MARKS[e].symbol, base.MARKS[e].meaning) for e in base.MARKS if e in evidences]
+    return [(mark.symbol, mark.meaning) for mark in base.used_marks(evidences)]
 
 
 def evidences(derivation: Derivation, results: list[StepResult]) -> list[Evidence]:

@@ -157,6 +157,5 @@ def _code(code: Code) -> str:
 
 def legend(evidences: list[Evidence]) -> str:
     """The marks that ``evidences`` use, each with its meaning."""
-    used = [e for e in base.MARKS if e in evidences]
-    entries = [f"{math(base.MARKS[e].latex)} {text(base.MARKS[e].meaning)}" for e in used]
+    entries = [f"{math(mark.latex)} {text(mark.meaning)}" for mark in base.used_marks(evidences)]
     return f'<p class="legend"><strong>Marks:</strong> {"; ".join(entries)}.</p>' if entries else ""
