@@ -19,7 +19,7 @@ from derive.core.evidence import Evidence
 from derive.entry.settings import Settings, find_pyproject
 from derive.render.report import counterexample_lines
 from derive.run.check import DerivationReport
-from derive.run.loader import load_module
+from derive.run.loader import display_path, load_module
 
 
 class EmbedError(Exception):
@@ -95,7 +95,7 @@ def _checked(chosen: list, library: list, shown: str, settings: Settings) -> lis
     cited = failures([r for r in reports if id(r.derivation) not in wanted])
     if cited:
         lines = [f"{shown}: a derivation it cites fails:"] + [
-            f"{_relative(f.file)}:{f.line}: {f.message}" for f in cited
+            f"{display_path(f.file)}:{f.line}: {f.message}" for f in cited
         ]
         raise EmbedError("\n".join(lines))
     return [r for r in reports if id(r.derivation) in wanted]
@@ -140,11 +140,3 @@ def _pairs(report: DerivationReport):
 def _where(step) -> tuple[str, int | None]:
     file, _, line = step.where.rpartition(":")
     return (file, int(line)) if line.isdigit() else (step.where, None)
-
-
-def _relative(file: str) -> str:
-    """``file`` relative to the working folder when it is inside it, as the author would type it."""
-    try:
-        return str(Path(file).relative_to(Path.cwd()))
-    except ValueError:
-        return file

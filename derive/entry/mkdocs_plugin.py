@@ -30,6 +30,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
 from derive.entry.embed import EmbedError, check_file, failures, settings_for, shortfalls
+from derive.run.loader import display_path
 
 log = logging.getLogger("mkdocs.plugins.derive")
 
@@ -137,7 +138,7 @@ class DerivePlugin(BasePlugin[DeriveConfig]):
                 settings = settings_for(module)
                 if self.config.budget is not None:
                     settings = settings.override(budget=float(self.config.budget))
-                self.checked[key] = (check_file(_shown(module), name, settings=settings), settings.notation())
+                self.checked[key] = (check_file(display_path(module), name, settings=settings), settings.notation())
             except EmbedError as error:
                 raise PluginError(f"{where}: {error}") from error
         return self.checked[key]
@@ -186,18 +187,10 @@ def _fence_after(line: str, fence: str | None) -> str | None:
 
 
 def _page_file(page) -> object:
-    return _shown(Path(page.file.abs_src_path)) if page.file.abs_src_path else page.file.src_uri
-
-
-def _shown(path: Path) -> Path:
-    """``path`` relative to the working folder when it is inside it: the replay command then runs from there."""
-    try:
-        return path.relative_to(Path.cwd().resolve())
-    except ValueError:
-        return path
+    return display_path(page.file.abs_src_path) if page.file.abs_src_path else page.file.src_uri
 
 
 def _located(failure) -> str:
     """``file:line: message``, the file as the author would type it from the working folder."""
-    file = os.fspath(_shown(Path(failure.file))) if failure.file else "?"
+    file = display_path(failure.file) if failure.file else "?"
     return f"{file}:{failure.line}: {failure.message}" if failure.line else f"{file}: {failure.message}"

@@ -43,6 +43,7 @@ from derive.render.links import conclusion_label
 from derive.render.style import rename_math
 from derive.render.text import plain_text, segments
 from derive.run.imports import read_sources
+from derive.run.loader import display_path
 
 logger = logging.getLogger(__name__)
 #: What the environment keeps by document (:func:`_kept`): errors and warnings make the page be read again.
@@ -69,7 +70,7 @@ class DerivationDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         path = self.module_path(self.arguments[0])
         self.note_sources(path)
-        shown = _shown(path)
+        shown = display_path(path)
         try:
             settings = settings_for(shown)
             reports = check_file(shown, self.options.get("name") or None, settings=settings)
@@ -127,7 +128,7 @@ class DerivationDirective(SphinxDirective):
         found = re.match(r"(\S+\.py): failed to import: line (\d+):", first) or re.match(
             r"\S+\.py: (\S+\.py):(\d+): ", first
         )
-        return f"{_shown(Path(found[1]))}:{found[2]}" if found else self.here()
+        return f"{display_path(found[1])}:{found[2]}" if found else self.here()
 
     def fail(self, message: str, where: str) -> nodes.Node:
         """Log an error that fails the build at ``where`` (the module's file and line, or the directive) and return
@@ -201,16 +202,8 @@ def _shown_elsewhere(labels: dict[str, dict[str, str]], names: list[str]) -> lis
 
 def _at(failure) -> str:
     """``file:line`` of a failing step (the file alone when the line is unknown)."""
-    file = str(_shown(Path(failure.file)))
+    file = display_path(failure.file)
     return f"{file}:{failure.line}" if failure.line else file
-
-
-def _shown(path: Path) -> Path:
-    """``path`` as the messages show it: relative to the working folder where it is inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd())
-    except ValueError:
-        return path.resolve()
 
 
 def _latex_label(docname: str, label: str) -> str:
